@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from kinfolk.people.selectors import roles_get
+
+
+def roles(request: HttpRequest) -> dict[str, Any]:
+    """The signed-in user's roles, computed only when a template asks."""
+    return {"roles": SimpleLazyObject(lambda: roles_get(viewer=request.user))}

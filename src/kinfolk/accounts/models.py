@@ -1,0 +1,60 @@
+"""Accounts: one user model for every role, signing in with an e-mail address."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        if password:
+            user.set_password(password)
+        else:
+            # Synthetic and invited people get no usable password until they
+            # choose one themselves.
+            user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in.  Roles come from memberships, not from this row.
+
+    ``is_staff`` marks a site administrator (who must use two-factor
+    authentication); coordinators, volunteers and household adults are
+    recognised by their rows in the programmes and people apps.
+    """
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    first_name = models.CharField(_("first name"), max_length=80)
+    last_name = models.CharField(_("last name"), max_length=80, blank=True)
+    language = models.CharField(_("language of the site"), max_length=16, default="en")
+    is_staff = models.BooleanField(_("site administrator"), default=False)
+    is_active = models.BooleanField(default=True)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name"]
+
+    class Meta:
+        verbose_name = _("user")
+
+    def __str__(self) -> str:
+        return self.email

@@ -1,0 +1,1 @@
+"""Kinfolk's engine: pure Python and numpy, never Django."""

@@ -1,0 +1,155 @@
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kinfolk.engine.population import COLUMNS, Population, RowError, read_csv, write_csv
+
+
+def make_record(**fields: str) -> dict[str, str]:
+    record = {
+        "id": "V1",
+        "first_name": "Ada",
+        "town": "York",
+        "lat": "53.96",
+        "lon": "-1.08",
+        "max_travel_km": "10",
+        "visit_places": "either",
+        "speaks": "en:fluent;sw:basic",
+        "learning": "fr",
+        "availability": "mon-am;sat-eve",
+        "offers": "pets",
+        "accepts": "children;pets",
+        "waiting_since": "2026-01-05",
+        "blackout": "2026-12-20..2027-01-03",
+        "travel_mode": "car",
+    }
+    record.update(fields)
+    return record
+
+
+def test_from_records_parses_every_field_into_arrays() -> None:
+    people = Population.from_records([make_record()], kind="volunteers")
+    assert people.id.tolist() == ["V1"]
+    assert people.lat[0] == pytest.approx(53.96)
+    assert people.visit_places[0] == 2
+    assert people.languages == ("en", "sw", "fr")
+    assert (people.speaks_any[0], people.speaks_conv[0], people.speaks_fluent[0]) == (3, 1, 1)
+    assert people.learning[0] == 4
+    assert people.availability[0] == (1 << 0) | (1 << 17)
+    assert people.offers[0] == 1 and people.accepts[0] == 0b101
+    assert people.waiting_since[0] == np.datetime64("2026-01-05")
+    assert people.blackout[0] == ((dt.date(2026, 12, 20), dt.date(2027, 1, 3)),)
+    assert people.travel_mode[0] == 0
+
+
+def test_to_records_gives_back_the_data_dictionary_strings() -> None:
+    record = make_record()
+    people = Population.from_records([record], kind="volunteers")
+    (back,) = people.to_records()
+    assert list(back) == list(COLUMNS)
+    assert back["speaks"] == "en:fluent;sw:basic"
+    assert back["availability"] == "mon-am;sat-eve"
+    assert back["blackout"] == "2026-12-20..2027-01-03"
+    assert Population.from_records([back], kind="volunteers").to_records() == [back]
+
+
+def test_optional_fields_may_be_empty() -> None:
+    record = make_record(learning="", offers="", accepts="", waiting_since="", blackout="")
+    people = Population.from_records([record], kind="households")
+    assert np.isnat(people.waiting_since[0])
+    assert people.blackout[0] == ()
+    assert people.to_records()[0]["waiting_since"] == ""
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("lat", ""),
+        ("lat", "north"),
+        ("lon", "200"),
+        ("speaks", "xx-notalanguage:fluent"),
+        ("speaks", "en:superb"),
+        ("speaks", "en"),
+        ("speaks", ""),
+        ("availability", ""),
+        ("availability", "monday-morning"),
+        ("max_travel_km", "far"),
+        ("visit_places", "garden"),
+        ("offers", "unicorns"),
+        ("waiting_since", "05/01/2026"),
+        ("blackout", "2027-01-03..2026-12-20"),
+    ],
+)
+def test_bad_value_names_row_and_field(field: str, value: str) -> None:
+    records = [make_record(id="V1"), make_record(id="V2", **{field: value})]
+    with pytest.raises(RowError) as caught:
+        Population.from_records(records, kind="volunteers")
+    assert (caught.value.row, caught.value.field) == (3, field)
+    assert f"row 3, field {field}" in str(caught.value)
+
+
+def test_duplicate_id_names_both_rows() -> None:
+    records = [make_record(id="V1"), make_record(id="V2"), make_record(id="V1")]
+    with pytest.raises(RowError) as caught:
+        Population.from_records(records, kind="volunteers")
+    assert (caught.value.row, caught.value.field) == (4, "id")
+    assert "row 2" in caught.value.message
+
+
+def test_missing_id_is_an_error() -> None:
+    with pytest.raises(RowError, match="row 2, field id"):
+        Population.from_records([make_record(id=" ")], kind="volunteers")
+
+
+def test_unknown_kind_is_refused() -> None:
+    with pytest.raises(ValueError, match="kind"):
+        Population.from_records([], kind="visitors")
+
+
+def test_csv_round_trip(tmp_path: Path) -> None:
+    people = Population.from_records(
+        [make_record(id="V1"), make_record(id="V2", speaks="ar:fluent;en:conversational")],
+        kind="volunteers",
+    )
+    path = tmp_path / "volunteers.csv"
+    write_csv(path, people)
+    again = read_csv(path, "volunteers")
+    assert again.to_records() == people.to_records()
+    assert [p.name for p in tmp_path.iterdir()] == ["volunteers.csv"]
+
+
+def test_read_csv_reports_the_file_row(tmp_path: Path) -> None:
+    path = tmp_path / "households.csv"
+    path.write_text("id,lat,lon,max_travel_km,speaks,availability\nH1,53,-1,5,en:fluent,\n")
+    with pytest.raises(RowError) as caught:
+        read_csv(path, "households")
+    assert (caught.value.row, caught.value.field) == (2, "availability")
+
+
+def test_read_csv_without_location_columns_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "households.csv"
+    path.write_text("id,speaks\nH1,en:fluent\n")
+    with pytest.raises(RowError, match="row 1, field lat"):
+        read_csv(path, "households")
+
+
+def test_failed_write_leaves_the_old_file_intact(tmp_path: Path) -> None:
+    path = tmp_path / "out.csv"
+    path.write_text("old\n")
+    people = Population.from_records([make_record()], kind="volunteers")
+    people.id = np.array([object()], dtype=object)  # not a str: the csv writer still copes
+    people.lat = np.array(["x"], dtype=object)  # but formatting a float fails mid-write
+    with pytest.raises((ValueError, TypeError)):
+        write_csv(path, people)
+    assert path.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_language_masks_move_bits_to_a_wider_index() -> None:
+    people = Population.from_records([make_record()], kind="volunteers")
+    masks = people.language_masks(("ar", "fr", "en", "sw"))
+    assert masks["speaks_any"][0] == 0b1100
+    assert masks["speaks_conv"][0] == 0b0100
+    assert masks["learning"][0] == 0b0010

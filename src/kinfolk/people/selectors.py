@@ -1,0 +1,161 @@
+"""Reads of volunteers and households, scoped to who asks.
+
+Coordinators reach people through their programme; participants reach only
+their own rows.  Everything else is a 404, never a 403, so that ids do not
+leak whether a row exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from kinfolk.people.models import Consent, Household, Invitation, Volunteer
+from kinfolk.programmes.models import Programme
+
+
+@dataclass
+class Roles:
+    """Every role a signed-in user holds, for the home page and navigation."""
+
+    site_admin: bool = False
+    programmes: list[Programme] = field(default_factory=list)
+    volunteers: list[Volunteer] = field(default_factory=list)
+    households: list[Household] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return (
+            int(self.site_admin)
+            + len(self.programmes)
+            + len(self.volunteers)
+            + len(self.households)
+        )
+
+
+def roles_get(*, viewer: Any) -> Roles:
+    if not viewer.is_authenticated:
+        return Roles()
+    return Roles(
+        site_admin=viewer.is_staff,
+        programmes=list(Programme.objects.filter(coordinators__user=viewer)),
+        volunteers=list(Volunteer.objects.filter(user=viewer).select_related("programme")),
+        households=list(Household.objects.filter(members__user=viewer).select_related("programme")),
+    )
+
+
+def _search(qs: QuerySet[Any], query: str) -> QuerySet[Any]:
+    for word in query.split():
+        qs = qs.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(external_id__iexact=word)
+            | Q(town__icontains=word)
+        )
+    return qs
+
+
+def volunteer_list(
+    *, programme: Programme, query: str = "", state: str = "", town: str = ""
+) -> QuerySet[Volunteer]:
+    """Volunteers of a programme already fetched through ``programme_get``."""
+    qs = programme.volunteers.select_related("organisation").order_by("first_name", "id")
+    if state:
+        qs = qs.filter(state=state)
+    if town:
+        qs = qs.filter(town=town)
+    return _search(qs, query)
+
+
+def household_list(
+    *, programme: Programme, query: str = "", state: str = "", town: str = ""
+) -> QuerySet[Household]:
+    qs = programme.households.order_by("first_name", "id")
+    if state:
+        qs = qs.filter(state=state)
+    if town:
+        qs = qs.filter(town=town)
+    return _search(qs, query)
+
+
+def volunteer_get(*, programme: Programme, volunteer_id: int) -> Volunteer:
+    found = programme.volunteers.filter(pk=volunteer_id).select_related("user").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def household_get(*, programme: Programme, household_id: int) -> Household:
+    found = programme.households.filter(pk=household_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def own_volunteer_get(*, viewer: Any, volunteer_id: int) -> Volunteer:
+    """The viewer's own volunteer row; 404 for anyone else's."""
+    if not viewer.is_authenticated:
+        raise Http404
+    found = (
+        Volunteer.objects.filter(pk=volunteer_id, user=viewer).select_related("programme").first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def own_household_get(*, viewer: Any, household_id: int) -> Household:
+    """A household the viewer is an adult member of; 404 otherwise."""
+    if not viewer.is_authenticated:
+        raise Http404
+    found = (
+        Household.objects.filter(pk=household_id, members__user=viewer)
+        .select_related("programme")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def consent_list(*, person: Volunteer | Household) -> QuerySet[Consent]:
+    return person.consents.select_related("recorded_by", "user")
+
+
+def state_counts(*, programme: Programme) -> dict[str, dict[str, int]]:
+    """Counts of volunteers and households by state."""
+    return {
+        "volunteers": dict(
+            programme.volunteers.values_list("state").annotate(n=Count("id")).order_by()
+        ),
+        "households": dict(
+            programme.households.values_list("state").annotate(n=Count("id")).order_by()
+        ),
+    }
+
+
+def town_counts(*, programme: Programme, limit: int = 15) -> list[dict[str, Any]]:
+    """Active people per town, largest towns first."""
+    live = ~Q(state="left")
+    vols = dict(
+        programme.volunteers.filter(live).values_list("town").annotate(n=Count("id")).order_by()
+    )
+    hhs = dict(
+        programme.households.filter(live).values_list("town").annotate(n=Count("id")).order_by()
+    )
+    rows = [
+        {"town": t, "volunteers": vols.get(t, 0), "households": hhs.get(t, 0)}
+        for t in set(vols) | set(hhs)
+    ]
+    rows.sort(key=lambda r: (-(r["volunteers"] + r["households"]), r["town"]))
+    return rows[:limit]
+
+
+def invitation_by_token(*, token: str) -> Invitation:
+    found = Invitation.objects.filter(token=token).select_related("programme").first()
+    if found is None:
+        raise Http404
+    return found

@@ -1,0 +1,343 @@
+"""What participants do themselves: sign up, accept, edit, pause, resume, leave.
+
+Every change of state is effective at once and asks for no reason (charter
+rule 1).  Nothing here writes a row for a sign-up before its e-mail address is
+verified: the sign-up travels in a signed, time-limited link instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kinfolk.people import emails
+from kinfolk.people.forms import PROFILE_FIELDS
+from kinfolk.people.models import Consent, Household, HouseholdMember, Invitation, Volunteer
+from kinfolk.programmes.models import Programme
+
+Person = Volunteer | Household
+
+_SIGNUP_SALT = "kinfolk.people.signup"
+
+
+class ParticipationError(Exception):
+    """A step that does not apply to the person as they are now; the message says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class SignupLinkInvalid(ParticipationError):
+    pass
+
+
+class SignupLinkExpired(SignupLinkInvalid):
+    pass
+
+
+def _today(programme: Programme) -> dt.date:
+    return timezone.localdate(timezone=ZoneInfo(programme.time_zone))
+
+
+def _state_set(person: Person, state: str, *, extra: tuple[str, ...] = ()) -> None:
+    person.state = state
+    person.state_changed_at = timezone.now()
+    person.save(update_fields=["state", "state_changed_at", *extra])
+
+
+def _owner(person: Person) -> dict[str, Person]:
+    return {"volunteer": person} if isinstance(person, Volunteer) else {"household": person}
+
+
+# --- states -------------------------------------------------------------------------------
+
+
+def volunteer_ready(*, volunteer: Volunteer) -> Volunteer:
+    """An approved volunteer says they are ready; their waiting time starts today."""
+    if volunteer.state != Volunteer.State.APPROVED:
+        raise ParticipationError(_("Only an approved volunteer can say they are ready."))
+    volunteer.waiting_since = _today(volunteer.programme)
+    _state_set(volunteer, Volunteer.State.ACTIVE, extra=("waiting_since",))
+    return volunteer
+
+
+def participant_pause(*, person: Person) -> Person:
+    """Active → paused at once; waiting time is kept, so pausing costs nothing later."""
+    if person.state != "active":
+        raise ParticipationError(_("Only someone taking part can pause."))
+    # Pairings hook in here: cancel the visit windows of the pause period.
+    _state_set(person, "paused")
+    return person
+
+
+def participant_resume(*, person: Person) -> Person:
+    """Paused → active at once, keeping the original waiting date."""
+    if person.state != "paused":
+        raise ParticipationError(_("Only someone who paused can resume."))
+    extra: tuple[str, ...] = ()
+    if person.waiting_since is None:
+        person.waiting_since = _today(person.programme)
+        extra = ("waiting_since",)
+    _state_set(person, "active", extra=extra)
+    return person
+
+
+def participant_leave(*, person: Person) -> Person:
+    """Leaves at once from any state and withdraws every consent; no reason is asked."""
+    if person.state == "left":
+        return person
+    with transaction.atomic():
+        # Pairings hook in here: end the pairing, cancel future visits, tell the partner "ended".
+        person.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+        _state_set(person, "left")
+    return person
+
+
+def consent_withdraw(*, person: Person) -> Person:
+    """Withdrawing consent is leaving: the person is out of the programme at once."""
+    return participant_leave(person=person)
+
+
+def profile_update(*, person: Person, data: dict[str, Any]) -> Person:
+    """Store a profile already checked by ``ProfileForm``; only the dictionary's fields change."""
+    for name in PROFILE_FIELDS:
+        setattr(person, name, data[name])
+    person.full_clean()
+    person.save(update_fields=list(PROFILE_FIELDS))
+    return person
+
+
+# --- creating participants ---------------------------------------------------------------
+
+
+def _external_id_next(model: type[Person], programme: Programme, prefix: str) -> str:
+    rows = model.objects.filter(programme=programme)
+    n = rows.count() + 1
+    while rows.filter(external_id=f"{prefix}{n:06d}").exists():
+        n += 1
+    return f"{prefix}{n:06d}"
+
+
+def _person_save_new(person: Person) -> None:
+    """Save with a fresh ``V000123``/``H000123`` id, retrying if another sign-up took it."""
+    prefix = "V" if isinstance(person, Volunteer) else "H"
+    for attempt in range(5):
+        person.external_id = _external_id_next(type(person), person.programme, prefix)
+        person.full_clean()
+        try:
+            with transaction.atomic():
+                person.save()
+            return
+        except IntegrityError:
+            if attempt == 4:
+                raise
+
+
+def _person_create(
+    *, programme: Programme, role: str, user: Any, profile: dict[str, Any], **fields: Any
+) -> Person:
+    values = {name: profile[name] for name in PROFILE_FIELDS}
+    person: Person
+    if role == "volunteer":
+        person = Volunteer(programme=programme, user=user, state="applied", **values, **fields)
+    else:
+        person = Household(
+            programme=programme, state="active", waiting_since=_today(programme), **values
+        )
+    _person_save_new(person)
+    if isinstance(person, Household):
+        HouseholdMember.objects.create(household=person, user=user)
+    return person
+
+
+def account_for_email(*, email: str) -> Any:
+    """The account that owns an address, or None (for invitations, never for sign-up pages)."""
+    return get_user_model().objects.filter(email=email.strip().lower()).first()
+
+
+def _account_create(*, email: str, password: str, first_name: str) -> Any:
+    if account_for_email(email=email) is not None:
+        raise ParticipationError(_("This e-mail address already has an account; sign in."))
+    return get_user_model().objects.create_user(
+        email, password, first_name=first_name, email_verified_at=timezone.now()
+    )
+
+
+# --- public sign-up ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signup:
+    """A sign-up as carried by its link: nothing of it is stored until it is completed."""
+
+    programme: Programme
+    role: str
+    first_name: str
+    email: str
+    consented_at: dt.datetime
+    used: bool
+
+
+def signup_request(
+    *, programme: Programme, role: str, first_name: str, email: str, consented_at: dt.datetime
+) -> None:
+    """E-mail a verification link, or a "sign in" note if the address has an account.
+
+    The caller answers the same either way, so the page never reveals who is registered.
+    """
+    email = email.strip().lower()
+    if account_for_email(email=email) is not None:
+        emails.signup_existing_send(to=email, programme=programme)
+        return
+    payload = {
+        "p": programme.pk,
+        "r": role,
+        "f": first_name,
+        "e": email,
+        "c": consented_at.isoformat(),
+    }
+    token = signing.dumps(payload, salt=_SIGNUP_SALT, compress=True)
+    emails.signup_verify_send(to=email, first_name=first_name, programme=programme, token=token)
+
+
+def signup_load(*, token: str) -> Signup:
+    """Read a sign-up link; raises SignupLinkExpired or SignupLinkInvalid."""
+    max_age = dt.timedelta(days=settings.SIGNUP_LINK_DAYS)
+    try:
+        data = signing.loads(token, salt=_SIGNUP_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise SignupLinkExpired(
+            _("This link has expired. Sign up again to get a new one.")
+        ) from None
+    except signing.BadSignature:
+        raise SignupLinkInvalid(
+            _("This link is not valid. Copy the whole link from the e-mail, or sign up again.")
+        ) from None
+    programme = Programme.objects.filter(pk=data["p"], signup_open=True).first()
+    if programme is None:
+        raise SignupLinkInvalid(_("This programme is not taking sign-ups at the moment."))
+    return Signup(
+        programme=programme,
+        role=data["r"],
+        first_name=data["f"],
+        email=data["e"],
+        consented_at=dt.datetime.fromisoformat(data["c"]),
+        used=account_for_email(email=data["e"]) is not None,
+    )
+
+
+@transaction.atomic
+def signup_complete(
+    *, signup: Signup, password: str, profile: dict[str, Any]
+) -> tuple[Any, Person]:
+    """Create the verified account, the person and their online consent, all or nothing."""
+    if signup.used:
+        raise ParticipationError(_("This link has already been used; sign in."))
+    user = _account_create(email=signup.email, password=password, first_name=profile["first_name"])
+    person = _person_create(
+        programme=signup.programme, role=signup.role, user=user, profile=profile
+    )
+    Consent.objects.create(
+        **_owner(person), user=user, method=Consent.Method.ONLINE, given_at=signup.consented_at
+    )
+    return user, person
+
+
+# --- invitations -------------------------------------------------------------------------
+
+
+def invitation_problem(*, invitation: Invitation) -> str | None:
+    """Why an invitation can no longer be accepted, in words for its recipient; else None."""
+    if invitation.accepted_at is not None:
+        return _("This invitation has already been accepted. Sign in to continue.")
+    if invitation.expires_at <= timezone.now():
+        return _("This invitation has expired. Ask the person who sent it for a new one.")
+    if invitation.household is not None and invitation.household.state == "left":
+        return _("This household has left the programme, so the invitation is closed.")
+    return None
+
+
+def household_adult_invite(
+    *, household: Household, invited_by: Any, first_name: str, email: str
+) -> Invitation:
+    """Invite another adult to the household; they join only by accepting the e-mailed link."""
+    if household.state == "left":
+        raise ParticipationError(_("A household that has left cannot invite anyone."))
+    invitation = Invitation.objects.create(
+        programme=household.programme,
+        role=Invitation.Role.HOUSEHOLD_ADULT,
+        household=household,
+        email=email.strip().lower(),
+        first_name=first_name,
+        created_by=invited_by,
+        expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_DAYS),
+    )
+    emails.household_adult_invitation_send(
+        invitation=invitation, inviter_name=invited_by.first_name
+    )
+    return invitation
+
+
+def _invited_person(invitation: Invitation, user: Any, profile: dict[str, Any] | None) -> Person:
+    if invitation.role == Invitation.Role.HOUSEHOLD_ADULT:
+        assert invitation.household is not None
+        HouseholdMember.objects.get_or_create(household=invitation.household, user=user)
+        return invitation.household
+    assert profile is not None
+    programme = invitation.programme
+    if invitation.role == Invitation.Role.VOLUNTEER:
+        if Volunteer.objects.filter(programme=programme, user=user).exists():
+            raise ParticipationError(_("You already volunteer in this programme."))
+        return _person_create(
+            programme=programme,
+            role="volunteer",
+            user=user,
+            profile=profile,
+            organisation=invitation.organisation,
+        )
+    return _person_create(programme=programme, role="household", user=user, profile=profile)
+
+
+@transaction.atomic
+def invitation_accept(
+    *,
+    invitation: Invitation,
+    user: Any = None,
+    password: str = "",
+    profile: dict[str, Any] | None = None,
+) -> tuple[Any, Person]:
+    """Accepting is consenting: joins (creating the account if needed) and records it.
+
+    ``user`` is the signed-in owner of the invited address; without one, an
+    account is created with ``password`` (the link proves the address).
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    problem = invitation_problem(invitation=invitation)
+    if problem:
+        raise ParticipationError(problem)
+    if user is None:
+        first_name = profile["first_name"] if profile else invitation.first_name
+        user = _account_create(email=invitation.email, password=password, first_name=first_name)
+    elif user.email != invitation.email.lower():
+        raise ParticipationError(_("This invitation was sent to another e-mail address."))
+    elif user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    person = _invited_person(invitation, user, profile)
+    now = timezone.now()
+    Consent.objects.create(
+        **_owner(person), user=user, method=Consent.Method.INVITATION, given_at=now
+    )
+    invitation.accepted_at = now
+    invitation.save(update_fields=["accepted_at"])
+    return user, person

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from kinfolk.programmes import admin_views as views
+
+app_name = "programmes_admin"
+urlpatterns = [
+    path("", views.programme_index, name="list"),
+    path("new/", views.programme_create, name="create"),
+    path("<int:programme_id>/", views.programme_detail, name="detail"),
+    path("<int:programme_id>/coordinators/", views.coordinator_appoint, name="appoint"),
+]

@@ -1,0 +1,56 @@
+"""Reads of programmes, scoped to who asks (charter rule 5: least access)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from kinfolk.programmes.models import Organisation, Programme
+
+
+def programme_list(*, viewer: Any) -> QuerySet[Programme]:
+    """The programmes the viewer coordinates (a site administrator's are all)."""
+    if not viewer.is_authenticated:
+        return Programme.objects.none()
+    if viewer.is_staff:
+        return Programme.objects.all()
+    return Programme.objects.filter(coordinators__user=viewer)
+
+
+def programme_get(*, viewer: Any, programme_id: int) -> Programme:
+    """A programme the viewer coordinates; 404 for anyone else, site administrators included.
+
+    Site administrators create programmes and appoint coordinators, but they
+    do not read the people in them: that is the coordinators' work.
+    """
+    if not viewer.is_authenticated:
+        raise Http404
+    found = Programme.objects.filter(pk=programme_id, coordinators__user=viewer).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def programme_admin_get(*, viewer: Any, programme_id: int) -> Programme:
+    """A programme as its site administrator sees it (settings and coordinators)."""
+    if not (viewer.is_authenticated and viewer.is_staff):
+        raise Http404
+    found = Programme.objects.filter(pk=programme_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def programme_by_signup_token(*, token: str) -> Programme:
+    found = Programme.objects.filter(signup_token=token, signup_open=True).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def organisation_list(*, programme: Programme) -> QuerySet[Organisation]:
+    return programme.organisations.annotate(
+        n_volunteers=Count("volunteers", filter=~Q(volunteers__state="left"))
+    )

@@ -1,0 +1,73 @@
+"""The programme overview: counts by state, town and organisation; sign-up links."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from kinfolk.programmes.models import Organisation
+from kinfolk.testing import make_volunteer, otp_force_login
+
+
+def _url(programme):
+    return reverse("programmes:overview", args=[programme.pk])
+
+
+def test_coordinator_sees_counts_and_signup_links(
+    client, programme, coordinator, volunteer, applicant, household
+):
+    Organisation.objects.create(programme=programme, name="Acme Ltd", kind="company")
+    client.force_login(coordinator)
+    response = client.get(_url(programme))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert programme.signup_token in body
+    assert "?role=volunteer" in body and "?role=household" in body
+    assert "Acme Ltd" in body
+    assert response.context["n_applicants"] == 1
+    active = next(r for r in response.context["volunteer_states"] if r["state"] == "active")
+    assert active["n"] == 1
+
+
+def test_applicants_are_listed_with_an_approval_link(client, programme, coordinator, applicant):
+    client.force_login(coordinator)
+    body = client.get(_url(programme)).content.decode()
+    assert reverse("programmes:volunteer_approve", args=[programme.pk, applicant.pk]) in body
+
+
+def test_towns_link_to_filtered_lists(client, programme, coordinator):
+    make_volunteer(programme, town="Wakefield", first_name="Wendy")
+    client.force_login(coordinator)
+    response = client.get(_url(programme))
+    assert response.context["towns"][0]["town"] == "Wakefield"
+    assert "?town=Wakefield" in response.content.decode()
+
+
+def test_overview_does_not_count_another_programmes_people(
+    client, programme, coordinator, other_volunteer
+):
+    client.force_login(coordinator)
+    response = client.get(_url(programme))
+    assert sum(r["n"] for r in response.context["volunteer_states"]) == 0
+
+
+def test_other_coordinator_gets_404(client, programme, other_coordinator):
+    client.force_login(other_coordinator)
+    assert client.get(_url(programme)).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["volunteer_user", "household_user"])
+def test_participants_get_404(client, programme, volunteer, household, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(_url(programme)).status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client, programme):
+    response = client.get(_url(programme))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_site_admin_who_does_not_coordinate_gets_404(client, programme, site_admin):
+    otp_force_login(client, site_admin)
+    assert client.get(_url(programme)).status_code == 404

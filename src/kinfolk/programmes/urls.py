@@ -1,0 +1,33 @@
+from django.urls import path
+
+from kinfolk.programmes import views
+
+app_name = "programmes"
+urlpatterns = [
+    path("<int:programme_id>/", views.overview, name="overview"),
+    path("<int:programme_id>/volunteers/", views.volunteers, name="volunteers"),
+    path(
+        "<int:programme_id>/volunteers/<int:volunteer_id>/",
+        views.volunteer_detail,
+        name="volunteer_detail",
+    ),
+    path(
+        "<int:programme_id>/volunteers/<int:volunteer_id>/approve/",
+        views.volunteer_approve,
+        name="volunteer_approve",
+    ),
+    path("<int:programme_id>/households/", views.households, name="households"),
+    path(
+        "<int:programme_id>/households/<int:household_id>/",
+        views.household_detail,
+        name="household_detail",
+    ),
+    path("<int:programme_id>/invite/", views.invitations, name="invitations"),
+    path(
+        "<int:programme_id>/invite/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("<int:programme_id>/paper-consent/", views.paper_consent, name="paper_consent"),
+    path("<int:programme_id>/organisations/", views.organisations, name="organisations"),
+]

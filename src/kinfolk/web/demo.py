@@ -1,0 +1,189 @@
+"""The demo programme: a realistic synthetic programme with three real logins.
+
+Built once into the data folder; running the demo again reuses it.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kinfolk.engine import synth
+from kinfolk.people.columns import participant_fields
+from kinfolk.people.models import Consent, Household, HouseholdMember, Volunteer, VolunteerCheck
+from kinfolk.programmes.models import Coordinator, Organisation, Programme
+
+DEMO_NAME = "Friendship Families UK (demo)"
+ORGANISATIONS = [
+    ("Northgate Building Society", "company"),
+    ("St Aidan's Sixth Form", "school"),
+    ("City Council Housing Department", "department"),
+    ("Riverside Walking Club", "club"),
+]
+# Shares of people by state: most are active, a few at every other stage.
+VOLUNTEER_STATES = {"applied": 0.08, "approved": 0.04, "active": 0.78, "paused": 0.05, "left": 0.05}
+HOUSEHOLD_STATES = {"invited": 0.04, "active": 0.86, "paused": 0.05, "left": 0.05}
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Login:
+    role: str
+    email: str
+    password: str
+    note: str = ""
+
+
+def demo_programme() -> Programme | None:
+    return Programme.objects.filter(name=DEMO_NAME).first()
+
+
+def demo_build(*, size: int, seed: int, data_dir: Path, progress: Progress) -> list[Login]:
+    """Create the demo programme and its people, and write the logins file."""
+    people = synth.generate(size, size, country="GB", seed=seed)
+    volunteers, households = people.volunteers.to_records(), people.households.to_records()
+    rng = np.random.default_rng(seed)
+    with transaction.atomic():
+        programme = Programme.objects.create(
+            name=DEMO_NAME,
+            country="GB",
+            time_zone="Europe/London",
+            centre_lat=54.3,
+            centre_lon=-2.3,
+            radius_km=700,
+            languages="en;pl;ur;ar",
+            currency="GBP",
+            requires_safeguarding=True,
+        )
+        orgs = [
+            Organisation.objects.create(programme=programme, name=n, kind=k)
+            for n, k in ORGANISATIONS
+        ]
+        _volunteers_create(programme, volunteers, orgs, rng, progress)
+        _households_create(programme, households, rng, progress)
+        logins = _logins_create(programme)
+    _logins_write(data_dir, logins)
+    return logins
+
+
+def _states(rng: np.random.Generator, n: int, shares: dict[str, float]) -> list[str]:
+    names, p = list(shares), np.array(list(shares.values()))
+    return [names[i] for i in rng.choice(len(names), size=n, p=p / p.sum())]
+
+
+def _volunteers_create(
+    programme: Programme,
+    records: list[dict[str, str]],
+    orgs: list[Organisation],
+    rng: np.random.Generator,
+    progress: Progress,
+) -> None:
+    states = _states(rng, len(records), VOLUNTEER_STATES)
+    org_of = rng.integers(-len(orgs), len(orgs), size=len(records))  # about half have one
+    now = timezone.now()
+    rows = [
+        Volunteer(
+            programme=programme,
+            state=state,
+            organisation=orgs[o] if o >= 0 else None,
+            approved_at=None if state == "applied" else now,
+            **participant_fields(r),
+        )
+        for r, state, o in zip(records, states, org_of.tolist(), strict=True)
+    ]
+    _bulk(Volunteer, rows, "volunteers", progress)
+    _bulk(
+        Consent,
+        [Consent(volunteer=v, method="online", given_at=now) for v in rows],
+        "volunteer consents",
+        progress,
+    )
+    checks = [
+        VolunteerCheck(volunteer=v, kind=k, completed_on=dt.date.today() - dt.timedelta(days=30))
+        for v in rows
+        if v.state != "applied"
+        for k in programme.required_checks
+    ]
+    _bulk(VolunteerCheck, checks, "checks", progress)
+
+
+def _households_create(
+    programme: Programme,
+    records: list[dict[str, str]],
+    rng: np.random.Generator,
+    progress: Progress,
+) -> None:
+    states = _states(rng, len(records), HOUSEHOLD_STATES)
+    rows = [
+        Household(programme=programme, state=s, **participant_fields(r))
+        for r, s in zip(records, states, strict=True)
+    ]
+    _bulk(Household, rows, "households", progress)
+    now = timezone.now()
+    consents = [
+        Consent(household=h, method="online", given_at=now) for h in rows if h.state != "invited"
+    ]
+    _bulk(Consent, consents, "household consents", progress)
+
+
+def _bulk(model: type, rows: list, label: str, progress: Progress, batch: int = 2000) -> None:
+    for start in range(0, len(rows), batch):
+        model.objects.bulk_create(rows[start : start + batch])
+        progress(label, min(start + batch, len(rows)), len(rows))
+
+
+def _logins_create(programme: Programme) -> list[Login]:
+    User = get_user_model()
+    logins = []
+
+    def user(role: str, email: str, first_name: str, **extra: object) -> object:
+        password = secrets.token_urlsafe(9)
+        account = User.objects.create_user(
+            email, password, first_name=first_name, email_verified_at=timezone.now(), **extra
+        )
+        logins.append(Login(role, email, password))
+        return account
+
+    coordinator = user("coordinator", "coordinator@demo.kinfolk.test", "Cora")
+    Coordinator.objects.create(programme=programme, user=coordinator)
+    volunteer = programme.volunteers.filter(state="active").order_by("id").first()
+    volunteer.user = user("volunteer", "volunteer@demo.kinfolk.test", volunteer.first_name)
+    volunteer.save(update_fields=["user"])
+    household = programme.households.filter(state="active").order_by("id").first()
+    HouseholdMember.objects.create(
+        household=household,
+        user=user("household", "household@demo.kinfolk.test", household.first_name),
+    )
+    admin = user(
+        "site administrator", "admin@demo.kinfolk.test", "Ada", is_staff=True, is_superuser=True
+    )
+    device = TOTPDevice.objects.create(user=admin, name="demo authenticator", confirmed=True)
+    key = base64.b32encode(device.bin_key).decode()
+    logins[-1] = Login(
+        logins[-1].role, logins[-1].email, logins[-1].password, f"two-factor key {key}"
+    )
+    return logins
+
+
+def _logins_write(data_dir: Path, logins: list[Login]) -> None:
+    path = data_dir / "demo-logins.txt"
+    path.write_text("".join(f"{x.role}\t{x.email}\t{x.password}\t{x.note}\n" for x in logins))
+    path.chmod(0o600)
+
+
+def demo_logins(data_dir: Path) -> list[Login]:
+    path = data_dir / "demo-logins.txt"
+    if not path.exists():
+        return []
+    return [Login(*line.split("\t")) for line in path.read_text().splitlines() if line]

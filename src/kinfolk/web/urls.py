@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from kinfolk.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("kinfolk.accounts.urls")),
+    path("site/", include("kinfolk.programmes.admin_urls")),
+    path("p/", include("kinfolk.programmes.urls")),
+    path("", include("kinfolk.people.urls")),
+    path("privacy/", include("kinfolk.privacy.urls")),
+]
