@@ -180,6 +180,10 @@ class ProfileForm(forms.Form):
         initial["availability"] = [s for s in initial["availability"].split(";") if s]
         initial["offers"] = [s for s in initial["offers"].split(";") if s]
         initial["accepts"] = [s for s in initial["accepts"].split(";") if s]
+        town = town_get(person.programme.country, person.town)
+        if town is not None and (town.lat, town.lon) == (person.lat, person.lon):
+            # An unrefined point stays empty, so that picking another town moves it too.
+            initial["lat"] = initial["lon"] = None
         return initial
 
     @classmethod
