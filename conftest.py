@@ -8,7 +8,6 @@ with these.
 
 from __future__ import annotations
 
-
 import pytest
 
 

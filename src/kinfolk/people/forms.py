@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kinfolk.engine import dictionary as dd
-from kinfolk.people.models import Household, Volunteer
+from kinfolk.people.models import Household, HouseholdMember, Volunteer
 from kinfolk.programmes.models import Programme
 from kinfolk.programmes.places import distance_km, town_get, towns
 
@@ -240,7 +240,7 @@ class ProfileForm(forms.Form):
         return dd.format_conditions(self.cleaned_data["accepts"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if "town" in data:
             self._clean_location(data)
         return data
@@ -257,7 +257,7 @@ class ProfileForm(forms.Form):
             return
         if lat is None:
             data["lat"], data["lon"] = town.lat, town.lon
-        elif distance_km(lat, lon, town.lat, town.lon) > 30:
+        elif lon is not None and distance_km(lat, lon, town.lat, town.lon) > 30:
             self.add_error(
                 "lat", _("This point is more than 30 km from %(town)s.") % {"town": town.name}
             )
@@ -345,7 +345,7 @@ class PasswordForm(forms.Form):
         self.first_name = first_name
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("The two passwords are not the same."))
@@ -371,6 +371,6 @@ class AdultInviteForm(forms.Form):
 
     def clean_email(self) -> str:
         email = str(self.cleaned_data["email"]).strip().lower()
-        if self.household.members.filter(user__email=email).exists():
+        if HouseholdMember.objects.filter(household=self.household, user__email=email).exists():
             raise forms.ValidationError(_("This adult is already part of your household."))
         return email

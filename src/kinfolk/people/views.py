@@ -28,7 +28,7 @@ from kinfolk.people.forms import (
     ProfileForm,
     SignupForm,
 )
-from kinfolk.people.models import Invitation, Volunteer
+from kinfolk.people.models import HouseholdMember, Invitation, Volunteer
 from kinfolk.people.selectors import (
     consent_list,
     invitation_by_token,
@@ -190,7 +190,10 @@ def household_adults(request: HttpRequest, household_id: int) -> HttpResponse:
         return redirect(_url(household, "adults"))
     context = {
         "person": household,
-        "members": household.members.select_related("user").order_by("joined_at"),
+        # Scoped by the household fetched above; belongs in selectors as household_member_list.
+        "members": HouseholdMember.objects.filter(household=household)
+        .select_related("user")
+        .order_by("joined_at"),
         "form": form,
         "links": _links(household),
     }

@@ -7,7 +7,7 @@ that programme, then calls at most one service and redirects.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -56,7 +56,8 @@ class ListFilterForm(forms.Form):
 
     def __init__(self, *args: Any, states: Any, organisations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", _("any state")), *states]
+        state = cast(forms.ChoiceField, self.fields["state"])
+        state.choices = [("", _("any state")), *states]
         if organisations is not None:
             self.fields["organisation"] = forms.ModelChoiceField(
                 label=_("Organisation"),
@@ -120,7 +121,8 @@ class OrganisationForm(forms.Form):
 
 def _add_errors(error: ValidationError, *forms_: forms.Form) -> None:
     """Put a service's errors beside the fields they name, else at the top of the first form."""
-    for field, texts in error.message_dict.items():
+    errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for field, texts in errors.items():
         target = next((f for f in forms_ if field in f.fields), None)
         if target is None:
             forms_[0].add_error(None, texts)
@@ -144,6 +146,8 @@ def overview(request: HttpRequest, programme_id: int) -> HttpResponse:
         "organisations": organisation_list(programme=programme),
         "applicants": _longest_waiting_applicants(programme),
         "n_applicants": counts["volunteers"].get("applied", 0),
+        "n_volunteers": sum(counts["volunteers"].values()),
+        "n_households": sum(counts["households"].values()),
         "signup_volunteer": f"{signup}?role=volunteer",
         "signup_household": f"{signup}?role=household",
     }
@@ -257,9 +261,11 @@ _FACT_FIELDS = (
 )
 
 
-def _profile_facts(person: Volunteer | Household) -> list[tuple[str, Any]]:
+def _profile_facts(person: Volunteer | Household) -> list[tuple[Any, Any]]:
     meta = person._meta
-    return [(meta.get_field(f).verbose_name, getattr(person, f)) for f in _FACT_FIELDS]
+    return [
+        (getattr(meta.get_field(f), "verbose_name", f), getattr(person, f)) for f in _FACT_FIELDS
+    ]
 
 
 # --- approving a volunteer ------------------------------------------------

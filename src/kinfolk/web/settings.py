@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kinfolk.programmes",
     "kinfolk.people",
     "kinfolk.privacy",
+    "kinfolk.pairings",
     "kinfolk.ticks",
 ]
 

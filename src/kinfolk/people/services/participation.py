@@ -98,7 +98,9 @@ def participant_leave(*, person: Person) -> Person:
         return person
     with transaction.atomic():
         # Pairings hook in here: end the pairing, cancel future visits, tell the partner "ended".
-        person.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+        Consent.objects.filter(**_owner(person), withdrawn_at__isnull=True).update(
+            withdrawn_at=timezone.now()
+        )
         _state_set(person, "left")
     return person
 
@@ -168,7 +170,7 @@ def account_for_email(*, email: str) -> Any:
 def _account_create(*, email: str, password: str, first_name: str) -> Any:
     if account_for_email(email=email) is not None:
         raise ParticipationError(_("This e-mail address already has an account; sign in."))
-    return get_user_model().objects.create_user(
+    return get_user_model().objects.create_user(  # type: ignore[attr-defined]
         email, password, first_name=first_name, email_verified_at=timezone.now()
     )
 

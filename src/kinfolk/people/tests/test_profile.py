@@ -139,3 +139,15 @@ def test_anonymous_is_sent_to_sign_in(client, volunteer):
     response = client.get(_url(volunteer))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_an_unrefined_point_is_left_empty_so_another_town_moves_it(
+    client, volunteer_user, volunteer
+):
+    client.force_login(volunteer_user)
+    form = client.get(_url(volunteer)).context["form"]
+    assert form.initial["lat"] is None and form.initial["lon"] is None
+    client.post(_url(volunteer), profile_data(town="bradford"))
+    volunteer.refresh_from_db()
+    assert volunteer.town == "Bradford"
+    assert round(volunteer.lat, 1) == 53.8 and round(volunteer.lon, 1) == -1.8
