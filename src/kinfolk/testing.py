@@ -103,3 +103,36 @@ def otp_force_login(client: Any, user: Any) -> None:
     session = client.session
     session["otp_device_id"] = device.persistent_id
     session.save()
+
+
+def make_proposal(
+    volunteer: Volunteer, household: Household, *, days: int = 10, **fields: Any
+) -> Any:
+    """An open proposal sent now, answerable for ``days`` days."""
+    from kinfolk.pairings.models import Proposal
+
+    now = timezone.now()
+    defaults = {
+        "programme": volunteer.programme,
+        "distance_km": 3.2,
+        "sent_at": now,
+        "answer_by": now + dt.timedelta(days=days),
+        "nudge_at": now + dt.timedelta(days=days / 2),
+        "explanation": {
+            "shared_languages": ["en"],
+            "exchange_languages": ["pl"],
+            "common_slots": ["mon-eve", "sat-am"],
+        },
+    }
+    return Proposal.objects.create(
+        volunteer=volunteer, household=household, **{**defaults, **fields}
+    )
+
+
+def make_pairing(volunteer: Volunteer, household: Household, **fields: Any) -> Any:
+    from kinfolk.pairings.models import Pairing
+
+    fields.setdefault("started_on", dt.date(2026, 6, 1))
+    return Pairing.objects.create(
+        programme=volunteer.programme, volunteer=volunteer, household=household, **fields
+    )

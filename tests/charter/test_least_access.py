@@ -13,9 +13,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kinfolk.people.models import Household, Invitation, Volunteer
-from kinfolk.testing import make_user, otp_force_login
+from kinfolk.pairings.models import Pairing, Proposal
+from kinfolk.testing import make_pairing, make_proposal, make_user, otp_force_login
 
-GUARDED_NAMESPACES = {"programmes", "people"}
+GUARDED_NAMESPACES = {"programmes", "people", "pairings"}
 
 
 def _patterns(resolver: URLResolver = None, namespace: str = ""):
@@ -25,7 +26,16 @@ def _patterns(resolver: URLResolver = None, namespace: str = ""):
             yield from _patterns(entry, entry.namespace or namespace)
         elif isinstance(entry, URLPattern) and namespace in GUARDED_NAMESPACES:
             params = set(entry.pattern.converters)
-            if "token" not in params and params:  # token pages are public by design
+            if "token" in params or not params:  # token pages are public by design
+                continue
+            if "kind" in params:  # one page per side: try both
+                for kind in ("volunteer", "household"):
+                    yield (
+                        f"{namespace}:{entry.name}",
+                        params - {"kind"},
+                        {"kind": kind, "in_url": 1},
+                    )
+            else:
                 yield f"{namespace}:{entry.name}", params, entry.default_args
 
 
@@ -46,7 +56,7 @@ def _owner_kind(name: str, defaults: dict) -> str:
 
 
 def _url(name, params, defaults, rows):
-    kwargs = {}
+    kwargs = {"kind": defaults["kind"]} if defaults.get("in_url") else {}
     for param in params:
         if param == "person_id":
             kwargs[param] = rows[defaults["kind"]].pk
@@ -71,6 +81,8 @@ def rows(programme, volunteer, household, coordinator):
         "volunteer": volunteer,
         "household": household,
         "invitation": invitation,
+        "proposal": make_proposal(volunteer, household),
+        "pairing": make_pairing(volunteer, household),
     }
 
 
@@ -110,6 +122,8 @@ def _snapshot():
         sorted(Volunteer.objects.values_list("id", "state", "first_name", "speaks", "user_id")),
         sorted(Household.objects.values_list("id", "state", "first_name", "speaks")),
         sorted(Invitation.objects.values_list("id", "accepted_at", "expires_at")),
+        sorted(Proposal.objects.values_list("id", "state", "volunteer_answer", "household_answer")),
+        sorted(Pairing.objects.values_list("id", "state", "ended_at")),
     )
 
 

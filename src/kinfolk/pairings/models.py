@@ -140,6 +140,7 @@ class Proposal(models.Model):
     distance_km = models.FloatField()
     sent_at = models.DateTimeField()
     answer_by = models.DateTimeField()
+    nudge_at = models.DateTimeField()
     nudged_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -154,7 +155,10 @@ class Proposal(models.Model):
                 fields=["household"], condition=Q(state="open"), name="proposal_one_open_household"
             ),
         ]
-        indexes = [models.Index(fields=["state", "answer_by"])]
+        indexes = [
+            models.Index(fields=["state", "answer_by"]),
+            models.Index(fields=["state", "nudge_at"]),
+        ]
 
 
 class Pairing(models.Model):

@@ -82,7 +82,11 @@ class Volunteer(Participant):
                 name="volunteer_one_per_user",
             ),
         ]
-        indexes = [models.Index(fields=["programme", "state"])]
+        indexes = [
+            models.Index(fields=["programme", "state"]),
+            models.Index(fields=["programme", "first_name", "id"]),
+            models.Index(fields=["programme", "town"]),
+        ]
 
 
 class Household(Participant):
@@ -102,7 +106,11 @@ class Household(Participant):
                 fields=["programme", "external_id"], name="household_unique_external_id"
             )
         ]
-        indexes = [models.Index(fields=["programme", "state"])]
+        indexes = [
+            models.Index(fields=["programme", "state"]),
+            models.Index(fields=["programme", "first_name", "id"]),
+            models.Index(fields=["programme", "town"]),
+        ]
 
 
 class HouseholdMember(models.Model):

@@ -8,5 +8,6 @@ urlpatterns = [
     path("site/", include("kinfolk.programmes.admin_urls")),
     path("p/", include("kinfolk.programmes.urls")),
     path("", include("kinfolk.people.urls")),
+    path("", include("kinfolk.pairings.urls")),
     path("privacy/", include("kinfolk.privacy.urls")),
 ]

@@ -1,0 +1,90 @@
+"""Reads of proposals and pairings, scoped to who asks."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kinfolk.pairings.models import MatchingRun, Pairing, Proposal
+from kinfolk.people.models import Household, Volunteer
+from kinfolk.programmes.models import Programme
+
+Person = Volunteer | Household
+
+
+def _side(person: Person) -> str:
+    return "volunteer" if isinstance(person, Volunteer) else "household"
+
+
+def pairing_active_get(*, person: Person) -> Pairing | None:
+    """The person's active pairing, if any (the database allows at most one)."""
+    return (
+        Pairing.objects.filter(state="active", **{_side(person): person})
+        .select_related("volunteer__user", "household")
+        .first()
+    )
+
+
+def proposal_open_get(*, person: Person) -> Proposal | None:
+    return (
+        Proposal.objects.filter(state="open", **{_side(person): person})
+        .select_related("volunteer", "household")
+        .first()
+    )
+
+
+def own_pairing_get(*, person: Person, pairing_id: int) -> Pairing:
+    found = Pairing.objects.filter(pk=pairing_id, **{_side(person): person}).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def own_proposal_get(*, person: Person, proposal_id: int) -> Proposal:
+    found = Proposal.objects.filter(pk=proposal_id, **{_side(person): person}).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def excluded_pairs(*, programme: Programme) -> set[tuple[int, int]]:
+    """(volunteer id, household id) never to propose again: declined or ended before."""
+    declined = Proposal.objects.filter(programme=programme, state="declined").values_list(
+        "volunteer_id", "household_id"
+    )
+    ended = Pairing.objects.filter(programme=programme, state="ended").values_list(
+        "volunteer_id", "household_id"
+    )
+    return set(declined) | set(ended)
+
+
+def run_list(*, programme: Programme) -> QuerySet[MatchingRun]:
+    return programme.runs.select_related("organisation", "started_by")
+
+
+def run_get(*, programme: Programme, run_id: int) -> MatchingRun:
+    found = programme.runs.filter(pk=run_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def pairing_list(
+    *, programme: Programme, query: str = "", state: str = "active"
+) -> QuerySet[Pairing]:
+    qs = programme.pairings.select_related("volunteer", "household").order_by("-started_on", "id")
+    if state:
+        qs = qs.filter(state=state)
+    for word in query.split():
+        qs = qs.filter(
+            Q(volunteer__first_name__icontains=word)
+            | Q(household__first_name__icontains=word)
+            | Q(volunteer__external_id__iexact=word)
+            | Q(household__external_id__iexact=word)
+        )
+    return qs
+
+
+def partner_of(*, person: Person, pair: Pairing | Proposal) -> Person:
+    """The other side of a proposal or pairing."""
+    return pair.household if isinstance(person, Volunteer) else pair.volunteer
