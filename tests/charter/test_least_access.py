@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from kinfolk.people.models import Household, Invitation, Volunteer
 from kinfolk.pairings.models import Pairing, Proposal
+from kinfolk.people.models import Household, Invitation, Volunteer
 from kinfolk.testing import make_pairing, make_proposal, make_user, otp_force_login
 
 GUARDED_NAMESPACES = {"programmes", "people", "pairings"}

@@ -173,7 +173,12 @@ def pairings_end_for_person(*, person: Person, reason: str) -> None:
         _end(pairing, ended_by=reason)
         other = pairing.household if side_of(person) == "volunteer" else pairing.volunteer
         notify.send(other, lambda other=other: _ended_message(other))
-    Proposal.objects.filter(state="open", **{side_of(person): person}).update(
+    proposals_cancel_for_person(person=person)
+
+
+def proposals_cancel_for_person(*, person: Person) -> int:
+    """Close the person's open proposal (they paused or left); the other side keeps its place."""
+    return Proposal.objects.filter(state="open", **{side_of(person): person}).update(
         state=Proposal.State.CANCELLED, closed_at=timezone.now()
     )
 

@@ -16,7 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kinfolk.engine import dictionary as dd
-from kinfolk.people.models import Household, HouseholdMember, Volunteer
+from kinfolk.people.models import Household, Volunteer
+from kinfolk.people.selectors import household_member_list
 from kinfolk.programmes.models import Programme
 from kinfolk.programmes.places import distance_km, town_get, towns
 
@@ -304,6 +305,8 @@ class ConsentForm(forms.Form):
 
 
 class SignupForm(ConsentForm):
+    """A public sign-up; ``role`` (from the link's ``?role=``) preselects one of the roles."""
+
     role = forms.ChoiceField(
         label=_("I am joining as"),
         choices=[
@@ -319,6 +322,12 @@ class SignupForm(ConsentForm):
     )
 
     field_order = ["role", "first_name", "email", "consent"]
+
+    def __init__(self, *args: Any, role: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Anything but a known role leaves the choice to the person, as with no parameter.
+        if role in dict(self.fields["role"].choices):  # type: ignore[attr-defined]
+            self.initial["role"] = role
 
     def clean_email(self) -> str:
         return str(self.cleaned_data["email"]).strip().lower()
@@ -371,6 +380,6 @@ class AdultInviteForm(forms.Form):
 
     def clean_email(self) -> str:
         email = str(self.cleaned_data["email"]).strip().lower()
-        if HouseholdMember.objects.filter(household=self.household, user__email=email).exists():
+        if household_member_list(household=self.household).filter(user__email=email).exists():
             raise forms.ValidationError(_("This adult is already part of your household."))
         return email

@@ -10,11 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from kinfolk.people.models import Consent, Household, Invitation, Volunteer
-from kinfolk.programmes.models import Programme
+from kinfolk.people.models import (
+    Consent,
+    Household,
+    HouseholdMember,
+    Invitation,
+    Volunteer,
+    VolunteerCheck,
+)
+from kinfolk.programmes.models import Organisation, Programme
+
+#: The roles a coordinator invites; a household's second adult is invited by the household.
+COORDINATOR_INVITATION_ROLES = (Invitation.Role.VOLUNTEER, Invitation.Role.HOUSEHOLD)
 
 
 @dataclass
@@ -58,27 +69,30 @@ def _search(qs: QuerySet[Any], query: str) -> QuerySet[Any]:
     return qs
 
 
+def _filter(qs: QuerySet[Any], query: str, **equal: Any) -> QuerySet[Any]:
+    """Keep the rows whose fields equal every given value; an empty value filters nothing."""
+    qs = qs.filter(**{name: value for name, value in equal.items() if value})
+    return _search(qs, query)
+
+
 def volunteer_list(
-    *, programme: Programme, query: str = "", state: str = "", town: str = ""
+    *,
+    programme: Programme,
+    query: str = "",
+    state: str = "",
+    town: str = "",
+    organisation: Organisation | None = None,
 ) -> QuerySet[Volunteer]:
     """Volunteers of a programme already fetched through ``programme_get``."""
     qs = programme.volunteers.select_related("organisation").order_by("first_name", "id")
-    if state:
-        qs = qs.filter(state=state)
-    if town:
-        qs = qs.filter(town=town)
-    return _search(qs, query)
+    return _filter(qs, query, state=state, town=town, organisation=organisation)
 
 
 def household_list(
     *, programme: Programme, query: str = "", state: str = "", town: str = ""
 ) -> QuerySet[Household]:
     qs = programme.households.order_by("first_name", "id")
-    if state:
-        qs = qs.filter(state=state)
-    if town:
-        qs = qs.filter(town=town)
-    return _search(qs, query)
+    return _filter(qs, query, state=state, town=town)
 
 
 def volunteer_get(*, programme: Programme, volunteer_id: int) -> Volunteer:
@@ -121,6 +135,16 @@ def own_household_get(*, viewer: Any, household_id: int) -> Household:
     return found
 
 
+def volunteer_check_list(*, volunteer: Volunteer) -> QuerySet[VolunteerCheck]:
+    """The checks recorded for a volunteer already fetched through a scoped selector."""
+    return volunteer.checks.select_related("recorded_by").order_by("kind")
+
+
+def household_member_list(*, household: Household) -> QuerySet[HouseholdMember]:
+    """The adults of a household already fetched through a scoped selector, first joined first."""
+    return household.members.select_related("user").order_by("joined_at")
+
+
 def consent_list(*, person: Volunteer | Household) -> QuerySet[Consent]:
     return person.consents.select_related("recorded_by", "user")
 
@@ -159,3 +183,33 @@ def invitation_by_token(*, token: str) -> Invitation:
     if found is None:
         raise Http404
     return found
+
+
+def invitation_list(*, programme: Programme) -> QuerySet[Invitation]:
+    """The invitations the programme's coordinators sent, newest first.
+
+    A household's invitations to its own adults are the household's business.
+    """
+    return (
+        programme.invitations.filter(role__in=COORDINATOR_INVITATION_ROLES)
+        .select_related("organisation")
+        .order_by("-created_at")
+    )
+
+
+def invitation_get(*, programme: Programme, invitation_id: int) -> Invitation:
+    """Any invitation of a programme already fetched through ``programme_get``; else 404."""
+    found = programme.invitations.filter(pk=invitation_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def account_for_email(*, email: str) -> Any:
+    """The account that owns an address, or None (for invitations, never for sign-up pages)."""
+    return get_user_model().objects.filter(email=email.strip().lower()).first()
+
+
+def signup_programme_get(*, programme_id: int) -> Programme | None:
+    """The programme a sign-up link names, or None once it stops taking sign-ups."""
+    return Programme.objects.filter(pk=programme_id, signup_open=True).first()

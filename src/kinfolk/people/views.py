@@ -28,15 +28,17 @@ from kinfolk.people.forms import (
     ProfileForm,
     SignupForm,
 )
-from kinfolk.people.models import HouseholdMember, Invitation, Volunteer
+from kinfolk.people.models import Invitation, Volunteer
 from kinfolk.people.selectors import (
+    account_for_email,
     consent_list,
+    household_member_list,
     invitation_by_token,
     own_household_get,
     own_volunteer_get,
 )
 from kinfolk.people.services import participation
-from kinfolk.people.services.participation import ParticipationError, Person
+from kinfolk.people.services.participation import ParticipationError, Person, Signup
 from kinfolk.programmes.selectors import programme_by_signup_token
 
 _PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -145,24 +147,25 @@ def _state_change(
     return redirect(_url(person, "home"))
 
 
+def _own_state_change(
+    request: HttpRequest, kind: str, person_id: int, service: Callable[..., Any], done: str
+) -> HttpResponse:
+    person = _own(request, kind, person_id)
+    return _state_change(request, person, partial(service, person=person), done)
+
+
 @require_POST
 @login_required
 def pause(request: HttpRequest, kind: str, person_id: int) -> HttpResponse:
-    person = _own(request, kind, person_id)
     done = _("You have paused. Nobody will be paired with you until you resume.")
-    return _state_change(
-        request, person, partial(participation.participant_pause, person=person), done
-    )
+    return _own_state_change(request, kind, person_id, participation.participant_pause, done)
 
 
 @require_POST
 @login_required
 def resume(request: HttpRequest, kind: str, person_id: int) -> HttpResponse:
-    person = _own(request, kind, person_id)
     done = _("Welcome back: you are taking part again, with your original waiting date.")
-    return _state_change(
-        request, person, partial(participation.participant_resume, person=person), done
-    )
+    return _own_state_change(request, kind, person_id, participation.participant_resume, done)
 
 
 @require_POST
@@ -190,10 +193,7 @@ def household_adults(request: HttpRequest, household_id: int) -> HttpResponse:
         return redirect(_url(household, "adults"))
     context = {
         "person": household,
-        # Scoped by the household fetched above; belongs in selectors as household_member_list.
-        "members": HouseholdMember.objects.filter(household=household)
-        .select_related("user")
-        .order_by("joined_at"),
+        "members": household_member_list(household=household),
         "form": form,
         "links": _links(household),
     }
@@ -205,7 +205,7 @@ def household_adults(request: HttpRequest, household_id: int) -> HttpResponse:
 
 def signup(request: HttpRequest, token: str) -> HttpResponse:
     programme = programme_by_signup_token(token=token)
-    form = SignupForm(request.POST or None, programme=programme)
+    form = SignupForm(request.POST or None, programme=programme, role=request.GET.get("role"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         participation.signup_request(
@@ -229,6 +229,11 @@ def _link_problem(request: HttpRequest, message: str, status: int) -> HttpRespon
     return render(request, "people/link_problem.html", {"message": message}, status=status)
 
 
+def _link_used(request: HttpRequest) -> HttpResponse:
+    used = _("This link has already been used. Sign in with your e-mail address and password.")
+    return _link_problem(request, used, 410)
+
+
 def signup_verify(request: HttpRequest, token: str) -> HttpResponse:
     try:
         signup = participation.signup_load(token=token)
@@ -236,26 +241,15 @@ def signup_verify(request: HttpRequest, token: str) -> HttpResponse:
         return _link_problem(request, error.message, 410)
     except participation.SignupLinkInvalid as error:
         return _link_problem(request, error.message, 400)
-    used = _("This link has already been used. Sign in with your e-mail address and password.")
     if signup.used:
-        return _link_problem(request, used, 410)
+        return _link_used(request)
     data = request.POST or None
     password = PasswordForm(data, email=signup.email, first_name=signup.first_name)
     profile = ProfileForm(
         data, programme=signup.programme, initial={"first_name": signup.first_name}
     )
     if request.method == "POST" and all([password.is_valid(), profile.is_valid()]):
-        try:
-            user, person = participation.signup_complete(
-                signup=signup,
-                password=password.cleaned_data["password1"],
-                profile=profile.cleaned_data,
-            )
-        except ParticipationError:
-            return _link_problem(request, used, 410)
-        login(request, user, backend=_PASSWORD_BACKEND)
-        messages.success(request, _("Welcome! Your e-mail address is confirmed."))
-        return redirect(_url(person, "home"))
+        return _signup_complete(request, signup, password, profile)
     context = {
         "signup": signup,
         "programme": signup.programme,
@@ -263,6 +257,22 @@ def signup_verify(request: HttpRequest, token: str) -> HttpResponse:
         "form": profile,
     }
     return render(request, "people/signup_verify.html", context)
+
+
+def _signup_complete(
+    request: HttpRequest, signup: Signup, password: PasswordForm, profile: ProfileForm
+) -> HttpResponse:
+    try:
+        user, person = participation.signup_complete(
+            signup=signup,
+            password=password.cleaned_data["password1"],
+            profile=profile.cleaned_data,
+        )
+    except ParticipationError:
+        return _link_used(request)
+    login(request, user, backend=_PASSWORD_BACKEND)
+    messages.success(request, _("Welcome! Your e-mail address is confirmed."))
+    return redirect(_url(person, "home"))
 
 
 def _invitation_forms(request: HttpRequest, invitation: Invitation, account: Any) -> dict[str, Any]:
@@ -284,34 +294,42 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     problem = participation.invitation_problem(invitation=invitation)
     if problem:
         return _link_problem(request, problem, 410)
-    account = participation.account_for_email(email=invitation.email)
+    account = account_for_email(email=invitation.email)
     if account is not None and request.user != account:
-        if request.user.is_authenticated:
-            wrong = _(
-                "This invitation was sent to another e-mail address. "
-                "Sign out, then open the link again."
-            )
-            return _link_problem(request, wrong, 403)
-        return redirect_to_login(request.get_full_path())
+        return _not_the_invited_account(request)
     forms = _invitation_forms(request, invitation, account)
     if request.method == "POST" and all([f.is_valid() for f in forms.values()]):
-        try:
-            user, person = participation.invitation_accept(
-                invitation=invitation,
-                user=account,
-                password=forms["password_form"].cleaned_data["password1"]
-                if account is None
-                else "",
-                profile=forms["form"].cleaned_data if "form" in forms else None,
-            )
-        except ParticipationError as error:
-            return _link_problem(request, error.message, 409)
-        if account is None:
-            login(request, user, backend=_PASSWORD_BACKEND)
-        messages.success(
-            request,
-            _("Welcome! You have joined %(programme)s.") % {"programme": invitation.programme.name},
-        )
-        return redirect(_url(person, "home"))
+        return _invitation_join(request, invitation, account, forms)
     context = {"invitation": invitation, "programme": invitation.programme, **forms}
     return render(request, "people/invitation_accept.html", context)
+
+
+def _not_the_invited_account(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        wrong = _(
+            "This invitation was sent to another e-mail address. "
+            "Sign out, then open the link again."
+        )
+        return _link_problem(request, wrong, 403)
+    return redirect_to_login(request.get_full_path())
+
+
+def _invitation_join(
+    request: HttpRequest, invitation: Invitation, account: Any, forms: dict[str, Any]
+) -> HttpResponse:
+    try:
+        user, person = participation.invitation_accept(
+            invitation=invitation,
+            user=account,
+            password=forms["password_form"].cleaned_data["password1"] if account is None else "",
+            profile=forms["form"].cleaned_data if "form" in forms else None,
+        )
+    except ParticipationError as error:
+        return _link_problem(request, error.message, 409)
+    if account is None:
+        login(request, user, backend=_PASSWORD_BACKEND)
+    messages.success(
+        request,
+        _("Welcome! You have joined %(programme)s.") % {"programme": invitation.programme.name},
+    )
+    return redirect(_url(person, "home"))

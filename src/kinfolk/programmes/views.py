@@ -7,127 +7,64 @@ that programme, then calls at most one service and redirects.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import TextChoices
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kinfolk.people.forms import ProfileForm
-from kinfolk.people.models import Household, Invitation, Volunteer, VolunteerCheck
+from kinfolk.people.forms import PROFILE_FIELDS, ProfileForm
+from kinfolk.people.models import Household, Invitation, Volunteer
 from kinfolk.people.selectors import (
     consent_list,
     household_get,
     household_list,
+    household_member_list,
+    invitation_get,
+    invitation_list,
     state_counts,
     town_counts,
+    volunteer_check_list,
     volunteer_get,
     volunteer_list,
 )
 from kinfolk.people.services import coordination
 from kinfolk.privacy.services import CONTACT_FIELDS, contact_details_read
-from kinfolk.programmes.models import Organisation, Programme
+from kinfolk.programmes.forms import (
+    ApprovalForm,
+    InvitationForm,
+    ListFilterForm,
+    OrganisationForm,
+    PaperConsentForm,
+    VolunteerFilterForm,
+    service_errors_add,
+)
+from kinfolk.programmes.models import Programme
 from kinfolk.programmes.selectors import organisation_list, programme_get
 
 PAGE_SIZE = 50
+INVITATIONS_SHOWN = 100
 CONTACT_REASON = "coordinator detail page"
-ROLE_CHOICES = [("volunteer", gettext_lazy("volunteer")), ("household", gettext_lazy("household"))]
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
-
-# Forms live here until programmes/forms.py or people/forms.py takes them:
-# they only parse input; every rule is checked by the services.
 
 
-class ListFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
-    state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
-    town = forms.CharField(label=gettext_lazy("Town"), required=False, max_length=120)
-
-    def __init__(self, *args: Any, states: Any, organisations: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        state = cast(forms.ChoiceField, self.fields["state"])
-        state.choices = [("", _("any state")), *states]
-        if organisations is not None:
-            self.fields["organisation"] = forms.ModelChoiceField(
-                label=_("Organisation"),
-                queryset=organisations,
-                required=False,
-                empty_label=_("any organisation"),
-            )
-
-    def values(self) -> dict[str, Any]:
-        # A filter that does not parse is dropped rather than answered with
-        # an error; the others still apply and the list stays useful.
-        self.is_valid()
-        return {name: self.cleaned_data.get(name) or "" for name in self.fields}
-
-
-class ApprovalForm(forms.Form):
-    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for kind in programme.required_checks:
-            self.fields[kind] = forms.DateField(
-                label=VolunteerCheck.Kind(kind).label,
-                widget=DATE_WIDGET,
-                help_text=_("The day it was completed."),
-            )
-
-
-class InvitationForm(forms.Form):
-    role = forms.ChoiceField(label=gettext_lazy("Invite as"), choices=ROLE_CHOICES)
-    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=80)
-    email = forms.EmailField(label=gettext_lazy("E-mail address"))
-    organisation = forms.ModelChoiceField(
-        label=gettext_lazy("Organisation (volunteers only)"),
-        queryset=Organisation.objects.none(),
-        required=False,
-    )
-
-    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = programme.organisations.all()  # type: ignore[attr-defined]
-
-
-class PaperConsentForm(forms.Form):
-    role = forms.ChoiceField(label=gettext_lazy("Taking part as"), choices=ROLE_CHOICES)
-    given_on = forms.DateField(label=gettext_lazy("Date on the signed form"), widget=DATE_WIDGET)
-    email = forms.EmailField(label=gettext_lazy("E-mail address (optional)"), required=False)
-    organisation = forms.ModelChoiceField(
-        label=gettext_lazy("Organisation (volunteers only)"),
-        queryset=Organisation.objects.none(),
-        required=False,
-    )
-
-    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = programme.organisations.all()  # type: ignore[attr-defined]
-
-
-class OrganisationForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Organisation.Kind.choices)
-
-
-def _add_errors(error: ValidationError, *forms_: forms.Form) -> None:
-    """Put a service's errors beside the fields they name, else at the top of the first form."""
-    errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for field, texts in errors.items():
-        target = next((f for f in forms_ if field in f.fields), None)
-        if target is None:
-            forms_[0].add_error(None, texts)
-        else:
-            target.add_error(field, texts)
+def _service_call(service: Callable[..., Any], *forms_: Form, **arguments: Any) -> Any:
+    """The service's result; None if it refused, with its errors beside the forms' fields."""
+    try:
+        return service(**arguments)
+    except ValidationError as error:
+        service_errors_add(error, *forms_)
+        return None
 
 
 # --- overview and lists ---------------------------------------------------
@@ -166,17 +103,8 @@ def _state_rows(states: type[TextChoices], counts: dict[str, int]) -> list[dict[
 @login_required
 def volunteers(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
-    filters = ListFilterForm(
-        request.GET,
-        states=Volunteer.State.choices,
-        organisations=programme.organisations.all(),
-    )
-    chosen = filters.values()
-    people = volunteer_list(
-        programme=programme, query=chosen["q"], state=chosen["state"], town=chosen["town"]
-    )
-    if chosen["organisation"]:
-        people = people.filter(organisation=chosen["organisation"])
+    filters = VolunteerFilterForm(request.GET, states=Volunteer.State.choices, programme=programme)
+    people = volunteer_list(programme=programme, **filters.values())
     return _list_page(request, programme, filters, people, "volunteer")
 
 
@@ -184,10 +112,7 @@ def volunteers(request: HttpRequest, programme_id: int) -> HttpResponse:
 def households(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     filters = ListFilterForm(request.GET, states=Household.State.choices)
-    chosen = filters.values()
-    people = household_list(
-        programme=programme, query=chosen["q"], state=chosen["state"], town=chosen["town"]
-    )
+    people = household_list(programme=programme, **filters.values())
     return _list_page(request, programme, filters, people, "household")
 
 
@@ -206,7 +131,7 @@ def _list_page(
 def volunteer_detail(request: HttpRequest, programme_id: int, volunteer_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     volunteer = volunteer_get(programme=programme, volunteer_id=volunteer_id)
-    checks = volunteer.checks.select_related("recorded_by").order_by("kind")
+    checks = volunteer_check_list(volunteer=volunteer)
     return _detail_page(request, programme, volunteer, "volunteer", {"checks": checks})
 
 
@@ -214,7 +139,7 @@ def volunteer_detail(request: HttpRequest, programme_id: int, volunteer_id: int)
 def household_detail(request: HttpRequest, programme_id: int, household_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     household = household_get(programme=programme, household_id=household_id)
-    extra = {"n_adults": household.members.count()}
+    extra = {"n_adults": household_member_list(household=household).count()}
     return _detail_page(request, programme, household, "household", extra)
 
 
@@ -243,20 +168,10 @@ def _contact_labels() -> dict[str, str]:
     return {"email": _("E-mail"), "phone": _("Phone"), "address": _("Address")}
 
 
+# Names head the page and contact details come only through the logged service.
 _FACT_FIELDS = (
     "external_id",
-    "town",
-    "lat",
-    "lon",
-    "max_travel_km",
-    "visit_places",
-    "speaks",
-    "learning",
-    "availability",
-    "offers",
-    "accepts",
-    "blackout",
-    "travel_mode",
+    *(f for f in PROFILE_FIELDS if f not in {"first_name", "last_name", *CONTACT_FIELDS}),
     "waiting_since",
 )
 
@@ -277,13 +192,14 @@ def volunteer_approve(request: HttpRequest, programme_id: int, volunteer_id: int
     volunteer = volunteer_get(programme=programme, volunteer_id=volunteer_id)
     form = ApprovalForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
-        try:
-            coordination.volunteer_approve(
-                volunteer=volunteer, approved_by=request.user, checks=form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(error, form)
-        else:
+        approved = _service_call(
+            coordination.volunteer_approve,
+            form,
+            volunteer=volunteer,
+            approved_by=request.user,
+            checks=form.cleaned_data,
+        )
+        if approved is not None:
             messages.success(request, _("%(name)s is approved.") % {"name": volunteer.first_name})
             return redirect("programmes:volunteer_detail", programme.pk, volunteer.pk)
     context = {"programme": programme, "person": volunteer, "form": form}
@@ -298,13 +214,14 @@ def invitations(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     form = InvitationForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
-        try:
-            invitation = coordination.invitation_create(
-                programme=programme, created_by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(error, form)
-        else:
+        invitation = _service_call(
+            coordination.invitation_create,
+            form,
+            programme=programme,
+            created_by=request.user,
+            **form.cleaned_data,
+        )
+        if invitation is not None:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
             )
@@ -315,11 +232,7 @@ def invitations(request: HttpRequest, programme_id: int) -> HttpResponse:
 
 def _invitation_rows(programme: Programme) -> list[dict[str, Any]]:
     now = timezone.now()
-    found = (
-        programme.invitations.filter(role__in=coordination.COORDINATOR_INVITATION_ROLES)
-        .select_related("organisation")
-        .order_by("-created_at")[:100]
-    )
+    found = invitation_list(programme=programme)[:INVITATIONS_SHOWN]
     return [{"invitation": i, "state": _invitation_state(i, now)} for i in found]
 
 
@@ -333,7 +246,7 @@ def _invitation_state(invitation: Invitation, now: Any) -> str:
 @require_POST
 def invitation_revoke(request: HttpRequest, programme_id: int, invitation_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
-    invitation = get_object_or_404(programme.invitations, pk=invitation_id)
+    invitation = invitation_get(programme=programme, invitation_id=invitation_id)
     try:
         coordination.invitation_revoke(invitation=invitation)
     except ValidationError as error:
@@ -355,26 +268,22 @@ def paper_consent(request: HttpRequest, programme_id: int) -> HttpResponse:
     form = PaperConsentForm(data, programme=programme)
     profile = ProfileForm(data, programme=programme)
     if data is not None and form.is_valid() and profile.is_valid():
-        try:
-            person = coordination.paper_consent_record(
-                programme=programme,
-                recorded_by=request.user,
-                profile=profile.cleaned_data,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            _add_errors(error, form, profile)
-        else:
+        person = _service_call(
+            coordination.paper_consent_record,
+            form,
+            profile,
+            programme=programme,
+            recorded_by=request.user,
+            profile=profile.cleaned_data,
+            **form.cleaned_data,
+        )
+        if person is not None:
             messages.success(
                 request, _("%(name)s is enrolled on paper consent.") % {"name": person.first_name}
             )
             kind = "volunteer" if isinstance(person, Volunteer) else "household"
             return redirect(f"programmes:{kind}_detail", programme.pk, person.pk)
-    context = {
-        "programme": programme,
-        "form": form,
-        "profile": profile,
-    }
+    context = {"programme": programme, "form": form, "profile": profile}
     return render(request, "programmes/paper_consent.html", context)
 
 
@@ -386,13 +295,10 @@ def organisations(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            organisation = coordination.organisation_create(
-                programme=programme, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(error, form)
-        else:
+        organisation = _service_call(
+            coordination.organisation_create, form, programme=programme, **form.cleaned_data
+        )
+        if organisation is not None:
             messages.success(request, _("%(name)s is added.") % {"name": organisation.name})
             return redirect("programmes:organisations", programme.pk)
     context = {

@@ -59,3 +59,28 @@ def test_leaving_ends_the_pairing_and_cancels_open_proposals(
     pairings_end_for_person(person=volunteer, reason="left")
     assert Pairing.objects.get().state == "ended"
     assert Proposal.objects.get().state == "cancelled"
+
+
+def test_leaving_through_the_page_ends_the_pairing_and_tells_the_partner(
+    client, household_user, volunteer, household, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    make_pairing(volunteer, household)
+    client.force_login(household_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("people:household_leave", args=[household.pk]))
+    assert Pairing.objects.get().state == "ended"
+    assert [m.to for m in mail.outbox] == [["vera@example.org"]]
+
+
+def test_pausing_keeps_the_pairing_but_closes_an_open_proposal(
+    volunteer, household, other_household
+):
+    from kinfolk.people.services.participation import participant_pause
+
+    make_pairing(volunteer, household)
+    make_proposal(volunteer, other_household)
+    participant_pause(person=volunteer)
+    assert Pairing.objects.get().state == "active"
+    assert Proposal.objects.get().state == "cancelled"

@@ -17,7 +17,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,15 +29,9 @@ from kinfolk.people.models import (
     Volunteer,
     VolunteerCheck,
 )
+from kinfolk.people.selectors import COORDINATOR_INVITATION_ROLES
+from kinfolk.people.services.enrolment import participant_create, programme_today
 from kinfolk.programmes.models import Organisation, Programme
-
-#: The roles a coordinator invites; a household's second adult is invited by the household.
-COORDINATOR_INVITATION_ROLES = (Invitation.Role.VOLUNTEER, Invitation.Role.HOUSEHOLD)
-
-
-def _programme_today(programme: Programme) -> dt.date:
-    """Today in the programme's time zone: a check done "today" there is never in the future."""
-    return timezone.localdate(timezone=ZoneInfo(programme.time_zone))
 
 
 @transaction.atomic
@@ -76,7 +69,7 @@ def _check_dates(programme: Programme, checks: Mapping[str, dt.date | None]) -> 
     for kind in checks:
         if kind not in known:
             errors[NON_FIELD_ERRORS] = _("'%(kind)s' is not a kind of check.") % {"kind": kind}
-    today = _programme_today(programme)
+    today = programme_today(programme)
     for kind in programme.required_checks:
         if checks.get(kind) is None:
             errors[kind] = _("Give the date this check was completed.")
@@ -203,13 +196,15 @@ def paper_consent_record(
     email = email.strip().lower()
     if role not in COORDINATOR_INVITATION_ROLES:
         raise ValidationError({"role": _("Record a volunteer or a household.")})
-    if given_on > _programme_today(programme):
+    if given_on > programme_today(programme):
         raise ValidationError({"given_on": _("The date on the paper cannot be in the future.")})
     if email:
         _email_check(programme, email)
     _organisation_check(programme, role, organisation)
     user = _user_for(email, profile) if email else None
-    person = _participant_create(programme, role, profile, user, organisation)
+    person = participant_create(
+        programme=programme, role=role, profile=profile, user=user, organisation=organisation
+    )
     consent = Consent(
         volunteer=person if role == "volunteer" else None,
         household=person if role == "household" else None,
@@ -221,52 +216,6 @@ def paper_consent_record(
     consent.full_clean()
     consent.save()
     return person
-
-
-def _participant_create(
-    programme: Programme,
-    role: str,
-    profile: Mapping[str, Any],
-    user: Any,
-    organisation: Organisation | None,
-) -> Volunteer | Household:
-    person: Volunteer | Household
-    if role == "volunteer":
-        person = Volunteer(
-            programme=programme,
-            user=user,
-            organisation=organisation,
-            state=Volunteer.State.APPLIED,
-            **profile,
-        )
-    else:
-        person = Household(
-            programme=programme,
-            state=Household.State.ACTIVE,
-            waiting_since=_programme_today(programme),
-            **profile,
-        )
-    person.external_id = _external_id_next(programme, type(person))
-    person.full_clean()
-    person.save()
-    if role == "household" and user is not None:
-        member = HouseholdMember(household=person, user=user)
-        member.full_clean()
-        member.save()
-    return person
-
-
-def _external_id_next(programme: Programme, model: type[Volunteer] | type[Household]) -> str:
-    """``V000042``/``H000042``: one more than the largest id of that form in the programme."""
-    prefix = "V" if model is Volunteer else "H"
-    last = (
-        model.objects.filter(programme=programme, external_id__regex=rf"^{prefix}[0-9]{{6,}}$")
-        .order_by(Length("external_id").desc(), "-external_id")
-        .values_list("external_id", flat=True)
-        .first()
-    )
-    n = int(last[1:]) + 1 if last else 1
-    return f"{prefix}{n:06d}"
 
 
 def _user_for(email: str, profile: Mapping[str, Any]) -> Any:

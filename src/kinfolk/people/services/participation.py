@@ -10,18 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kinfolk.pairings import services as pairing_services
 from kinfolk.people import emails
 from kinfolk.people.forms import PROFILE_FIELDS
 from kinfolk.people.models import Consent, Household, HouseholdMember, Invitation, Volunteer
+from kinfolk.people.selectors import account_for_email, signup_programme_get
+from kinfolk.people.services.enrolment import participant_create, programme_today
 from kinfolk.programmes.models import Programme
 
 Person = Volunteer | Household
@@ -45,10 +47,6 @@ class SignupLinkExpired(SignupLinkInvalid):
     pass
 
 
-def _today(programme: Programme) -> dt.date:
-    return timezone.localdate(timezone=ZoneInfo(programme.time_zone))
-
-
 def _state_set(person: Person, state: str, *, extra: tuple[str, ...] = ()) -> None:
     person.state = state
     person.state_changed_at = timezone.now()
@@ -66,7 +64,7 @@ def volunteer_ready(*, volunteer: Volunteer) -> Volunteer:
     """An approved volunteer says they are ready; their waiting time starts today."""
     if volunteer.state != Volunteer.State.APPROVED:
         raise ParticipationError(_("Only an approved volunteer can say they are ready."))
-    volunteer.waiting_since = _today(volunteer.programme)
+    volunteer.waiting_since = programme_today(volunteer.programme)
     _state_set(volunteer, Volunteer.State.ACTIVE, extra=("waiting_since",))
     return volunteer
 
@@ -75,8 +73,10 @@ def participant_pause(*, person: Person) -> Person:
     """Active → paused at once; waiting time is kept, so pausing costs nothing later."""
     if person.state != "active":
         raise ParticipationError(_("Only someone taking part can pause."))
-    # Pairings hook in here: cancel the visit windows of the pause period.
-    _state_set(person, "paused")
+    with transaction.atomic():
+        # An open proposal cannot wait for someone who paused; the pairing itself stays.
+        pairing_services.proposals_cancel_for_person(person=person)
+        _state_set(person, "paused")
     return person
 
 
@@ -86,7 +86,7 @@ def participant_resume(*, person: Person) -> Person:
         raise ParticipationError(_("Only someone who paused can resume."))
     extra: tuple[str, ...] = ()
     if person.waiting_since is None:
-        person.waiting_since = _today(person.programme)
+        person.waiting_since = programme_today(person.programme)
         extra = ("waiting_since",)
     _state_set(person, "active", extra=extra)
     return person
@@ -97,7 +97,7 @@ def participant_leave(*, person: Person) -> Person:
     if person.state == "left":
         return person
     with transaction.atomic():
-        # Pairings hook in here: end the pairing, cancel future visits, tell the partner "ended".
+        pairing_services.pairings_end_for_person(person=person, reason="left")
         Consent.objects.filter(**_owner(person), withdrawn_at__isnull=True).update(
             withdrawn_at=timezone.now()
         )
@@ -119,52 +119,7 @@ def profile_update(*, person: Person, data: dict[str, Any]) -> Person:
     return person
 
 
-# --- creating participants ---------------------------------------------------------------
-
-
-def _external_id_next(model: type[Person], programme: Programme, prefix: str) -> str:
-    rows = model.objects.filter(programme=programme)
-    n = rows.count() + 1
-    while rows.filter(external_id=f"{prefix}{n:06d}").exists():
-        n += 1
-    return f"{prefix}{n:06d}"
-
-
-def _person_save_new(person: Person) -> None:
-    """Save with a fresh ``V000123``/``H000123`` id, retrying if another sign-up took it."""
-    prefix = "V" if isinstance(person, Volunteer) else "H"
-    for attempt in range(5):
-        person.external_id = _external_id_next(type(person), person.programme, prefix)
-        person.full_clean()
-        try:
-            with transaction.atomic():
-                person.save()
-            return
-        except IntegrityError:
-            if attempt == 4:
-                raise
-
-
-def _person_create(
-    *, programme: Programme, role: str, user: Any, profile: dict[str, Any], **fields: Any
-) -> Person:
-    values = {name: profile[name] for name in PROFILE_FIELDS}
-    person: Person
-    if role == "volunteer":
-        person = Volunteer(programme=programme, user=user, state="applied", **values, **fields)
-    else:
-        person = Household(
-            programme=programme, state="active", waiting_since=_today(programme), **values
-        )
-    _person_save_new(person)
-    if isinstance(person, Household):
-        HouseholdMember.objects.create(household=person, user=user)
-    return person
-
-
-def account_for_email(*, email: str) -> Any:
-    """The account that owns an address, or None (for invitations, never for sign-up pages)."""
-    return get_user_model().objects.filter(email=email.strip().lower()).first()
+# --- accounts ----------------------------------------------------------------------------
 
 
 def _account_create(*, email: str, password: str, first_name: str) -> Any:
@@ -225,7 +180,7 @@ def signup_load(*, token: str) -> Signup:
         raise SignupLinkInvalid(
             _("This link is not valid. Copy the whole link from the e-mail, or sign up again.")
         ) from None
-    programme = Programme.objects.filter(pk=data["p"], signup_open=True).first()
+    programme = signup_programme_get(programme_id=data["p"])
     if programme is None:
         raise SignupLinkInvalid(_("This programme is not taking sign-ups at the moment."))
     return Signup(
@@ -246,8 +201,8 @@ def signup_complete(
     if signup.used:
         raise ParticipationError(_("This link has already been used; sign in."))
     user = _account_create(email=signup.email, password=password, first_name=profile["first_name"])
-    person = _person_create(
-        programme=signup.programme, role=signup.role, user=user, profile=profile
+    person = participant_create(
+        programme=signup.programme, role=signup.role, profile=profile, user=user
     )
     Consent.objects.create(
         **_owner(person), user=user, method=Consent.Method.ONLINE, given_at=signup.consented_at
@@ -297,17 +252,18 @@ def _invited_person(invitation: Invitation, user: Any, profile: dict[str, Any] |
         return invitation.household
     assert profile is not None
     programme = invitation.programme
-    if invitation.role == Invitation.Role.VOLUNTEER:
-        if Volunteer.objects.filter(programme=programme, user=user).exists():
-            raise ParticipationError(_("You already volunteer in this programme."))
-        return _person_create(
-            programme=programme,
-            role="volunteer",
-            user=user,
-            profile=profile,
-            organisation=invitation.organisation,
-        )
-    return _person_create(programme=programme, role="household", user=user, profile=profile)
+    if (
+        invitation.role == Invitation.Role.VOLUNTEER
+        and Volunteer.objects.filter(programme=programme, user=user).exists()
+    ):
+        raise ParticipationError(_("You already volunteer in this programme."))
+    return participant_create(
+        programme=programme,
+        role=invitation.role,
+        profile=profile,
+        user=user,
+        organisation=invitation.organisation,
+    )
 
 
 @transaction.atomic

@@ -64,6 +64,21 @@ def test_the_form_shows_the_consent_text(client, programme):
     assert "checked" not in page
 
 
+@pytest.mark.parametrize("role", ["volunteer", "household"])
+def test_the_overviews_sign_up_link_preselects_its_role(client, programme, role):
+    response = client.get(_signup_url(programme), {"role": role})
+    assert response.context["form"]["role"].value() == role
+    page = response.content.decode()
+    assert page.count("checked") == 1
+    assert re.search(rf'<input[^>]*value="{role}"[^>]*checked', page)
+
+
+def test_an_unknown_role_in_the_link_preselects_nothing(client, programme):
+    response = client.get(_signup_url(programme), {"role": "coordinator"})
+    assert response.context["form"]["role"].value() is None
+    assert "checked" not in response.content.decode()
+
+
 def test_a_closed_programme_has_no_sign_up_page(client, programme):
     programme.signup_open = False
     programme.save(update_fields=["signup_open"])

@@ -1,0 +1,261 @@
+"""The one matching adapter: database rows -> engine arrays -> engine result -> database rows.
+
+Only this module knows both the ORM and the engine (DESIGN.md: data flows one
+way).  People already in an active pairing or an open proposal are left out
+of the problem, which is the same as locking every active pairing and
+cheaper: a locked pair takes both its people out of everyone else's reach.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from kinfolk.engine import dictionary as dd
+from kinfolk.engine.assign import Lock, MatchResult, match
+from kinfolk.engine.candidates import REASONS
+from kinfolk.engine.population import Population
+from kinfolk.pairings.models import MatchingRun, Pairing, Proposal, RunPair, RunRule, RunUnpaired
+from kinfolk.pairings.selectors import excluded_pairs
+from kinfolk.people.models import Household, Volunteer
+
+#: The database fields that make an engine record, in the data dictionary's names.
+_RECORD_FIELDS = (
+    "id",
+    "external_id",
+    "first_name",
+    "town",
+    "lat",
+    "lon",
+    "max_travel_km",
+    "visit_places",
+    "speaks",
+    "learning",
+    "availability",
+    "offers",
+    "accepts",
+    "waiting_since",
+    "blackout",
+    "travel_mode",
+)
+Progress = Callable[[str, int, int], None]
+
+
+def run_people(run: MatchingRun) -> tuple[QuerySet[Volunteer], QuerySet[Household]]:
+    """Who a run considers: active people of its scope with no pairing or open proposal."""
+    programme = run.programme
+    busy_v = Pairing.objects.filter(programme=programme, state="active").values("volunteer_id")
+    busy_h = Pairing.objects.filter(programme=programme, state="active").values("household_id")
+    open_v = Proposal.objects.filter(programme=programme, state="open").values("volunteer_id")
+    open_h = Proposal.objects.filter(programme=programme, state="open").values("household_id")
+    volunteers = (
+        programme.volunteers.filter(state="active").exclude(pk__in=busy_v).exclude(pk__in=open_v)
+    )
+    households = (
+        programme.households.filter(state="active").exclude(pk__in=busy_h).exclude(pk__in=open_h)
+    )
+    if run.organisation_id:
+        volunteers = volunteers.filter(organisation_id=run.organisation_id)
+    elif run.town:
+        volunteers = volunteers.filter(town=run.town)
+    if run.town:
+        households = households.filter(town=run.town)
+    return volunteers, households
+
+
+def _records(qs: QuerySet[Any]) -> tuple[list[int], list[dict[str, str]]]:
+    pks, records = [], []
+    for row in qs.order_by("pk").values_list(*_RECORD_FIELDS):
+        pk, external_id, *rest = row
+        record = dict(zip(_RECORD_FIELDS[2:], rest, strict=True))
+        record["id"] = external_id
+        record["waiting_since"] = (
+            record["waiting_since"].isoformat() if record["waiting_since"] else ""
+        )
+        pks.append(pk)
+        records.append({k: str(v) for k, v in record.items()})
+    return pks, records
+
+
+def matching_run_execute(*, run: MatchingRun, progress: Progress) -> MatchResult:
+    """Load, match and store the run's proposed pairs in one transaction (all or nothing)."""
+    volunteers, households = run_people(run)
+    progress("loading", 0, 2)
+    v_pks, v_records = _records(volunteers)
+    progress("loading", 1, 2)
+    h_pks, h_records = _records(households)
+    progress("loading", 2, 2)
+    v_pop = Population.from_records(v_records, kind="volunteers")
+    h_pop = Population.from_records(h_records, kind="households")
+    locks, exclusions = _rules(run, v_pks, h_pks, v_pop, h_pop)
+    result = match(
+        v_pop,
+        h_pop,
+        mode=run.mode,
+        locks=locks,
+        exclusions=exclusions,
+        today=timezone.localdate(),
+        progress=progress,
+    )
+    progress("saving", 0, 1)
+    with transaction.atomic():
+        _store(run, result, v_pks, h_pks)
+    progress("saving", 1, 1)
+    return result
+
+
+def _rules(
+    run: MatchingRun, v_pks: list[int], h_pks: list[int], v_pop: Population, h_pop: Population
+) -> tuple[list[Lock], list[tuple[str, str]]]:
+    """Locks and forbids the coordinator set in review, and pairs declined or ended before."""
+    v_id = dict(zip(v_pks, v_pop.id.tolist(), strict=True))
+    h_id = dict(zip(h_pks, h_pop.id.tolist(), strict=True))
+    locks, exclusions = [], []
+    for rule in RunRule.objects.filter(run=run):
+        if rule.volunteer_id in v_id and rule.household_id in h_id:
+            pair = (v_id[rule.volunteer_id], h_id[rule.household_id])
+            if rule.kind == RunRule.Kind.LOCK:
+                locks.append(Lock(*pair, manual=True))
+            else:
+                exclusions.append(pair)
+    for v, h in excluded_pairs(programme=run.programme):
+        if v in v_id and h in h_id:
+            exclusions.append((v_id[v], h_id[h]))
+    return locks, exclusions
+
+
+def _store(run: MatchingRun, result: MatchResult, v_pks: list[int], h_pks: list[int]) -> None:
+    RunPair.objects.filter(run=run).delete()
+    RunUnpaired.objects.filter(run=run).delete()
+    explanations = _explanations(result)
+    RunPair.objects.bulk_create(
+        [
+            RunPair(
+                run=run,
+                volunteer_id=v_pks[v],
+                household_id=h_pks[h],
+                cost=int(c),
+                distance_km=float(d),
+                exchange=bool(x),
+                locked=bool(lk),
+                manual=bool(lk),
+                explanation=why,
+            )
+            for v, h, c, d, x, lk, why in zip(
+                result.volunteer.tolist(),
+                result.household.tolist(),
+                result.cost.tolist(),
+                result.distance_km.tolist(),
+                result.exchange.tolist(),
+                result.locked.tolist(),
+                explanations,
+                strict=True,
+            )
+        ],
+        batch_size=5000,
+    )
+    RunUnpaired.objects.bulk_create(_unpaired_rows(run, result, v_pks, h_pks), batch_size=5000)
+    run.summary = _summary(result)
+    run.status = MatchingRun.Status.READY
+    run.finished_at = timezone.now()
+    run.save(update_fields=["summary", "status", "finished_at"])
+
+
+def _unpaired_rows(
+    run: MatchingRun, result: MatchResult, v_pks: list[int], h_pks: list[int]
+) -> list[RunUnpaired]:
+    rows = [
+        RunUnpaired(run=run, volunteer_id=v_pks[i], reason=REASONS[r])
+        for i, r in enumerate(result.volunteer_reason.tolist())
+        if r != 0
+    ]
+    rows += [
+        RunUnpaired(run=run, household_id=h_pks[i], reason=REASONS[r])
+        for i, r in enumerate(result.household_reason.tolist())
+        if r != 0
+    ]
+    return rows
+
+
+def _summary(result: MatchResult) -> dict[str, Any]:
+    s = result.summary
+    hist = _histogram(result.distance_km.tolist())
+    reasons: dict[str, int] = {}
+    for codes in (result.volunteer_reason.tolist(), result.household_reason.tolist()):
+        for r in codes:
+            if r:
+                reasons[REASONS[r]] = reasons.get(REASONS[r], 0) + 1
+    return {
+        "pairs": s.pairs,
+        "unpaired_volunteers": s.unpaired_volunteers,
+        "unpaired_households": s.unpaired_households,
+        "mean_km": round(s.mean_km, 2),
+        "p95_km": round(s.p95_km, 2),
+        "exchange_share": round(s.exchange_share, 4),
+        "total_cost": int(s.total_cost),
+        "reasons": reasons,
+        "distance_histogram": hist,
+        "warnings": result.warnings[:50],
+    }
+
+
+def _histogram(
+    distances: list[float], edges: tuple[int, ...] = (0, 2, 5, 10, 15, 20, 30, 50)
+) -> list[dict[str, Any]]:
+    counts = [0] * len(edges)
+    for d in distances:
+        i = max(j for j, e in enumerate(edges) if d >= e)
+        counts[i] += 1
+    labels = [f"{a}–{b}" for a, b in zip(edges, edges[1:], strict=False)] + [f"{edges[-1]}+"]
+    return [{"label": label, "count": n} for label, n in zip(labels, counts, strict=True)]
+
+
+def _explanations(result: MatchResult) -> list[dict[str, Any]]:
+    """Why each pair: shared and exchange languages and the common weekly slots."""
+    problem = result.problem
+    assert problem is not None
+    v, h = problem.volunteers, problem.households
+    out = []
+    for i, j in zip(result.volunteer.tolist(), result.household.tolist(), strict=True):
+        v_speaks = _tags(v.speaks_conv[i], v.languages)
+        h_speaks = _tags(h.speaks_conv[j], h.languages)
+        exchange = (_tags(v.learning[i], v.languages) & _tags(h.speaks_any[j], h.languages)) | (
+            _tags(h.learning[j], h.languages) & _tags(v.speaks_any[i], v.languages)
+        )
+        common = int(v.availability[i]) & int(h.availability[j])
+        out.append(
+            {
+                "shared_languages": sorted(v_speaks & h_speaks),
+                "exchange_languages": sorted(exchange),
+                "common_slots": [s for b, s in enumerate(dd.SLOTS) if common >> b & 1],
+            }
+        )
+    return out
+
+
+def _tags(mask: Any, languages: tuple[str, ...]) -> set[str]:
+    m = int(mask)
+    return {tag for b, tag in enumerate(languages) if m >> b & 1}
+
+
+class ProgressWriter:
+    """Writes a run's stage and percentage, at most a few times a second."""
+
+    def __init__(self, run: MatchingRun, every_seconds: float = 0.3) -> None:
+        self.run = run
+        self.every = every_seconds
+        self.last = 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < self.every and done < total:
+            return
+        self.last = now
+        MatchingRun.objects.filter(pk=self.run.pk).update(
+            stage=stage, done=done, total=max(total, 1)
+        )

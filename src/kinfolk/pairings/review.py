@@ -1,0 +1,233 @@
+"""Matching runs from start to sending: the coordinator's review services.
+
+A run is claimed by a conditional update at each step (queued -> running,
+ready -> sent), so a job started twice runs once and proposals are never
+sent twice.  A run that fails leaves no proposed pairs behind: they are
+written in the same transaction that marks the run ready.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kinfolk.engine import dictionary as dd
+from kinfolk.engine.assign import PairError
+from kinfolk.pairings import notify
+from kinfolk.pairings.matching import ProgressWriter, matching_run_execute
+from kinfolk.pairings.models import MatchingRun, Proposal, RunPair, RunRule
+from kinfolk.pairings.services import PairingError
+from kinfolk.people.models import Household, Volunteer
+from kinfolk.programmes.models import Organisation, Programme
+
+logger = logging.getLogger(__name__)
+
+#: Days either side has to answer a proposal before it lapses.
+ANSWER_DAYS = 10
+_LIVE = (MatchingRun.Status.QUEUED, MatchingRun.Status.RUNNING)
+
+
+def run_start(
+    *,
+    programme: Programme,
+    by: Any,
+    mode: str = "optimal",
+    town: str = "",
+    organisation: Organisation | None = None,
+    rules_from: MatchingRun | None = None,
+) -> MatchingRun:
+    """Queue a matching run of the programme, a town or an organisation's volunteers."""
+    from kinfolk.pairings.tasks import matching_run_execute_task
+
+    with transaction.atomic():
+        Programme.objects.select_for_update().get(pk=programme.pk)
+        if programme.runs.filter(status__in=_LIVE).exists():
+            raise PairingError(_("A matching run is already under way; wait for it to finish."))
+        scope = "organisation" if organisation else "town" if town else "programme"
+        run = MatchingRun.objects.create(
+            programme=programme,
+            mode=mode,
+            town=town,
+            organisation=organisation,
+            scope=scope,
+            started_by=by,
+            stage="queued",
+        )
+        if rules_from is not None:
+            RunRule.objects.bulk_create(
+                RunRule(
+                    run=run, volunteer_id=r.volunteer_id, household_id=r.household_id, kind=r.kind
+                )
+                for r in rules_from.rules.all()
+            )
+        transaction.on_commit(lambda: matching_run_execute_task.enqueue(run.pk))
+    return run
+
+
+def run_execute(*, run_id: int) -> None:
+    """The background job: claim the run, match, store; a failure marks the run failed."""
+    claimed = MatchingRun.objects.filter(pk=run_id, status=MatchingRun.Status.QUEUED).update(
+        status=MatchingRun.Status.RUNNING, stage="loading"
+    )
+    if not claimed:
+        return  # already run, or discarded before it started
+    run = MatchingRun.objects.select_related("programme").get(pk=run_id)
+    try:
+        matching_run_execute(run=run, progress=ProgressWriter(run))
+    except PairError as error:
+        _fail(run, str(error))
+    except Exception:
+        logger.exception("matching run %s failed", run_id)
+        _fail(run, _("The run stopped because of an error; nothing was saved. Start it again."))
+
+
+def _fail(run: MatchingRun, message: str) -> None:
+    MatchingRun.objects.filter(pk=run.pk).update(
+        status=MatchingRun.Status.FAILED, error=message[:300], finished_at=timezone.now()
+    )
+
+
+def run_discard(*, run: MatchingRun) -> None:
+    """Throw a run away before sending; nobody is told anything."""
+    done = MatchingRun.objects.filter(
+        pk=run.pk, status__in=[MatchingRun.Status.READY, MatchingRun.Status.FAILED]
+    ).update(status=MatchingRun.Status.DISCARDED)
+    if not done:
+        raise PairingError(_("Only a run waiting for review can be discarded."))
+
+
+def run_rule_set(
+    *, run: MatchingRun, volunteer: Volunteer, household: Household, kind: str
+) -> RunRule:
+    """Lock or forbid a pair; the next run from this one keeps the decision."""
+    if run.status != MatchingRun.Status.READY:
+        raise PairingError(_("This run is not waiting for review."))
+    if kind == RunRule.Kind.LOCK:
+        pair_compatible_check(volunteer=volunteer, household=household)
+    rule, _created = RunRule.objects.update_or_create(
+        run=run, volunteer=volunteer, household=household, defaults={"kind": kind}
+    )
+    return rule
+
+
+def pair_compatible_check(*, volunteer: Volunteer, household: Household) -> None:
+    """A hand-made pair must share a language and meet every yes/no condition.
+
+    Distance and common slots may be exceeded (the explanation warns); these two may not.
+    """
+    v_langs = {
+        t
+        for t, lv in dd.parse_speaks(volunteer.speaks)
+        if dd.LEVELS.index(lv) >= dd.COMMUNICATION_LEVEL
+    }
+    h_langs = {
+        t
+        for t, lv in dd.parse_speaks(household.speaks)
+        if dd.LEVELS.index(lv) >= dd.COMMUNICATION_LEVEL
+    }
+    if not v_langs & h_langs:
+        raise PairingError(
+            _("%(v)s and %(h)s share no language at conversational level or better.")
+            % {"v": volunteer.first_name, "h": household.first_name}
+        )
+    for offers, accepts, who in (
+        (volunteer.offers, household.accepts, household.first_name),
+        (household.offers, volunteer.accepts, volunteer.first_name),
+    ):
+        missing = set(dd.parse_conditions(offers, field="offers")) - set(
+            dd.parse_conditions(accepts, field="accepts")
+        )
+        if missing:
+            raise PairingError(
+                _("%(who)s does not accept: %(what)s.")
+                % {"who": who, "what": ", ".join(sorted(missing))}
+            )
+
+
+def run_rerun(*, run: MatchingRun, by: Any) -> MatchingRun:
+    """Start the same run again with the review's locks and forbids; the old one is discarded."""
+    MatchingRun.objects.filter(pk=run.pk, status=MatchingRun.Status.READY).update(
+        status=MatchingRun.Status.DISCARDED
+    )
+    return run_start(
+        programme=run.programme,
+        by=by,
+        mode=run.mode,
+        town=run.town,
+        organisation=run.organisation,
+        rules_from=run,
+    )
+
+
+def proposals_send(*, run: MatchingRun, now: dt.datetime | None = None) -> int:
+    """Send a proposal for every pair still free; return how many were sent.
+
+    Claiming ready -> sent first makes a second click (or a retried job) send nothing.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        claimed = MatchingRun.objects.filter(pk=run.pk, status=MatchingRun.Status.READY).update(
+            status=MatchingRun.Status.SENT, sent_at=now
+        )
+        if not claimed:
+            raise PairingError(
+                _("These proposals have already been sent, or the run was discarded.")
+            )
+        proposals = _proposals_create(run, now)
+    for proposal in proposals:
+        for person in (proposal.volunteer, proposal.household):
+            notify.send(person, lambda p=person, pr=proposal: _proposal_message(p, pr))
+    return len(proposals)
+
+
+def _proposals_create(run: MatchingRun, now: dt.datetime) -> list[Proposal]:
+    pairs = RunPair.objects.filter(run=run).select_related("volunteer__user", "household")
+    busy_v = set(
+        Proposal.objects.filter(programme=run.programme, state="open").values_list(
+            "volunteer_id", flat=True
+        )
+    )
+    busy_h = set(
+        Proposal.objects.filter(programme=run.programme, state="open").values_list(
+            "household_id", flat=True
+        )
+    )
+    answer_by = now + dt.timedelta(days=ANSWER_DAYS)
+    fresh = [
+        Proposal(
+            programme=run.programme,
+            run=run,
+            volunteer=p.volunteer,
+            household=p.household,
+            explanation=p.explanation,
+            distance_km=p.distance_km,
+            sent_at=now,
+            answer_by=answer_by,
+            nudge_at=now + (answer_by - now) / 2,
+        )
+        for p in pairs
+        # Someone who paused or left since the run, or got another proposal, is skipped.
+        if p.volunteer.state == "active"
+        and p.household.state == "active"
+        and p.volunteer_id not in busy_v
+        and p.household_id not in busy_h
+    ]
+    return Proposal.objects.bulk_create(fresh, batch_size=2000)
+
+
+def _proposal_message(person: Volunteer | Household, proposal: Proposal) -> tuple[str, str]:
+    partner = proposal.household if isinstance(person, Volunteer) else proposal.volunteer
+    body = _(
+        "We would like to introduce you to %(name)s. See who they are and answer here, by "
+        "%(date)s:\n\n%(link)s\n\nYes and no are both fine answers; no needs no reason."
+    ) % {
+        "name": partner.first_name,
+        "date": proposal.answer_by.date().isoformat(),
+        "link": notify.home_link(person),
+    }
+    return _("A proposal: meet %(name)s") % {"name": partner.first_name}, body
