@@ -64,6 +64,7 @@ def demo(
 ) -> None:
     """Build (once) a realistic synthetic programme on SQLite and serve it with a worker."""
     data_dir = _prepare_local_environment()
+    os.environ.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
     _django_setup()
     _migrate()
     from kinfolk.web import demo as demo_data

@@ -1,0 +1,36 @@
+"""The demo programme: realistic people, three working logins, reused on the next start."""
+
+from django.contrib.auth import authenticate
+
+from kinfolk.people.models import Household, Volunteer
+from kinfolk.web import demo
+
+
+def _build(tmp_path, size=120):
+    return demo.demo_build(size=size, seed=3, data_dir=tmp_path, progress=lambda *a: None)
+
+
+def test_demo_builds_people_in_every_state_with_working_logins(db, tmp_path):
+    logins = _build(tmp_path)
+    assert {x.role for x in logins} >= {"coordinator", "volunteer", "household"}
+    for login in logins:
+        assert authenticate(username=login.email, password=login.password) is not None
+    states = set(Volunteer.objects.values_list("state", flat=True))
+    assert {"applied", "active"} <= states
+    assert Household.objects.count() == 120
+    assert Volunteer.objects.exclude(speaks="").count() == 120
+
+
+def test_demo_logins_are_read_back_for_the_next_start(db, tmp_path):
+    logins = _build(tmp_path, size=40)
+    assert demo.demo_logins(tmp_path) == logins
+    assert demo.demo_programme() is not None
+
+
+def test_synthetic_people_have_no_usable_password(db, tmp_path):
+    _build(tmp_path, size=40)
+    from django.contrib.auth import get_user_model
+
+    demo_emails = {x.email for x in demo.demo_logins(tmp_path)}
+    others = get_user_model().objects.exclude(email__in=demo_emails)
+    assert all(not u.has_usable_password() for u in others)
