@@ -136,3 +136,65 @@ def make_pairing(volunteer: Volunteer, household: Household, **fields: Any) -> A
     return Pairing.objects.create(
         programme=volunteer.programme, volunteer=volunteer, household=household, **fields
     )
+
+
+def make_visit(pairing: Any, **fields: Any) -> Any:
+    """A visit window of the pairing: by default this week's, hosted by the household."""
+    from kinfolk.visits.models import Visit
+
+    today = timezone.localdate()
+    start = fields.pop("window_start", today - dt.timedelta(days=1))
+    defaults = {
+        "period": Visit.objects.filter(pairing=pairing).count(),
+        "sequence": Visit.objects.filter(pairing=pairing).count() + 1,
+        "window_start": start,
+        "window_end": start + dt.timedelta(days=6),
+        "host": "household",
+    }
+    return Visit.objects.create(pairing=pairing, **{**defaults, **fields})
+
+
+def make_time(visit: Any, *, by: str = "volunteer", **fields: Any) -> Any:
+    """An open time proposal inside the visit's window, by ``by``, tomorrow at 18:00 UTC."""
+    from kinfolk.visits.models import TimeProposal
+
+    day = max(visit.window_start, timezone.localdate() + dt.timedelta(days=1))
+    fields.setdefault("starts_at", dt.datetime.combine(day, dt.time(18), dt.UTC))
+    return TimeProposal.objects.create(visit=visit, proposed_by=by, **fields)
+
+
+def make_cohort(
+    programme: Programme, n: int = 4, prefix: str = ""
+) -> tuple[list[Volunteer], list[Household]]:
+    """``n`` volunteers and ``n`` households around Leeds who can all be paired."""
+    volunteers = [
+        make_volunteer(
+            programme,
+            user=make_user(),
+            external_id=f"{prefix}V{i}",
+            first_name=f"Vol{i}",
+            lat=53.80 + i * 0.01,
+        )
+        for i in range(n)
+    ]
+    households = [
+        make_household(
+            programme,
+            users=(make_user(),),
+            external_id=f"{prefix}H{i}",
+            first_name=f"Home{i}",
+            lat=53.80 + i * 0.01,
+        )
+        for i in range(n)
+    ]
+    return volunteers, households
+
+
+def run_started(programme: Programme, by: Any, capture: Any, **kwargs: Any) -> Any:
+    """A run started through the service and run to the end by the immediate task backend."""
+    with capture(execute=True):
+        from kinfolk.pairings import review
+
+        run = review.run_start(programme=programme, by=by, **kwargs)
+    run.refresh_from_db()
+    return run

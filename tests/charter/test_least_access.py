@@ -12,11 +12,18 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from kinfolk.pairings.models import Pairing, Proposal
+from kinfolk.pairings.models import MatchingRun, Pairing, Proposal
 from kinfolk.people.models import Household, Invitation, Volunteer
-from kinfolk.testing import make_pairing, make_proposal, make_user, otp_force_login
+from kinfolk.testing import (
+    make_pairing,
+    make_proposal,
+    make_time,
+    make_user,
+    make_visit,
+    otp_force_login,
+)
 
-GUARDED_NAMESPACES = {"programmes", "people", "pairings"}
+GUARDED_NAMESPACES = {"programmes", "people", "pairings", "visits", "matching"}
 
 
 def _patterns(resolver: URLResolver = None, namespace: str = ""):
@@ -48,7 +55,7 @@ ALL_PAGES = sorted(
 
 
 def _owner_kind(name: str, defaults: dict) -> str:
-    if name.startswith("programmes:"):
+    if name.startswith(("programmes:", "matching:", "visits:programme_")):
         return "coordinator"
     if "volunteer" in name or defaults.get("kind") == "volunteer":
         return "volunteer"
@@ -76,13 +83,18 @@ def rows(programme, volunteer, household, coordinator):
         first_name="Ivy",
         expires_at="2099-01-01T00:00:00Z",
     )
+    pairing = make_pairing(volunteer, household)
+    visit = make_visit(pairing, state="agreed", agreed_at="2099-01-01T18:00:00Z")
     return {
         "programme": programme,
         "volunteer": volunteer,
         "household": household,
         "invitation": invitation,
         "proposal": make_proposal(volunteer, household),
-        "pairing": make_pairing(volunteer, household),
+        "pairing": pairing,
+        "visit": visit,
+        "time": make_time(visit),
+        "run": MatchingRun.objects.create(programme=programme, status="ready"),
     }
 
 
@@ -124,6 +136,7 @@ def _snapshot():
         sorted(Invitation.objects.values_list("id", "accepted_at", "expires_at")),
         sorted(Proposal.objects.values_list("id", "state", "volunteer_answer", "household_answer")),
         sorted(Pairing.objects.values_list("id", "state", "ended_at")),
+        sorted(MatchingRun.objects.values_list("id", "status")),
     )
 
 

@@ -123,7 +123,7 @@ class MatchResult:
         people = self.problem.volunteers if side == "volunteers" else self.problem.households
         reasons = self.volunteer_reason if side == "volunteers" else self.household_reason
         who = np.flatnonzero(reasons != cand.PAIRED)
-        return [(people.id[i], cand.REASONS[reasons[i]]) for i in who.tolist()]
+        return [(str(people.id[i]), cand.REASONS[reasons[i]]) for i in who.tolist()]
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -320,8 +320,9 @@ def _check_locks(
 ) -> list[str]:
     if lock_v.size == 0:
         return []
-    km = cand.chord_to_km(np.linalg.norm(v.xyz[lock_v] - h.xyz[lock_h], axis=1))
-    stage = cand.compatible_stage(v, h, lock_v, lock_h, km)
+    chord = np.linalg.norm(v.xyz[lock_v] - h.xyz[lock_h], axis=1)
+    km = cand.chord_to_km(chord)
+    stage = cand.compatible_stage(v, h, lock_v, lock_h, chord)
     messages = {
         cand.NO_LANGUAGE: "is locked but shares no language at conversational or better",
         cand.NO_CONDITION: "is locked but breaks a yes/no condition",
@@ -333,9 +334,7 @@ def _check_locks(
     # A lock beyond distance may also lack a common slot or break a condition:
     # check those separately, since compatible_stage stops at the first.
     talk = (v.speaks_conv[lock_v] & h.speaks_conv[lock_h]) != 0
-    cond = (
-        (v.offers[lock_v] & ~h.accepts[lock_h]) | (h.offers[lock_h] & ~v.accepts[lock_v])
-    ) == 0
+    cond = ((v.offers[lock_v] & ~h.accepts[lock_h]) | (h.offers[lock_h] & ~v.accepts[lock_v])) == 0
     for at in np.flatnonzero(~(talk & cond)).tolist()[:1]:
         message = messages[cand.NO_LANGUAGE if not talk[at] else cand.NO_CONDITION]
         raise PairError(volunteers.id[lock_v[at]], households.id[lock_h[at]], message)
@@ -351,12 +350,42 @@ def _check_locks(
     return warnings
 
 
+def edge_index(problem: Problem, vol: IntArray, hh: IntArray) -> IntArray:
+    """Index of each pair's edge in the candidate graph, or -1 when it has none."""
+    graph = problem.graph
+    out = np.full(vol.size, -1, dtype=np.int64)
+    for at, (i, j) in enumerate(zip(vol.tolist(), hh.tolist(), strict=True)):
+        row = graph.indices[graph.indptr[i] : graph.indptr[i + 1]]
+        found = np.flatnonzero(row == j)
+        if found.size:
+            out[at] = graph.indptr[i] + found[0]
+    return out
+
+
+def pair_km(problem: Problem, vol: IntArray, hh: IntArray) -> npt.NDArray[np.float64]:
+    """Distance of each pair as the costs saw it (the graph's, else computed)."""
+    p = problem
+    graph = p.graph
+    km = cand.chord_to_km(np.linalg.norm(p.v.xyz[vol] - p.h.xyz[hh], axis=1))
+    # Vectorised edge lookup: a volunteer's edges are one CSR row.
+    starts, ends = graph.indptr[vol], graph.indptr[vol + 1]
+    width = int((ends - starts).max(initial=0))
+    if width:
+        slots = starts[:, None] + np.arange(width)[None, :]
+        valid = slots < ends[:, None]
+        hit = valid & (graph.indices[np.where(valid, slots, 0)] == hh[:, None])
+        has = hit.any(axis=1)
+        edge = slots[np.arange(vol.size), hit.argmax(axis=1)]
+        km[has] = graph.distance_km[edge[has]]
+    return km
+
+
 def _result(problem: Problem, mode: str, mate: IntArray, warnings: list[str]) -> MatchResult:
     p = problem
     free_v = np.flatnonzero(mate >= 0)
     vol = np.concatenate([p.lock_v, free_v])
     hh = np.concatenate([p.lock_h, mate[free_v]])
-    km = cand.chord_to_km(np.linalg.norm(p.v.xyz[vol] - p.h.xyz[hh], axis=1))
+    km = pair_km(p, vol, hh)
     features = cm.pair_features(p.v, p.h, vol, hh, km, p.v_months, p.h_months)
     cost = cm.edge_costs(features, p.weights)
     v_reason = p.graph.volunteer_reason.copy()
@@ -452,18 +481,37 @@ def optimal_matching(n: int, m: int, rows: IntArray, cols: IntArray, cost: IntAr
     return mate
 
 
+def maximum_matching(n: int, m: int, rows: IntArray, cols: IntArray) -> tuple[IntArray, IntArray]:
+    """A maximum-cardinality matching: the mate of each row and of each column (-1 if none).
+
+    Notes
+    -----
+    Unit-capacity max flow by OR-Tools' push-relabel solver, which is several
+    times faster than Hopcroft–Karp on clustered geographic graphs.
+    """
+    from ortools.graph.python import max_flow
+
+    flow = max_flow.SimpleMaxFlow()
+    source, sink = n + m, n + m + 1
+    row_ids, col_ids = np.unique(rows), np.unique(cols)
+    tails = np.concatenate([np.full(row_ids.size, source), rows, n + col_ids])
+    heads = np.concatenate([row_ids, n + cols, np.full(col_ids.size, sink)])
+    arcs = flow.add_arcs_with_capacity(tails, heads, np.ones(tails.size, np.int64))
+    status = flow.solve(source, sink)
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"max flow failed with status {status}")
+    used = np.flatnonzero(flow.flows(arcs[row_ids.size : row_ids.size + rows.size]) > 0)
+    mate_v = np.full(n, -1, dtype=np.int64)
+    mate_h = np.full(m, -1, dtype=np.int64)
+    mate_v[rows[used]] = cols[used]
+    mate_h[cols[used]] = rows[used]
+    return mate_v, mate_h
+
+
 def _dm_blocks(
     n: int, m: int, rows: IntArray, cols: IntArray
 ) -> list[tuple[npt.NDArray[np.bool_], str]]:
-    import scipy as sp
-
-    graph = sp.sparse.csr_matrix(
-        (np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(n, m)
-    )
-    mate_v = sp.sparse.csgraph.maximum_bipartite_matching(graph, perm_type="column")
-    mate_v = mate_v.astype(np.int64)
-    mate_h = np.full(m, -1, dtype=np.int64)
-    mate_h[mate_v[mate_v >= 0]] = np.flatnonzero(mate_v >= 0)
+    mate_v, mate_h = maximum_matching(n, m, rows, cols)
     has_edge_v = np.bincount(rows, minlength=n) > 0
     has_edge_h = np.bincount(cols, minlength=m) > 0
     v_even = _alternating_reach(rows, cols, mate_h, (mate_v < 0) & has_edge_v, n)
@@ -606,9 +654,7 @@ def stable_matching(problem: Problem, *, proposing: Side = "volunteers") -> IntA
     p = problem
     n, m = len(p.volunteers), len(p.households)
     rows, cols = p.rows, p.graph.indices.astype(np.int64)
-    features = cm.pair_features(
-        p.v, p.h, rows, cols, p.graph.distance_km, p.v_months, p.h_months
-    )
+    features = cm.pair_features(p.v, p.h, rows, cols, p.graph.distance_km, p.v_months, p.h_months)
     v_rank, h_rank = _id_ranks(p.volunteers.id), _id_ranks(p.households.id)
     common = features.common_slots.astype(np.int64)
     # Smaller key = preferred.  Distances compare at float32, as stored.

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass, fields
 from typing import Any
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -47,17 +47,27 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class Traits:
-    """The matching-relevant fields of one side, on a language index shared by both sides."""
+    """The matching-relevant fields of one side, on a language index shared by both sides.
+
+    ``reach_chord`` is the chord length of the person's own ``max_travel_km``;
+    ``public_chord`` the same for households that only meet in public places
+    (their own limit applies), else 3 (beyond any chord on the unit sphere).
+    """
 
     xyz: npt.NDArray[np.float64]
     max_travel_km: npt.NDArray[np.float32]
-    public_only: npt.NDArray[np.bool_]
+    reach_chord: npt.NDArray[np.float64]
+    public_chord: npt.NDArray[np.float64]
     speaks_conv: npt.NDArray[np.uint64]
     speaks_any: npt.NDArray[np.uint64]
     learning: npt.NDArray[np.uint64]
     availability: npt.NDArray[np.uint32]
     offers: npt.NDArray[np.uint32]
     accepts: npt.NDArray[np.uint32]
+
+    def take(self, index: npt.NDArray[np.intp]) -> Traits:
+        """The traits of the people ``index``, in that order."""
+        return Traits(*(getattr(self, f.name)[index] for f in fields(self)))
 
 
 @dataclass(frozen=True)
@@ -128,10 +138,13 @@ def shared_languages(volunteers: Population, households: Population) -> tuple[st
 def traits(people: Population, languages: tuple[str, ...]) -> Traits:
     """Gather one side's matching fields, with language masks over ``languages``."""
     masks = people.language_masks(languages)
+    # A tiny margin so that a pair at exactly the limit is not lost to rounding.
+    reach = km_to_chord(people.max_travel_km.astype(np.float64) * (1 + 1e-9) + 1e-9)
     return Traits(
         xyz=unit_vectors(people.lat, people.lon),
         max_travel_km=people.max_travel_km,
-        public_only=people.visit_places == _PUBLIC,
+        reach_chord=reach,
+        public_chord=np.where(people.visit_places == _PUBLIC, reach, 3.0),
         speaks_conv=masks["speaks_conv"],
         speaks_any=masks["speaks_any"],
         learning=masks["learning"],
@@ -146,7 +159,7 @@ def compatible_stage(
     h: Traits,
     rows: npt.NDArray[np.intp],
     cols: npt.NDArray[np.intp],
-    km: npt.NDArray[np.floating],
+    chord: npt.NDArray[np.floating],
 ) -> npt.NDArray[np.int8]:
     """For each pair, the first hard constraint it breaks, or ``PAIRED`` if none.
 
@@ -154,31 +167,44 @@ def compatible_stage(
     ----------
     v, h : Traits
         Volunteers and households.
-    rows, cols : ndarray of int, shape (p,)
-        Volunteer and household index of each pair.
-    km : ndarray of float, shape (p,)
-        Distance of each pair.
+    rows, cols : ndarray of int
+        Volunteer and household index of each pair; any broadcastable shapes,
+        e.g. (c, 1) and (c, k) for c volunteers and k households each.
+    chord : ndarray of float
+        Chord length between the pair's unit vectors (see :func:`km_to_chord`),
+        of the broadcast shape.
 
     Returns
     -------
-    ndarray of int8, shape (p,)
+    ndarray of int8
         ``PAIRED``, ``NO_DISTANCE``, ``NO_LANGUAGE``, ``NO_SLOT`` or ``NO_CONDITION``.
 
     Notes
     -----
-    O(p) vectorised bit operations.
+    O(p) vectorised bit operations for p pairs.
     """
-    near = km <= v.max_travel_km[rows]
-    near &= ~h.public_only[cols] | (km <= h.max_travel_km[cols])
+    near = (chord <= v.reach_chord[rows]) & (chord <= h.public_chord[cols])
     talk = (v.speaks_conv[rows] & h.speaks_conv[cols]) != 0
     slot = (v.availability[rows] & h.availability[cols]) != 0
     cond = ((v.offers[rows] & ~h.accepts[cols]) | (h.offers[cols] & ~v.accepts[rows])) == 0
-    stage = np.full(rows.shape, PAIRED, dtype=np.int8)
-    stage[~cond] = NO_CONDITION
+    stage = np.where(cond, PAIRED, NO_CONDITION).astype(np.int8)
     stage[~slot] = NO_SLOT
     stage[~talk] = NO_LANGUAGE
     stage[~near] = NO_DISTANCE
     return stage
+
+
+def morton_order(lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.intp]:
+    """Order that visits points along a Z-order curve, so that neighbours sit together."""
+    y = ((np.asarray(lat) + 90.0) * (65535 / 180.0)).astype(np.uint64)
+    x = ((np.asarray(lon) + 180.0) * (65535 / 360.0)).astype(np.uint64)
+    return np.argsort(_spread_bits(x) | (_spread_bits(y) << np.uint64(1)), kind="stable")
+
+
+def _spread_bits(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    for shift, mask in ((8, 0x00FF00FF), (4, 0x0F0F0F0F), (2, 0x33333333), (1, 0x55555555)):
+        x = (x | (x << np.uint64(shift))) & np.uint64(mask)
+    return x
 
 
 def build(
@@ -213,35 +239,39 @@ def build(
     Notes
     -----
     Points become 3-D unit vectors in a ``scipy.spatial.cKDTree`` of the free
-    households, so Euclidean (chord) order is great-circle order.  Each chunk
-    of volunteers asks for its ``2k`` nearest households within its largest
-    travel limit, filters them with vectorised bit tests and keeps the first
-    ``k`` that pass; a volunteer that found fewer than ``k`` while every
-    returned neighbour was in range asks again with four times as many.
-    Time O(n k log m) for the queries (on every core) plus O(n k) filtering;
-    memory O(chunk × k) beyond the O(n k) result.
+    households, so Euclidean (chord) order is great-circle order.  Both
+    sides are first put in Z-order so that a chunk of volunteers and the
+    households it finds sit close in memory.  Each chunk asks for its ``2k``
+    nearest households within its largest travel limit, filters them with
+    vectorised bit tests and keeps the first ``k`` that pass; a volunteer
+    that found fewer than ``k`` although every neighbour returned was within
+    its limit asks again with four times as many.  Time O(n k log m) for
+    the queries (on every core) plus O(n k) filtering; memory O(chunk × k)
+    beyond the O(n k) result.
     """
     import scipy.spatial
 
     n, m = v.xyz.shape[0], h.xyz.shape[0]
     v_free = np.ones(n, bool) if volunteer_free is None else volunteer_free
     h_free = np.ones(m, bool) if household_free is None else household_free
-    free_h = np.flatnonzero(h_free)
-    tree = scipy.spatial.cKDTree(h.xyz[free_h]) if free_h.size else None
-    todo = np.flatnonzero(v_free)
-    lists: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float32]]] = []
+    h_map = _free_in_z_order(h, h_free)
+    v_map = _free_in_z_order(v, v_free)
+    space = _Space(v.take(v_map), h.take(h_map), v_map, h_map, m, excluded)
     v_reason = np.where(v_free, NO_DISTANCE, LOCKED).astype(np.int8)
-    for start in range(0, todo.size, _CHUNK):
-        chunk = todo[start : start + _CHUNK]
-        if tree is not None:
-            lists.append(_chunk_candidates(v, h, tree, free_h, chunk, k, excluded, v_reason))
-        if progress is not None:
-            progress("candidates", min(start + _CHUNK, todo.size), todo.size)
-    rows, cols, km = (
-        (np.concatenate(parts) for parts in zip(*lists, strict=True))
-        if lists
-        else (np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0, np.float32))
+    parts = []
+    if h_map.size:
+        tree = scipy.spatial.cKDTree(space.h.xyz, leafsize=32)
+        for start in range(0, v_map.size, _CHUNK):
+            chunk = np.arange(start, min(start + _CHUNK, v_map.size))
+            parts.append(_chunk_candidates(space, tree, chunk, k, v_reason))
+            if progress is not None:
+                progress("candidates", int(chunk[-1]) + 1, v_map.size)
+    rows, cols, chord = (
+        (np.concatenate(p) for p in zip(*parts, strict=True))
+        if parts
+        else (np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0))
     )
+    rows, cols = v_map[rows], h_map[cols]
     order = np.argsort(rows, kind="stable")
     counts = np.bincount(rows, minlength=n)
     indptr = np.zeros(n + 1, dtype=np.int64)
@@ -256,42 +286,136 @@ def build(
         n_households=m,
         indptr=indptr,
         indices=graph_cols,
-        distance_km=km[order].astype(np.float32),
+        distance_km=chord_to_km(chord[order]).astype(np.float32),
         volunteer_reason=v_reason,
         household_reason=h_reason,
     )
 
 
+def _free_in_z_order(t: Traits, free: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
+    index = np.flatnonzero(free)
+    lat = np.degrees(np.arcsin(np.clip(t.xyz[index, 2], -1, 1)))
+    lon = np.degrees(np.arctan2(t.xyz[index, 1], t.xyz[index, 0]))
+    return index[morton_order(lat, lon)]
+
+
+@dataclass(frozen=True)
+class _Space:
+    """Both sides in Z-order, with maps back to the callers' indexes."""
+
+    v: Traits
+    h: Traits
+    v_map: npt.NDArray[np.intp]
+    h_map: npt.NDArray[np.intp]
+    n_households: int
+    excluded: npt.NDArray[np.int64] | None
+
+
 def _chunk_candidates(
-    v: Traits,
-    h: Traits,
+    space: _Space,
     tree: Any,
-    free_h: npt.NDArray[np.intp],
     chunk: npt.NDArray[np.intp],
     k: int,
-    excluded: npt.NDArray[np.int64] | None,
     v_reason: npt.NDArray[np.int8],
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float32]]:
-    parts = []
-    ask = min(2 * k, free_h.size)
-    while chunk.size:
-        cols, km, stage = _neighbours(v, h, tree, free_h, chunk, ask, excluded, volunteers=True)
-        ok = stage == PAIRED
-        taken = np.cumsum(ok, axis=1)
-        found = taken[:, -1]
-        # A volunteer whose every returned neighbour was in range may have
-        # more compatible households further out: ask again with more.
-        in_range = (stage[:, -1] != _OUT_OF_RANGE) & (km[:, -1] <= v.max_travel_km[chunk])
-        again = (found < k) & in_range & (ask < free_h.size)
-        done = ~again
-        keep = ok & (taken <= k) & done[:, None]
-        rows = np.broadcast_to(chunk[:, None], keep.shape)
-        parts.append((rows[keep], cols[keep], km[keep].astype(np.float32)))
-        v_reason[chunk[done]] = _reason(stage[done], if_compatible=PAIRED)
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+    parts: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]]] = []
+    n_h = space.h_map.size
+    ask = min(3 * k, n_h)
+    while chunk.size and ask <= _ASK_LIMIT:
+        cols, chord, stage = _neighbours(space, tree, chunk, ask)
+        again = _collect(space, chunk, cols, chord, stage, k, ask < n_h, parts, v_reason)
         chunk = chunk[again]
-        ask = min(ask * 4, free_h.size)
-    rows_, cols_, km_ = (np.concatenate(p) for p in zip(*parts, strict=True))
-    return rows_, cols_, km_
+        ask = min(ask * 4, n_h)
+    if chunk.size:
+        # Few compatible households among thousands of neighbours: nearly
+        # always a shared language is what is rare, so search the households
+        # that speak each of the volunteer's languages instead.
+        _by_language(space, chunk, k, parts, v_reason)
+    rows_, cols_, chord_ = (np.concatenate(p) for p in zip(*parts, strict=True))
+    return rows_, cols_, chord_
+
+
+#: Past this many neighbours, search households by language instead.
+_ASK_LIMIT = 2048
+
+
+def _collect(
+    space: _Space,
+    chunk: npt.NDArray[np.intp],
+    cols: npt.NDArray[np.intp],
+    chord: npt.NDArray[np.float64],
+    stage: npt.NDArray[np.int8],
+    k: int,
+    may_grow: bool,
+    parts: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]]],
+    v_reason: npt.NDArray[np.int8],
+) -> npt.NDArray[np.bool_]:
+    """Keep the first ``k`` compatible neighbours of each finished volunteer.
+
+    Returns which volunteers of ``chunk`` should search further: those with
+    fewer than ``k`` whose every neighbour was within their own limit.
+    """
+    ok = stage == PAIRED
+    taken = np.cumsum(ok, axis=1)
+    found = taken[:, -1]
+    in_range = (stage[:, -1] != _OUT_OF_RANGE) & (chord[:, -1] <= space.v.reach_chord[chunk])
+    again = (found < k) & in_range & may_grow
+    done = ~again
+    keep = ok & (taken <= k) & done[:, None]
+    rows = np.broadcast_to(chunk[:, None], keep.shape)
+    parts.append((rows[keep], cols[keep], chord[keep]))
+    v_reason[space.v_map[chunk[done]]] = _reason(stage[done], if_compatible=PAIRED)
+    return np.asarray(again, dtype=bool)
+
+
+def _by_language(
+    space: _Space,
+    chunk: npt.NDArray[np.intp],
+    k: int,
+    parts: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]]],
+    v_reason: npt.NDArray[np.int8],
+) -> None:
+    import scipy.spatial
+
+    found: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]]] = []
+    spoken = np.bitwise_or.reduce(space.v.speaks_conv[chunk])
+    for bit in (np.uint64(1) << np.arange(64, dtype=np.uint64))[:]:
+        if not spoken & bit:
+            continue
+        speakers = np.flatnonzero(space.h.speaks_conv & bit)
+        who = chunk[(space.v.speaks_conv[chunk] & bit) != 0]
+        if speakers.size == 0:
+            continue
+        sub = _Space(space.v, space.h.take(speakers), space.v_map, space.h_map[speakers],
+                     space.n_households, space.excluded)  # fmt: skip
+        tree = scipy.spatial.cKDTree(sub.h.xyz, leafsize=32)
+        ask = min(3 * k, speakers.size)
+        while who.size:
+            cols, chord, stage = _neighbours(sub, tree, who, ask)
+            ok = stage == PAIRED
+            found.append((np.broadcast_to(who[:, None], ok.shape)[ok], speakers[cols[ok]],
+                          chord[ok]))  # fmt: skip
+            taken = ok.sum(axis=1)
+            in_range = (stage[:, -1] != _OUT_OF_RANGE) & (chord[:, -1] <= sub.v.reach_chord[who])
+            who = who[(taken < k) & in_range & (ask < speakers.size)]
+            ask = min(ask * 4, speakers.size)
+    rows, cols, chord = (
+        (np.concatenate(p) for p in zip(*found, strict=True))
+        if found
+        else (np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0))
+    )
+    # One household may be found through two languages: keep it once, nearest first.
+    key = rows.astype(np.int64) * space.h_map.size + cols
+    key, first = np.unique(key, return_index=True)
+    rows, cols, chord = rows[first], cols[first], chord[first]
+    order = np.lexsort((cols, chord, rows))
+    rows, cols, chord = rows[order], cols[order], chord[order]
+    start = np.searchsorted(rows, rows, side="left")
+    keep = np.arange(rows.size) - start < k
+    parts.append((rows[keep], cols[keep], chord[keep]))
+    has = np.isin(chunk, rows)
+    v_reason[space.v_map[chunk[has]]] = PAIRED
+    v_reason[space.v_map[chunk[~has]]] = NO_CONDITION
 
 
 #: Stage of a neighbour slot the tree left empty (out of range or too few points).
@@ -309,45 +433,30 @@ def _reason(stage: npt.NDArray[np.int8], *, if_compatible: int) -> npt.NDArray[n
         progress[stage == code] = value
     reason = _BY_PROGRESS[progress.max(axis=1, initial=0)].astype(np.int8)
     reason[reason == PAIRED] = if_compatible
-    return reason
+    return np.asarray(reason, dtype=np.int8)
 
 
 def _neighbours(
-    a: Traits,
-    b: Traits,
-    tree: Any,
-    free_b: npt.NDArray[np.intp],
-    chunk: npt.NDArray[np.intp],
-    ask: int,
-    excluded: npt.NDArray[np.int64] | None,
-    *,
-    volunteers: bool,
+    space: _Space, tree: Any, chunk: npt.NDArray[np.intp], ask: int
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64], npt.NDArray[np.int8]]:
-    """The ``ask`` nearest free people of side ``b`` to each of ``chunk`` on side ``a``.
+    """The ``ask`` nearest households of each volunteer in ``chunk`` (Z-order indexes).
 
-    Returns their indices, distances in km and check stages, all of shape
+    Returns household indexes, chords and check stages, all of shape
     (len(chunk), ask); empty slots get stage ``_OUT_OF_RANGE``.
     """
-    limit = float(a.max_travel_km[chunk].max()) if volunteers else float(b.max_travel_km.max())
-    bound = float(km_to_chord(limit * 1.0001 + 1e-6))
-    chord, where = tree.query(a.xyz[chunk], k=ask, distance_upper_bound=bound, workers=2)
+    bound = float(space.v.reach_chord[chunk].max())
+    chord, where = tree.query(space.v.xyz[chunk], k=ask, distance_upper_bound=bound, workers=2)
     chord, where = chord.reshape(chunk.size, ask), where.reshape(chunk.size, ask)
-    empty = where >= free_b.size
-    cols = free_b[np.where(empty, 0, where)]
-    km = chord_to_km(np.where(empty, 0.0, chord))
-    rows = np.broadcast_to(chunk[:, None], cols.shape)
-    if volunteers:
-        stage = compatible_stage(a, b, rows.ravel(), cols.ravel(), km.ravel())
-    else:
-        stage = compatible_stage(b, a, cols.ravel(), rows.ravel(), km.ravel())
-    stage = stage.reshape(cols.shape)
-    if excluded is not None and excluded.size:
-        v_idx, h_idx = (rows, cols) if volunteers else (cols, rows)
-        n_h = b.xyz.shape[0] if volunteers else a.xyz.shape[0]
-        hit = np.isin(v_idx.astype(np.int64) * n_h + h_idx, excluded)
+    empty = where >= space.h_map.size
+    cols = np.where(empty, 0, where)
+    chord = np.where(empty, 0.0, chord)
+    stage = compatible_stage(space.v, space.h, chunk[:, None], cols, chord)
+    if space.excluded is not None and space.excluded.size:
+        keys = space.v_map[chunk][:, None] * space.n_households + space.h_map[cols]
+        hit = np.isin(keys, space.excluded)
         stage[hit & (stage == PAIRED)] = EXCLUDED
     stage[empty] = _OUT_OF_RANGE
-    return cols, km, stage
+    return cols, chord, stage
 
 
 def _household_reasons(
@@ -357,7 +466,7 @@ def _household_reasons(
     v_free: npt.NDArray[np.bool_],
     excluded: npt.NDArray[np.int64] | None,
 ) -> npt.NDArray[np.int8]:
-    """Reasons for households no volunteer listed: look from the household's side."""
+    """Reasons for households no volunteer listed, looking from the household's side."""
     import scipy.spatial
 
     free_v = np.flatnonzero(v_free)
@@ -365,10 +474,15 @@ def _household_reasons(
         return np.full(lonely.size, NO_DISTANCE, dtype=np.int8)
     tree = scipy.spatial.cKDTree(v.xyz[free_v])
     ask = min(64, free_v.size)
-    reasons = []
-    for start in range(0, lonely.size, _CHUNK):
-        chunk = lonely[start : start + _CHUNK]
-        _, _, stage = _neighbours(h, v, tree, free_v, chunk, ask, excluded, volunteers=False)
-        # A compatible volunteer nearby listed nearer households instead.
-        reasons.append(_reason(stage, if_compatible=LOST))
-    return np.concatenate(reasons)
+    bound = float(v.reach_chord[free_v].max())
+    chord, where = tree.query(h.xyz[lonely], k=ask, distance_upper_bound=bound, workers=2)
+    chord, where = chord.reshape(lonely.size, ask), where.reshape(lonely.size, ask)
+    empty = where >= free_v.size
+    rows = free_v[np.where(empty, 0, where)]
+    stage = compatible_stage(v, h, rows, lonely[:, None], np.where(empty, 0.0, chord))
+    if excluded is not None and excluded.size:
+        hit = np.isin(rows.astype(np.int64) * h.xyz.shape[0] + lonely[:, None], excluded)
+        stage[hit & (stage == PAIRED)] = EXCLUDED
+    stage[empty] = _OUT_OF_RANGE
+    # A compatible volunteer nearby listed nearer households instead.
+    return _reason(stage, if_compatible=LOST)

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from kinfolk.engine import dictionary as dd
 from kinfolk.engine.assign import Lock, MatchResult, match
 from kinfolk.engine.candidates import REASONS
+from kinfolk.engine.explain import explain
 from kinfolk.engine.population import Population
 from kinfolk.pairings.models import MatchingRun, Pairing, Proposal, RunPair, RunRule, RunUnpaired
 from kinfolk.pairings.selectors import excluded_pairs
@@ -102,9 +102,11 @@ def matching_run_execute(*, run: MatchingRun, progress: Progress) -> MatchResult
         today=timezone.localdate(),
         progress=progress,
     )
+    progress("explain", 0, 1)
+    explanations = _explanations(result)
     progress("saving", 0, 1)
     with transaction.atomic():
-        _store(run, result, v_pks, h_pks)
+        _store(run, result, explanations, v_pks, h_pks)
     progress("saving", 1, 1)
     return result
 
@@ -129,10 +131,15 @@ def _rules(
     return locks, exclusions
 
 
-def _store(run: MatchingRun, result: MatchResult, v_pks: list[int], h_pks: list[int]) -> None:
+def _store(
+    run: MatchingRun,
+    result: MatchResult,
+    explanations: list[dict[str, Any]],
+    v_pks: list[int],
+    h_pks: list[int],
+) -> None:
     RunPair.objects.filter(run=run).delete()
     RunUnpaired.objects.filter(run=run).delete()
-    explanations = _explanations(result)
     RunPair.objects.bulk_create(
         [
             RunPair(
@@ -216,31 +223,23 @@ def _histogram(
 
 
 def _explanations(result: MatchResult) -> list[dict[str, Any]]:
-    """Why each pair: shared and exchange languages and the common weekly slots."""
-    problem = result.problem
-    assert problem is not None
-    v, h = problem.volunteers, problem.households
-    out = []
-    for i, j in zip(result.volunteer.tolist(), result.household.tolist(), strict=True):
-        v_speaks = _tags(v.speaks_conv[i], v.languages)
-        h_speaks = _tags(h.speaks_conv[j], h.languages)
-        exchange = (_tags(v.learning[i], v.languages) & _tags(h.speaks_any[j], h.languages)) | (
-            _tags(h.learning[j], h.languages) & _tags(v.speaks_any[i], v.languages)
-        )
-        common = int(v.availability[i]) & int(h.availability[j])
-        out.append(
-            {
-                "shared_languages": sorted(v_speaks & h_speaks),
-                "exchange_languages": sorted(exchange),
-                "common_slots": [s for b, s in enumerate(dd.SLOTS) if common >> b & 1],
-            }
-        )
-    return out
-
-
-def _tags(mask: Any, languages: tuple[str, ...]) -> set[str]:
-    m = int(mask)
-    return {tag for b, tag in enumerate(languages) if m >> b & 1}
+    """The engine's explanation of each pair, as JSON for the review page and the proposal."""
+    return [
+        {
+            "shared_languages": list(e.shared_languages),
+            "exchange_languages": list(e.exchange_languages),
+            "common_slots": list(e.common_slots),
+            "cost": e.cost,
+            "volunteer_rank": e.volunteer_rank,
+            "household_rank": e.household_rank,
+            "volunteer_alternatives": [list(a) for a in e.volunteer_alternatives],
+            "household_alternatives": [list(a) for a in e.household_alternatives],
+            "lock_cost_change": e.lock_cost_change,
+            "lock_pairs_change": e.lock_pairs_change,
+            "warnings": list(e.warnings),
+        }
+        for e in explain(result)
+    ]
 
 
 class ProgressWriter:

@@ -150,18 +150,22 @@ def pair_compatible_check(*, volunteer: Volunteer, household: Household) -> None
 
 
 def run_rerun(*, run: MatchingRun, by: Any) -> MatchingRun:
-    """Start the same run again with the review's locks and forbids; the old one is discarded."""
-    MatchingRun.objects.filter(pk=run.pk, status=MatchingRun.Status.READY).update(
-        status=MatchingRun.Status.DISCARDED
-    )
-    return run_start(
-        programme=run.programme,
-        by=by,
-        mode=run.mode,
-        town=run.town,
-        organisation=run.organisation,
-        rules_from=run,
-    )
+    """Start the same run again with the review's locks and forbids; the old one is discarded.
+
+    Both happen in one transaction, so a refused start leaves the reviewed run as it was.
+    """
+    with transaction.atomic():
+        MatchingRun.objects.filter(pk=run.pk, status=MatchingRun.Status.READY).update(
+            status=MatchingRun.Status.DISCARDED
+        )
+        return run_start(
+            programme=run.programme,
+            by=by,
+            mode=run.mode,
+            town=run.town,
+            organisation=run.organisation,
+            rules_from=run,
+        )
 
 
 def proposals_send(*, run: MatchingRun, now: dt.datetime | None = None) -> int:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from kinfolk.pairings.models import MatchingRun, Pairing, Proposal
+from kinfolk.pairings.models import MatchingRun, Pairing, Proposal, RunPair, RunRule, RunUnpaired
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.programmes.models import Programme
 
@@ -69,12 +71,8 @@ def run_get(*, programme: Programme, run_id: int) -> MatchingRun:
     return found
 
 
-def pairing_list(
-    *, programme: Programme, query: str = "", state: str = "active"
-) -> QuerySet[Pairing]:
-    qs = programme.pairings.select_related("volunteer", "household").order_by("-started_on", "id")
-    if state:
-        qs = qs.filter(state=state)
+def _pair_search(qs: QuerySet[Any], query: str) -> QuerySet[Any]:
+    """Rows with a volunteer and a household, filtered by either side's name or id."""
     for word in query.split():
         qs = qs.filter(
             Q(volunteer__first_name__icontains=word)
@@ -83,6 +81,29 @@ def pairing_list(
             | Q(household__external_id__iexact=word)
         )
     return qs
+
+
+def pairing_list(
+    *, programme: Programme, query: str = "", state: str = "active"
+) -> QuerySet[Pairing]:
+    qs = programme.pairings.select_related("volunteer", "household").order_by("-started_on", "id")
+    if state:
+        qs = qs.filter(state=state)
+    return _pair_search(qs, query)
+
+
+def run_pair_list(*, run: MatchingRun, query: str = "") -> QuerySet[RunPair]:
+    qs = run.pairs.select_related("volunteer", "household").order_by("volunteer__external_id")
+    return _pair_search(qs, query)
+
+
+def run_unpaired_list(*, run: MatchingRun, reason: str = "") -> QuerySet[RunUnpaired]:
+    qs = run.unpaired.select_related("volunteer", "household").order_by("reason", "id")
+    return qs.filter(reason=reason) if reason else qs
+
+
+def run_rule_list(*, run: MatchingRun) -> QuerySet[RunRule]:
+    return run.rules.select_related("volunteer", "household").order_by("id")
 
 
 def partner_of(*, person: Person, pair: Pairing | Proposal) -> Person:

@@ -18,6 +18,7 @@ from kinfolk.pairings import notify
 from kinfolk.pairings.models import Pairing, Proposal
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.programmes.models import Programme
+from kinfolk.visits.services.planning import visits_cancel_future, visits_plan_for_pairing
 
 Person = Volunteer | Household
 
@@ -99,6 +100,7 @@ def _pairing_start(proposal: Proposal) -> Pairing:
             )
     except IntegrityError:
         raise PairingError(_("One of you is already paired; nothing was changed.")) from None
+    visits_plan_for_pairing(pairing=pairing)
     for person in (proposal.volunteer, proposal.household):
         notify.send(person, lambda p=person: _started_message(p, pairing))
     return pairing
@@ -152,7 +154,7 @@ def _end(pairing: Pairing, *, ended_by: str) -> None:
     pairing.ended_at = timezone.now()
     pairing.ended_by = ended_by
     pairing.save(update_fields=["state", "ended_at", "ended_by"])
-    # Future visits are cancelled here once visits exist.
+    visits_cancel_future(pairing=pairing)
     today = _today(pairing.programme)
     for person in (pairing.volunteer, pairing.household):
         person.waiting_since = today

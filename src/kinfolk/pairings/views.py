@@ -1,4 +1,7 @@
-"""Participants' pages for their proposal and pairing; coordinators' pages are in views_review."""
+"""Participants' pages for their proposal and pairing.
+
+Coordinators' matching pages are in ``views_coordinator``.
+"""
 
 from __future__ import annotations
 

@@ -15,10 +15,15 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from kinfolk import matchcli
+
 app = typer.Typer(
     help="Kinfolk: run voluntary one-to-one pairing programmes.", no_args_is_help=True
 )
 console = Console()
+# The engine's commands need no database and no Django.
+app.command("synth")(matchcli.synth)
+app.command("match")(matchcli.match)
 
 
 def _data_dir() -> Path:

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "kinfolk.privacy",
     "kinfolk.pairings",
     "kinfolk.ticks",
+    "kinfolk.visits",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,11 @@ EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Kinfolk <noreply@kinfolk.invalid>")
+
+# Text messages for visit reminders: "console" prints them, "file" appends them
+# to SMS_FILE_PATH, or a dotted path to a class with send(messages) (a provider).
+SMS_BACKEND = envstr("SMS_BACKEND", "console")
+SMS_FILE_PATH = envstr("SMS_FILE_PATH", str(DATA_DIR / "sms.log"))
 
 TASKS = {
     "default": {

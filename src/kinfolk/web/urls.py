@@ -7,7 +7,9 @@ urlpatterns = [
     path("accounts/", include("kinfolk.accounts.urls")),
     path("site/", include("kinfolk.programmes.admin_urls")),
     path("p/", include("kinfolk.programmes.urls")),
+    path("p/", include("kinfolk.pairings.urls_coordinator")),
     path("", include("kinfolk.people.urls")),
     path("", include("kinfolk.pairings.urls")),
+    path("", include("kinfolk.visits.urls")),
     path("privacy/", include("kinfolk.privacy.urls")),
 ]

@@ -8,40 +8,25 @@ from kinfolk.pairings.models import Proposal, RunPair, RunRule
 from kinfolk.pairings.services import PairingError
 from kinfolk.programmes.models import Organisation
 from kinfolk.testing import (
+    make_cohort,
     make_coordinator,
     make_household,
     make_pairing,
     make_proposal,
-    make_user,
-    make_volunteer,
+    run_started,
 )
 
 
 @pytest.fixture
 def cohort(programme):
     """Four volunteers and four households around Leeds who can all be paired."""
-    volunteers = [
-        make_volunteer(programme, user=make_user(), external_id=f"V{i}", lat=53.80 + i * 0.01)
-        for i in range(4)
-    ]
-    households = [
-        make_household(programme, users=(make_user(),), external_id=f"H{i}", lat=53.80 + i * 0.01)
-        for i in range(4)
-    ]
-    return volunteers, households
+    return make_cohort(programme)
 
 
 @pytest.fixture
 def run_now(programme, django_capture_on_commit_callbacks):
     by = make_coordinator(programme)
-
-    def start(**kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            run = review.run_start(programme=programme, by=by, **kwargs)
-        run.refresh_from_db()
-        return run
-
-    return start
+    return lambda **kwargs: run_started(programme, by, django_capture_on_commit_callbacks, **kwargs)
 
 
 def _pairs(run):
@@ -186,3 +171,12 @@ def test_a_discarded_run_cannot_be_sent(cohort, run_now):
     with pytest.raises(PairingError):
         review.proposals_send(run=run)
     assert not Proposal.objects.exists()
+
+
+def test_a_refused_rerun_leaves_the_reviewed_run_as_it_was(programme, cohort, run_now):
+    reviewed = run_now()
+    review.run_start(programme=programme, by=reviewed.started_by)  # another run, still queued
+    with pytest.raises(PairingError, match="already under way"):
+        review.run_rerun(run=reviewed, by=reviewed.started_by)
+    reviewed.refresh_from_db()
+    assert reviewed.status == "ready"

@@ -25,6 +25,7 @@ from kinfolk.people.models import Consent, Household, HouseholdMember, Invitatio
 from kinfolk.people.selectors import account_for_email, signup_programme_get
 from kinfolk.people.services.enrolment import participant_create, programme_today
 from kinfolk.programmes.models import Programme
+from kinfolk.visits.services.planning import visits_pause, visits_resume
 
 Person = Volunteer | Household
 
@@ -77,6 +78,7 @@ def participant_pause(*, person: Person) -> Person:
         # An open proposal cannot wait for someone who paused; the pairing itself stays.
         pairing_services.proposals_cancel_for_person(person=person)
         _state_set(person, "paused")
+        visits_pause(person=person)
     return person
 
 
@@ -89,6 +91,7 @@ def participant_resume(*, person: Person) -> Person:
         person.waiting_since = programme_today(person.programme)
         extra = ("waiting_since",)
     _state_set(person, "active", extra=extra)
+    visits_resume(person=person)
     return person
 
 

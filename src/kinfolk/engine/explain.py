@@ -1,0 +1,294 @@
+"""Why a pair was made, and the next-best alternatives.
+
+Every explanation is computed from the same candidate graph and integer
+costs the solver used, so it always agrees with the result: the cost of a
+pair, its rank among each side's candidates (1 = cheapest), and the
+cheapest other candidates of each side.  For a coordinator's manual lock it
+also says what the lock costs against the optimum without it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from kinfolk.engine import assign as asg
+from kinfolk.engine import candidates as cand
+from kinfolk.engine import costs as cm
+from kinfolk.engine import dictionary as dd
+
+COLUMNS: tuple[str, ...] = (
+    "volunteer_id",
+    "household_id",
+    "locked",
+    "distance_km",
+    "shared_languages",
+    "exchange_languages",
+    "common_slots",
+    "cost",
+    "volunteer_rank",
+    "household_rank",
+    "volunteer_alternatives",
+    "household_alternatives",
+    "lock_cost_change",
+    "warnings",
+)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why one pair was made.
+
+    Ranks count from 1 (the cheapest candidate) among that side's
+    candidates in the graph; ``None`` for a locked pair outside the graph.
+    Alternatives are (other person's id, cost) of that side's cheapest
+    other candidates.  ``lock_cost_change`` is, for a manual lock, the
+    optimum total with the lock minus the optimum without it (cost units),
+    and ``lock_pairs_change`` the same for the number of pairs.
+    """
+
+    volunteer_id: str
+    household_id: str
+    locked: bool
+    distance_km: float
+    shared_languages: tuple[str, ...]
+    exchange_languages: tuple[str, ...]
+    common_slots: tuple[str, ...]
+    cost: int
+    volunteer_rank: int | None
+    household_rank: int | None
+    volunteer_alternatives: tuple[tuple[str, int], ...]
+    household_alternatives: tuple[tuple[str, int], ...]
+    lock_cost_change: int | None = None
+    lock_pairs_change: int | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    def to_record(self) -> dict[str, str]:
+        """The explanation as CSV strings, keyed by :data:`COLUMNS`."""
+
+        def alternatives(items: tuple[tuple[str, int], ...]) -> str:
+            return ";".join(f"{who}:{cost}" for who, cost in items)
+
+        change = ""
+        if self.lock_cost_change is not None:
+            change = f"{self.lock_cost_change:+d}"
+            if self.lock_pairs_change:
+                change += f" ({self.lock_pairs_change:+d} pairs)"
+        return {
+            "volunteer_id": self.volunteer_id,
+            "household_id": self.household_id,
+            "locked": "yes" if self.locked else "",
+            "distance_km": f"{self.distance_km:.2f}",
+            "shared_languages": dd.format_languages(self.shared_languages),
+            "exchange_languages": ";".join(self.exchange_languages),
+            "common_slots": ";".join(self.common_slots),
+            "cost": str(self.cost),
+            "volunteer_rank": "" if self.volunteer_rank is None else str(self.volunteer_rank),
+            "household_rank": "" if self.household_rank is None else str(self.household_rank),
+            "volunteer_alternatives": alternatives(self.volunteer_alternatives),
+            "household_alternatives": alternatives(self.household_alternatives),
+            "lock_cost_change": change,
+            "warnings": " | ".join(self.warnings),
+        }
+
+
+def explain(
+    result: asg.MatchResult, *, alternatives: int = 3, max_lock_changes: int = 20
+) -> list[Explanation]:
+    """Explain every pair of ``result``.
+
+    Parameters
+    ----------
+    result : MatchResult
+        From :func:`kinfolk.engine.assign.match`.
+    alternatives : int
+        How many next-best candidates to list for each side.
+    max_lock_changes : int
+        Compute what a manual lock costs against the optimum for at most this
+        many manual locks (each needs a re-solve of the affected component).
+
+    Returns
+    -------
+    list of Explanation
+        One per pair, in the order of ``result``.
+
+    Notes
+    -----
+    Ranks and alternatives come from sorting each side's candidate edges by
+    cost: O(E log E) once.  A lock's cost change re-solves, exactly, the
+    connected component of the candidate graph that the freed pair joins,
+    with the freed volunteer's ``k`` nearest compatible households added.
+    """
+    problem = result.problem
+    if problem is None:
+        raise ValueError("the result carries no problem to explain")
+    tables = _RankTables(problem)
+    changes = _lock_changes(result, max_lock_changes)
+    warnings_by_pair: dict[tuple[str, str], list[str]] = {}
+    for message in result.warnings:
+        pair = message.split(" ")[2], message.split(" ")[4]
+        warnings_by_pair.setdefault(pair, []).append(message)
+    out = []
+    for at in range(result.volunteer.size):
+        i, j = int(result.volunteer[at]), int(result.household[at])
+        vid, hid = str(problem.volunteers.id[i]), str(problem.households.id[j])
+        change = changes.get(at, (None, None))
+        out.append(
+            Explanation(
+                volunteer_id=vid,
+                household_id=hid,
+                locked=bool(result.locked[at]),
+                distance_km=float(result.distance_km[at]),
+                shared_languages=_languages(problem, i, j),
+                exchange_languages=_exchange(problem, i, j),
+                common_slots=tuple(
+                    dd.format_availability(
+                        int(problem.v.availability[i] & problem.h.availability[j])
+                    ).split(";")
+                )
+                if problem.v.availability[i] & problem.h.availability[j]
+                else (),
+                cost=int(result.cost[at]),
+                volunteer_rank=tables.volunteer_rank(i, j),
+                household_rank=tables.household_rank(i, j),
+                volunteer_alternatives=tables.volunteer_alternatives(i, j, alternatives),
+                household_alternatives=tables.household_alternatives(i, j, alternatives),
+                lock_cost_change=change[0],
+                lock_pairs_change=change[1],
+                warnings=tuple(warnings_by_pair.get((vid, hid), ())),
+            )
+        )
+    return out
+
+
+def _languages(problem: asg.Problem, i: int, j: int) -> tuple[str, ...]:
+    languages = cand.shared_languages(problem.volunteers, problem.households)
+    both = int(problem.v.speaks_conv[i] & problem.h.speaks_conv[j])
+    return tuple(sorted(tag for bit, tag in enumerate(languages) if both >> bit & 1))
+
+
+def _exchange(problem: asg.Problem, i: int, j: int) -> tuple[str, ...]:
+    languages = cand.shared_languages(problem.volunteers, problem.households)
+    v_learns = int(problem.v.learning[i] & problem.h.speaks_conv[j])
+    h_learns = int(problem.h.learning[j] & problem.v.speaks_conv[i])
+    return tuple(
+        [f"volunteer learns {tag}" for bit, tag in enumerate(languages) if v_learns >> bit & 1]
+        + [f"household learns {tag}" for bit, tag in enumerate(languages) if h_learns >> bit & 1]
+    )
+
+
+class _RankTables:
+    """Each side's candidate edges sorted by cost (ties by the other side's index)."""
+
+    def __init__(self, problem: asg.Problem) -> None:
+        self.p = problem
+        graph = problem.graph
+        rows, cols, cost = problem.rows, graph.indices.astype(np.int64), problem.cost
+        self.v_order = np.lexsort((cols, cost, rows))
+        self.v_start = graph.indptr
+        self.h_order = np.lexsort((rows, cost, cols))
+        counts = np.bincount(cols, minlength=graph.n_households)
+        self.h_start = np.concatenate([[0], np.cumsum(counts)])
+        self.rows, self.cols, self.cost = rows, cols, cost
+
+    def _edges_of_v(self, i: int) -> npt.NDArray[np.int64]:
+        return self.v_order[self.v_start[i] : self.v_start[i + 1]]
+
+    def _edges_of_h(self, j: int) -> npt.NDArray[np.int64]:
+        return self.h_order[self.h_start[j] : self.h_start[j + 1]]
+
+    def volunteer_rank(self, i: int, j: int) -> int | None:
+        hit = np.flatnonzero(self.cols[self._edges_of_v(i)] == j)
+        return int(hit[0]) + 1 if hit.size else None
+
+    def household_rank(self, i: int, j: int) -> int | None:
+        hit = np.flatnonzero(self.rows[self._edges_of_h(j)] == i)
+        return int(hit[0]) + 1 if hit.size else None
+
+    def volunteer_alternatives(self, i: int, j: int, count: int) -> tuple[tuple[str, int], ...]:
+        edges = self._edges_of_v(i)
+        edges = edges[self.cols[edges] != j][:count]
+        ids = self.p.households.id
+        return tuple((str(ids[self.cols[e]]), int(self.cost[e])) for e in edges.tolist())
+
+    def household_alternatives(self, i: int, j: int, count: int) -> tuple[tuple[str, int], ...]:
+        edges = self._edges_of_h(j)
+        edges = edges[self.rows[edges] != i][:count]
+        ids = self.p.volunteers.id
+        return tuple((str(ids[self.rows[e]]), int(self.cost[e])) for e in edges.tolist())
+
+
+def _lock_changes(result: asg.MatchResult, limit: int) -> dict[int, tuple[int | None, int | None]]:
+    """For manual locks: (optimum with the lock − optimum without, change in pairs)."""
+    p = result.problem
+    assert p is not None
+    out: dict[int, tuple[int | None, int | None]] = {}
+    manual = np.flatnonzero(p.lock_manual)[:limit]
+    for lock in manual.tolist():
+        i, j = int(p.lock_v[lock]), int(p.lock_h[lock])
+        out[lock] = _lock_change(p, i, j, int(result.cost[lock]))
+    return out
+
+
+def _lock_change(problem: asg.Problem, i: int, j: int, lock_cost: int) -> tuple[int, int]:
+    import scipy as sp
+
+    p = problem
+    n, m = p.graph.n_volunteers, p.graph.n_households
+    rows, cols, cost = p.rows, p.graph.indices.astype(np.int64), p.cost
+    extra_r, extra_c, extra_w = _freed_edges(p, i, j)
+    all_r = np.concatenate([rows, extra_r])
+    all_c = np.concatenate([cols, extra_c])
+    all_w = np.concatenate([cost, extra_w])
+    adjacency = sp.sparse.coo_matrix(
+        (np.ones(all_r.size, np.int8), (all_r, n + all_c)), shape=(n + m, n + m)
+    )
+    _, label = sp.sparse.csgraph.connected_components(adjacency, directed=False)
+    touched = {label[i], label[n + j]}
+    in_with = np.isin(label[all_r], list(touched))
+    base = np.isin(label[rows], list(touched))
+    free_mate = asg.optimal_matching(n, m, all_r[in_with], all_c[in_with], all_w[in_with])
+    locked_mate = asg.optimal_matching(n, m, rows[base], cols[base], cost[base])
+    free_total, free_pairs = _total(free_mate, all_r[in_with], all_c[in_with], all_w[in_with], m)
+    lock_total, lock_pairs = _total(locked_mate, rows[base], cols[base], cost[base], m)
+    return lock_total + lock_cost - free_total, lock_pairs + 1 - free_pairs
+
+
+def _total(
+    mate: npt.NDArray[np.int64],
+    rows: npt.NDArray[np.int64],
+    cols: npt.NDArray[np.int64],
+    cost: npt.NDArray[np.int64],
+    m: int,
+) -> tuple[int, int]:
+    chosen = mate[rows] == cols
+    return int(cost[chosen].sum()), int(chosen.sum())
+
+
+def _freed_edges(
+    p: asg.Problem, i: int, j: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Candidate edges of a locked volunteer ``i`` and household ``j`` if they were free."""
+    n, _m = p.graph.n_volunteers, p.graph.n_households
+    v_free = np.zeros(n, bool)
+    v_free[i] = True
+    h_free = p.graph.household_reason != cand.LOCKED
+    h_free[j] = True
+    k = int(np.diff(p.graph.indptr).max(initial=1))
+    own = cand.build(p.v, p.h, k=max(k, 1), volunteer_free=v_free, household_free=h_free)
+    r = np.full(own.n_edges, i, dtype=np.int64)
+    c = own.indices.astype(np.int64)
+    km = own.distance_km
+    # Free volunteers may list the freed household too: those in whose
+    # travel limit it lies and who are compatible with it.
+    others = np.flatnonzero(p.graph.volunteer_reason != cand.LOCKED)
+    chord = np.linalg.norm(p.v.xyz[others] - p.h.xyz[j], axis=1)
+    stage = cand.compatible_stage(p.v, p.h, others, np.full(others.size, j), chord)
+    near = others[stage == cand.PAIRED]
+    r = np.concatenate([r, near])
+    c = np.concatenate([c, np.full(near.size, j)])
+    km = np.concatenate([km, cand.chord_to_km(chord[stage == cand.PAIRED])])
+    features = cm.pair_features(p.v, p.h, r, c, km, p.v_months, p.h_months)
+    return r, c, cm.edge_costs(features, p.weights)

@@ -1,0 +1,115 @@
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kinfolk.engine import candidates as cand
+from kinfolk.engine.synth import generate
+
+from .conftest import TODAY, make_person, people
+
+
+def _graph(volunteers, households, k=32, excluded=None):  # type: ignore[no-untyped-def]
+    languages = cand.shared_languages(volunteers, households)
+    v, h = cand.traits(volunteers, languages), cand.traits(households, languages)
+    return v, h, cand.build(v, h, k=k, excluded=excluded)
+
+
+def _brute_force(v, h, i, k):  # type: ignore[no-untyped-def]
+    cols = np.arange(h.xyz.shape[0])
+    chord = np.linalg.norm(h.xyz - v.xyz[i], axis=1)
+    ok = cand.compatible_stage(v, h, np.full(cols.size, i), cols, chord) == cand.PAIRED
+    order = np.lexsort((cols[ok], chord[ok]))
+    return cols[ok][order][:k], chord[ok][order]
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), k=st.sampled_from([1, 3, 8]))
+def test_graph_holds_each_volunteers_k_nearest_compatible_households(seed: int, k: int) -> None:
+    programme = generate(120, 150, seed=seed, today=TODAY)
+    v, h, graph = _graph(programme.volunteers, programme.households, k=k)
+    for i in range(graph.n_volunteers):
+        row = graph.indices[graph.indptr[i] : graph.indptr[i + 1]]
+        expected, chords = _brute_force(v, h, i, k)
+        assert row.size == expected.size
+        # Equal distances may be listed in either order; compare the distances.
+        got = np.sort(np.linalg.norm(h.xyz[row] - v.xyz[i], axis=1))
+        np.testing.assert_allclose(got, np.sort(chords[: row.size]), rtol=1e-9, atol=1e-12)
+
+
+def test_graph_never_lists_an_incompatible_or_excluded_pair() -> None:
+    programme = generate(400, 400, seed=5, today=TODAY)
+    m = len(programme.households)
+    excluded = np.array([0 * m + 0, 3 * m + 7, 10 * m + 11], dtype=np.int64)
+    v, h, graph = _graph(programme.volunteers, programme.households, k=16, excluded=excluded)
+    rows, cols = graph.rows(), graph.indices
+    chord = np.linalg.norm(v.xyz[rows] - h.xyz[cols], axis=1)
+    assert np.all(cand.compatible_stage(v, h, rows, cols, chord) == cand.PAIRED)
+    assert not np.isin(rows.astype(np.int64) * m + cols, excluded).any()
+    assert np.all(graph.distance_km <= programme.volunteers.max_travel_km[rows] + 1e-3)
+    assert np.all(np.diff(graph.indptr) <= 16)
+
+
+def test_household_limit_applies_only_to_public_places() -> None:
+    volunteers = people("volunteers", make_person(id="V1", max_travel_km="50"))
+    far = {"lat": "54.06", "max_travel_km": "2"}  # about 11 km north
+    households = people(
+        "households",
+        make_person(id="H1", visit_places="public", **far),
+        make_person(id="H2", visit_places="home", **far),
+    )
+    _, _, graph = _graph(volunteers, households)
+    assert graph.indices.tolist() == [1]
+
+
+def test_reasons_name_the_first_constraint_that_ruled_everyone_out() -> None:
+    volunteers = people(
+        "volunteers",
+        make_person(id="V1", lat="51.5", lon="-0.1"),  # London, far from York
+        make_person(id="V2", speaks="sw:fluent;en:basic"),
+        make_person(id="V3", availability="mon-eve"),
+        make_person(id="V4", offers="smoking"),
+        make_person(id="V5"),
+    )
+    households = people("households", make_person(id="H1", accepts="pets"))
+    _, _, graph = _graph(volunteers, households)
+    reasons = [cand.REASONS[r] for r in graph.volunteer_reason]
+    assert reasons == [
+        "no candidate within distance",
+        "no shared language",
+        "no common slot",
+        "no condition met",
+        "paired",
+    ]
+
+
+def test_household_nobody_listed_is_told_why() -> None:
+    volunteers = people("volunteers", make_person(id="V1"))
+    households = people(
+        "households",
+        make_person(id="H1"),
+        make_person(id="H2", lon="-1.081"),  # compatible, but V1 keeps only k=1
+        make_person(id="H3", speaks="ti:fluent"),
+    )
+    _, _, graph = _graph(volunteers, households, k=1)
+    reasons = [cand.REASONS[r] for r in graph.household_reason]
+    assert reasons == ["paired", "lost to a better pair", "no shared language"]
+
+
+def test_rare_language_speakers_find_distant_speakers_in_a_dense_city() -> None:
+    # 3,000 English-only households near the volunteer, one Tigrinya speaker further out.
+    rng = np.random.default_rng(0)
+    rows = [
+        make_person(id=f"H{i}", lat=f"{53.96 + rng.normal(0, 0.01):.5f}") for i in range(3000)
+    ]
+    rows.append(make_person(id="HT", lat="54.0", speaks="ti:fluent"))
+    households = people("households", *rows)
+    volunteers = people("volunteers", make_person(id="V1", speaks="ti:fluent;en:basic"))
+    _, _, graph = _graph(volunteers, households, k=4)
+    assert households.id[graph.indices].tolist() == ["HT"]
+
+
+def test_distances_are_great_circle_kilometres() -> None:
+    york_to_leeds = cand.chord_to_km(
+        np.linalg.norm(cand.unit_vectors(53.96, -1.08) - cand.unit_vectors(53.80, -1.55))
+    )
+    assert 34 < float(york_to_leeds) < 36

@@ -1,0 +1,173 @@
+"""Coordinators' matching and pairings forms: they parse input, the review services rule.
+
+A form checks only what its fields can tell: that an id names someone in
+this programme, that a town was picked for a town run.  Whether two people
+may be paired is the service's call; the view puts its refusal beside the
+field it concerns.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kinfolk.pairings.models import MatchingRun, RunPair, RunRule
+from kinfolk.people.models import Household, Volunteer
+from kinfolk.programmes.models import Organisation, Programme
+
+#: Larger files are refused before they are read (110,000 rows fit in about 4 MB).
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+
+
+class RunStartForm(forms.Form):
+    """Who a run considers: the whole programme, one town, or one organisation's volunteers."""
+
+    scope = forms.ChoiceField(
+        label=_("Who to pair"),
+        choices=MatchingRun.Scope.choices,
+        initial=MatchingRun.Scope.PROGRAMME,
+        widget=forms.RadioSelect,
+    )
+    town = forms.ChoiceField(
+        label=_("Town"),
+        required=False,
+        help_text=_("For a town run; for an organisation, optionally its households' town."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Its volunteers are paired with the households of the town, or of all towns."),
+    )
+    mode = forms.ChoiceField(
+        label=_("Mode"),
+        choices=MatchingRun.Mode.choices,
+        initial=MatchingRun.Mode.OPTIMAL,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Optimal: the shortest total travel and best fit. "
+            "Stable: no volunteer and household would both rather have each other."
+        ),
+    )
+
+    def __init__(self, *args: Any, programme: Programme, towns: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        town = cast(forms.ChoiceField, self.fields["town"])
+        town.choices = [("", _("any town")), *((t, t) for t in towns)]
+        organisation = cast(forms.ModelChoiceField, self.fields["organisation"])
+        organisation.queryset = programme.organisations.all()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        scope = data.get("scope")
+        if scope == MatchingRun.Scope.TOWN and not data.get("town"):
+            self.add_error("town", _("Pick the town to pair."))
+        if scope == MatchingRun.Scope.ORGANISATION and not data.get("organisation"):
+            self.add_error("organisation", _("Pick the organisation whose volunteers to pair."))
+        return data
+
+    def arguments(self) -> dict[str, Any]:
+        """``run_start``'s scope arguments; fields of another scope are ignored."""
+        data = self.cleaned_data
+        scope = data["scope"]
+        return {
+            "mode": data["mode"],
+            "town": data["town"] if scope != MatchingRun.Scope.PROGRAMME else "",
+            "organisation": data["organisation"]
+            if scope == MatchingRun.Scope.ORGANISATION
+            else None,
+        }
+
+
+class PairSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name or id"), required=False, max_length=100)
+
+    def query(self) -> str:
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""
+
+
+class PairingSearchForm(PairSearchForm):
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("active", _("active")), ("ended", _("ended")), ("", _("any state"))],
+    )
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        # Active pairings unless another state (or any, the empty choice) was asked for.
+        if data is not None and "state" not in data:
+            data = {**data.dict(), "state": "active"}
+        super().__init__(data, **kwargs)
+
+    def state_value(self) -> str:
+        return str(self.cleaned_data["state"]) if self.is_valid() else "active"
+
+
+class RuleForm(forms.Form):
+    """Keep or forbid one of the run's proposed pairs."""
+
+    pair = forms.ModelChoiceField(queryset=RunPair.objects.none(), widget=forms.HiddenInput)
+    kind = forms.ChoiceField(choices=RunRule.Kind.choices, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, run: MatchingRun, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pair = cast(forms.ModelChoiceField, self.fields["pair"])
+        pair.queryset = run.pairs.select_related("volunteer", "household")
+
+
+class ManualPairForm(forms.Form):
+    """Two people the coordinator pairs by hand, named by the programme's own ids."""
+
+    volunteer_id = forms.CharField(label=_("Volunteer id"), max_length=64)
+    household_id = forms.CharField(label=_("Household id"), max_length=64)
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+
+    def clean_volunteer_id(self) -> Volunteer:
+        return self._person(self.programme.volunteers.all(), self.cleaned_data["volunteer_id"])
+
+    def clean_household_id(self) -> Household:
+        return self._person(self.programme.households.all(), self.cleaned_data["household_id"])
+
+    @staticmethod
+    def _person(people: Any, raw: str) -> Any:
+        external_id = raw.strip()
+        found = people.filter(external_id=external_id).first()
+        if found is None:
+            raise forms.ValidationError(
+                _("No one with id '%(id)s' in this programme.") % {"id": external_id}
+            )
+        if found.state != "active":
+            raise forms.ValidationError(
+                _("%(name)s (%(id)s) is not active, so cannot be paired.")
+                % {"name": found.first_name, "id": external_id}
+            )
+        return found
+
+
+class PairingImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns volunteer_id, household_id, since (YYYY-MM-DD), with a header row. "
+            "Nothing is stored unless every row is right."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.") % {"mb": IMPORT_MAX_BYTES // 2**20}
+            )
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                _("The file is not UTF-8 text; save it from your spreadsheet as CSV UTF-8.")
+            ) from None

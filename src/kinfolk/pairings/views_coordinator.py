@@ -1,0 +1,357 @@
+"""Coordinators' matching pages: start a run, watch it, review it, send it; list pairings.
+
+Every view fetches the programme through ``programme_get`` (404 unless the
+viewer coordinates it) and the run through ``run_get`` scoped to that
+programme, so another programme's run id under this URL is a 404 too.  Then
+at most one review service, a message, and a redirect (post/redirect/get).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kinfolk.pairings import review
+from kinfolk.pairings.explain import language_names, slot_names
+from kinfolk.pairings.forms import (
+    ManualPairForm,
+    PairingImportForm,
+    PairingSearchForm,
+    PairSearchForm,
+    RuleForm,
+    RunStartForm,
+)
+from kinfolk.pairings.importing import PairingImportError, pairings_import
+from kinfolk.pairings.models import MatchingRun, RunPair, RunRule, RunUnpaired
+from kinfolk.pairings.selectors import (
+    pairing_list,
+    run_get,
+    run_list,
+    run_pair_list,
+    run_rule_list,
+    run_unpaired_list,
+)
+from kinfolk.pairings.services import PairingError
+from kinfolk.people.selectors import town_counts
+from kinfolk.programmes.models import Programme
+from kinfolk.programmes.selectors import programme_get
+
+PAGE_SIZE = 50
+TOWNS_OFFERED = 500
+_LIVE = (MatchingRun.Status.QUEUED, MatchingRun.Status.RUNNING)
+
+STAGES = {
+    "queued": gettext_lazy("waiting for a worker"),
+    "loading": gettext_lazy("loading people"),
+    "candidates": gettext_lazy("finding candidates nearby"),
+    "costs": gettext_lazy("weighing each candidate pair"),
+    "assign": gettext_lazy("choosing the pairs"),
+    "assigning": gettext_lazy("choosing the pairs"),
+    "explain": gettext_lazy("explaining the pairs"),
+    "saving": gettext_lazy("saving the proposed pairs"),
+}
+REASONS = {
+    "no candidate within distance": gettext_lazy("nobody within travelling distance"),
+    "no shared language": gettext_lazy("nobody nearby shares a language"),
+    "no common slot": gettext_lazy("no common time in the week"),
+    "no condition met": gettext_lazy("the yes/no conditions rule out everyone nearby"),
+    "lost to a better pair": gettext_lazy("everyone suitable went to a better pair"),
+    "excluded": gettext_lazy("only pairs declined, ended or forbidden before"),
+    "locked": gettext_lazy("held by a kept pair"),
+}
+
+
+# --- the runs list and the start form ---------------------------------------
+
+
+@login_required
+def runs(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    towns = [row["town"] for row in town_counts(programme=programme, limit=TOWNS_OFFERED)]
+    form = RunStartForm(request.POST or None, programme=programme, towns=sorted(towns))
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = review.run_start(programme=programme, by=request.user, **form.arguments())
+        except PairingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The matching run has started."))
+            return redirect("matching:run_detail", programme.pk, run.pk)
+    page = Paginator(run_list(programme=programme), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"programme": programme, "form": form, "page": page}
+    return render(request, "pairings/coordinator/runs.html", context)
+
+
+# --- one run: progress, summary, pairs --------------------------------------
+
+
+@login_required
+def run_detail(request: HttpRequest, programme_id: int, run_id: int) -> HttpResponse:
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    run = run_get(programme=programme, run_id=run_id)
+    return _run_page(request, programme, run, ManualPairForm(programme=programme))
+
+
+@login_required
+def run_progress(request: HttpRequest, programme_id: int, run_id: int) -> HttpResponse:
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    run = run_get(programme=programme, run_id=run_id)
+    context = {"programme": programme, "run": run, "stage": _stage(run), "live": _is_live(run)}
+    response = render(request, "pairings/coordinator/_progress.html", context)
+    if not context["live"]:
+        response["HX-Refresh"] = "true"  # the whole page changes once the run is done
+    return response
+
+
+def _run_page(
+    request: HttpRequest, programme: Programme, run: MatchingRun, manual: ManualPairForm
+) -> HttpResponse:
+    search = PairSearchForm(request.GET)
+    context: dict[str, Any] = {
+        "programme": programme,
+        "run": run,
+        "live": _is_live(run),
+        "stage": _stage(run),
+        "search": search,
+        "manual": manual,
+    }
+    if run.status in (MatchingRun.Status.READY, MatchingRun.Status.SENT):
+        context.update(_review_context(request, run, search.query()))
+    return render(request, "pairings/coordinator/run_detail.html", context)
+
+
+def _review_context(request: HttpRequest, run: MatchingRun, query: str) -> dict[str, Any]:
+    summary = run.summary or {}
+    rules = {(r.volunteer_id, r.household_id): r.kind for r in run.rules.all()}
+    pairs = Paginator(run_pair_list(run=run, query=query), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    reason = request.GET.get("reason", "")
+    unpaired = Paginator(run_unpaired_list(run=run, reason=reason), PAGE_SIZE).get_page(
+        request.GET.get("unpaired_page")
+    )
+    return {
+        "summary": summary,
+        "exchange_percent": round(100 * summary.get("exchange_share", 0)),
+        "reasons": _reason_rows(summary.get("reasons", {})),
+        "reason": reason,
+        "histogram": _histogram_rows(summary.get("distance_histogram", [])),
+        "pairs": pairs,
+        "rows": [_pair_row(p, rules) for p in pairs],
+        "rules": [{"rule": r, "label": r.get_kind_display()} for r in run_rule_list(run=run)],
+        "unpaired": unpaired,
+        "unpaired_rows": [_unpaired_row(u) for u in unpaired],
+        "n_sent": run.proposals.count() if run.status == MatchingRun.Status.SENT else 0,
+    }
+
+
+# Reads scoped to one run; the run itself came through ``run_get``.
+def _is_live(run: MatchingRun) -> bool:
+    return run.status in _LIVE
+
+
+def _stage(run: MatchingRun) -> str:
+    return str(STAGES.get(run.stage, run.stage))
+
+
+def _reason_rows(reasons: dict[str, int]) -> list[dict[str, Any]]:
+    rows = [{"code": c, "label": REASONS.get(c, c), "n": n} for c, n in reasons.items()]
+    return sorted(rows, key=lambda r: -r["n"])
+
+
+def _histogram_rows(histogram: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Bars as widths in 5 % steps: the CSP forbids inline styles, so widths are classes."""
+    top = max((int(b.get("count", 0)) for b in histogram), default=0)
+    return [
+        {
+            "label": b.get("label", ""),
+            "count": int(b.get("count", 0)),
+            "width": 5 * math.ceil(20 * int(b.get("count", 0)) / top) if top else 0,
+        }
+        for b in histogram
+    ]
+
+
+def _pair_row(pair: RunPair, rules: dict[tuple[int, int], str]) -> dict[str, Any]:
+    why = pair.explanation or {}
+    change = why.get("lock_cost_change")
+    return {
+        "pair": pair,
+        "rule": rules.get((pair.volunteer_id, pair.household_id), ""),
+        "shared": language_names(why.get("shared_languages", [])),
+        "exchange": language_names(why.get("exchange_languages", [])),
+        "slots": slot_names(why.get("common_slots", [])),
+        "rank_volunteer": why.get("volunteer_rank"),
+        "rank_household": why.get("household_rank"),
+        "cost_vs_optimum": None if change is None else f"{change:+d}",
+        # The volunteer's next-best households, then the household's next-best volunteers.
+        "alternatives": [
+            {"who": who, "side": side, "cost": cost}
+            for side, key in (
+                ("household", "volunteer_alternatives"),
+                ("volunteer", "household_alternatives"),
+            )
+            for who, cost in why.get(key) or []
+        ],
+    }
+
+
+def _unpaired_row(unpaired: RunUnpaired) -> dict[str, Any]:
+    person = unpaired.volunteer or unpaired.household
+    return {
+        "person": person,
+        "kind": "volunteer" if unpaired.volunteer_id else "household",
+        "reason": REASONS.get(unpaired.reason, unpaired.reason),
+    }
+
+
+# --- review actions (POST, then back to the run page) ---------------------------
+
+
+@require_POST
+@login_required
+def run_rule(request: HttpRequest, programme_id: int, run_id: int) -> HttpResponse:
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    run = run_get(programme=programme, run_id=run_id)
+    form = RuleForm(request.POST, run=run)
+    if not form.is_valid():
+        messages.error(request, _("That pair is not part of this run."))
+        return redirect("matching:run_detail", programme.pk, run.pk)
+    pair, kind = form.cleaned_data["pair"], form.cleaned_data["kind"]
+    try:
+        review.run_rule_set(run=run, volunteer=pair.volunteer, household=pair.household, kind=kind)
+    except PairingError as error:
+        messages.error(request, error.message)
+    else:
+        names = {"v": pair.volunteer.first_name, "h": pair.household.first_name}
+        text = (
+            _("%(v)s and %(h)s will be kept together when you re-run.")
+            if kind == RunRule.Kind.LOCK
+            else _("%(v)s and %(h)s will never be paired; re-run to see the effect.")
+        )
+        messages.success(request, text % names)
+    return redirect("matching:run_detail", programme.pk, run.pk)
+
+
+@require_POST
+@login_required
+def run_manual(request: HttpRequest, programme_id: int, run_id: int) -> HttpResponse:
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    run = run_get(programme=programme, run_id=run_id)
+    form = ManualPairForm(request.POST, programme=programme)
+    if form.is_valid():
+        volunteer, household = form.cleaned_data["volunteer_id"], form.cleaned_data["household_id"]
+        try:
+            review.run_rule_set(run=run, volunteer=volunteer, household=household, kind="lock")
+        except PairingError as error:
+            if run.status != MatchingRun.Status.READY:
+                messages.error(request, error.message)  # the form is not on the page now
+                return redirect("matching:run_detail", programme.pk, run.pk)
+            # The service says why (language or condition); it concerns the pair as a whole,
+            # so it stands beside the second person chosen.
+            form.add_error("household_id", error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(v)s and %(h)s are paired by hand. Re-run to see what this pair costs "
+                    "against the optimum."
+                )
+                % {"v": volunteer.first_name, "h": household.first_name},
+            )
+            return redirect("matching:run_detail", programme.pk, run.pk)
+    return _run_page(request, programme, run, form)
+
+
+@require_POST
+@login_required
+def run_rerun(request: HttpRequest, programme_id: int, run_id: int) -> HttpResponse:
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    run = run_get(programme=programme, run_id=run_id)
+    if run.status != MatchingRun.Status.READY:
+        messages.error(request, _("Only a run waiting for review can be re-run."))
+        return redirect("matching:run_detail", programme.pk, run.pk)
+    try:
+        new = review.run_rerun(run=run, by=request.user)
+    except PairingError as error:
+        messages.error(request, error.message)
+        return redirect("matching:run_detail", programme.pk, run.pk)
+    messages.success(request, _("A new run has started with your review decisions."))
+    return redirect("matching:run_detail", programme.pk, new.pk)
+
+
+@require_POST
+@login_required
+def run_discard(request: HttpRequest, programme_id: int, run_id: int) -> HttpResponse:
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    run = run_get(programme=programme, run_id=run_id)
+    try:
+        review.run_discard(run=run)
+    except PairingError as error:
+        messages.error(request, error.message)
+        return redirect("matching:run_detail", programme.pk, run.pk)
+    messages.success(request, _("The run is discarded; nobody was told anything."))
+    return redirect("matching:runs", programme.pk)
+
+
+@require_POST
+@login_required
+def run_send(request: HttpRequest, programme_id: int, run_id: int) -> HttpResponse:
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    run = run_get(programme=programme, run_id=run_id)
+    try:
+        sent = review.proposals_send(run=run)
+    except PairingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(n)s proposals sent; both sides of each have been told.") % {"n": sent},
+        )
+    return redirect("matching:run_detail", programme.pk, run.pk)
+
+
+# --- pairings: the list and the import ----------------------------------------
+
+
+@login_required
+def pairings(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    form = PairingImportForm(request.POST or None, request.FILES or None)
+    problems: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            n = pairings_import(
+                programme=programme, text=form.cleaned_data["file"], today=_today(programme)
+            )
+        except PairingImportError as error:
+            problems = error.problems
+        else:
+            messages.success(request, _("%(n)s pairings imported, all active.") % {"n": n})
+            return redirect("matching:pairings", programme.pk)
+    search = PairingSearchForm(request.GET)
+    found = pairing_list(programme=programme, query=search.query(), state=search.state_value())
+    page: Page[Any] = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "programme": programme,
+        "form": form,
+        "problems": problems,
+        "search": search,
+        "page": page,
+    }
+    return render(request, "pairings/coordinator/pairings.html", context)
+
+
+def _today(programme: Programme) -> Any:
+    return timezone.localdate(timezone=ZoneInfo(programme.time_zone))

@@ -1,0 +1,272 @@
+"""Reads of visits, scoped to who asks: a participant's own visits, a coordinator's programme.
+
+Anything that is not the viewer's is a 404, never a 403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+
+from kinfolk.pairings.models import Pairing
+from kinfolk.people.models import Household, Volunteer
+from kinfolk.programmes.models import Programme
+from kinfolk.visits.models import CalendarFeed, ReminderPreference, TimeProposal, Visit
+from kinfolk.visits.services._common import side_of
+
+Person = Volunteer | Household
+#: Days after a window closes before a missing record shows to the coordinator.
+COORDINATOR_OVERDUE_DAYS = 14
+#: A rating at or below this puts the pair on the check-in list.
+LOW_RATING = 2
+_LIVE = (Visit.State.PLANNED, Visit.State.AGREED)
+_RELATED = ("pairing__programme", "pairing__volunteer", "pairing__household")
+
+
+def _mine(person: Person) -> Q:
+    return Q(**{f"pairing__{side_of(person)}": person})
+
+
+def own_visit_get(*, person: Person, visit_id: int) -> Visit:
+    found = Visit.objects.filter(_mine(person), pk=visit_id).select_related(*_RELATED).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def is_overdue(visit: Visit, today: dt.date, *, grace_days: int = 0) -> bool:
+    """The window closed (``grace_days`` ago or more) and nobody recorded whether it happened."""
+    return (
+        visit.state in _LIVE
+        and visit.window_end < today - dt.timedelta(days=grace_days)
+        and not visit.volunteer_outcome
+        and not visit.household_outcome
+    )
+
+
+@dataclass
+class PersonVisits:
+    coming: list[Visit] = field(default_factory=list)
+    to_record: list[Visit] = field(default_factory=list)
+    past: list[Visit] = field(default_factory=list)
+
+
+def visit_list(*, person: Person, today: dt.date, coming: int = 3, past: int = 10) -> PersonVisits:
+    """The person's visits: the next windows, closed ones awaiting their record, and the past."""
+    mine = Visit.objects.filter(_mine(person)).select_related(*_RELATED)
+    side = side_of(person)
+    return PersonVisits(
+        coming=list(mine.filter(state__in=_LIVE, window_end__gte=today)[:coming]),
+        to_record=list(
+            mine.filter(window_end__lt=today)
+            .exclude(state=Visit.State.CANCELLED)
+            .filter(**{f"{side}_outcome": ""})
+            .order_by("-window_start")[:past]
+        ),
+        past=list(
+            mine.filter(
+                state__in=(Visit.State.HAPPENED, Visit.State.MISSED, Visit.State.UNCONFIRMED)
+            ).order_by("-window_start")[:past]
+        ),
+    )
+
+
+def time_list(*, visit: Visit) -> QuerySet[TimeProposal]:
+    return visit.times.all()
+
+
+def open_time_get(*, visit: Visit) -> TimeProposal | None:
+    return visit.times.filter(state=TimeProposal.State.OPEN).first()
+
+
+def own_time_get(*, visit: Visit, time_id: int) -> TimeProposal:
+    found = visit.times.filter(pk=time_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def reminder_preference_get(*, user: Any) -> ReminderPreference:
+    found = ReminderPreference.objects.filter(user=user).first()
+    return found or ReminderPreference(user=user)
+
+
+def feed_for(*, user: Any, person: Person) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user, side=side_of(person), person_id=person.pk).first()
+
+
+def feed_visits_get(*, token: str, today: dt.date | None = None) -> tuple[str, list[Visit]]:
+    """The side and visits a feed token opens; a revoked or unknown token is a 404."""
+    feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    model = Volunteer if feed.side == "volunteer" else Household
+    reader = {"user": feed.user} if feed.side == "volunteer" else {"members__user": feed.user}
+    person = model.objects.filter(pk=feed.person_id, **reader).first()
+    if person is None:
+        raise Http404
+    visits = Visit.objects.filter(_mine(person)).exclude(state=Visit.State.CANCELLED)
+    if today is not None:
+        visits = visits.filter(window_end__gte=today - dt.timedelta(days=60))
+    return feed.side, list(visits.select_related(*_RELATED))
+
+
+# --- coordinators --------------------------------------------------------------------------
+
+
+@dataclass
+class CheckIn:
+    """A pairing to check in with, and the facts that put it there (never a person's)."""
+
+    pairing: Pairing
+    facts: list[tuple[str, dt.date]] = field(default_factory=list)
+
+
+def check_in_list(*, programme: Programme, today: dt.date) -> list[CheckIn]:
+    """Pairings with two windows missed in a row, unconfirmed visits or low ratings.
+
+    Declines, pauses and who said what are never signals (charter rule 2).
+    """
+    grace = today - dt.timedelta(days=COORDINATOR_OVERDUE_DAYS)
+    since = today - dt.timedelta(days=365)
+    live = Visit.objects.filter(
+        pairing__programme=programme, pairing__state="active", window_end__gte=since
+    )
+    missed = Q(state=Visit.State.MISSED) | Q(
+        state__in=_LIVE, window_end__lt=grace, volunteer_outcome="", household_outcome=""
+    )
+    flagged = (
+        live.filter(
+            missed
+            | Q(state=Visit.State.UNCONFIRMED)
+            | Q(volunteer_rating__lte=LOW_RATING)
+            | Q(household_rating__lte=LOW_RATING)
+        )
+        .values_list("pairing_id", flat=True)
+        .distinct()
+    )
+    ids = list(flagged[:2000])
+    by_pairing: dict[int, CheckIn] = {}
+    closed = (
+        live.filter(pairing_id__in=ids, window_end__lt=today)
+        .exclude(state=Visit.State.CANCELLED)
+        .select_related(*_RELATED)
+        .order_by("pairing_id", "window_start")
+    )
+    previous: dict[int, Visit] = {}
+    for visit in closed:
+        entry = by_pairing.setdefault(visit.pairing_id, CheckIn(visit.pairing))
+        _facts(entry, visit, previous.get(visit.pairing_id), grace)
+        previous[visit.pairing_id] = visit
+    return [entry for entry in by_pairing.values() if entry.facts]
+
+
+def _missed(visit: Visit, grace: dt.date) -> bool:
+    return visit.state == Visit.State.MISSED or is_overdue(visit, grace)
+
+
+def _facts(entry: CheckIn, visit: Visit, before: Visit | None, grace: dt.date) -> None:
+    from django.utils.translation import gettext as _
+
+    if before is not None and _missed(visit, grace) and _missed(before, grace):
+        entry.facts.append(
+            (_("two windows in a row without a visit, the latest from"), visit.window_start)
+        )
+    if visit.state == Visit.State.UNCONFIRMED:
+        entry.facts.append(
+            (_("the two sides remember the visit differently, window from"), visit.window_start)
+        )
+    ratings = [r for r in (visit.volunteer_rating, visit.household_rating) if r is not None]
+    if ratings and min(ratings) <= LOW_RATING:
+        entry.facts.append(
+            (
+                _("a visit rated %(rating)s of 5, window from") % {"rating": min(ratings)},
+                visit.window_start,
+            )
+        )
+    if is_overdue(visit, grace) and not (before and _missed(before, grace)):
+        entry.facts.append(
+            (_("no record 14 days after the window closed, window from"), visit.window_start)
+        )
+
+
+def overdue_list(*, programme: Programme, today: dt.date) -> QuerySet[Visit]:
+    """Closed windows with no record for 14 days or more, for the coordinator."""
+    grace = today - dt.timedelta(days=COORDINATOR_OVERDUE_DAYS)
+    return (
+        Visit.objects.filter(
+            pairing__programme=programme,
+            pairing__state="active",
+            state__in=_LIVE,
+            window_end__lt=grace,
+            volunteer_outcome="",
+            household_outcome="",
+        )
+        .select_related(*_RELATED)
+        .order_by("window_end")
+    )
+
+
+@dataclass
+class Month:
+    month: dt.date
+    counts: dict[str, int]
+    widths: dict[str, int]
+
+
+_CHART_STATES = ("planned", "agreed", "happened", "missed")
+
+
+def month_counts(
+    *, programme: Programme, today: dt.date, before: int = 6, after: int = 6
+) -> list[Month]:
+    """Visits planned, agreed, happened and missed per month of their window."""
+    first = (today.replace(day=1) - dt.timedelta(days=31 * before)).replace(day=1)
+    last = (today.replace(day=1) + dt.timedelta(days=31 * (after + 1))).replace(day=1)
+    rows = (
+        Visit.objects.filter(
+            pairing__programme=programme,
+            window_start__gte=first,
+            window_start__lt=last,
+            state__in=_CHART_STATES,
+        )
+        .annotate(month=TruncMonth("window_start"))
+        .values("month", "state")
+        .annotate(n=Count("id"))
+    )
+    table: dict[dt.date, dict[str, int]] = {}
+    for row in rows:
+        month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
+        table.setdefault(month, dict.fromkeys(_CHART_STATES, 0))[row["state"]] = row["n"]
+    top = max((n for counts in table.values() for n in counts.values()), default=0) or 1
+    return [
+        Month(month, counts, {s: _width(n, top) for s, n in counts.items()})
+        for month, counts in sorted(table.items())
+    ]
+
+
+def _width(n: int, top: int) -> int:
+    """A bar width in steps of 5 %, for the CSS classes ``w-0`` … ``w-100``."""
+    return 0 if n == 0 else max(5, round(20 * n / top) * 5)
+
+
+def met_last_window(*, programme: Programme, today: dt.date) -> tuple[int, int]:
+    """(pairings that met in their last closed window, active pairings with one)."""
+    last = (
+        Visit.objects.filter(pairing=OuterRef("pk"), window_end__lt=today)
+        .exclude(state=Visit.State.CANCELLED)
+        .order_by("-window_start")
+        .values("state")[:1]
+    )
+    states = (
+        programme.pairings.filter(state="active")
+        .annotate(last=Subquery(last))
+        .exclude(last=None)
+        .aggregate(total=Count("pk"), met=Count("pk", filter=Q(last=Visit.State.HAPPENED)))
+    )
+    return states["met"], states["total"]

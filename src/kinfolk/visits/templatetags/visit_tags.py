@@ -1,0 +1,40 @@
+"""Template helpers for visits: where, when (in the programme's time zone), the home card."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+
+from kinfolk.visits import selectors
+from kinfolk.visits.models import Visit
+from kinfolk.visits.services._common import today_in
+from kinfolk.visits.wording import local_time_words, place_words
+
+register = template.Library()
+
+
+@register.simple_tag
+def place(visit: Visit, side: str) -> str:
+    return place_words(visit, side)
+
+
+@register.simple_tag
+def local_time(visit: Visit, moment: dt.datetime) -> str:
+    return local_time_words(visit, moment)
+
+
+@register.simple_tag
+def visits_status(person: Any, kind: str) -> dict[str, Any]:
+    """The next visit and the person's overdue windows, for their home page."""
+    if person.state not in ("active", "paused"):
+        return {"show": False}
+    today = today_in(person.programme)
+    visits = selectors.visit_list(person=person, today=today, coming=1)
+    overdue = [v for v in visits.to_record if selectors.is_overdue(v, today)]
+    return {
+        "show": bool(visits.coming or visits.to_record or visits.past),
+        "next": visits.coming[0] if visits.coming else None,
+        "overdue": overdue,
+    }

@@ -1,0 +1,120 @@
+"""Reminders go once, by the chosen channels, only to people still taking part."""
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from kinfolk.visits import sms
+from kinfolk.visits.models import ReminderSent
+from kinfolk.visits.services.reminders import (
+    Due,
+    deliver,
+    reminder_preference_set,
+    reminders_send,
+)
+from kinfolk.visits.services.times import time_propose
+from kinfolk.visits.tests.conftest import at
+
+
+@pytest.fixture
+def sms_file(settings, tmp_path):
+    settings.SMS_BACKEND = "file"
+    settings.SMS_FILE_PATH = str(tmp_path / "sms.log")
+    return settings.SMS_FILE_PATH
+
+
+def test_a_window_that_opens_reminds_both_sides_once(visit, mailoutbox):
+    assert reminders_send()["window_open"] == 2
+    assert sorted(m.to[0] for m in mailoutbox) == ["hana@example.org", "vera@example.org"]
+    assert "Hana" in next(m.body for m in mailoutbox if m.to == ["vera@example.org"])
+    assert reminders_send()["window_open"] == 0
+    assert len(mailoutbox) == 2
+
+
+def test_two_workers_at_once_send_nothing_twice(visit, mailoutbox):
+    due = [Due(visit, "window_open", "volunteer"), Due(visit, "window_open", "household")]
+    first = deliver(due)
+    second = deliver(due)  # a second worker that found the same reminders due
+    assert first == {"window_open": 2} and second == {}
+    assert len(mailoutbox) == 2
+
+
+def test_a_tick_that_crashes_half_way_sends_each_reminder_at_most_once(visit, mailoutbox):
+    with (
+        mock.patch(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=OSError
+        ),
+        pytest.raises(OSError),
+    ):
+        reminders_send()
+    assert ReminderSent.objects.count() == 2  # claimed before the crash
+    reminders_send()
+    assert mailoutbox == []
+
+
+def test_nothing_goes_to_someone_who_paused(visit, household, mailoutbox):
+    household.state = "paused"
+    household.save(update_fields=["state"])
+    assert reminders_send()["window_open"] == 0
+    assert mailoutbox == []
+
+
+def test_the_state_is_checked_again_just_before_sending(visit, household, mailoutbox):
+    due = [Due(visit, "window_open", "volunteer")]
+    household.state = "left"  # left after the reminder was found due
+    household.save(update_fields=["state"])
+    assert deliver(due) == {}
+    assert mailoutbox == [] and not ReminderSent.objects.exists()
+
+
+def test_reminders_follow_the_channels_the_person_chose(
+    visit, volunteer_user, household_user, sms_file, mailoutbox
+):
+    reminder_preference_set(user=volunteer_user, email=False, sms=True)
+    reminders_send()
+    assert [m.to for m in mailoutbox] == [["hana@example.org"]]
+    texts = sms.read_file(sms_file)
+    assert len(texts) == 1 and texts[0].to == visit.pairing.volunteer.phone
+    assert "Hana" in texts[0].body
+
+
+def test_a_proposed_time_is_told_to_the_other_side_at_once(
+    visit, volunteer, mailoutbox, django_capture_on_commit_callbacks
+):
+    day = timezone.localdate() + dt.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        time_propose(visit_id=visit.pk, person=volunteer, starts_at=at(day))
+    assert [m.to for m in mailoutbox] == [["hana@example.org"]]
+    assert "Vera proposes" in mailoutbox[0].body
+    assert reminders_send()["proposed"] == 0
+
+
+def test_the_day_before_an_agreed_time_both_are_reminded(pairing, mailoutbox):
+    from kinfolk.testing import make_visit
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    make_visit(pairing, state="agreed", agreed_at=at(tomorrow, 15), window_start=tomorrow)
+    sent = reminders_send()
+    assert sent["day_before"] == 2
+    assert all("tomorrow" in m.subject for m in mailoutbox)
+
+
+def test_reminders_are_written_in_the_recipients_language(visit, volunteer_user, mailoutbox):
+    volunteer_user.language = "ar"
+    volunteer_user.save(update_fields=["language"])
+    with mock.patch("kinfolk.visits.services.reminders.translation.override") as override:
+        reminders_send()
+    assert "ar" in [c.args[0] for c in override.call_args_list]
+
+
+def test_the_console_backend_prints_text_messages(capsys):
+    sms.ConsoleBackend().send([sms.TextMessage(to="+44 7700 900001", body="Hello")])
+    assert "SMS to +44 7700 900001" in capsys.readouterr().out
+
+
+def test_an_unknown_sms_backend_fails_loudly(settings):
+    settings.SMS_BACKEND = "no.such.Backend"
+    with pytest.raises(ImportError):
+        sms.backend()
