@@ -104,6 +104,7 @@ def matching_run_execute(*, run: MatchingRun, progress: Progress) -> MatchResult
     )
     progress("explain", 0, 1)
     explanations = _explanations(result)
+    progress("explain", 1, 1)
     progress("saving", 0, 1)
     with transaction.atomic():
         _store(run, result, explanations, v_pks, h_pks)

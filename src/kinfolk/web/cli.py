@@ -80,7 +80,7 @@ def demo(
 
             def progress(stage: str, done: int, total: int) -> None:
                 if stage not in tasks:
-                    tasks[stage] = bar.add_task(f"Creating {stage}", total=total)
+                    tasks[stage] = bar.add_task(stage, total=total)
                 bar.update(tasks[stage], completed=done, total=total)
 
             demo_data.demo_build(size=size, seed=seed, data_dir=data_dir, progress=progress)

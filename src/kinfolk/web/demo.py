@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from django.contrib.auth import get_user_model
@@ -19,9 +20,12 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kinfolk.engine import synth
+from kinfolk.pairings.matching import matching_run_execute
+from kinfolk.pairings.models import MatchingRun, Pairing, Proposal
 from kinfolk.people.columns import participant_fields
 from kinfolk.people.models import Consent, Household, HouseholdMember, Volunteer, VolunteerCheck
 from kinfolk.programmes.models import Coordinator, Organisation, Programme
+from kinfolk.visits.demo import visits_demo_seed
 
 DEMO_NAME = "Friendship Families UK (demo)"
 ORGANISATIONS = [
@@ -118,7 +122,12 @@ def demo_build(*, size: int, seed: int, data_dir: Path, progress: Progress) -> l
         ]
         _volunteers_create(programme, volunteers, orgs, rng, progress)
         _households_create(programme, households, rng, progress)
-        logins = _logins_create(programme)
+        coordinator = _coordinator_create(programme)
+        pairings = _pairings_create(programme, coordinator, rng, progress)
+        logins = _logins_create(programme, pairings[0])
+        progress("Planning visits", 0, 1)
+        visits_demo_seed(programme=programme, seed=seed)
+        progress("Planning visits", 1, 1)
     _logins_write(data_dir, logins)
     return logins
 
@@ -126,6 +135,16 @@ def demo_build(*, size: int, seed: int, data_dir: Path, progress: Progress) -> l
 def _states(rng: np.random.Generator, n: int, shares: dict[str, float]) -> list[str]:
     names, p = list(shares), np.array(list(shares.values()))
     return [names[i] for i in rng.choice(len(names), size=n, p=p / p.sum())]
+
+
+def _contact(rng: np.random.Generator, town: str) -> dict[str, str]:
+    """Invented contact details: phone numbers from the range set aside for drama."""
+    street = STREETS[int(rng.integers(len(STREETS)))]
+    return {
+        "last_name": SURNAMES[int(rng.integers(len(SURNAMES)))],
+        "phone": f"07700 900{int(rng.integers(1000)):03d}",
+        "address": f"{int(rng.integers(1, 200))} {street}, {town}",
+    }
 
 
 def _volunteers_create(
@@ -145,6 +164,7 @@ def _volunteers_create(
             organisation=orgs[o] if o >= 0 else None,
             approved_at=None if state == "applied" else now,
             **participant_fields(r),
+            **_contact(rng, r["town"]),
         )
         for r, state, o in zip(records, states, org_of.tolist(), strict=True)
     ]
@@ -172,7 +192,7 @@ def _households_create(
 ) -> None:
     states = _states(rng, len(records), HOUSEHOLD_STATES)
     rows = [
-        Household(programme=programme, state=s, **participant_fields(r))
+        Household(programme=programme, state=s, **participant_fields(r), **_contact(rng, r["town"]))
         for r, s in zip(records, states, strict=True)
     ]
     _bulk(Household, rows, "households", progress)
@@ -186,10 +206,71 @@ def _households_create(
 def _bulk(model: type, rows: list, label: str, progress: Progress, batch: int = 2000) -> None:
     for start in range(0, len(rows), batch):
         model.objects.bulk_create(rows[start : start + batch])
-        progress(label, min(start + batch, len(rows)), len(rows))
+        progress(f"Creating {label}", min(start + batch, len(rows)), len(rows))
 
 
-def _logins_create(programme: Programme) -> list[Login]:
+def _coordinator_create(programme: Programme) -> Any:
+    coordinator = get_user_model().objects.create_user(
+        "coordinator@demo.kinfolk.test",
+        secrets.token_urlsafe(9),
+        first_name="Cora",
+        email_verified_at=timezone.now(),
+    )
+    Coordinator.objects.create(programme=programme, user=coordinator)
+    return coordinator
+
+
+# Of the pairs the first matching run found: most became pairings over the
+# past months, some are proposals still waiting for answers, the rest wait.
+PAIRED_SHARE, PROPOSED_SHARE = 0.7, 0.12
+
+
+def _pairings_create(
+    programme: Programme, coordinator: Any, rng: np.random.Generator, progress: Progress
+) -> list[Pairing]:
+    """Run the real matching adapter, then turn its pairs into pairings and proposals."""
+    run = MatchingRun.objects.create(programme=programme, started_by=coordinator, status="running")
+    matching_run_execute(
+        run=run, progress=lambda stage, done, total: progress(f"Matching: {stage}", done, total)
+    )
+    pairs = list(run.pairs.select_related("volunteer", "household").order_by("pk"))
+    order = rng.permutation(len(pairs))
+    n_paired, n_proposed = int(PAIRED_SHARE * len(pairs)), int(PROPOSED_SHARE * len(pairs))
+    today, now = dt.date.today(), timezone.now()
+    pairings = [
+        Pairing(
+            programme=programme,
+            volunteer=p.volunteer,
+            household=p.household,
+            started_on=today - dt.timedelta(days=int(rng.integers(14, 540))),
+        )
+        for p in (pairs[i] for i in order[:n_paired])
+    ]
+    _bulk(Pairing, pairings, "pairings", progress)
+    proposals = []
+    for p in (pairs[i] for i in order[n_paired : n_paired + n_proposed]):
+        sent = now - dt.timedelta(days=int(rng.integers(1, 8)))
+        proposals.append(
+            Proposal(
+                programme=programme,
+                run=run,
+                volunteer=p.volunteer,
+                household=p.household,
+                explanation=p.explanation,
+                distance_km=p.distance_km,
+                sent_at=sent,
+                answer_by=sent + dt.timedelta(days=10),
+                nudge_at=sent + dt.timedelta(days=5),
+                volunteer_answer="accepted" if rng.random() < 0.4 else "",
+            )
+        )
+    _bulk(Proposal, proposals, "proposals", progress)
+    MatchingRun.objects.filter(pk=run.pk).update(status="sent", sent_at=now)
+    # The demo's own volunteer and household are a pair of the longest standing.
+    return sorted(pairings, key=lambda x: x.started_on)
+
+
+def _logins_create(programme: Programme, pairing: Pairing) -> list[Login]:
     User = get_user_model()
     logins = []
 
@@ -201,12 +282,14 @@ def _logins_create(programme: Programme) -> list[Login]:
         logins.append(Login(role, email, password))
         return account
 
-    coordinator = user("coordinator", "coordinator@demo.kinfolk.test", "Cora")
-    Coordinator.objects.create(programme=programme, user=coordinator)
-    volunteer = programme.volunteers.filter(state="active").order_by("id").first()
+    coordinator = User.objects.get(email="coordinator@demo.kinfolk.test")
+    password = secrets.token_urlsafe(9)
+    coordinator.set_password(password)
+    coordinator.save(update_fields=["password"])
+    logins.append(Login("coordinator", coordinator.email, password))
+    volunteer, household = pairing.volunteer, pairing.household
     volunteer.user = user("volunteer", "volunteer@demo.kinfolk.test", volunteer.first_name)
     volunteer.save(update_fields=["user"])
-    household = programme.households.filter(state="active").order_by("id").first()
     HouseholdMember.objects.create(
         household=household,
         user=user("household", "household@demo.kinfolk.test", household.first_name),

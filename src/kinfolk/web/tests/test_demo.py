@@ -34,3 +34,24 @@ def test_synthetic_people_have_no_usable_password(db, tmp_path):
     demo_emails = {x.email for x in demo.demo_logins(tmp_path)}
     others = get_user_model().objects.exclude(email__in=demo_emails)
     assert all(not u.has_usable_password() for u in others)
+
+
+def test_demo_people_have_invented_contact_details(db, tmp_path):
+    _build(tmp_path, size=60)
+    assert not Volunteer.objects.filter(last_name="").exists()
+    assert all(p.startswith("07700 900") for p in Household.objects.values_list("phone", flat=True))
+
+
+def test_demo_has_pairings_proposals_waiting_and_visits_under_way(db, tmp_path):
+    from kinfolk.pairings.models import Pairing, Proposal
+    from kinfolk.visits.models import Visit
+
+    logins = _build(tmp_path, size=200)
+    assert Pairing.objects.filter(state="active").count() > 20
+    assert Proposal.objects.filter(state="open").exists()
+    states = set(Visit.objects.values_list("state", flat=True))
+    assert {"planned", "agreed", "happened"} <= states
+    # The demo's volunteer and household are paired with each other.
+    volunteer = Volunteer.objects.get(user__email=logins[1].email)
+    pairing = Pairing.objects.get(volunteer=volunteer, state="active")
+    assert pairing.household.members.get().user.email == logins[2].email
