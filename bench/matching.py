@@ -85,10 +85,29 @@ def run_kinfolk(size: int, seed: int, mode: str) -> Row:
     from kinfolk.engine.assign import match
 
     programme = _programme(size, seed)
+    ends: dict[str, float] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        ends[stage] = time.perf_counter()
+
     start = time.perf_counter()
-    result = match(programme.volunteers, programme.households, mode=mode, today=TODAY)  # type: ignore[arg-type]
+    result = match(
+        programme.volunteers,
+        programme.households,
+        mode=mode,
+        today=TODAY,
+        progress=progress,  # type: ignore[arg-type]
+    )
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "pairs": result.summary.pairs, "objective": result.summary.total_cost}
+    stages, previous = {}, start
+    for stage, end in ends.items():
+        stages[stage] = round(end - previous, 2)
+        previous = end
+    summary = result.summary
+    return {
+        "seconds": seconds, "pairs": summary.pairs, "objective": summary.total_cost,
+        "stages": stages,
+    }  # fmt: skip
 
 
 def run_reference_candidates(size: int, seed: int) -> Row:
@@ -109,7 +128,8 @@ def run_reference_candidates(size: int, seed: int) -> Row:
         ok = cand.compatible_stage(v, h, rows[:, None], np.minimum(cols, size - 1), chord)
         keep = (ok == cand.PAIRED) & (np.cumsum(ok == cand.PAIRED, axis=1) <= K)
         edges += int(keep.sum())
-    return {"seconds": time.perf_counter() - start, "pairs": None, "objective": None, "edges": edges}
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "pairs": None, "objective": None, "edges": edges}
 
 
 def run_solver(size: int, seed: int, solver: str) -> Row:
@@ -141,7 +161,8 @@ def _ortools_mcf(n: int, m: int, rows: Any, cols: Any, cost: Any) -> Any:
     tails = np.concatenate([np.full(n, source), rows, n + np.arange(m)])
     heads = np.concatenate([np.arange(n), n + cols, np.full(m, sink)])
     unit = np.concatenate([np.zeros(n, np.int64), cost, np.zeros(m, np.int64)])
-    arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, np.ones(tails.size, np.int64), unit)
+    ones = np.ones(tails.size, np.int64)
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, ones, unit)
     flow.set_node_supply(source, min(n, m))
     flow.set_node_supply(sink, -min(n, m))
     assert flow.solve_max_flow_with_min_cost() == flow.OPTIMAL
@@ -311,13 +332,19 @@ def bench(sizes: list[int], seed: int, timeout: float, matching_max: int) -> Non
                    "= optimum"):  # fmt: skip
         table.add_column(column, justify="right" if column != "method" else "left")
     console = Console(width=170)
+    stage_notes: dict[tuple[int, str], dict[str, float]] = {}
     for size in sizes:
         rows: list[tuple[str, Row]] = []
 
-        def add(name: str, task: dict[str, Any], limit: float = timeout) -> Row:
+        def add(
+            name: str, task: dict[str, Any], limit: float = timeout, size: int = size,
+            rows: list[tuple[str, Row]] = rows,
+        ) -> Row:  # fmt: skip
             console.log(f"{size:,}: {name}")
             row = _measure({"size": size, "seed": seed, **task}, limit)
             rows.append((name, row))
+            if "stages" in row:
+                stage_notes[(size, name)] = row["stages"]
             return row
 
         kin = add("kinfolk optimal, end to end", {"kind": "kinfolk", "mode": "optimal"})
@@ -326,7 +353,8 @@ def bench(sizes: list[int], seed: int, timeout: float, matching_max: int) -> Non
             add(solver, {"kind": "solver", "solver": solver})
         add("kinfolk stable, end to end", {"kind": "kinfolk", "mode": "stable"})
         if size <= matching_max:
-            add("matching package (stable)", {"kind": "matching"})
+            # The package is slow; give it room beyond the solver limit.
+            add("matching package (stable)", {"kind": "matching"}, max(timeout, 900))
         add("kinfolk re-pair 1,000 newcomers", {"kind": "repair", "newcomers": 1000})
         lsa = dict(rows)["ortools LinearSumAssignment"]
         reference: Row = {"skipped": "LinearSumAssignment skipped"}
@@ -358,6 +386,8 @@ def bench(sizes: list[int], seed: int, timeout: float, matching_max: int) -> Non
             )  # fmt: skip
         table.add_section()
     console.print(table)
+    for (size, name), stages in stage_notes.items():
+        console.print(f"{size:,} {name}: " + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items()))
     console.print(
         "'= optimum' compares (pairs, total cost) with Kinfolk's exact optimum; "
         "time / ref divides by the reference pipeline's time when it finished."

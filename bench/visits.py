@@ -138,13 +138,13 @@ def windows_generate(programme: Any, *, today: dt.date, stages: Stages) -> int:
             chunk = Pairing.objects.filter(pk__in=ids[first : first + _CHUNK]).order_by("pk")
             begin = time.perf_counter()
             visits = adapter.windows_plan(chunk, today=today)
-            totals["read rows + build Visit objects"] += time.perf_counter() - begin
+            totals["read rows + columns around the engine"] += time.perf_counter() - begin
             begin = time.perf_counter()
             written += adapter.windows_write(visits, batch_size=5000)
-            totals["bulk insert (batches of 5,000)"] += time.perf_counter() - begin
+            totals["write windows (COPY on PostgreSQL)"] += time.perf_counter() - begin
     finally:
         adapter.roll_forward = original  # type: ignore[assignment]
-    totals["read rows + build Visit objects"] -= totals["plan windows (engine)"]
+    totals["read rows + columns around the engine"] -= totals["plan windows (engine)"]
     for name, seconds in totals.items():
         stages.append((name, seconds, ""))
     stages.append(("= windows, end to end", sum(totals.values()), f"{written:,} windows"))

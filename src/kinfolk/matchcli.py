@@ -21,10 +21,11 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 
 from kinfolk.engine import assign, population
-from kinfolk.engine import explain as explaining
 from kinfolk.engine import synth as synthesis
 from kinfolk.engine.candidates import REASONS
 from kinfolk.engine.candidates import Progress as ProgressCallback
+from kinfolk.engine.explain import COLUMNS as EXPLAIN_COLUMNS
+from kinfolk.engine.explain import explain as explain_pairs
 
 PAIR_COLUMNS: tuple[str, ...] = (
     "volunteer_id",
@@ -92,15 +93,13 @@ def match(
             result = assign.match(
                 v, h, mode=mode.value, locks=lock_list, exclusions=exclusions, progress=report
             )
-        explanations = (
-            [item.to_record() for item in explaining.explain(result)] if explain else None
-        )
+        explanations = [item.to_record() for item in explain_pairs(result)] if explain else None
     except InputError as error:
         console.print(f"[bold red]Error:[/] {error}")
         raise typer.Exit(code=2) from None
     population.write_rows_atomic(output, PAIR_COLUMNS, _pair_rows(result))
     if explain and explanations is not None:
-        population.write_rows_atomic(explain, explaining.COLUMNS, explanations)
+        population.write_rows_atomic(explain, EXPLAIN_COLUMNS, explanations)
     for message in result.warnings:
         console.print(f"[yellow]Warning:[/] {message}")
     console.print(_summary_table(result, time.perf_counter() - started))

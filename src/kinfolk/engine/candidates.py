@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -281,6 +281,8 @@ def build(
     h_reason = np.where(h_free, PAIRED, LOCKED).astype(np.int8)
     lonely = h_free & (np.bincount(graph_cols, minlength=m) == 0)
     h_reason[lonely] = _household_reasons(v, h, np.flatnonzero(lonely), v_free, excluded)
+    if progress is not None:
+        progress("candidates", v_map.size, v_map.size)
     return CandidateGraph(
         n_volunteers=n,
         n_households=m,
@@ -309,6 +311,8 @@ class _Space:
     h_map: npt.NDArray[np.intp]
     n_households: int
     excluded: npt.NDArray[np.int64] | None
+    #: Households speaking each language (by bit), with their tree; filled on demand.
+    by_language: dict[int, tuple[npt.NDArray[np.intp], Any, Any]] = field(default_factory=dict)
 
 
 def _chunk_candidates(
@@ -378,17 +382,23 @@ def _by_language(
     import scipy.spatial
 
     found: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]]] = []
-    spoken = np.bitwise_or.reduce(space.v.speaks_conv[chunk])
-    for bit in (np.uint64(1) << np.arange(64, dtype=np.uint64))[:]:
-        if not spoken & bit:
+    spoken = int(np.bitwise_or.reduce(space.v.speaks_conv[chunk]))
+    for j in range(64):
+        if not spoken >> j & 1:
             continue
-        speakers = np.flatnonzero(space.h.speaks_conv & bit)
+        bit = np.uint64(1 << j)
+        if j not in space.by_language:
+            speakers = np.flatnonzero(space.h.speaks_conv & bit)
+            tree = (
+                scipy.spatial.cKDTree(space.h.xyz[speakers], leafsize=32) if speakers.size else None
+            )
+            sub = _Space(space.v, space.h.take(speakers), space.v_map, space.h_map[speakers],
+                         space.n_households, space.excluded)  # fmt: skip
+            space.by_language[j] = (speakers, tree, sub)
+        speakers, tree, sub = space.by_language[j]
         who = chunk[(space.v.speaks_conv[chunk] & bit) != 0]
-        if speakers.size == 0:
+        if tree is None:
             continue
-        sub = _Space(space.v, space.h.take(speakers), space.v_map, space.h_map[speakers],
-                     space.n_households, space.excluded)  # fmt: skip
-        tree = scipy.spatial.cKDTree(sub.h.xyz, leafsize=32)
         ask = min(3 * k, speakers.size)
         while who.size:
             cols, chord, stage = _neighbours(sub, tree, who, ask)

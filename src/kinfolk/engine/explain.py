@@ -124,35 +124,43 @@ def explain(
     problem = result.problem
     if problem is None:
         raise ValueError("the result carries no problem to explain")
-    tables = _RankTables(problem)
+    p = problem
+    tables = _RankTables(p)
     changes = _lock_changes(result, max_lock_changes)
     warnings_by_pair: dict[tuple[str, str], list[str]] = {}
     for message in result.warnings:
-        pair = message.split(" ")[2], message.split(" ")[4]
-        warnings_by_pair.setdefault(pair, []).append(message)
+        words = message.split(" ")  # "locked pair V + H ..."
+        warnings_by_pair.setdefault((words[2], words[4]), []).append(message)
+    vol, hh = result.volunteer, result.household
+    edges = asg.edge_index(p, vol, hh)
+    in_graph = np.flatnonzero(edges >= 0)
+    v_rank = np.zeros(vol.size, dtype=np.int64)
+    h_rank = np.zeros(vol.size, dtype=np.int64)
+    v_rank[in_graph] = tables.v_position[edges[in_graph]] + 1
+    h_rank[in_graph] = tables.h_position[edges[in_graph]] + 1
+    languages = cand.shared_languages(p.volunteers, p.households)
+    both = (p.v.speaks_conv[vol] & p.h.speaks_conv[hh]).tolist()
+    v_learns = (p.v.learning[vol] & p.h.speaks_conv[hh]).tolist()
+    h_learns = (p.h.learning[hh] & p.v.speaks_conv[vol]).tolist()
+    slots = (p.v.availability[vol] & p.h.availability[hh]).tolist()
     out = []
-    for at in range(result.volunteer.size):
-        i, j = int(result.volunteer[at]), int(result.household[at])
-        vid, hid = str(problem.volunteers.id[i]), str(problem.households.id[j])
+    for at, (i, j) in enumerate(zip(vol.tolist(), hh.tolist(), strict=True)):
+        vid, hid = str(p.volunteers.id[i]), str(p.households.id[j])
         change = changes.get(at, (None, None))
+        exchange = [f"volunteer learns {tag}" for tag in _tags(v_learns[at], languages)]
+        exchange += [f"household learns {tag}" for tag in _tags(h_learns[at], languages)]
         out.append(
             Explanation(
                 volunteer_id=vid,
                 household_id=hid,
                 locked=bool(result.locked[at]),
                 distance_km=float(result.distance_km[at]),
-                shared_languages=_languages(problem, i, j),
-                exchange_languages=_exchange(problem, i, j),
-                common_slots=tuple(
-                    dd.format_availability(
-                        int(problem.v.availability[i] & problem.h.availability[j])
-                    ).split(";")
-                )
-                if problem.v.availability[i] & problem.h.availability[j]
-                else (),
+                shared_languages=tuple(sorted(_tags(both[at], languages))),
+                exchange_languages=tuple(exchange),
+                common_slots=tuple(_tags(slots[at], dd.SLOTS)),
                 cost=int(result.cost[at]),
-                volunteer_rank=tables.volunteer_rank(i, j),
-                household_rank=tables.household_rank(i, j),
+                volunteer_rank=int(v_rank[at]) or None,
+                household_rank=int(h_rank[at]) or None,
                 volunteer_alternatives=tables.volunteer_alternatives(i, j, alternatives),
                 household_alternatives=tables.household_alternatives(i, j, alternatives),
                 lock_cost_change=change[0],
@@ -163,20 +171,8 @@ def explain(
     return out
 
 
-def _languages(problem: asg.Problem, i: int, j: int) -> tuple[str, ...]:
-    languages = cand.shared_languages(problem.volunteers, problem.households)
-    both = int(problem.v.speaks_conv[i] & problem.h.speaks_conv[j])
-    return tuple(sorted(tag for bit, tag in enumerate(languages) if both >> bit & 1))
-
-
-def _exchange(problem: asg.Problem, i: int, j: int) -> tuple[str, ...]:
-    languages = cand.shared_languages(problem.volunteers, problem.households)
-    v_learns = int(problem.v.learning[i] & problem.h.speaks_conv[j])
-    h_learns = int(problem.h.learning[j] & problem.v.speaks_conv[i])
-    return tuple(
-        [f"volunteer learns {tag}" for bit, tag in enumerate(languages) if v_learns >> bit & 1]
-        + [f"household learns {tag}" for bit, tag in enumerate(languages) if h_learns >> bit & 1]
-    )
+def _tags(mask: int, names: tuple[str, ...]) -> list[str]:
+    return [name for bit, name in enumerate(names) if mask >> bit & 1]
 
 
 class _RankTables:
@@ -192,20 +188,17 @@ class _RankTables:
         counts = np.bincount(cols, minlength=graph.n_households)
         self.h_start = np.concatenate([[0], np.cumsum(counts)])
         self.rows, self.cols, self.cost = rows, cols, cost
+        # Position of each edge among its volunteer's (household's) edges, by cost.
+        self.v_position = np.empty(rows.size, dtype=np.int64)
+        self.v_position[self.v_order] = np.arange(rows.size) - self.v_start[rows[self.v_order]]
+        self.h_position = np.empty(rows.size, dtype=np.int64)
+        self.h_position[self.h_order] = np.arange(rows.size) - self.h_start[cols[self.h_order]]
 
     def _edges_of_v(self, i: int) -> npt.NDArray[np.int64]:
         return self.v_order[self.v_start[i] : self.v_start[i + 1]]
 
     def _edges_of_h(self, j: int) -> npt.NDArray[np.int64]:
         return self.h_order[self.h_start[j] : self.h_start[j + 1]]
-
-    def volunteer_rank(self, i: int, j: int) -> int | None:
-        hit = np.flatnonzero(self.cols[self._edges_of_v(i)] == j)
-        return int(hit[0]) + 1 if hit.size else None
-
-    def household_rank(self, i: int, j: int) -> int | None:
-        hit = np.flatnonzero(self.rows[self._edges_of_h(j)] == i)
-        return int(hit[0]) + 1 if hit.size else None
 
     def volunteer_alternatives(self, i: int, j: int, count: int) -> tuple[tuple[str, int], ...]:
         edges = self._edges_of_v(i)

@@ -135,7 +135,7 @@ def generate(
     Examples
     --------
     >>> programme = generate(30, 30, seed=1, today=dt.date(2026, 11, 1))
-    >>> len(programme.volunteers), programme.households.id[0]
+    >>> len(programme.volunteers), str(programme.households.id[0])
     (30, 'H000001')
     """
     today = today or dt.date.today()

@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+from django.db import connection, transaction
+from django.utils import timezone
 
 from kinfolk.engine import dictionary as dd
 from kinfolk.engine.schedule import HOST_PUBLIC, HOST_VOLUNTEER, Pairings, WindowPlan, roll_forward
@@ -30,7 +35,7 @@ WINDOW_DAYS = 7
 FIRST_HOST = 1
 #: The matcher guarantees a common slot, so one usable day is enough to fit a window.
 MIN_USABLE_DAYS = 1
-_HOSTS = np.array([Visit.Host.VOLUNTEER, Visit.Host.HOUSEHOLD, Visit.Host.PUBLIC], dtype=object)
+_HOSTS = np.array(["volunteer", "household", "public"], dtype=object)
 _FIELDS = (
     "id",
     "programme_id",
@@ -44,16 +49,51 @@ _FIELDS = (
 )
 
 
+@dataclass(frozen=True)
+class Windows:
+    """Planned windows as columns, one element per window (not yet stored)."""
+
+    pairing_id: npt.NDArray[np.int64]
+    period: npt.NDArray[np.int32]
+    sequence: npt.NDArray[np.int32]
+    start: npt.NDArray[np.datetime64]
+    end: npt.NDArray[np.datetime64]
+    host: npt.NDArray[np.object_]
+
+    def __len__(self) -> int:
+        return int(self.pairing_id.shape[0])
+
+    def rows(self) -> Iterator[tuple[int, int, int, dt.date, dt.date, str]]:
+        return zip(  # type: ignore[return-value]
+            self.pairing_id.tolist(),
+            self.period.tolist(),
+            self.sequence.tolist(),
+            self.start.tolist(),
+            self.end.tolist(),
+            self.host.tolist(),
+            strict=True,
+        )
+
+
+_NONE = Windows(
+    *(
+        np.zeros(0, dtype=t)
+        for t in (np.int64, np.int32, np.int32, "datetime64[D]", "datetime64[D]")
+    ),
+    np.zeros(0, dtype=object),
+)
+
+
 def windows_plan(
     pairings: Iterable[Pairing] | Any, *, today: dt.date, horizon_days: int = HORIZON_DAYS
-) -> list[Visit]:
-    """Unsaved windows extending each pairing's plan from ``today`` to the horizon.
+) -> Windows:
+    """Windows extending each pairing's plan from ``today`` to the horizon (not yet stored).
 
     ``pairings`` is a queryset (or list) of pairings of one programme.
     """
     rows = _rows(pairings)
     if not rows:
-        return []
+        return _NONE
     programme = Programme.objects.get(pk=rows[0]["programme_id"])
     if any(r["programme_id"] != programme.pk for r in rows):
         raise ValueError("windows_plan takes the pairings of one programme at a time")
@@ -68,14 +108,67 @@ def windows_plan(
         country=programme.country,
         min_usable_days=MIN_USABLE_DAYS,
     )
-    return list(_visits(plan, rows))
+    return _columns(plan, rows)
 
 
-def windows_write(visits: list[Visit], *, batch_size: int = 5000) -> int:
-    """Insert windows in batches; a window already stored for its period is skipped."""
-    for start in range(0, len(visits), batch_size):
-        Visit.objects.bulk_create(visits[start : start + batch_size], ignore_conflicts=True)
-    return len(visits)
+def windows_write(windows: Windows, *, batch_size: int = 5000) -> int:
+    """Store the windows; one already stored for its pairing and period is skipped.
+
+    Returns how many were new.  PostgreSQL takes them through ``COPY`` into
+    a temporary table and one ``INSERT … ON CONFLICT DO NOTHING``, some ten
+    times faster than ``bulk_create``; other databases use ``bulk_create``.
+    """
+    if len(windows) == 0:
+        return 0
+    if connection.vendor == "postgresql":
+        return _copy(windows)
+    now = timezone.now()
+    rows = windows.rows()
+    before = Visit.objects.count()
+    while batch := list(islice(rows, batch_size)):
+        Visit.objects.bulk_create(
+            [
+                Visit(
+                    pairing_id=pairing_id,
+                    period=period,
+                    sequence=sequence,
+                    window_start=start,
+                    window_end=end,
+                    host=host,
+                    created_at=now,
+                )
+                for pairing_id, period, sequence, start, end, host in batch
+            ],
+            ignore_conflicts=True,
+        )
+    return Visit.objects.count() - before
+
+
+_COLUMNS = "pairing_id, period, sequence, window_start, window_end, host"
+
+
+def _copy(windows: Windows) -> int:
+    table = Visit._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS visits_new (pairing_id bigint, "
+            "period integer, sequence integer, window_start date, window_end date, "
+            "host varchar(10)) ON COMMIT DROP"
+        )
+        cursor.execute("TRUNCATE visits_new")
+        with cursor.cursor.copy(f"COPY visits_new ({_COLUMNS}) FROM STDIN") as copy:
+            for row in windows.rows():
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({_COLUMNS}, state, place_note, volunteer_outcome, "
+            "household_outcome, volunteer_words, household_words, created_at) "
+            f"SELECT {_COLUMNS}, 'planned', '', '', '', '', '', %s FROM visits_new "
+            "ON CONFLICT DO NOTHING",
+            [timezone.now()],
+        )
+        added = cursor.rowcount
+        cursor.execute("TRUNCATE visits_new")
+    return int(added)
 
 
 def _rows(pairings: Iterable[Pairing] | Any) -> list[dict[str, Any]]:
@@ -135,27 +228,17 @@ def _engine_pairings(rows: list[dict[str, Any]], done: dict[int, int]) -> Pairin
     )
 
 
-def _visits(plan: WindowPlan, rows: list[dict[str, Any]]) -> Iterator[Visit]:
+def _columns(plan: WindowPlan, rows: list[dict[str, Any]]) -> Windows:
     ids = np.array([r["id"] for r in rows], dtype=np.int64)
     # A volunteer who meets only in public places hosts their turns in one too.
     public_volunteer = np.array([r["volunteer__visit_places"] == "public" for r in rows])
     host = plan.host.astype(np.int64)
     host[(host == HOST_VOLUNTEER) & public_volunteer[plan.pairing]] = HOST_PUBLIC
-    columns = zip(
-        ids[plan.pairing].tolist(),
-        plan.period.tolist(),
-        plan.sequence.tolist(),
-        plan.start.tolist(),
-        plan.end.tolist(),
-        _HOSTS[host].tolist(),
-        strict=True,
+    return Windows(
+        pairing_id=ids[plan.pairing],
+        period=plan.period,
+        sequence=plan.sequence,
+        start=plan.start,
+        end=plan.end,
+        host=_HOSTS[host],
     )
-    for pairing_id, period, sequence, start, end, host_name in columns:
-        yield Visit(
-            pairing_id=pairing_id,
-            period=period,
-            sequence=sequence,
-            window_start=start,
-            window_end=end,
-            host=host_name,
-        )

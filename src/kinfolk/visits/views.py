@@ -90,7 +90,9 @@ def visit_detail(request: HttpRequest, kind: str, person_id: int, visit_id: int)
         "open_time": selectors.open_time_get(visit=visit),
         "overdue": selectors.is_overdue(visit, today),
         "settleable": visit.state in ("planned", "agreed") and visit.window_end >= today,
-        "recordable": visit.state != "cancelled" and visit.window_start <= today,
+        "recordable": visit.state != "cancelled"
+        and visit.window_start <= today
+        and (visit.agreed_at is None or visit.agreed_at <= timezone.now()),
         "time_form": TimeForm(time_zone=person.programme.time_zone),
         "outcome_form": OutcomeForm(),
         "feedback_form": FeedbackForm(

@@ -160,7 +160,10 @@ def test_optimal_pairs_as_many_as_the_maximum_matching_and_beats_greedy(programm
     greedy = match(programme.volunteers, programme.households, mode="greedy", today=TODAY)
     p = optimal.problem
     mate_v, _ = maximum_matching(
-        len(programme.volunteers), len(programme.households), p.rows, p.graph.indices.astype(np.int64), 
+        len(programme.volunteers),
+        len(programme.households),
+        p.rows,
+        p.graph.indices.astype(np.int64),
     )
     assert optimal.summary.pairs == (mate_v >= 0).sum() >= greedy.summary.pairs
     if optimal.summary.pairs == greedy.summary.pairs:
@@ -185,10 +188,13 @@ def test_stable_mode_has_no_blocking_pair_among_candidates(programme) -> None:  
         f = cm.pair_features(p.v, p.h, rows, cols, km, p.v_months, p.h_months)
         v_rank = np.argsort(np.argsort(programme.households.id))
         u_rank = np.argsort(np.argsort(programme.volunteers.id))
-        v_key = {(i, j): (d, -c, v_rank[j]) for i, j, d, c in zip(rows, cols, km, f.common_slots)}
+        v_key = {
+            (i, j): (d, -c, v_rank[j])
+            for i, j, d, c in zip(rows, cols, km, f.common_slots, strict=True)
+        }
         h_key = {
             (i, j): (-e, -c, u_rank[i])
-            for i, j, e, c in zip(rows, cols, f.exchange, f.common_slots)
+            for i, j, e, c in zip(rows, cols, f.exchange, f.common_slots, strict=True)
         }
         for i, j in v_key:
             v_prefers = mate_v[i] < 0 or v_key[(i, j)] < v_key[(i, int(mate_v[i]))]
@@ -272,3 +278,44 @@ def test_waiting_longer_wins_when_only_one_can_be_paired() -> None:
     )
     result = match(volunteers, households, today=dt.date(2026, 11, 1))
     assert result.pair_ids() == [("V1", "H2")]
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    mode=st.sampled_from(["optimal", "stable", "greedy"]),
+    n_locks=st.integers(0, 5),
+    n_excluded=st.integers(0, 30),
+)
+def test_locks_kept_exclusions_respected_and_everyone_else_compatible(
+    seed: int, mode: str, n_locks: int, n_excluded: int
+) -> None:
+    programme = generate(80, 70, seed=seed, today=TODAY)
+    v, h = programme.volunteers, programme.households
+    free = match(v, h, today=TODAY)
+    rng = np.random.default_rng(seed)
+    pairs = free.pair_ids()
+    chosen = rng.permutation(len(pairs))
+    # Lock some of the optimum's pairs the other way round, so locks bind.
+    locks = [
+        (pairs[a][0], pairs[b][1])
+        for a, b in zip(chosen[:n_locks], chosen[1 : n_locks + 1], strict=False)
+    ]
+    p = free.problem
+    edges = rng.choice(p.graph.n_edges, size=min(n_excluded, p.graph.n_edges), replace=False)
+    excluded = [(str(v.id[p.rows[e]]), str(h.id[p.graph.indices[e]])) for e in edges.tolist()]
+    excluded = [pair for pair in excluded if pair not in set(locks)]
+    try:
+        result = match(v, h, mode=mode, locks=locks, exclusions=excluded, today=TODAY)  # type: ignore[arg-type]
+    except PairError as error:
+        assert "is locked but" in error.message or "so is a pair" in error.message
+        return
+    made = result.pair_ids()
+    assert set(locks) <= set(made)
+    assert not set(excluded) & set(made)
+    assert len({a for a, _ in made}) == len(made) == len({b for _, b in made})
+    q = result.problem
+    unlocked = ~result.locked
+    vol, hh = result.volunteer[unlocked], result.household[unlocked]
+    chord = np.linalg.norm(q.v.xyz[vol] - q.h.xyz[hh], axis=1)
+    assert np.all(cand.compatible_stage(q.v, q.h, vol, hh, chord) == cand.PAIRED)

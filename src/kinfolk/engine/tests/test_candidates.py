@@ -98,9 +98,7 @@ def test_household_nobody_listed_is_told_why() -> None:
 def test_rare_language_speakers_find_distant_speakers_in_a_dense_city() -> None:
     # 3,000 English-only households near the volunteer, one Tigrinya speaker further out.
     rng = np.random.default_rng(0)
-    rows = [
-        make_person(id=f"H{i}", lat=f"{53.96 + rng.normal(0, 0.01):.5f}") for i in range(3000)
-    ]
+    rows = [make_person(id=f"H{i}", lat=f"{53.96 + rng.normal(0, 0.01):.5f}") for i in range(3000)]
     rows.append(make_person(id="HT", lat="54.0", speaks="ti:fluent"))
     households = people("households", *rows)
     volunteers = people("volunteers", make_person(id="V1", speaks="ti:fluent;en:basic"))

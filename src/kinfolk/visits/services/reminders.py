@@ -141,6 +141,34 @@ def deliver(batch: list[Due], *, now: dt.datetime | None = None) -> dict[str, in
     """Claim, re-check, send and mark one batch of reminders; returns how many went, by kind."""
     now = now or timezone.now()
     readers = _readers(batch)
+    token, ours = _claim(batch, readers, now)
+    still = _still_due(batch)
+    mails: list[EmailMessage] = []
+    texts: list[sms.TextMessage] = []
+    counts: dict[str, int] = defaultdict(int)
+    dropped = []
+    for d in batch:
+        for r in readers[(d.visit.pk, d.side)]:
+            key = (d.visit.pk, d.kind, r.user_id, d.ref)
+            if key not in ours:
+                continue  # another worker, or an earlier run, has it
+            if d not in still:
+                dropped.append(key)
+                continue
+            mail, text = _compose(d, r)
+            mails += [mail] if mail else []
+            texts += [text] if text else []
+            counts[d.kind] += 1
+    _forget(dropped)
+    _send(mails, texts)
+    ReminderSent.objects.filter(claim=token, sent_at__isnull=True).update(sent_at=timezone.now())
+    return dict(counts)
+
+
+def _claim(
+    batch: list[Due], readers: dict[tuple[int, str], list[_Reader]], now: dt.datetime
+) -> tuple[str, set[tuple[int, str, int, str]]]:
+    """Insert a claim per (reminder, reader); only the rows this call inserted are its own."""
     token = uuid.uuid4().hex
     rows = [
         ReminderSent(
@@ -155,32 +183,17 @@ def deliver(batch: list[Due], *, now: dt.datetime | None = None) -> dict[str, in
         for r in readers[(d.visit.pk, d.side)]
     ]
     ReminderSent.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
-    ours = set(
-        ReminderSent.objects.filter(claim=token).values_list(
-            "visit_id", "kind", "recipient_id", "ref"
-        )
+    ours = ReminderSent.objects.filter(claim=token).values_list(
+        "visit_id", "kind", "recipient_id", "ref"
     )
-    still = _still_due(batch)
-    mails, texts, counts, dropped = [], [], defaultdict(int), []
-    for d in batch:
-        for r in readers[(d.visit.pk, d.side)]:
-            key = (d.visit.pk, d.kind, r.user_id, d.ref)
-            if key not in ours:
-                continue
-            if d not in still:
-                dropped.append(key)
-                continue
-            mail, text = _compose(d, r)
-            mails += [mail] if mail else []
-            texts += [text] if text else []
-            counts[d.kind] += 1
+    return token, set(ours)
+
+
+def _send(mails: list[EmailMessage], texts: list[sms.TextMessage]) -> None:
     if mails:
         get_connection(fail_silently=False).send_messages(mails)
     if texts:
         sms.backend().send(_one_per_phone(texts))
-    _forget(dropped)
-    ReminderSent.objects.filter(claim=token, sent_at__isnull=True).update(sent_at=timezone.now())
-    return dict(counts)
 
 
 def _readers(batch: list[Due]) -> dict[tuple[int, str], list[_Reader]]:

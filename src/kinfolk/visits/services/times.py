@@ -9,6 +9,7 @@ closes that one proposal.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import transaction
 from django.utils import formats, timezone
@@ -39,14 +40,13 @@ def time_propose(
         _settleable_check(visit)
         pairing_live_check(visit)
         _time_check(visit, starts_at)
-        if visit.host != Visit.Host.PUBLIC:
-            place_note = ""
+        place_note = _place_check(visit, place_note) if visit.host == Visit.Host.PUBLIC else ""
         now = timezone.now()
         visit.times.filter(state=TimeProposal.State.OPEN).update(
             state=TimeProposal.State.SUPERSEDED, answered_at=now
         )
         proposal = TimeProposal.objects.create(
-            visit=visit, proposed_by=side, starts_at=starts_at, place_note=place_note.strip()
+            visit=visit, proposed_by=side, starts_at=starts_at, place_note=place_note
         )
         transaction.on_commit(lambda: _proposed_remind(proposal.pk))
     return proposal
@@ -151,6 +151,23 @@ def _time_check(visit: Visit, starts_at: dt.datetime) -> None:
                     _("%(day)s is a date one of you keeps free of visits; choose another day.")
                     % {"day": formats.date_format(day, "DATE_FORMAT")}
                 )
+
+
+#: A UK-style postcode: a place note holding one is an address.
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
+
+
+def _place_check(visit: Visit, note: str) -> str:
+    """A public place by name (a café, a library), never a home address (charter rule 5)."""
+    note = note.strip()
+    addresses = [
+        p.address.strip().lower() for p in (visit.pairing.volunteer, visit.pairing.household)
+    ]
+    if _POSTCODE.search(note) or any(a and a in note.lower() for a in addresses):
+        raise VisitError(
+            _("Name a public place, such as a café or a library, not an address. Nothing was sent.")
+        )
+    return note
 
 
 def _blackout(text: str) -> tuple[dd.DateRange, ...]:

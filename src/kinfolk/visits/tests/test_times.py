@@ -121,3 +121,28 @@ def test_a_decline_changes_nothing_but_the_proposal(visit, volunteer, household)
     assert visit.state == "planned"
     field_names = {f.name for m in (Visit, TimeProposal) for f in m._meta.fields}
     assert not {n for n in field_names if "decline" in n or "count" in n}
+
+
+@pytest.mark.parametrize("note", ["12 Example Street", "Flat 2, LS1 4AB", "ls6 2bh"])
+def test_a_public_place_note_that_is_an_address_is_refused(visit, volunteer, note):
+    volunteer.address = "12 Example Street"
+    volunteer.save(update_fields=["address"])
+    Visit.objects.filter(pk=visit.pk).update(host="public")
+    before = _state(visit)
+    with pytest.raises(VisitError, match="not an address"):
+        time_propose(
+            visit_id=visit.pk, person=volunteer, starts_at=at(_tomorrow()), place_note=note
+        )
+    assert _state(visit) == before
+
+
+def test_a_public_place_note_travels_with_the_agreed_time(visit, volunteer, household):
+    Visit.objects.filter(pk=visit.pk).update(host="public")
+    time = time_propose(
+        visit_id=visit.pk,
+        person=volunteer,
+        starts_at=at(_tomorrow()),
+        place_note="Central Library café",
+    )
+    agreed = time_accept(visit_id=visit.pk, time_id=time.pk, person=household)
+    assert agreed.place_note == "Central Library café"
