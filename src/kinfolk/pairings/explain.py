@@ -42,8 +42,15 @@ def distance_band(km: float) -> str:
 
 
 def language_names(tags: list[str]) -> str:
-    language = get_language() or "en"
-    return ", ".join(langcodes.Language.get(t).display_name(language) for t in tags) or "—"
+    return ", ".join(language_name(t) for t in tags) or "—"
+
+
+def language_name(tag: str) -> str:
+    """The language's name in the reader's language; a tag it cannot read stays as it is."""
+    try:
+        return str(langcodes.Language.get(tag).display_name(get_language() or "en"))
+    except langcodes.LanguageTagError:
+        return tag
 
 
 def slot_names(slots: list[str]) -> str:

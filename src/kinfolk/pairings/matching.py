@@ -228,7 +228,11 @@ def _explanations(result: MatchResult) -> list[dict[str, Any]]:
     return [
         {
             "shared_languages": list(e.shared_languages),
-            "exchange_languages": list(e.exchange_languages),
+            # The engine words an exchange as "volunteer learns es"; pages need the tags.
+            "exchange_languages": sorted(
+                {phrase.rsplit(" ", 1)[-1] for phrase in e.exchange_languages}
+            ),
+            "exchange": [phrase.split(" ", 1)[0] for phrase in e.exchange_languages],
             "common_slots": list(e.common_slots),
             "cost": e.cost,
             "volunteer_rank": e.volunteer_rank,

@@ -1,8 +1,12 @@
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from kinfolk.accounts import views as account_views
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", RedirectView.as_view(url=static("kinfolk/favicon.svg"), permanent=True)),
     path("", account_views.home, name="home"),
     path("accounts/", include("kinfolk.accounts.urls")),
     path("site/", include("kinfolk.programmes.admin_urls")),

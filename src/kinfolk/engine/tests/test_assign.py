@@ -18,7 +18,7 @@ from kinfolk.engine.assign import (
 )
 from kinfolk.engine.synth import generate
 
-from .conftest import TODAY, make_person, people
+from . import TODAY, make_person, people
 
 
 @st.composite
@@ -319,3 +319,11 @@ def test_locks_kept_exclusions_respected_and_everyone_else_compatible(
     vol, hh = result.volunteer[unlocked], result.household[unlocked]
     chord = np.linalg.norm(q.v.xyz[vol] - q.h.xyz[hh], axis=1)
     assert np.all(cand.compatible_stage(q.v, q.h, vol, hh, chord) == cand.PAIRED)
+
+
+def test_match_total_is_the_exact_optimum_of_its_candidate_graph(programme) -> None:  # type: ignore[no-untyped-def]
+    result = match(programme.volunteers, programme.households, today=TODAY)
+    p = result.problem
+    n, m = len(programme.volunteers), len(programme.households)
+    expected = _ortools_reference(n, m, p.rows, p.graph.indices.astype(np.int64), p.cost)
+    assert (result.summary.pairs, result.summary.total_cost) == expected

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 from kinfolk.engine import candidates as cand
 from kinfolk.engine.synth import generate
 
-from .conftest import TODAY, make_person, people
+from . import TODAY, make_person, people
 
 
 def _graph(volunteers, households, k=32, excluded=None):  # type: ignore[no-untyped-def]

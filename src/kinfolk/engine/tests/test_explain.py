@@ -4,7 +4,7 @@ from kinfolk.engine.assign import match
 from kinfolk.engine.explain import COLUMNS, explain
 from kinfolk.engine.synth import generate
 
-from .conftest import TODAY, make_person, people
+from . import TODAY, make_person, people
 
 
 def test_explanations_agree_with_the_costs_and_ranks() -> None:

@@ -13,6 +13,7 @@ from kinfolk.testing import (
     make_household,
     make_pairing,
     make_proposal,
+    make_volunteer,
     run_started,
 )
 
@@ -180,3 +181,12 @@ def test_a_refused_rerun_leaves_the_reviewed_run_as_it_was(programme, cohort, ru
         review.run_rerun(run=reviewed, by=reviewed.started_by)
     reviewed.refresh_from_db()
     assert reviewed.status == "ready"
+
+
+def test_a_language_exchange_is_stored_as_tags_the_pages_can_name(programme, run_now):
+    make_volunteer(programme, external_id="VX", speaks="en:fluent", learning="es")
+    make_household(programme, external_id="HX", speaks="en:fluent;es:fluent")
+    run = run_now()
+    why = RunPair.objects.get(run=run).explanation
+    assert why["exchange_languages"] == ["es"]
+    assert why["exchange"] == ["volunteer"]

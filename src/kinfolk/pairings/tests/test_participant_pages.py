@@ -113,3 +113,9 @@ def test_a_second_answer_shows_a_message_and_changes_nothing(client, volunteer, 
     assert b"closed; nothing was changed" in response.content
     proposal.refresh_from_db()
     assert proposal.volunteer_answer == "declined"
+
+
+def test_a_language_name_the_page_cannot_read_is_shown_as_it_is():
+    from kinfolk.pairings.explain import language_names
+
+    assert language_names(["pl", "not a tag"]) == "Polish, not a tag"
