@@ -20,8 +20,8 @@ from kinfolk.engine.assign import Lock, MatchResult, match
 from kinfolk.engine.candidates import REASONS
 from kinfolk.engine.explain import explain
 from kinfolk.engine.population import Population
-from kinfolk.pairings.models import MatchingRun, Pairing, Proposal, RunPair, RunRule, RunUnpaired
-from kinfolk.pairings.selectors import excluded_pairs
+from kinfolk.pairings.models import MatchingRun, RunPair, RunRule, RunUnpaired
+from kinfolk.pairings.selectors import excluded_pairs, waiting_people
 from kinfolk.people.models import Household, Volunteer
 
 #: The database fields that make an engine record, in the data dictionary's names.
@@ -47,18 +47,8 @@ Progress = Callable[[str, int, int], None]
 
 
 def run_people(run: MatchingRun) -> tuple[QuerySet[Volunteer], QuerySet[Household]]:
-    """Who a run considers: active people of its scope with no pairing or open proposal."""
-    programme = run.programme
-    busy_v = Pairing.objects.filter(programme=programme, state="active").values("volunteer_id")
-    busy_h = Pairing.objects.filter(programme=programme, state="active").values("household_id")
-    open_v = Proposal.objects.filter(programme=programme, state="open").values("volunteer_id")
-    open_h = Proposal.objects.filter(programme=programme, state="open").values("household_id")
-    volunteers = (
-        programme.volunteers.filter(state="active").exclude(pk__in=busy_v).exclude(pk__in=open_v)
-    )
-    households = (
-        programme.households.filter(state="active").exclude(pk__in=busy_h).exclude(pk__in=open_h)
-    )
+    """Who a run considers: the people waiting (see ``waiting_people``) within its scope."""
+    volunteers, households = waiting_people(programme=run.programme)
     if run.organisation_id:
         volunteers = volunteers.filter(organisation_id=run.organisation_id)
     elif run.town:

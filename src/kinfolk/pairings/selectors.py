@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.http import Http404
 
 from kinfolk.pairings.models import MatchingRun, Pairing, Proposal, RunPair, RunRule, RunUnpaired
@@ -109,3 +109,36 @@ def run_rule_list(*, run: MatchingRun) -> QuerySet[RunRule]:
 def partner_of(*, person: Person, pair: Pairing | Proposal) -> Person:
     """The other side of a proposal or pairing."""
     return pair.household if isinstance(person, Volunteer) else pair.volunteer
+
+
+def waiting_people(*, programme: Programme) -> tuple[QuerySet[Volunteer], QuerySet[Household]]:
+    """Active people with no active pairing and no open proposal: who a run may pair."""
+    pairings = Pairing.objects.filter(programme=programme, state="active")
+    proposals = Proposal.objects.filter(programme=programme, state="open")
+    volunteers = (
+        programme.volunteers.filter(state="active")
+        .exclude(pk__in=pairings.values("volunteer_id"))
+        .exclude(pk__in=proposals.values("volunteer_id"))
+    )
+    households = (
+        programme.households.filter(state="active")
+        .exclude(pk__in=pairings.values("household_id"))
+        .exclude(pk__in=proposals.values("household_id"))
+    )
+    return volunteers, households
+
+
+def pairing_counts(*, programme: Programme) -> dict[str, Any]:
+    """Paired, proposed and waiting people of a programme, and the longest wait."""
+    volunteers, households = waiting_people(programme=programme)
+    since = [
+        qs.filter(waiting_since__isnull=False).aggregate(m=Min("waiting_since"))["m"]
+        for qs in (volunteers, households)
+    ]
+    return {
+        "active": programme.pairings.filter(state="active").count(),
+        "proposals": programme.proposals.filter(state="open").count(),
+        "waiting_volunteers": volunteers.count(),
+        "waiting_households": households.count(),
+        "longest_wait": min((d for d in since if d), default=None),
+    }

@@ -9,7 +9,12 @@ from typing import Any
 
 from django import template
 
-from kinfolk.pairings.selectors import pairing_active_get, partner_of, proposal_open_get
+from kinfolk.pairings.selectors import (
+    pairing_active_get,
+    pairing_counts,
+    partner_of,
+    proposal_open_get,
+)
 
 register = template.Library()
 
@@ -24,3 +29,9 @@ def pairing_status(person: Any) -> dict[str, Any]:
         "pairing": pairing,
         "partner": partner_of(person=person, pair=pair) if pair else None,
     }
+
+
+@register.inclusion_tag("pairings/coordinator/_overview.html")
+def pairing_overview(programme: Any) -> dict[str, Any]:
+    """The pairings card of the coordinator's programme overview."""
+    return {"programme": programme, "counts": pairing_counts(programme=programme)}

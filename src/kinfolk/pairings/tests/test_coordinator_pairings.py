@@ -116,3 +116,29 @@ def test_participants_get_404(client, programme, volunteer, household_user):
     for user in (volunteer.user, household_user):
         client.force_login(user)
         assert client.get(_url(programme)).status_code == 404
+
+
+def test_the_overview_counts_pairings_proposals_and_who_waits_since_when(
+    client, coordinator, programme
+):
+    from kinfolk.testing import make_household, make_pairing, make_proposal, make_volunteer
+
+    v1, v2, v3 = (make_volunteer(programme) for _ in range(3))
+    h1, h2, h3 = (make_household(programme) for _ in range(3))
+    make_pairing(v1, h1)
+    make_proposal(v2, h2)
+    v3.waiting_since = "2025-02-03"
+    v3.save(update_fields=["waiting_since"])
+    client.force_login(coordinator)
+    page = client.get(reverse("programmes:overview", args=[programme.pk])).content.decode()
+    assert "active pairings" in page and "proposals awaiting answers" in page
+    assert "Feb. 3, 2025" in page
+    from kinfolk.pairings.selectors import pairing_counts
+
+    assert pairing_counts(programme=programme) | {"longest_wait": None} == {
+        "active": 1,
+        "proposals": 1,
+        "waiting_volunteers": 1,
+        "waiting_households": 1,
+        "longest_wait": None,
+    }
