@@ -119,7 +119,10 @@ def explain(
     Ranks and alternatives come from sorting each side's candidate edges by
     cost: O(E log E) once.  A lock's cost change re-solves, exactly, the
     connected component of the candidate graph that the freed pair joins,
-    with the freed volunteer's ``k`` nearest compatible households added.
+    with the freed volunteer's ``k`` nearest compatible households added and
+    the freed household offered to every compatible volunteer within reach
+    (a slightly wider graph than a fresh run would build, so the change is
+    never understated).
     """
     problem = result.problem
     if problem is None:

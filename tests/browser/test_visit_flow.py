@@ -22,7 +22,7 @@ from kinfolk.testing import (
 from kinfolk.visits import sms
 from kinfolk.visits.models import Visit
 from kinfolk.visits.services.reminders import reminder_preference_set, reminders_send
-from tests.browser.conftest import chromium, page, screenshot, sign_in  # noqa: F401
+from tests.browser.conftest import sign_in
 
 PASSWORD = "correct horse battery staple"
 
