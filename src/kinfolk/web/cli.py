@@ -113,19 +113,42 @@ def _print_logins(logins: list, port: int) -> None:
 
 
 def _serve_with_worker(port: int) -> None:
+    """The web server and a task worker side by side; Ctrl-C stops both."""
+    signal.signal(signal.SIGTERM, _interrupt)  # a plain `kill` stops the children too
     worker = subprocess.Popen([sys.executable, "-m", "kinfolk.web.cli", "worker"])
+    web = subprocess.Popen(_gunicorn(f"127.0.0.1:{port}", workers=2, access_log=False))
     try:
-        _runserver(port)
+        web.wait()
+    except KeyboardInterrupt:
+        console.print("Stopping…")
     finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=10)
+        for process in (web, worker):
+            process.send_signal(signal.SIGTERM)
+        for process in (web, worker):
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
-def _runserver(port: int) -> None:
-    from django.core.management import call_command
+def _interrupt(*_args: object) -> None:
+    raise KeyboardInterrupt
 
-    os.environ.setdefault("DJANGO_DEBUG_LOGGING", "0")
-    call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True)
+
+def _gunicorn(bind: str, *, workers: int, access_log: bool) -> list[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "kinfolk.web.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--threads",
+        "4",
+    ]
+    return [*command, "--access-logfile", "-"] if access_log else command
 
 
 @app.command()
@@ -137,21 +160,8 @@ def serve(
     _prepare_local_environment()
     _django_setup()
     _migrate()
-    os.execvp(
-        sys.executable,
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "kinfolk.web.wsgi:application",
-            "--bind",
-            bind,
-            "--workers",
-            str(workers),
-            "--access-logfile",
-            "-",
-        ],
-    )
+    command = _gunicorn(bind, workers=workers, access_log=True)
+    os.execvp(command[0], command)
 
 
 @app.command()
