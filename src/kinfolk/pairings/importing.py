@@ -49,7 +49,7 @@ def pairings_import(*, programme: Programme, text: str, today: dt.date) -> int:
         raise PairingImportError(
             [ImportProblem(1, c, _("this column is missing")) for c in missing]
         )
-    rows = list(reader)
+    rows = _rows(reader)
     volunteers = {
         v.external_id: v
         for v in programme.volunteers.filter(
@@ -96,6 +96,19 @@ def pairings_import(*, programme: Programme, text: str, today: dt.date) -> int:
     with transaction.atomic():
         Pairing.objects.bulk_create(new, batch_size=2000)
     return len(new)
+
+
+def _rows(reader: csv.DictReader[str]) -> list[dict[str, str]]:
+    """All rows, or the row where the file stops being CSV (a stray line break in a field)."""
+    rows = []
+    try:
+        for row in reader:
+            rows.append({k: v or "" for k, v in row.items() if k is not None})
+    except csv.Error as error:
+        raise PairingImportError(
+            [ImportProblem(len(rows) + 2, "file", _("this is not valid CSV: %(e)s") % {"e": error})]
+        ) from None
+    return rows
 
 
 class _RowCheck:

@@ -72,3 +72,11 @@ def test_people_of_another_programme_are_unknown(programme, other_programme, peo
             text="volunteer_id,household_id,since\nVX,H0,2025-01-01\n",
             today=TODAY,
         )
+
+
+def test_a_file_that_is_not_csv_names_the_row_and_stores_nothing(programme, people):
+    # Found by the fuzz suite: a bare carriage return inside a field broke the reader.
+    text = "volunteer_id,household_id,since\nV0,H0,2025-03-01\n,,\r0\n"
+    with pytest.raises(PairingImportError, match="row 3, file: this is not valid CSV"):
+        pairings_import(programme=programme, text=text, today=TODAY)
+    assert not Pairing.objects.exists()
