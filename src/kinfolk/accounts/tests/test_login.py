@@ -55,3 +55,15 @@ def test_home_lists_roles_of_a_person_with_several(client, programme, coordinato
 
 def test_anonymous_home_redirects_to_login(client, db):
     assert client.get("/")["Location"].startswith(reverse("accounts:login"))
+
+
+def test_repeated_wrong_passwords_lock_the_address_out(client, db, settings):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    make_user("mira@example.org", password="a long pass phrase")
+    for _ in range(3):
+        client.post(reverse("accounts:login"), {"username": "mira@example.org", "password": "nope"})
+    right = {"username": "mira@example.org", "password": "a long pass phrase"}
+    response = client.post(reverse("accounts:login"), right)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
