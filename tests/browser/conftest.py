@@ -76,3 +76,14 @@ def sign_in(page, live_server, email: str, password: str) -> None:
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def sign_in_as(page, live_server, user) -> None:
+    """Give the user a known password and sign in as them, out of any earlier session."""
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
+    page.context.clear_cookies()
+    sign_in(page, live_server, user.email, PASSWORD)

@@ -15,22 +15,13 @@ from django.urls import reverse
 from kinfolk.pairings import review
 from kinfolk.pairings.models import MatchingRun, Pairing, Proposal
 from kinfolk.testing import make_cohort, make_household
-from tests.browser.conftest import sign_in
-
-PASSWORD = "correct horse battery staple"
+from tests.browser.conftest import sign_in_as
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _with_password(user):
-    user.set_password(PASSWORD)
-    user.save(update_fields=["password"])
-    return user
-
-
 def _as(page, live_server, user):
-    page.context.clear_cookies()
-    sign_in(page, live_server, _with_password(user).email, PASSWORD)
+    sign_in_as(page, live_server, user)
     page.wait_for_url(re.compile(r".*/(p|me)/.*"))
 
 

@@ -6,30 +6,22 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.browser.conftest import sign_in
-
-PASSWORD = "correct horse battery staple"
+from tests.browser.conftest import sign_in, sign_in_as
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _with_password(user):
-    user.set_password(PASSWORD)
-    user.save(update_fields=["password"])
-    return user
 
 
 def test_coordinator_lands_on_the_programme_overview(
     page, live_server, coordinator, volunteer, screenshot
 ):
-    sign_in(page, live_server, _with_password(coordinator).email, PASSWORD)
+    sign_in_as(page, live_server, coordinator)
     page.wait_for_url(f"**/p/{volunteer.programme_id}/")
     assert "Leeds Befriending" in page.inner_text("h1")
     screenshot("coordinator-overview")
 
 
 def test_volunteer_lands_on_their_own_page(page, live_server, volunteer, screenshot):
-    sign_in(page, live_server, _with_password(volunteer.user).email, PASSWORD)
+    sign_in_as(page, live_server, volunteer.user)
     page.wait_for_url(f"**/me/volunteer/{volunteer.pk}/")
     assert "Vera" in page.inner_text("main")
     screenshot("volunteer-home")
@@ -38,7 +30,7 @@ def test_volunteer_lands_on_their_own_page(page, live_server, volunteer, screens
 def test_household_lands_on_their_own_page(
     page, live_server, household_user, household, screenshot
 ):
-    sign_in(page, live_server, _with_password(household_user).email, PASSWORD)
+    sign_in_as(page, live_server, household_user)
     page.wait_for_url(f"**/me/household/{household.pk}/")
     assert "Hana" in page.inner_text("main")
     screenshot("household-home")
@@ -48,7 +40,7 @@ def test_site_admin_passes_two_factor_and_sees_the_programmes(
     page, live_server, site_admin, programme, screenshot
 ):
     device = TOTPDevice.objects.create(user=site_admin, name="phone", confirmed=True)
-    sign_in(page, live_server, _with_password(site_admin).email, PASSWORD)
+    sign_in_as(page, live_server, site_admin)
     page.wait_for_url("**/accounts/two-factor/verify/**")
     code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
     page.fill("input[name=code]", f"{code:06d}")

@@ -22,23 +22,17 @@ from kinfolk.testing import (
 from kinfolk.visits import sms
 from kinfolk.visits.models import Visit
 from kinfolk.visits.services.reminders import reminder_preference_set, reminders_send
-from tests.browser.conftest import sign_in
-
-PASSWORD = "correct horse battery staple"
+from tests.browser.conftest import sign_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _user(email, first_name):
-    user = make_user(email, first_name=first_name)
-    user.set_password(PASSWORD)
-    user.save(update_fields=["password"])
-    return user
+    return make_user(email, first_name=first_name)
 
 
 def _as(page, live_server, user, url):  # noqa: F811
-    page.context.clear_cookies()
-    sign_in(page, live_server, user.email, PASSWORD)
+    sign_in_as(page, live_server, user)
     page.wait_for_url(re.compile(r".*/(p|me)/.*"))
     page.goto(f"{live_server.url}{url}")
 

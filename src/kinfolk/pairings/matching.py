@@ -19,30 +19,13 @@ from django.utils import timezone
 from kinfolk.engine.assign import Lock, MatchResult, match
 from kinfolk.engine.candidates import REASONS
 from kinfolk.engine.explain import explain
-from kinfolk.engine.population import Population
+from kinfolk.engine.population import COLUMNS, Population
 from kinfolk.pairings.models import MatchingRun, RunPair, RunRule, RunUnpaired
 from kinfolk.pairings.selectors import excluded_pairs, waiting_people
 from kinfolk.people.models import Household, Volunteer
 
-#: The database fields that make an engine record, in the data dictionary's names.
-_RECORD_FIELDS = (
-    "id",
-    "external_id",
-    "first_name",
-    "town",
-    "lat",
-    "lon",
-    "max_travel_km",
-    "visit_places",
-    "speaks",
-    "learning",
-    "availability",
-    "offers",
-    "accepts",
-    "waiting_since",
-    "blackout",
-    "travel_mode",
-)
+#: The engine's columns are the model's fields, but for ``id``, which is ``external_id``.
+_FIELDS = ("pk", "external_id", *COLUMNS[1:])
 Progress = Callable[[str, int, int], None]
 
 
@@ -60,13 +43,10 @@ def run_people(run: MatchingRun) -> tuple[QuerySet[Volunteer], QuerySet[Househol
 
 def _records(qs: QuerySet[Any]) -> tuple[list[int], list[dict[str, str]]]:
     pks, records = [], []
-    for row in qs.order_by("pk").values_list(*_RECORD_FIELDS):
-        pk, external_id, *rest = row
-        record = dict(zip(_RECORD_FIELDS[2:], rest, strict=True))
-        record["id"] = external_id
-        record["waiting_since"] = (
-            record["waiting_since"].isoformat() if record["waiting_since"] else ""
-        )
+    for pk, *values in qs.order_by("pk").values_list(*_FIELDS):
+        record = dict(zip(COLUMNS, values, strict=True))
+        since = record["waiting_since"]
+        record["waiting_since"] = since.isoformat() if since else ""
         pks.append(pk)
         records.append({k: str(v) for k, v in record.items()})
     return pks, records

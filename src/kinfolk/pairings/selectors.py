@@ -14,14 +14,10 @@ from kinfolk.programmes.models import Programme
 Person = Volunteer | Household
 
 
-def _side(person: Person) -> str:
-    return "volunteer" if isinstance(person, Volunteer) else "household"
-
-
 def pairing_active_get(*, person: Person) -> Pairing | None:
     """The person's active pairing, if any (the database allows at most one)."""
     return (
-        Pairing.objects.filter(state="active", **{_side(person): person})
+        Pairing.objects.filter(state="active", **{person.side: person})
         .select_related("volunteer__user", "household")
         .first()
     )
@@ -29,21 +25,21 @@ def pairing_active_get(*, person: Person) -> Pairing | None:
 
 def proposal_open_get(*, person: Person) -> Proposal | None:
     return (
-        Proposal.objects.filter(state="open", **{_side(person): person})
+        Proposal.objects.filter(state="open", **{person.side: person})
         .select_related("volunteer", "household")
         .first()
     )
 
 
 def own_pairing_get(*, person: Person, pairing_id: int) -> Pairing:
-    found = Pairing.objects.filter(pk=pairing_id, **{_side(person): person}).first()
+    found = Pairing.objects.filter(pk=pairing_id, **{person.side: person}).first()
     if found is None:
         raise Http404
     return found
 
 
 def own_proposal_get(*, person: Person, proposal_id: int) -> Proposal:
-    found = Proposal.objects.filter(pk=proposal_id, **{_side(person): person}).first()
+    found = Proposal.objects.filter(pk=proposal_id, **{person.side: person}).first()
     if found is None:
         raise Http404
     return found

@@ -31,10 +31,6 @@ class PairingError(Exception):
         self.message = message
 
 
-def side_of(person: Person) -> str:
-    return "volunteer" if isinstance(person, Volunteer) else "household"
-
-
 def _today(programme: Programme) -> dt.date:
     from zoneinfo import ZoneInfo
 
@@ -47,7 +43,7 @@ def proposal_answer(*, proposal_id: int, person: Person, accept: bool) -> Propos
     The proposal row is locked for the answer, and the database allows one
     active pairing per person, so answers arriving together make at most one.
     """
-    side = side_of(person)
+    side = person.side
     with transaction.atomic():
         proposal = (
             Proposal.objects.select_for_update()
@@ -135,16 +131,16 @@ def pairing_end(*, pairing: Pairing, by: Person) -> Pairing:
     Either side may end it, the household alone included.  Both become ready
     to be paired again from today, and the pair is never proposed again.
     """
-    if side_of(by) == "volunteer" and pairing.volunteer_id != by.pk:
+    if by.side == "volunteer" and pairing.volunteer_id != by.pk:
         raise PairingError(_("This is not your pairing."))
-    if side_of(by) == "household" and pairing.household_id != by.pk:
+    if by.side == "household" and pairing.household_id != by.pk:
         raise PairingError(_("This is not your pairing."))
     with transaction.atomic():
         locked = Pairing.objects.select_for_update().get(pk=pairing.pk)
         if locked.state != Pairing.State.ACTIVE:
             return locked
-        _end(locked, ended_by=side_of(by))
-        other = locked.household if side_of(by) == "volunteer" else locked.volunteer
+        _end(locked, ended_by=by.side)
+        other = locked.household if by.side == "volunteer" else locked.volunteer
         notify.send(other, lambda: _ended_message(other))
     return locked
 
@@ -171,16 +167,16 @@ def _ended_message(person: Person) -> tuple[str, str]:
 
 def pairings_end_for_person(*, person: Person, reason: str) -> None:
     """When someone leaves: end their pairing and close their open proposals."""
-    for pairing in Pairing.objects.filter(state="active", **{side_of(person): person}):
+    for pairing in Pairing.objects.filter(state="active", **{person.side: person}):
         _end(pairing, ended_by=reason)
-        other = pairing.household if side_of(person) == "volunteer" else pairing.volunteer
+        other = pairing.household if person.side == "volunteer" else pairing.volunteer
         notify.send(other, lambda other=other: _ended_message(other))
     proposals_cancel_for_person(person=person)
 
 
 def proposals_cancel_for_person(*, person: Person) -> int:
     """Close the person's open proposal (they paused or left); the other side keeps its place."""
-    return Proposal.objects.filter(state="open", **{side_of(person): person}).update(
+    return Proposal.objects.filter(state="open", **{person.side: person}).update(
         state=Proposal.State.CANCELLED, closed_at=timezone.now()
     )
 

@@ -16,16 +16,10 @@ from kinfolk.pairings import services
 from kinfolk.pairings.explain import proposal_facts
 from kinfolk.pairings.selectors import own_pairing_get, own_proposal_get, partner_of
 from kinfolk.people.models import Household, Volunteer
-from kinfolk.people.selectors import own_household_get, own_volunteer_get
+from kinfolk.people.selectors import own_person_get
 from kinfolk.privacy.services import contact_details_read
 
 Person = Volunteer | Household
-
-
-def _own(request: HttpRequest, kind: str, person_id: int) -> Person:
-    if kind == "volunteer":
-        return own_volunteer_get(viewer=request.user, volunteer_id=person_id)
-    return own_household_get(viewer=request.user, household_id=person_id)
 
 
 def _home(kind: str, person: Person) -> HttpResponse:
@@ -36,7 +30,7 @@ def _home(kind: str, person: Person) -> HttpResponse:
 def proposal_detail(
     request: HttpRequest, kind: str, person_id: int, proposal_id: int
 ) -> HttpResponse:
-    person = _own(request, kind, person_id)
+    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     proposal = own_proposal_get(person=person, proposal_id=proposal_id)
     context = {
         "person": person,
@@ -54,7 +48,7 @@ def proposal_detail(
 def proposal_answer(
     request: HttpRequest, kind: str, person_id: int, proposal_id: int
 ) -> HttpResponse:
-    person = _own(request, kind, person_id)
+    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     proposal = own_proposal_get(person=person, proposal_id=proposal_id)
     accept = request.POST.get("answer") == "accept"
     try:
@@ -75,7 +69,7 @@ def proposal_answer(
 def pairing_detail(
     request: HttpRequest, kind: str, person_id: int, pairing_id: int
 ) -> HttpResponse:
-    person = _own(request, kind, person_id)
+    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     pairing = own_pairing_get(person=person, pairing_id=pairing_id)
     partner = partner_of(person=person, pair=pairing)
     contact = None
@@ -96,7 +90,7 @@ def pairing_detail(
 
 @login_required
 def pairing_end(request: HttpRequest, kind: str, person_id: int, pairing_id: int) -> HttpResponse:
-    person = _own(request, kind, person_id)
+    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     pairing = own_pairing_get(person=person, pairing_id=pairing_id)
     if request.method == "POST":
         services.pairing_end(pairing=pairing, by=person)

@@ -50,6 +50,9 @@ class Participant(models.Model):
 
 
 class Volunteer(Participant):
+    #: Which side of a pair this is, as URLs, services and messages name it.
+    side = "volunteer"
+
     class State(models.TextChoices):
         APPLIED = "applied", _("applied")
         APPROVED = "approved", _("approved")
@@ -90,6 +93,8 @@ class Volunteer(Participant):
 
 
 class Household(Participant):
+    side = "household"
+
     class State(models.TextChoices):
         INVITED = "invited", _("invited")
         ACTIVE = "active", _("active")

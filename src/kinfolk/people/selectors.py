@@ -145,6 +145,13 @@ def household_member_list(*, household: Household) -> QuerySet[HouseholdMember]:
     return household.members.select_related("user").order_by("joined_at")
 
 
+def own_person_get(*, viewer: Any, side: str, person_id: int) -> Volunteer | Household:
+    """The viewer's own volunteer or household row, by the side named in the URL."""
+    if side == "volunteer":
+        return own_volunteer_get(viewer=viewer, volunteer_id=person_id)
+    return own_household_get(viewer=viewer, household_id=person_id)
+
+
 def consent_list(*, person: Volunteer | Household) -> QuerySet[Consent]:
     return person.consents.select_related("recorded_by", "user")
 

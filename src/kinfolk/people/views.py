@@ -35,6 +35,7 @@ from kinfolk.people.selectors import (
     household_member_list,
     invitation_by_token,
     own_household_get,
+    own_person_get,
     own_volunteer_get,
 )
 from kinfolk.people.services import participation
@@ -44,18 +45,8 @@ from kinfolk.programmes.selectors import programme_by_signup_token
 _PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def _own(request: HttpRequest, kind: str, person_id: int) -> Person:
-    if kind == "volunteer":
-        return own_volunteer_get(viewer=request.user, volunteer_id=person_id)
-    return own_household_get(viewer=request.user, household_id=person_id)
-
-
-def _kind(person: Person) -> str:
-    return "volunteer" if isinstance(person, Volunteer) else "household"
-
-
 def _url(person: Person, page: str) -> str:
-    return reverse(f"people:{_kind(person)}_{page}", args=[person.pk])
+    return reverse(f"people:{person.side}_{page}", args=[person.pk])
 
 
 def _links(person: Person) -> dict[str, str]:
@@ -67,7 +58,7 @@ def _links(person: Person) -> dict[str, str]:
 def _home(request: HttpRequest, person: Person) -> HttpResponse:
     context = {
         "person": person,
-        "kind": _kind(person),
+        "kind": person.side,
         "links": _links(person),
         "facts": ProfileForm.facts_for(person),
     }
@@ -86,7 +77,7 @@ def household_home(request: HttpRequest, household_id: int) -> HttpResponse:
 
 @login_required
 def profile_edit(request: HttpRequest, kind: str, person_id: int) -> HttpResponse:
-    person = _own(request, kind, person_id)
+    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     form = ProfileForm(
         request.POST or None, programme=person.programme, initial=ProfileForm.initial_for(person)
     )
@@ -101,7 +92,7 @@ def profile_edit(request: HttpRequest, kind: str, person_id: int) -> HttpRespons
 
 @login_required
 def consents(request: HttpRequest, kind: str, person_id: int) -> HttpResponse:
-    person = _own(request, kind, person_id)
+    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     context = {"person": person, "consents": consent_list(person=person), "links": _links(person)}
     return render(request, "people/consents.html", context)
 
@@ -110,7 +101,7 @@ def _confirmed(
     request: HttpRequest, kind: str, person_id: int, action: str, service: Callable[..., Any]
 ) -> HttpResponse:
     """GET asks once for confirmation; POST acts at once, with no reason asked."""
-    person = _own(request, kind, person_id)
+    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     if request.method == "POST":
         service(person=person)
         messages.success(
@@ -150,7 +141,7 @@ def _state_change(
 def _own_state_change(
     request: HttpRequest, kind: str, person_id: int, service: Callable[..., Any], done: str
 ) -> HttpResponse:
-    person = _own(request, kind, person_id)
+    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     return _state_change(request, person, partial(service, person=person), done)
 
 

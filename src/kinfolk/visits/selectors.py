@@ -17,7 +17,6 @@ from kinfolk.pairings.models import Pairing
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.programmes.models import Programme
 from kinfolk.visits.models import CalendarFeed, ReminderPreference, TimeProposal, Visit
-from kinfolk.visits.services._common import side_of
 
 Person = Volunteer | Household
 #: Days after a window closes before a missing record shows to the coordinator.
@@ -29,7 +28,7 @@ _RELATED = ("pairing__programme", "pairing__volunteer", "pairing__household")
 
 
 def _mine(person: Person) -> Q:
-    return Q(**{f"pairing__{side_of(person)}": person})
+    return Q(**{f"pairing__{person.side}": person})
 
 
 def own_visit_get(*, person: Person, visit_id: int) -> Visit:
@@ -59,7 +58,7 @@ class PersonVisits:
 def visit_list(*, person: Person, today: dt.date, coming: int = 3, past: int = 10) -> PersonVisits:
     """The person's visits: the next windows, closed ones awaiting their record, and the past."""
     mine = Visit.objects.filter(_mine(person)).select_related(*_RELATED)
-    side = side_of(person)
+    side = person.side
     return PersonVisits(
         coming=list(mine.filter(state__in=_LIVE, window_end__gte=today)[:coming]),
         to_record=list(
@@ -97,7 +96,7 @@ def reminder_preference_get(*, user: Any) -> ReminderPreference:
 
 
 def feed_for(*, user: Any, person: Person) -> CalendarFeed | None:
-    return CalendarFeed.objects.filter(user=user, side=side_of(person), person_id=person.pk).first()
+    return CalendarFeed.objects.filter(user=user, side=person.side, person_id=person.pk).first()
 
 
 def feed_visits_get(*, token: str, today: dt.date | None = None) -> tuple[str, list[Visit]]:

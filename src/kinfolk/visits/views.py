@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kinfolk.people.models import Household, Volunteer
-from kinfolk.people.selectors import own_household_get, own_volunteer_get
+from kinfolk.people.selectors import own_person_get
 from kinfolk.programmes.selectors import programme_get
 from kinfolk.visits import calendars, selectors
 from kinfolk.visits.forms import ChannelsForm, FeedbackForm, OutcomeForm, TimeForm
@@ -27,12 +27,6 @@ from kinfolk.visits.services import VisitError, feeds, outcomes, reminders, time
 from kinfolk.visits.services._common import today_in
 
 Person = Volunteer | Household
-
-
-def _own(request: HttpRequest, kind: str, person_id: int) -> Person:
-    if kind == "volunteer":
-        return own_volunteer_get(viewer=request.user, volunteer_id=person_id)
-    return own_household_get(viewer=request.user, household_id=person_id)
 
 
 def _to_visit(kind: str, person: Person, visit: Visit) -> HttpResponse:
@@ -56,7 +50,7 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
 
 @login_required
 def visit_list(request: HttpRequest, kind: str, person_id: int) -> HttpResponse:
-    person = _own(request, kind, person_id)
+    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     today = today_in(person.programme)
     preference = selectors.reminder_preference_get(user=request.user)
     context = {
@@ -76,7 +70,7 @@ def _outcome_words(value: str) -> str:
 
 @login_required
 def visit_detail(request: HttpRequest, kind: str, person_id: int, visit_id: int) -> HttpResponse:
-    person = _own(request, kind, person_id)
+    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     visit = selectors.own_visit_get(person=person, visit_id=visit_id)
     today = today_in(person.programme)
     other = "household" if kind == "volunteer" else "volunteer"
@@ -118,7 +112,7 @@ def visit_detail(request: HttpRequest, kind: str, person_id: int, visit_id: int)
 @require_POST
 @login_required
 def time_propose(request: HttpRequest, kind: str, person_id: int, visit_id: int) -> HttpResponse:
-    person = _own(request, kind, person_id)
+    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     visit = selectors.own_visit_get(person=person, visit_id=visit_id)
     form = TimeForm(request.POST, time_zone=person.programme.time_zone)
     if not form.is_valid():
@@ -142,7 +136,7 @@ def time_propose(request: HttpRequest, kind: str, person_id: int, visit_id: int)
 def time_accept(
     request: HttpRequest, kind: str, person_id: int, visit_id: int, time_id: int
 ) -> HttpResponse:
-    person = _own(request, kind, person_id)
+    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     visit = selectors.own_visit_get(person=person, visit_id=visit_id)
     time = selectors.own_time_get(visit=visit, time_id=time_id)
     _attempt(
@@ -158,7 +152,7 @@ def time_accept(
 def time_decline(
     request: HttpRequest, kind: str, person_id: int, visit_id: int, time_id: int
 ) -> HttpResponse:
-    person = _own(request, kind, person_id)
+    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     visit = selectors.own_visit_get(person=person, visit_id=visit_id)
     time = selectors.own_time_get(visit=visit, time_id=time_id)
     _attempt(
@@ -172,7 +166,7 @@ def time_decline(
 @require_POST
 @login_required
 def outcome_record(request: HttpRequest, kind: str, person_id: int, visit_id: int) -> HttpResponse:
-    person = _own(request, kind, person_id)
+    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     visit = selectors.own_visit_get(person=person, visit_id=visit_id)
     form = OutcomeForm(request.POST)
     if not form.is_valid():
@@ -191,7 +185,7 @@ def outcome_record(request: HttpRequest, kind: str, person_id: int, visit_id: in
 @require_POST
 @login_required
 def feedback_leave(request: HttpRequest, kind: str, person_id: int, visit_id: int) -> HttpResponse:
-    person = _own(request, kind, person_id)
+    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     visit = selectors.own_visit_get(person=person, visit_id=visit_id)
     form = FeedbackForm(request.POST)
     if not form.is_valid():
@@ -212,7 +206,7 @@ def feedback_leave(request: HttpRequest, kind: str, person_id: int, visit_id: in
 
 @login_required
 def visit_ics(request: HttpRequest, kind: str, person_id: int, visit_id: int) -> HttpResponse:
-    person = _own(request, kind, person_id)
+    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     visit = selectors.own_visit_get(person=person, visit_id=visit_id)
     if visit.state != Visit.State.AGREED:
         raise Http404
@@ -225,7 +219,7 @@ def visit_ics(request: HttpRequest, kind: str, person_id: int, visit_id: int) ->
 @require_POST
 @login_required
 def calendar_feed(request: HttpRequest, kind: str, person_id: int) -> HttpResponse:
-    person = _own(request, kind, person_id)
+    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     if request.POST.get("action") == "revoke":
         feeds.calendar_feed_revoke(user=request.user, person=person)
         messages.success(request, _("The calendar address is revoked; it no longer works."))
@@ -238,7 +232,7 @@ def calendar_feed(request: HttpRequest, kind: str, person_id: int) -> HttpRespon
 @require_POST
 @login_required
 def reminder_channels(request: HttpRequest, kind: str, person_id: int) -> HttpResponse:
-    person = _own(request, kind, person_id)
+    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     form = ChannelsForm(request.POST)
     form.is_valid()
     reminders.reminder_preference_set(

@@ -17,10 +17,6 @@ from kinfolk.visits.services import VisitError
 Person = Volunteer | Household
 
 
-def side_of(person: Person) -> str:
-    return "volunteer" if isinstance(person, Volunteer) else "household"
-
-
 def other_side(side: str) -> str:
     return "household" if side == "volunteer" else "volunteer"
 
@@ -38,7 +34,7 @@ def own_visit_lock(visit_id: int, person: Person) -> Visit:
     found = (
         Visit.objects.select_for_update()
         .filter(pk=visit_id)
-        .filter(Q(**{f"pairing__{side_of(person)}": person}))
+        .filter(Q(**{f"pairing__{person.side}": person}))
         .first()
     )
     if found is None:

@@ -7,19 +7,19 @@ from typing import Any
 from django.db import transaction
 
 from kinfolk.visits.models import CalendarFeed
-from kinfolk.visits.services._common import Person, side_of
+from kinfolk.visits.services._common import Person
 
 
 def calendar_feed_create(*, user: Any, person: Person) -> CalendarFeed:
     """A new secret address for the user's calendar of this role; any earlier one stops working."""
     with transaction.atomic():
         calendar_feed_revoke(user=user, person=person)
-        return CalendarFeed.objects.create(user=user, side=side_of(person), person_id=person.pk)
+        return CalendarFeed.objects.create(user=user, side=person.side, person_id=person.pk)
 
 
 def calendar_feed_revoke(*, user: Any, person: Person) -> int:
     """The address answers 404 from now on."""
     deleted, _ = CalendarFeed.objects.filter(
-        user=user, side=side_of(person), person_id=person.pk
+        user=user, side=person.side, person_id=person.pk
     ).delete()
     return deleted

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from kinfolk.visits.models import Visit
 from kinfolk.visits.services import VisitError
-from kinfolk.visits.services._common import Person, own_visit_lock, side_of, today_in
+from kinfolk.visits.services._common import Person, own_visit_lock, today_in
 
 #: Days the other side has to answer before one side's "it happened" stands alone.
 CONFIRM_DAYS = 14
@@ -44,7 +44,7 @@ def outcome_record(
 ) -> Visit:
     """Record the person's side of whether the visit happened; a later answer replaces it."""
     now = now or timezone.now()
-    side = side_of(person)
+    side = person.side
     with transaction.atomic():
         visit = own_visit_lock(visit_id, person)
         _recordable_check(visit, now)
@@ -66,7 +66,7 @@ def _recordable_check(visit: Visit, now: dt.datetime) -> None:
 
 def feedback_leave(*, visit_id: int, person: Person, rating: int | None, words: str = "") -> Visit:
     """Leave (or change) the person's feedback on a visit that happened; the other side reads it."""
-    side = side_of(person)
+    side = person.side
     with transaction.atomic():
         visit = own_visit_lock(visit_id, person)
         if visit.state != Visit.State.HAPPENED:

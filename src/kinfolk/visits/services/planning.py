@@ -14,7 +14,7 @@ from kinfolk.pairings.models import Pairing
 from kinfolk.programmes.models import Programme
 from kinfolk.visits.models import TimeProposal, Visit
 from kinfolk.visits.schedule_adapter import windows_plan, windows_write
-from kinfolk.visits.services._common import Person, side_of, today_in
+from kinfolk.visits.services._common import Person, today_in
 
 #: Pairings planned per engine call: bounds memory for a 110,000-pairing programme.
 _CHUNK = 20000
@@ -72,7 +72,7 @@ def visits_cancel_future(*, pairing: Pairing, today: dt.date | None = None) -> i
 
 
 def _active_pairings(person: Person) -> QuerySet[Pairing]:
-    return Pairing.objects.filter(state="active", **{side_of(person): person}).select_related(
+    return Pairing.objects.filter(state="active", **{person.side: person}).select_related(
         "programme", "volunteer__user", "household"
     )
 
@@ -82,7 +82,7 @@ def visits_pause(*, person: Person, today: dt.date | None = None) -> int:
     cancelled = 0
     for pairing in _active_pairings(person):
         cancelled += visits_cancel_future(pairing=pairing, today=today)
-        other = pairing.household if side_of(person) == "volunteer" else pairing.volunteer
+        other = pairing.household if person.side == "volunteer" else pairing.volunteer
         notify.send(other, lambda other=other: _paused_message(other))
     return cancelled
 

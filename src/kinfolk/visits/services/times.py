@@ -22,7 +22,6 @@ from kinfolk.visits.services._common import (
     Person,
     own_visit_lock,
     pairing_live_check,
-    side_of,
     today_in,
     zone,
 )
@@ -34,7 +33,7 @@ def time_propose(
     *, visit_id: int, person: Person, starts_at: dt.datetime, place_note: str = ""
 ) -> TimeProposal:
     """Propose a time inside the window; it replaces any time still waiting for an answer."""
-    side = side_of(person)
+    side = person.side
     with transaction.atomic():
         visit = own_visit_lock(visit_id, person)
         _settleable_check(visit)
@@ -99,14 +98,10 @@ def _answerable(visit_id: int, time_id: int, person: Person) -> tuple[Visit, Tim
         )
     if proposal.state != TimeProposal.State.OPEN:
         raise VisitError(_("This time has already been answered; nothing was changed."))
-    if proposal.proposed_by == side_of(person):
+    if proposal.proposed_by == person.side:
         raise VisitError(
             _("You proposed this time: %(other)s answers it.")
-            % {
-                "other": _("the household")
-                if side_of(person) == "volunteer"
-                else _("the volunteer")
-            }
+            % {"other": _("the household") if person.side == "volunteer" else _("the volunteer")}
         )
     _settleable_check(visit)
     pairing_live_check(visit)
