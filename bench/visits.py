@@ -23,36 +23,13 @@ import os
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-Stages = list[tuple[str, float, str]]
-
-
-class _Rollback(Exception):
-    pass
-
-
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinfolk.web.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-@contextmanager
-def _stage(stages: Stages, name: str, note: str = "") -> Iterator[None]:
-    start = time.perf_counter()
-    yield
-    stages.append((name, time.perf_counter() - start, note))
-    print(f"  {name}: {stages[-1][1]:.2f} s", file=sys.stderr, flush=True)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # run alone or imported
+from _harness import Rollback, Stages, django_setup, stage, table  # noqa: E402
 
 
 def programme_build(n: int, *, seed: int, today: dt.date, stages: Stages) -> Any:
@@ -65,10 +42,10 @@ def programme_build(n: int, *, seed: int, today: dt.date, stages: Stages) -> Any
     from kinfolk.people.models import Household, HouseholdMember, Volunteer
     from kinfolk.programmes.models import Programme
 
-    with _stage(stages, "synthetic people (engine.synth)"):
+    with stage(stages, "synthetic people (engine.synth)"):
         people = synth.generate(n, n, country="GB", seed=seed, today=today)
         volunteers, households = people.volunteers.to_records(), people.households.to_records()
-    with _stage(stages, "insert people, accounts, pairings", f"{4 * n:,} rows"):
+    with stage(stages, "insert people, accounts, pairings", f"{4 * n:,} rows"):
         programme = Programme.objects.create(
             name=f"Bench visits {time.time():.0f}",
             country="GB",
@@ -162,7 +139,7 @@ def _analyze(stages: Stages) -> None:
 
     if connection.vendor != "postgresql":
         return
-    with _stage(stages, "ANALYZE (as autovacuum would)"), connection.cursor() as cursor:
+    with stage(stages, "ANALYZE (as autovacuum would)"), connection.cursor() as cursor:
         for table in (
             "accounts_user",
             "people_volunteer",
@@ -260,16 +237,10 @@ def run(pairings: int, *, seed: int = 7, rollback: bool = True) -> Stages:
             tick_prepare(programme, now=now)
             reminder_tick(now=now, stages=stages)
             if rollback:
-                raise _Rollback
-    except _Rollback:
+                raise Rollback
+    except Rollback:
         pass
     return stages
-
-
-def table(stages: Stages) -> str:
-    lines = [f"{'stage':<40} {'seconds':>9}  note", "-" * 72]
-    lines += [f"{name:<40} {seconds:>9.2f}  {note}" for name, seconds, note in stages]
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -277,7 +248,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pairings", type=int, default=110_000)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
-    _django()
+    django_setup()
     from django.db import connection
 
     stages = run(args.pairings, seed=args.seed)

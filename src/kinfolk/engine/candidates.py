@@ -324,17 +324,28 @@ def _chunk_candidates(
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]]:
     parts: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]]] = []
     n_h = space.h_map.size
-    ask = min(3 * k, n_h)
-    while chunk.size and ask <= _ASK_LIMIT:
-        cols, chord, stage = _neighbours(space, tree, chunk, ask)
-        again = _collect(space, chunk, cols, chord, stage, k, ask < n_h, parts, v_reason)
-        chunk = chunk[again]
-        ask = min(ask * 4, n_h)
-    if chunk.size:
+    queue = [(chunk, min(3 * k, n_h))]
+    rare: list[npt.NDArray[np.intp]] = []
+    while queue:
+        who, ask = queue.pop()
+        if ask > _ASK_LIMIT:
+            rare.append(who)
+            continue
+        cols, chord, stage = _neighbours(space, tree, who, ask)
+        again, found = _collect(space, who, cols, chord, stage, k, ask < n_h, parts, v_reason)
+        # Ask again for as many as the share found so far suggests (2, 4 or
+        # 8 times as many), so that few ask for far more than they need.
+        need = ask * k * 1.25 / np.maximum(found, 1)
+        tier = np.minimum(np.ceil(np.log2(np.maximum(need / ask, 2.0))), 3).astype(int)
+        for level in (1, 2, 3):
+            group = who[again & (tier == level)]
+            if group.size:
+                queue.append((group, min(ask << level, n_h)))
+    if rare:
         # Few compatible households among thousands of neighbours: nearly
         # always a shared language is what is rare, so search the households
         # that speak each of the volunteer's languages instead.
-        _by_language(space, chunk, k, parts, v_reason)
+        _by_language(space, np.sort(np.concatenate(rare)), k, parts, v_reason)
     rows_, cols_, chord_ = (np.concatenate(p) for p in zip(*parts, strict=True))
     return rows_, cols_, chord_
 
@@ -353,11 +364,12 @@ def _collect(
     may_grow: bool,
     parts: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]]],
     v_reason: npt.NDArray[np.int8],
-) -> npt.NDArray[np.bool_]:
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
     """Keep the first ``k`` compatible neighbours of each finished volunteer.
 
-    Returns which volunteers of ``chunk`` should search further: those with
-    fewer than ``k`` whose every neighbour was within their own limit.
+    Returns which volunteers of ``chunk`` should search further (those with
+    fewer than ``k`` whose every neighbour was within their own limit), and
+    how many compatible neighbours each found.
     """
     ok = stage == PAIRED
     taken = np.cumsum(ok, axis=1)
@@ -369,7 +381,7 @@ def _collect(
     rows = np.broadcast_to(chunk[:, None], keep.shape)
     parts.append((rows[keep], cols[keep], chord[keep]))
     v_reason[space.v_map[chunk[done]]] = _reason(stage[done], if_compatible=PAIRED)
-    return np.asarray(again, dtype=bool)
+    return np.asarray(again, dtype=bool), np.asarray(found, dtype=np.int64)
 
 
 def _by_language(

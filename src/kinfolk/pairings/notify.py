@@ -25,11 +25,8 @@ def recipients(person: Person) -> list[tuple[str, str]]:
     if isinstance(person, Volunteer):
         user = person.user
         return [(user.email, user.language)] if user and user.is_active else []
-    return [
-        (m.user.email, m.user.language)
-        for m in person.members.select_related("user")
-        if m.user.is_active
-    ]
+    # .all() so that a caller's prefetch of members and their users is used (no N+1).
+    return [(m.user.email, m.user.language) for m in person.members.all() if m.user.is_active]
 
 
 def home_link(person: Person) -> str:

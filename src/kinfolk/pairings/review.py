@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,7 @@ from kinfolk.pairings import notify
 from kinfolk.pairings.matching import ProgressWriter, matching_run_execute
 from kinfolk.pairings.models import MatchingRun, Proposal, RunPair, RunRule
 from kinfolk.pairings.services import PairingError
-from kinfolk.people.models import Household, Volunteer
+from kinfolk.people.models import Household, HouseholdMember, Volunteer
 from kinfolk.programmes.models import Organisation, Programme
 
 logger = logging.getLogger(__name__)
@@ -169,10 +170,13 @@ def run_rerun(*, run: MatchingRun, by: Any) -> MatchingRun:
 
 
 def proposals_send(*, run: MatchingRun, now: dt.datetime | None = None) -> int:
-    """Send a proposal for every pair still free; return how many were sent.
+    """Create a proposal for every pair still free and queue the messages; return how many.
 
     Claiming ready -> sent first makes a second click (or a retried job) send nothing.
+    The messages go from a background job, so a run of 100,000 pairs sends quickly.
     """
+    from kinfolk.pairings.tasks import proposals_notify_task
+
     now = now or timezone.now()
     with transaction.atomic():
         claimed = MatchingRun.objects.filter(pk=run.pk, status=MatchingRun.Status.READY).update(
@@ -183,10 +187,32 @@ def proposals_send(*, run: MatchingRun, now: dt.datetime | None = None) -> int:
                 _("These proposals have already been sent, or the run was discarded.")
             )
         proposals = _proposals_create(run, now)
-    for proposal in proposals:
+        transaction.on_commit(lambda: proposals_notify_task.enqueue(run.pk))
+    return len(proposals)
+
+
+def proposals_notify(*, run_id: int, batch: int = 2000) -> int:
+    """Tell both sides of each of the run's proposals; once per run, however often it is called."""
+    claimed = MatchingRun.objects.filter(pk=run_id, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    members = Prefetch(
+        "household__members", queryset=HouseholdMember.objects.select_related("user")
+    )
+    proposals = (
+        Proposal.objects.filter(run_id=run_id, state="open")
+        .select_related("volunteer__user", "household")
+        .prefetch_related(members)
+        .order_by("pk")
+    )
+    told = 0
+    for proposal in proposals.iterator(chunk_size=batch):
         for person in (proposal.volunteer, proposal.household):
             notify.send(person, lambda p=person, pr=proposal: _proposal_message(p, pr))
-    return len(proposals)
+        told += 1
+    return told
 
 
 def _proposals_create(run: MatchingRun, now: dt.datetime) -> list[Proposal]:

@@ -190,3 +190,18 @@ def test_a_language_exchange_is_stored_as_tags_the_pages_can_name(programme, run
     why = RunPair.objects.get(run=run).explanation
     assert why["exchange_languages"] == ["es"]
     assert why["exchange"] == ["volunteer"]
+
+
+def test_telling_both_sides_happens_once_per_run_in_a_few_queries(
+    programme, run_now, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    make_cohort(programme, n=12)
+    run = run_now()
+    review.proposals_send(run=run)  # no commit here: the job that tells people is not run
+    assert len(mail.outbox) == 0
+    with django_capture_on_commit_callbacks(execute=True), django_assert_max_num_queries(8):
+        assert review.proposals_notify(run_id=run.pk) == 12
+    assert len(mail.outbox) == 24
+    with django_capture_on_commit_callbacks(execute=True):
+        assert review.proposals_notify(run_id=run.pk) == 0
+    assert len(mail.outbox) == 24

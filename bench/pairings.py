@@ -1,0 +1,192 @@
+"""Benchmark: a matching run of a whole programme through the app, stage by stage.
+
+Builds ``--people`` active volunteers and as many households
+(``kinfolk.engine.synth``), bulk-creates them with their accounts, then
+runs the real job: the matching adapter (loading rows as engine arrays, the
+engine's own stages, the explanations, writing the proposed pairs) and
+sending the proposals.  Everything runs in one transaction that is rolled
+back, so the database is left as it was.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test python bench/pairings.py --people 110000
+
+Target (issue 4): the run as a whole under 60 s at 110,000 x 110,000.
+E-mail goes to Django's dummy backend: sending is measured up to the hand-over.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # run alone or imported
+from _harness import Rollback, Stages, django_setup, stage, table  # noqa: E402
+
+TARGET_SECONDS = 60.0
+
+
+def people_build(n: int, *, seed: int, stages: Stages) -> tuple[Any, Any]:
+    """A programme of ``n`` active volunteers and ``n`` active households, with accounts."""
+    from django.contrib.auth import get_user_model
+
+    from kinfolk.engine import synth
+    from kinfolk.people.columns import participant_fields
+    from kinfolk.people.models import Household, HouseholdMember, Volunteer
+    from kinfolk.programmes.models import Coordinator, Programme
+
+    with stage(stages, "setup: synthetic people (engine.synth)"):
+        people = synth.generate(n, n, country="GB", seed=seed)
+        volunteers, households = people.volunteers.to_records(), people.households.to_records()
+    with stage(stages, "setup: insert people and accounts", f"{4 * n:,} rows"):
+        programme = Programme.objects.create(
+            name=f"Bench pairings {time.time():.0f}",
+            country="GB",
+            centre_lat=54.3,
+            centre_lon=-2.3,
+            radius_km=700,
+        )
+        User = get_user_model()
+        users = [
+            User(email=f"bench-{programme.pk}-{i}@example.invalid", first_name="B", password="!")
+            for i in range(2 * n + 1)
+        ]
+        User.objects.bulk_create(users, batch_size=5000)
+        Coordinator.objects.create(programme=programme, user=users[-1])
+        Volunteer.objects.bulk_create(
+            [
+                Volunteer(
+                    programme=programme, state="active", user=users[i], **participant_fields(r)
+                )
+                for i, r in enumerate(volunteers)
+            ],
+            batch_size=5000,
+        )
+        hs = Household.objects.bulk_create(
+            [
+                Household(programme=programme, state="active", **participant_fields(r))
+                for r in households
+            ],
+            batch_size=5000,
+        )
+        HouseholdMember.objects.bulk_create(
+            [HouseholdMember(household=h, user=users[n + i]) for i, h in enumerate(hs)],
+            batch_size=5000,
+        )
+    return programme, users[-1]
+
+
+class StageClock:
+    """Turns the job's progress calls into the time spent in each of its stages."""
+
+    def __init__(self) -> None:
+        self.current: str | None = None
+        self.started = time.perf_counter()
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, name: str, done: int, total: int) -> None:
+        if name != self.current:
+            self.close()
+            self.current, self.started = name, time.perf_counter()
+
+    def close(self) -> None:
+        if self.current is not None:
+            self.seconds[self.current] = self.seconds.get(self.current, 0.0) + (
+                time.perf_counter() - self.started
+            )
+            self.current = None
+
+
+ENGINE_STAGES = ("candidates", "costs", "solve", "summary")
+
+
+def matching_run(programme: Any, coordinator: Any, *, stages: Stages) -> Any:
+    from kinfolk.pairings.matching import matching_run_execute
+    from kinfolk.pairings.models import MatchingRun
+
+    run = MatchingRun.objects.create(programme=programme, started_by=coordinator, status="running")
+    clock = StageClock()
+    start = time.perf_counter()
+    result = matching_run_execute(run=run, progress=clock)
+    clock.close()
+    total = time.perf_counter() - start
+    engine = sum(clock.seconds.get(s, 0.0) for s in ENGINE_STAGES)
+    stages.append(("run: loading rows as engine arrays", clock.seconds.get("loading", 0.0), ""))
+    stages.append(
+        ("run: the engine (candidates, costs, solve)", engine, f"{result.summary.pairs:,} pairs")
+    )
+    stages.append(("run: explanations", clock.seconds.get("explain", 0.0), ""))
+    stages.append(
+        (
+            "run: writing proposed pairs",
+            clock.seconds.get("saving", 0.0),
+            "pairs, unpaired, summary",
+        )
+    )
+    stages.append(("= matching run, end to end", total, ""))
+    run.refresh_from_db()
+    return run
+
+
+def proposals_sending(run: Any, *, stages: Stages) -> int:
+    from django.db import transaction
+
+    from kinfolk.pairings.review import proposals_notify, proposals_send
+
+    with stage(stages, "send: proposals (the coordinator's click)"):
+        sent = proposals_send(run=run)
+    stages[-1] = (stages[-1][0], stages[-1][1], f"{sent:,} proposals")
+    # The job that tells both sides runs after the click commits; here, in the same
+    # transaction, its messages are handed over as soon as they are composed.
+    with stage(stages, "send: telling both sides (background job)"):
+        told = proposals_notify(run_id=run.pk)
+        for callback in transaction.get_connection().run_on_commit[:]:
+            callback[1]()
+    stages[-1] = (stages[-1][0], stages[-1][1], f"{2 * told:,} e-mails")
+    return sent
+
+
+def run(people: int, *, seed: int = 7, rollback: bool = True) -> Stages:
+    """Every stage inside one transaction; (stage, seconds, note) rows."""
+    from django.conf import settings
+    from django.db import connection, transaction
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+    stages: Stages = []
+    try:
+        with transaction.atomic():
+            programme, coordinator = people_build(people, seed=seed, stages=stages)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:  # statistics, as autovacuum would gather
+                    cursor.execute(
+                        "ANALYZE people_volunteer; ANALYZE people_household;"
+                        " ANALYZE people_householdmember; ANALYZE accounts_user"
+                    )
+            matching = matching_run(programme, coordinator, stages=stages)
+            proposals_sending(matching, stages=stages)
+            job = sum(s for name, s, _ in stages if name.startswith(("run:", "send:")))
+            ratio = job / TARGET_SECONDS
+            stages.append(("= run and sending, end to end", job, f"{ratio:.2f} x the 60 s target"))
+            if rollback:
+                raise Rollback
+    except Rollback:
+        pass
+    return stages
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=110_000, help="volunteers (and households)")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    django_setup()
+    from django.db import connection
+
+    stages = run(args.people, seed=args.seed)
+    print(f"{args.people:,} x {args.people:,} on {connection.vendor}")
+    print(table(stages))
+
+
+if __name__ == "__main__":
+    main()
