@@ -1,5 +1,7 @@
 """Matching runs through the adapter: scope, exclusions, review rules, faults, idempotence."""
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 
@@ -205,3 +207,14 @@ def test_telling_both_sides_happens_once_per_run_in_a_few_queries(
     with django_capture_on_commit_callbacks(execute=True):
         assert review.proposals_notify(run_id=run.pk) == 0
     assert len(mail.outbox) == 24
+
+
+def test_a_sent_proposal_carries_the_pairs_explanation_and_answer_dates(cohort, run_now):
+    run = run_now()
+    review.proposals_send(run=run)
+    pair = RunPair.objects.filter(run=run).first()
+    proposal = Proposal.objects.get(volunteer=pair.volunteer)
+    assert (proposal.household_id, proposal.explanation) == (pair.household_id, pair.explanation)
+    assert proposal.state == "open" and proposal.distance_km == pair.distance_km
+    assert proposal.answer_by - proposal.sent_at == dt.timedelta(days=review.ANSWER_DAYS)
+    assert proposal.nudge_at - proposal.sent_at == dt.timedelta(days=review.ANSWER_DAYS / 2)
