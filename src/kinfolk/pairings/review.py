@@ -28,8 +28,6 @@ from kinfolk.programmes.models import Organisation, Programme
 
 logger = logging.getLogger(__name__)
 
-#: Days either side has to answer a proposal before it lapses.
-ANSWER_DAYS = 10
 _LIVE = (MatchingRun.Status.QUEUED, MatchingRun.Status.RUNNING)
 
 
@@ -221,7 +219,7 @@ def _proposals_create(run: MatchingRun, now: dt.datetime) -> int:
     Someone who paused or left since the run, or got another proposal, is skipped.
     Done in the database because a run of 100,000 pairs must send within a click.
     """
-    answer_by = now + dt.timedelta(days=ANSWER_DAYS)
+    answer_by = now + dt.timedelta(days=run.programme.proposal_days)
     moments = [
         connection.ops.adapt_datetimefield_value(t)
         for t in (now, answer_by, now + (answer_by - now) / 2)

@@ -39,6 +39,7 @@ class ProgrammeForm(forms.ModelForm):
             "visit_minutes",
             "languages",
             "currency",
+            "proposal_days",
             "requires_references",
             "requires_training",
             "requires_safeguarding",

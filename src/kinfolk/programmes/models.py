@@ -42,6 +42,12 @@ class Programme(models.Model):
         help_text=_("IETF tags separated by ';', e.g. en;pl"),
     )
     currency = models.CharField(_("currency"), max_length=3, default="GBP")
+    proposal_days = models.PositiveSmallIntegerField(
+        _("days to answer a proposal"),
+        default=10,
+        validators=[MinValueValidator(2), MaxValueValidator(60)],
+        help_text=_("Unanswered proposals are nudged once halfway, then lapse."),
+    )
     requires_references = models.BooleanField(_("references required"), default=True)
     requires_training = models.BooleanField(_("training required"), default=True)
     requires_safeguarding = models.BooleanField(_("safeguarding check required"), default=False)

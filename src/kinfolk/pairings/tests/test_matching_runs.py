@@ -216,5 +216,14 @@ def test_a_sent_proposal_carries_the_pairs_explanation_and_answer_dates(cohort, 
     proposal = Proposal.objects.get(volunteer=pair.volunteer)
     assert (proposal.household_id, proposal.explanation) == (pair.household_id, pair.explanation)
     assert proposal.state == "open" and proposal.distance_km == pair.distance_km
-    assert proposal.answer_by - proposal.sent_at == dt.timedelta(days=review.ANSWER_DAYS)
-    assert proposal.nudge_at - proposal.sent_at == dt.timedelta(days=review.ANSWER_DAYS / 2)
+    assert proposal.answer_by - proposal.sent_at == dt.timedelta(days=10)  # the default
+    assert proposal.nudge_at - proposal.sent_at == dt.timedelta(days=5)
+
+
+def test_the_programme_sets_how_long_a_proposal_waits_for_answers(programme, cohort, run_now):
+    programme.proposal_days = 14
+    programme.save(update_fields=["proposal_days"])
+    run = run_now()
+    review.proposals_send(run=run)
+    proposal = Proposal.objects.first()
+    assert proposal.answer_by - proposal.sent_at == dt.timedelta(days=14)

@@ -18,6 +18,7 @@ GOOD = {
     "visit_minutes": "90",
     "languages": "en;ar",
     "currency": "gbp",
+    "proposal_days": "10",
     "requires_references": "on",
     "signup_open": "on",
 }
