@@ -210,11 +210,9 @@ def _bulk(model: type, rows: list, label: str, progress: Progress, batch: int = 
 
 
 def _coordinator_create(programme: Programme) -> Any:
+    # The password is set with the other demo logins, once the pairings exist.
     coordinator = get_user_model().objects.create_user(
-        "coordinator@demo.kinfolk.test",
-        secrets.token_urlsafe(9),
-        first_name="Cora",
-        email_verified_at=timezone.now(),
+        "coordinator@demo.kinfolk.test", first_name="Cora", email_verified_at=timezone.now()
     )
     Coordinator.objects.create(programme=programme, user=coordinator)
     return coordinator
@@ -259,8 +257,8 @@ def _pairings_create(
                 explanation=p.explanation,
                 distance_km=p.distance_km,
                 sent_at=sent,
-                answer_by=sent + dt.timedelta(days=10),
-                nudge_at=sent + dt.timedelta(days=5),
+                answer_by=sent + dt.timedelta(days=programme.proposal_days),
+                nudge_at=sent + dt.timedelta(days=programme.proposal_days / 2),
                 volunteer_answer="accepted" if rng.random() < 0.4 else "",
             )
         )
