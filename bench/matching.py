@@ -203,13 +203,13 @@ def _lapmod(n: int, m: int, rows: Any, cols: Any, cost: Any) -> Any:
 
 
 def _greedy(n: int, m: int, rows: Any, cols: Any, cost: Any) -> Any:
-    from kinfolk.engine.assign import greedy_matching
+    from kinfolk.engine.solvers import greedy_matching
 
     return greedy_matching(n, m, rows, cols, cost)
 
 
 def _kinfolk_solve(n: int, m: int, rows: Any, cols: Any, cost: Any) -> Any:
-    from kinfolk.engine.assign import optimal_matching
+    from kinfolk.engine.solvers import optimal_matching
 
     return optimal_matching(n, m, rows, cols, cost)
 
@@ -282,7 +282,8 @@ def _stable_preferences(problem: Any) -> tuple[dict[str, list[str]], dict[str, l
 
 def run_repair(size: int, seed: int, newcomers: int) -> Row:
     """Re-pair ``newcomers`` per side into a programme whose active pairings are all locked."""
-    from kinfolk.engine.assign import Lock, match, optimal_matching
+    from kinfolk.engine.assign import Lock, match
+    from kinfolk.engine.solvers import optimal_matching
 
     programme = _programme(size, seed)
     problem = _problem(programme)

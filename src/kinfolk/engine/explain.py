@@ -18,6 +18,7 @@ from kinfolk.engine import assign as asg
 from kinfolk.engine import candidates as cand
 from kinfolk.engine import costs as cm
 from kinfolk.engine import dictionary as dd
+from kinfolk.engine import solvers
 
 COLUMNS: tuple[str, ...] = (
     "volunteer_id",
@@ -245,8 +246,8 @@ def _lock_change(problem: asg.Problem, i: int, j: int, lock_cost: int) -> tuple[
     touched = {label[i], label[n + j]}
     in_with = np.isin(label[all_r], list(touched))
     base = np.isin(label[rows], list(touched))
-    free_mate = asg.optimal_matching(n, m, all_r[in_with], all_c[in_with], all_w[in_with])
-    locked_mate = asg.optimal_matching(n, m, rows[base], cols[base], cost[base])
+    free_mate = solvers.optimal_matching(n, m, all_r[in_with], all_c[in_with], all_w[in_with])
+    locked_mate = solvers.optimal_matching(n, m, rows[base], cols[base], cost[base])
     free_total, free_pairs = _total(free_mate, all_r[in_with], all_c[in_with], all_w[in_with], m)
     lock_total, lock_pairs = _total(locked_mate, rows[base], cols[base], cost[base], m)
     return lock_total + lock_cost - free_total, lock_pairs + 1 - free_pairs

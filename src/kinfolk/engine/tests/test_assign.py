@@ -7,12 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kinfolk.engine import candidates as cand
-from kinfolk.engine.assign import (
-    Lock,
-    PairError,
+from kinfolk.engine.assign import Lock, PairError, match
+from kinfolk.engine.solvers import (
     deferred_acceptance,
     greedy_matching,
-    match,
     maximum_matching,
     optimal_matching,
 )
