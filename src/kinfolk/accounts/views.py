@@ -4,7 +4,8 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -59,5 +60,13 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     form = TotpForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
         services.totp_login(request=request, device=device)
-        return redirect(request.GET.get("next") or "home")
+        return redirect(_safe_next(request))
     return render(request, "accounts/two_factor_verify.html", {"form": form})
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """Where to go after the second factor: only a page of this site, never another's."""
+    target = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return resolve_url("home")

@@ -43,6 +43,10 @@ class PairingImportError(Exception):
 def pairings_import(*, programme: Programme, text: str, today: dt.date) -> int:
     """Create an active pairing per row; return how many.  Rows are numbered as in a
     spreadsheet, the header being row 1."""
+    if "\x00" in text:
+        # A NUL byte is never part of an id or a date, and PostgreSQL refuses it outright.
+        row = text[: text.index("\x00")].count("\n") + 1
+        raise PairingImportError([ImportProblem(row, "file", _("this row holds a NUL character"))])
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:

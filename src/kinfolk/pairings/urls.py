@@ -1,9 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from kinfolk.pairings import views
-from kinfolk.pairings.converters import SideConverter
-
-register_converter(SideConverter, "side")
 
 app_name = "pairings"
 _me = "me/<side:kind>/<int:person_id>"

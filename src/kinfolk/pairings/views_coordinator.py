@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kinfolk.engine.candidates import REASONS as ENGINE_REASONS
 from kinfolk.pairings import review
 from kinfolk.pairings.explain import language_names, slot_names
 from kinfolk.pairings.forms import (
@@ -137,7 +138,9 @@ def _review_context(request: HttpRequest, run: MatchingRun, query: str) -> dict[
     pairs = Paginator(run_pair_list(run=run, query=query), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    # Only a reason the engine gives can filter; anything else shows everyone.
     reason = request.GET.get("reason", "")
+    reason = reason if reason in ENGINE_REASONS else ""
     unpaired = Paginator(run_unpaired_list(run=run, reason=reason), PAGE_SIZE).get_page(
         request.GET.get("unpaired_page")
     )

@@ -30,8 +30,8 @@ urlpatterns = [
         "me/household/<int:household_id>/adults/", views.household_adults, name="household_adults"
     ),
     *_participant_pages("household"),
-    path("join/verify/<str:token>/", views.signup_verify, name="signup_verify"),
-    path("join/<str:token>/", views.signup, name="signup"),
-    path("join/<str:token>/sent/", views.signup_sent, name="signup_sent"),
-    path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("join/verify/<token:token>/", views.signup_verify, name="signup_verify"),
+    path("join/<token:token>/", views.signup, name="signup"),
+    path("join/<token:token>/sent/", views.signup_sent, name="signup_sent"),
+    path("invite/<token:token>/", views.invitation_accept, name="invitation_accept"),
 ]

@@ -18,7 +18,7 @@ urlpatterns = [
     path(f"{_visit}/outcome/", views.outcome_record, name="outcome_record"),
     path(f"{_visit}/feedback/", views.feedback_leave, name="feedback_leave"),
     path(f"{_visit}/visit.ics", views.visit_ics, name="visit_ics"),
-    path("visits/feed/<str:token>.ics", views.feed, name="feed"),
+    path("visits/feed/<token:token>.ics", views.feed, name="feed"),
     path(f"{_programme}/", views.programme_dashboard, name="programme_dashboard"),
     path(f"{_programme}/check-in/", views.programme_check_in, name="programme_check_in"),
 ]

@@ -1,8 +1,12 @@
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
 from kinfolk.accounts import views as account_views
+from kinfolk.web.converters import SideConverter, TokenConverter
+
+register_converter(SideConverter, "side")
+register_converter(TokenConverter, "token")
 
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says.

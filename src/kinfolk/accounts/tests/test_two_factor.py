@@ -43,3 +43,18 @@ def test_right_code_opens_site_administration(client, site_admin):
     client.force_login(site_admin)
     client.post(reverse("accounts:two_factor_verify"), {"code": _code(device)})
     assert client.get(reverse("programmes_admin:list")).status_code == 200
+
+
+def test_after_the_code_only_a_page_of_this_site_is_followed(client, site_admin):
+    device = TOTPDevice.objects.create(user=site_admin, name="phone", confirmed=True)
+    client.force_login(site_admin)
+    url = reverse("accounts:two_factor_verify") + "?next=https://evil.example/"
+    response = client.post(url, {"code": _code(device)})
+    assert response["Location"] == reverse("home")
+
+
+def test_after_the_code_the_asked_page_of_this_site_opens(client, site_admin):
+    device = TOTPDevice.objects.create(user=site_admin, name="phone", confirmed=True)
+    client.force_login(site_admin)
+    url = reverse("accounts:two_factor_verify") + "?next=/site/new/"
+    assert client.post(url, {"code": _code(device)})["Location"] == "/site/new/"

@@ -168,3 +168,9 @@ def test_participants_get_404(client, programme, volunteer, household_user, read
         client.force_login(user)
         assert client.get(_page(programme, ready_run)).status_code == 404
         assert client.get(_progress(programme, ready_run)).status_code == 404
+
+
+def test_an_unknown_reason_in_the_address_shows_everyone_unpaired(signed_in, programme, ready_run):
+    # Found by review: the raw parameter reached the database; a NUL byte made PostgreSQL fail.
+    page = signed_in.get(_page(programme, ready_run) + "?reason=%00nonsense")
+    assert page.status_code == 200

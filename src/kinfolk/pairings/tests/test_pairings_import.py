@@ -80,3 +80,11 @@ def test_a_file_that_is_not_csv_names_the_row_and_stores_nothing(programme, peop
     with pytest.raises(PairingImportError, match="row 3, file: this is not valid CSV"):
         pairings_import(programme=programme, text=text, today=TODAY)
     assert not Pairing.objects.exists()
+
+
+def test_a_nul_character_is_refused_with_its_row(programme, people):
+    # Found by the fuzz suite on PostgreSQL, which refuses NUL bytes in text.
+    text = "volunteer_id,household_id,since\nV0,H0,2025-03-01\nV1\x00,H1,2025-03-01\n"
+    with pytest.raises(PairingImportError, match="row 3, file: this row holds a NUL character"):
+        pairings_import(programme=programme, text=text, today=TODAY)
+    assert not Pairing.objects.exists()
