@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from kinfolk.engine import dictionary as dd
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.people.selectors import household_member_list
+from kinfolk.people.widgets import SpeaksField
 from kinfolk.programmes.models import Programme
 from kinfolk.programmes.places import distance_km, town_get, towns
 
@@ -114,11 +115,11 @@ class ProfileForm(forms.Form):
             ("either", _("either")),
         ],
     )
-    speaks = forms.CharField(
+    speaks = SpeaksField(
         label=_("Languages you speak"),
         max_length=300,
         help_text=_(
-            "Language tag and level: en:fluent;pl:conversational (basic, conversational, fluent)."
+            "Conversational or better in at least one: that is how you will talk with your match."
         ),
     )
     learning = forms.CharField(
@@ -158,6 +159,10 @@ class ProfileForm(forms.Form):
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
+        # The programme's own languages head the list.
+        self.fields["speaks"].widget.first_languages = tuple(
+            t for t in programme.languages.split(";") if t
+        )
 
     def availability_grid(self) -> list[tuple[Any, list[Any]]]:
         """The 21 availability boxes as 7 rows (days) of 3 (morning, afternoon, evening)."""

@@ -45,7 +45,7 @@ def test_the_page_shows_the_programme_and_asks_for_a_profile(client, programme):
     page = client.get(_url(_invitation(programme))).content.decode()
     assert "Leeds Befriending" in page
     assert 'name="password1"' in page
-    assert 'name="speaks"' in page
+    assert 'name="speaks_0"' in page  # the first language row
 
 
 def test_accepting_as_a_volunteer_creates_an_applicant_with_consent(client, programme):
