@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from kinfolk.engine import dictionary as dd
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.people.selectors import household_member_list
-from kinfolk.people.widgets import SpeaksField
+from kinfolk.people.widgets import LanguagesField, SpeaksField
 from kinfolk.programmes.models import Programme
 from kinfolk.programmes.places import distance_km, town_get, towns
 
@@ -122,11 +122,11 @@ class ProfileForm(forms.Form):
             "Conversational or better in at least one: that is how you will talk with your match."
         ),
     )
-    learning = forms.CharField(
+    learning = LanguagesField(
         label=_("Languages you are learning"),
         max_length=200,
         required=False,
-        help_text=_("Language tags: fr;ar"),
+        help_text=_("We try to pair you with someone who speaks them, for an exchange."),
     )
     availability = forms.MultipleChoiceField(
         label=_("When are you usually free?"),
@@ -160,9 +160,9 @@ class ProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.programme = programme
         # The programme's own languages head the list.
-        self.fields["speaks"].widget.first_languages = tuple(
-            t for t in programme.languages.split(";") if t
-        )
+        first = tuple(t for t in programme.languages.split(";") if t)
+        for name in ("speaks", "learning"):
+            self.fields[name].widget.first_languages = first
 
     def availability_grid(self) -> list[tuple[Any, list[Any]]]:
         """The 21 availability boxes as 7 rows (days) of 3 (morning, afternoon, evening)."""

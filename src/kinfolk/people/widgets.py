@@ -39,35 +39,44 @@ def language_choices(first: tuple[str, ...], also: tuple[str, ...] = ()) -> list
     return [("", _("language")), *[(t, name(t)) for t in (*first, *rest)]]
 
 
-class SpeaksWidget(forms.MultiWidget):
-    template_name = "people/widgets/speaks.html"
+class LanguageRowsWidget(forms.MultiWidget):
+    """Rows of a language select, each with a level select when ``levels`` is true."""
 
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+    template_name = "people/widgets/language_rows.html"
+
+    def __init__(self, *, rows: int = ROWS, levels: bool = True) -> None:
         self.first_languages: tuple[str, ...] = ()
-        rows = []
-        for i in range(ROWS):
-            rows += [
-                forms.Select(attrs={"aria-label": _("Language %(n)s") % {"n": i + 1}}),
-                forms.Select(
-                    choices=LEVEL_CHOICES, attrs={"aria-label": _("Level %(n)s") % {"n": i + 1}}
-                ),
-            ]
-        super().__init__(rows, attrs)
+        self.per_row = 2 if levels else 1
+        widgets: list[forms.Widget] = []
+        for i in range(rows):
+            number = {"n": i + 1}
+            widgets.append(forms.Select(attrs={"aria-label": _("Language %(n)s") % number}))
+            if levels:
+                label = _("Level %(n)s") % number
+                widgets.append(forms.Select(choices=LEVEL_CHOICES, attrs={"aria-label": label}))
+        super().__init__(widgets)
+
+    def _parse(self, value: str) -> list[str]:
+        if self.per_row == 2:
+            return [part for pair in dd.parse_speaks(value) for part in pair]
+        return list(dd.parse_languages(value))
 
     def decompress(self, value: str | None) -> list[str]:
         try:
-            pairs = list(dd.parse_speaks(value or ""))
+            flat = self._parse(value or "")[: len(self.widgets)]
         except dd.FieldError:
-            pairs = []
-        flat = [part for pair in pairs[:ROWS] for part in pair]
-        return flat + [""] * (2 * ROWS - len(flat))
+            flat = []
+        return flat + [""] * (len(self.widgets) - len(flat))
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         values = value if isinstance(value, list) else self.decompress(value)
-        choices = language_choices(self.first_languages, tuple(v for v in values[::2] if v))
-        for select in self.widgets[::2]:
+        tags = values[:: self.per_row]
+        choices = language_choices(self.first_languages, tuple(v for v in tags if v))
+        for select in self.widgets[:: self.per_row]:
             select.choices = choices
-        return super().get_context(name, values, attrs)
+        context = super().get_context(name, values, attrs)
+        context["widget"]["per_row"] = self.per_row
+        return context
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         if name in data:  # the dictionary's text in one value
@@ -78,7 +87,8 @@ class SpeaksWidget(forms.MultiWidget):
 class SpeaksField(forms.CharField):
     """Rows of (language, level) joined into the dictionary's text; a language needs a level."""
 
-    widget = SpeaksWidget
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(widget=LanguageRowsWidget(levels=True), **kwargs)
 
     def to_python(self, value: Any) -> str:
         if not isinstance(value, list):
@@ -90,3 +100,15 @@ class SpeaksField(forms.CharField):
                 _("Choose how well you speak %(language)s.") % {"language": ", ".join(missing)}
             )
         return ";".join(f"{tag}:{level}" for tag, level in rows)
+
+
+class LanguagesField(forms.CharField):
+    """Rows of a language joined into the dictionary's text (``fr;ar``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(widget=LanguageRowsWidget(rows=3, levels=False), **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        if not isinstance(value, list):
+            return super().to_python(value)
+        return ";".join(tag for tag in value if tag)

@@ -1,7 +1,7 @@
 """Languages spoken are picked as rows of a language and a level."""
 
 from kinfolk.people.forms import ProfileForm
-from kinfolk.people.widgets import SpeaksWidget, language_choices
+from kinfolk.people.widgets import LanguageRowsWidget, language_choices
 
 BASE = {
     "first_name": "Ana",
@@ -55,4 +55,20 @@ def test_a_stored_value_shows_as_selected_rows_with_the_programmes_languages_fir
 def test_a_rare_language_someone_has_is_offered_too():
     tags = [t for t, _name in language_choices(("en",), ("tlh",))]
     assert "tlh" in tags
-    assert SpeaksWidget().decompress("not a value") == [""] * 8
+    assert LanguageRowsWidget().decompress("not a value") == [""] * 8
+
+
+def test_languages_being_learnt_are_picked_as_rows_too(programme):
+    data = {
+        **BASE,
+        **_rows(("en", "fluent")),
+        "learning_0": "fr",
+        "learning_1": "",
+        "learning_2": "ar",
+    }
+    form = ProfileForm(data, programme=programme)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["learning"] == "ar;fr"
+    assert '<option value="fr" selected>' in str(
+        ProfileForm(initial={"learning": "fr"}, programme=programme)["learning"]
+    )
