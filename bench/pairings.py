@@ -22,59 +22,9 @@ import time
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # run alone or imported
-from _harness import Rollback, Stages, django_setup, stage, table  # noqa: E402
+from _harness import Rollback, Stages, django_setup, people_insert, stage, table  # noqa: E402
 
 TARGET_SECONDS = 60.0
-
-
-def people_build(n: int, *, seed: int, stages: Stages) -> tuple[Any, Any]:
-    """A programme of ``n`` active volunteers and ``n`` active households, with accounts."""
-    from django.contrib.auth import get_user_model
-
-    from kinfolk.engine import synth
-    from kinfolk.people.columns import participant_fields
-    from kinfolk.people.models import Household, HouseholdMember, Volunteer
-    from kinfolk.programmes.models import Coordinator, Programme
-
-    with stage(stages, "setup: synthetic people (engine.synth)"):
-        people = synth.generate(n, n, country="GB", seed=seed)
-        volunteers, households = people.volunteers.to_records(), people.households.to_records()
-    with stage(stages, "setup: insert people and accounts", f"{4 * n:,} rows"):
-        programme = Programme.objects.create(
-            name=f"Bench pairings {time.time():.0f}",
-            country="GB",
-            centre_lat=54.3,
-            centre_lon=-2.3,
-            radius_km=700,
-        )
-        User = get_user_model()
-        users = [
-            User(email=f"bench-{programme.pk}-{i}@example.invalid", first_name="B", password="!")
-            for i in range(2 * n + 1)
-        ]
-        User.objects.bulk_create(users, batch_size=5000)
-        Coordinator.objects.create(programme=programme, user=users[-1])
-        Volunteer.objects.bulk_create(
-            [
-                Volunteer(
-                    programme=programme, state="active", user=users[i], **participant_fields(r)
-                )
-                for i, r in enumerate(volunteers)
-            ],
-            batch_size=5000,
-        )
-        hs = Household.objects.bulk_create(
-            [
-                Household(programme=programme, state="active", **participant_fields(r))
-                for r in households
-            ],
-            batch_size=5000,
-        )
-        HouseholdMember.objects.bulk_create(
-            [HouseholdMember(household=h, user=users[n + i]) for i, h in enumerate(hs)],
-            batch_size=5000,
-        )
-    return programme, users[-1]
 
 
 class StageClock:
@@ -156,7 +106,12 @@ def run(people: int, *, seed: int = 7, rollback: bool = True) -> Stages:
     stages: Stages = []
     try:
         with transaction.atomic():
-            programme, coordinator = people_build(people, seed=seed, stages=stages)
+            programme, _vs, _hs, coordinator = people_insert(
+                people, seed=seed, today=None, stages=stages, name="Bench pairings"
+            )
+            from kinfolk.programmes.models import Coordinator
+
+            Coordinator.objects.create(programme=programme, user=coordinator)
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:  # statistics, as autovacuum would gather
                     cursor.execute(

@@ -29,50 +29,17 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # run alone or imported
-from _harness import Rollback, Stages, django_setup, stage, table  # noqa: E402
+from _harness import Rollback, Stages, django_setup, people_insert, stage, table  # noqa: E402
 
 
 def programme_build(n: int, *, seed: int, today: dt.date, stages: Stages) -> Any:
     """A programme with ``n`` active pairings, each side with one account."""
-    from django.contrib.auth import get_user_model
-
-    from kinfolk.engine import synth
     from kinfolk.pairings.models import Pairing
-    from kinfolk.people.columns import participant_fields
-    from kinfolk.people.models import Household, HouseholdMember, Volunteer
-    from kinfolk.programmes.models import Programme
 
-    with stage(stages, "synthetic people (engine.synth)"):
-        people = synth.generate(n, n, country="GB", seed=seed, today=today)
-        volunteers, households = people.volunteers.to_records(), people.households.to_records()
-    with stage(stages, "insert people, accounts, pairings", f"{4 * n:,} rows"):
-        programme = Programme.objects.create(
-            name=f"Bench visits {time.time():.0f}",
-            country="GB",
-            centre_lat=54.3,
-            centre_lon=-2.3,
-            radius_km=700,
-        )
-        User = get_user_model()
-        users = [
-            User(email=f"bench-{programme.pk}-{i}@example.invalid", first_name="B", password="!")
-            for i in range(2 * n)
-        ]
-        User.objects.bulk_create(users, batch_size=5000)
-        vs = [
-            Volunteer(programme=programme, state="active", user=users[i], **participant_fields(r))
-            for i, r in enumerate(volunteers)
-        ]
-        Volunteer.objects.bulk_create(vs, batch_size=5000)
-        hs = [
-            Household(programme=programme, state="active", **participant_fields(r))
-            for r in households
-        ]
-        Household.objects.bulk_create(hs, batch_size=5000)
-        HouseholdMember.objects.bulk_create(
-            [HouseholdMember(household=h, user=users[n + i]) for i, h in enumerate(hs)],
-            batch_size=5000,
-        )
+    programme, vs, hs, _spare = people_insert(
+        n, seed=seed, today=today, stages=stages, name="Bench visits"
+    )
+    with stage(stages, "setup: insert pairings", f"{n:,} rows"):
         age = np.random.default_rng(seed).integers(0, 400, n).tolist()
         Pairing.objects.bulk_create(
             [

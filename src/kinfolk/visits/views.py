@@ -131,20 +131,28 @@ def time_propose(request: HttpRequest, kind: str, person_id: int, visit_id: int)
     return _to_visit(kind, person, visit)
 
 
+def _time_answer(
+    request: HttpRequest, kind: str, person_id: int, visit_id: int, time_id: int, *, accept: bool
+) -> HttpResponse:
+    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
+    visit = selectors.own_visit_get(person=person, visit_id=visit_id)
+    time = selectors.own_time_get(visit=visit, time_id=time_id)
+    answer = times.time_accept if accept else times.time_decline
+    done = (
+        _("The time is agreed.")
+        if accept
+        else _("You said no to this time. You can propose another one if you like.")
+    )
+    _attempt(request, lambda: answer(visit_id=visit.pk, time_id=time.pk, person=person), done)
+    return _to_visit(kind, person, visit)
+
+
 @require_POST
 @login_required
 def time_accept(
     request: HttpRequest, kind: str, person_id: int, visit_id: int, time_id: int
 ) -> HttpResponse:
-    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
-    visit = selectors.own_visit_get(person=person, visit_id=visit_id)
-    time = selectors.own_time_get(visit=visit, time_id=time_id)
-    _attempt(
-        request,
-        lambda: times.time_accept(visit_id=visit.pk, time_id=time.pk, person=person),
-        _("The time is agreed."),
-    )
-    return _to_visit(kind, person, visit)
+    return _time_answer(request, kind, person_id, visit_id, time_id, accept=True)
 
 
 @require_POST
@@ -152,15 +160,7 @@ def time_accept(
 def time_decline(
     request: HttpRequest, kind: str, person_id: int, visit_id: int, time_id: int
 ) -> HttpResponse:
-    person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
-    visit = selectors.own_visit_get(person=person, visit_id=visit_id)
-    time = selectors.own_time_get(visit=visit, time_id=time_id)
-    _attempt(
-        request,
-        lambda: times.time_decline(visit_id=visit.pk, time_id=time.pk, person=person),
-        _("You said no to this time. You can propose another one if you like."),
-    )
-    return _to_visit(kind, person, visit)
+    return _time_answer(request, kind, person_id, visit_id, time_id, accept=False)
 
 
 @require_POST
