@@ -66,7 +66,7 @@ def _url(name, params, defaults, rows):
     kwargs = {"kind": defaults["kind"]} if defaults.get("in_url") else {}
     for param in params:
         if param == "person_id":
-            kwargs[param] = rows[defaults["kind"]].pk
+            kwargs[param] = rows[defaults.get("kind") or _owner_kind(name, defaults)].pk
         elif param == "programme_id":
             kwargs[param] = rows["programme"].pk
         else:

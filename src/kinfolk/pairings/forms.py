@@ -171,3 +171,13 @@ class PairingImportForm(forms.Form):
             raise forms.ValidationError(
                 _("The file is not UTF-8 text; save it from your spreadsheet as CSV UTF-8.")
             ) from None
+
+
+class VisitorReportForm(forms.Form):
+    words = forms.CharField(
+        label=_("What happened?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Only the programme's coordinators read this. Your visitor never sees it."),
+    )
+    end = forms.BooleanField(label=_("End the pairing now as well"), required=False)

@@ -201,3 +201,23 @@ class Pairing(models.Model):
                 name="pairing_one_active_household",
             ),
         ]
+
+
+class VisitorReport(models.Model):
+    """A household's report about its visitor to the programme (charter rule 6).
+
+    The visitor never sees it: it protects the reporter (charter rule 4's
+    stated exemption).  Only the programme's coordinators read it.
+    """
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="reports")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    words = models.TextField(_("what happened"), max_length=2000)
+    ended_pairing = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -138,3 +138,12 @@ def pairing_counts(*, programme: Programme) -> dict[str, Any]:
         "waiting_households": households.count(),
         "longest_wait": min((d for d in since if d), default=None),
     }
+
+
+def visitor_report_list(*, programme: Programme) -> QuerySet[Any]:
+    """Reports households made about their visitors, for the programme's coordinators only."""
+    from kinfolk.pairings.models import VisitorReport
+
+    return VisitorReport.objects.filter(pairing__programme=programme).select_related(
+        "pairing__volunteer", "pairing__household"
+    )

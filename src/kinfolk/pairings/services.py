@@ -220,3 +220,25 @@ def _nudge_send(proposal: Proposal) -> None:
             return _("A proposal is waiting for you"), body
 
         notify.send(person, compose)
+
+
+def visitor_report(
+    *, pairing: Pairing, household: Household, by: Any, words: str, end: bool
+) -> Any:
+    """The household tells the programme about its visitor; the visitor is never shown it.
+
+    Ending the pairing at the same time is the household's choice, and works at once.
+    """
+    from kinfolk.pairings.models import VisitorReport
+
+    if pairing.household_id != household.pk:
+        raise PairingError(_("This is not your pairing."))
+    with transaction.atomic():
+        report = VisitorReport(
+            pairing=pairing, reported_by=by, words=words.strip(), ended_pairing=end
+        )
+        report.full_clean()
+        report.save()
+        if end:
+            pairing_end(pairing=pairing, by=household)
+    return report

@@ -11,4 +11,10 @@ urlpatterns = [
     ),
     path(f"{_me}/pairing/<int:pairing_id>/", views.pairing_detail, name="pairing_detail"),
     path(f"{_me}/pairing/<int:pairing_id>/end/", views.pairing_end, name="pairing_end"),
+    # Only a household reports its visitor.
+    path(
+        "me/household/<int:person_id>/pairing/<int:pairing_id>/report/",
+        views.visitor_report,
+        name="visitor_report",
+    ),
 ]

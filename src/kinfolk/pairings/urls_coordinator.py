@@ -16,4 +16,5 @@ urlpatterns = [
     path(f"{_run}/discard/", views.run_discard, name="run_discard"),
     path(f"{_run}/send/", views.run_send, name="run_send"),
     path("<int:programme_id>/pairings/", views.pairings, name="pairings"),
+    path("<int:programme_id>/reports/", views.visitor_reports, name="reports"),
 ]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kinfolk.pairings import services
 from kinfolk.pairings.explain import proposal_facts
+from kinfolk.pairings.forms import VisitorReportForm
 from kinfolk.pairings.selectors import own_pairing_get, own_proposal_get, partner_of
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.people.selectors import own_person_get
@@ -102,3 +103,27 @@ def pairing_end(request: HttpRequest, kind: str, person_id: int, pairing_id: int
         "pairings/pairing_end.html",
         {"person": person, "kind": kind, "pairing": pairing, "partner": partner},
     )
+
+
+@login_required
+def visitor_report(request: HttpRequest, person_id: int, pairing_id: int) -> HttpResponse:
+    household = own_person_get(viewer=request.user, side="household", person_id=person_id)
+    pairing = own_pairing_get(person=household, pairing_id=pairing_id)
+    form = VisitorReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.visitor_report(
+            pairing=pairing, household=household, by=request.user, **form.cleaned_data
+        )
+        messages.success(
+            request, _("Thank you. The programme's coordinators will read your report.")
+        )
+        return _home("household", household)
+    partner = partner_of(person=household, pair=pairing)
+    context = {
+        "person": household,
+        "kind": "household",
+        "pairing": pairing,
+        "partner": partner,
+        "form": form,
+    }
+    return render(request, "pairings/visitor_report.html", context)

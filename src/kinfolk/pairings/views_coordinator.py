@@ -42,6 +42,7 @@ from kinfolk.pairings.selectors import (
     run_pair_list,
     run_rule_list,
     run_unpaired_list,
+    visitor_report_list,
 )
 from kinfolk.pairings.services import PairingError
 from kinfolk.people.selectors import town_counts
@@ -358,3 +359,11 @@ def pairings(request: HttpRequest, programme_id: int) -> HttpResponse:
 
 def _today(programme: Programme) -> Any:
     return timezone.localdate(timezone=ZoneInfo(programme.time_zone))
+
+
+@login_required
+def visitor_reports(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    page = Paginator(visitor_report_list(programme=programme), PAGE_SIZE)
+    context = {"programme": programme, "page": page.get_page(request.GET.get("page"))}
+    return render(request, "pairings/coordinator/reports.html", context)

@@ -57,3 +57,9 @@ def test_the_log_survives_erasure_of_the_person(coordinator, household):
     contact_details_read(coordinator, household, ["phone"], "detail page")
     household.delete()
     assert ContactAccessLog.objects.count() == 1
+
+
+def test_my_data_states_the_one_thing_it_does_not_show(client, volunteer):
+    client.force_login(volunteer.user)
+    page = client.get(reverse("privacy:my_data")).content.decode()
+    assert "the visitor is not shown the report" in page
