@@ -76,3 +76,21 @@ def test_anonymous_is_sent_to_login(client, programme, volunteer):
 def test_site_admin_who_does_not_coordinate_gets_404(client, programme, volunteer, site_admin):
     otp_force_login(client, site_admin)
     assert client.get(_url(programme, volunteer)).status_code == 404
+
+
+def test_the_detail_page_says_whom_the_volunteer_is_paired_with(
+    client, coordinator, volunteer, household
+):
+    from django.urls import reverse
+
+    from kinfolk.testing import make_pairing
+
+    make_pairing(volunteer, household)
+    client.force_login(coordinator)
+    page = client.get(
+        reverse("programmes:volunteer_detail", args=[volunteer.programme_id, volunteer.pk])
+    ).content.decode()
+    assert "Paired since" in page and household.external_id in page
+    assert (
+        reverse("programmes:household_detail", args=[volunteer.programme_id, household.pk]) in page
+    )
