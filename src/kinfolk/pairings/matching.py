@@ -69,7 +69,7 @@ def matching_run_execute(*, run: MatchingRun, progress: Progress) -> MatchResult
         mode=run.mode,
         locks=locks,
         exclusions=exclusions,
-        today=timezone.localdate(),
+        today=run.programme.today(),
         progress=progress,
     )
     progress("explain", 0, 1)

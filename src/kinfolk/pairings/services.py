@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from kinfolk.pairings import notify
 from kinfolk.pairings.models import Pairing, Proposal
 from kinfolk.people.models import Household, Volunteer
-from kinfolk.programmes.models import Programme
 from kinfolk.visits.services.planning import visits_cancel_future, visits_plan_for_pairing
 
 Person = Volunteer | Household
@@ -29,12 +28,6 @@ class PairingError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def _today(programme: Programme) -> dt.date:
-    from zoneinfo import ZoneInfo
-
-    return timezone.localdate(timezone=ZoneInfo(programme.time_zone))
 
 
 def proposal_answer(*, proposal_id: int, person: Person, accept: bool) -> Proposal:
@@ -92,7 +85,7 @@ def _pairing_start(proposal: Proposal) -> Pairing:
                 volunteer=proposal.volunteer,
                 household=proposal.household,
                 proposal=proposal,
-                started_on=_today(proposal.programme),
+                started_on=proposal.programme.today(),
             )
     except IntegrityError:
         raise PairingError(_("One of you is already paired; nothing was changed.")) from None
@@ -151,7 +144,7 @@ def _end(pairing: Pairing, *, ended_by: str) -> None:
     pairing.ended_by = ended_by
     pairing.save(update_fields=["state", "ended_at", "ended_by"])
     visits_cancel_future(pairing=pairing)
-    today = _today(pairing.programme)
+    today = pairing.programme.today()
     for person in (pairing.volunteer, pairing.household):
         person.waiting_since = today
         person.save(update_fields=["waiting_since"])

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import math
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -337,7 +335,7 @@ def pairings(request: HttpRequest, programme_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             n = pairings_import(
-                programme=programme, text=form.cleaned_data["file"], today=_today(programme)
+                programme=programme, text=form.cleaned_data["file"], today=programme.today()
             )
         except PairingImportError as error:
             problems = error.problems
@@ -355,10 +353,6 @@ def pairings(request: HttpRequest, programme_id: int) -> HttpResponse:
         "page": page,
     }
     return render(request, "pairings/coordinator/pairings.html", context)
-
-
-def _today(programme: Programme) -> Any:
-    return timezone.localdate(timezone=ZoneInfo(programme.time_zone))
 
 
 @login_required

@@ -80,3 +80,12 @@ def _label(viewer: Any) -> str:
     if viewer.household_roles.exists():
         roles.append("household")
     return f"{viewer.first_name} ({', '.join(roles) or 'staff'})"
+
+
+def phone_for_delivery(person: Any) -> str:
+    """The person's own phone number, for sending a message to them (SMS reminders, notices).
+
+    Delivering to the person themselves is not someone else reading their
+    details, so it is not logged; nothing else but messaging may call this.
+    """
+    return str(getattr(person, "phone", "") or "")

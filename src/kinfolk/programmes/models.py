@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -60,6 +63,14 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def today(self, now: dt.datetime | None = None) -> dt.date:
+        """The date in the programme's time zone: "today" for every rule of this programme."""
+        return timezone.localdate(now or timezone.now(), timezone=self.zone)
 
     @property
     def required_checks(self) -> list[str]:

@@ -30,7 +30,7 @@ from kinfolk.people.models import (
     VolunteerCheck,
 )
 from kinfolk.people.selectors import COORDINATOR_INVITATION_ROLES
-from kinfolk.people.services.enrolment import participant_create, programme_today
+from kinfolk.people.services.enrolment import participant_create
 from kinfolk.programmes.models import Organisation, Programme
 
 
@@ -69,7 +69,7 @@ def _check_dates(programme: Programme, checks: Mapping[str, dt.date | None]) -> 
     for kind in checks:
         if kind not in known:
             errors[NON_FIELD_ERRORS] = _("'%(kind)s' is not a kind of check.") % {"kind": kind}
-    today = programme_today(programme)
+    today = programme.today()
     for kind in programme.required_checks:
         if checks.get(kind) is None:
             errors[kind] = _("Give the date this check was completed.")
@@ -196,7 +196,7 @@ def paper_consent_record(
     email = email.strip().lower()
     if role not in COORDINATOR_INVITATION_ROLES:
         raise ValidationError({"role": _("Record a volunteer or a household.")})
-    if given_on > programme_today(programme):
+    if given_on > programme.today():
         raise ValidationError({"given_on": _("The date on the paper cannot be in the future.")})
     if email:
         _email_check(programme, email)

@@ -6,14 +6,11 @@ every new person gets the same starting state and an id of the same form.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Length
-from django.utils import timezone
 
 from kinfolk.people.forms import PROFILE_FIELDS
 from kinfolk.people.models import Household, HouseholdMember, Volunteer
@@ -21,11 +18,6 @@ from kinfolk.programmes.models import Organisation, Programme
 
 #: How often to take a fresh id when a concurrent enrolment saved the same one first.
 _ID_ATTEMPTS = 5
-
-
-def programme_today(programme: Programme) -> dt.date:
-    """Today in the programme's time zone: a check done "today" there is never in the future."""
-    return timezone.localdate(timezone=ZoneInfo(programme.time_zone))
 
 
 def external_id_next(*, programme: Programme, model: type[Volunteer] | type[Household]) -> str:
@@ -70,7 +62,7 @@ def participant_create(
         person = Household(
             programme=programme,
             state=Household.State.ACTIVE,
-            waiting_since=programme_today(programme),
+            waiting_since=programme.today(),
             **values,
         )
     _save_with_new_id(person)

@@ -23,7 +23,7 @@ from kinfolk.people import emails
 from kinfolk.people.forms import PROFILE_FIELDS
 from kinfolk.people.models import Consent, Household, HouseholdMember, Invitation, Volunteer
 from kinfolk.people.selectors import account_for_email, signup_programme_get
-from kinfolk.people.services.enrolment import participant_create, programme_today
+from kinfolk.people.services.enrolment import participant_create
 from kinfolk.programmes.models import Programme
 from kinfolk.visits.services.planning import visits_pause, visits_resume
 
@@ -65,7 +65,7 @@ def volunteer_ready(*, volunteer: Volunteer) -> Volunteer:
     """An approved volunteer says they are ready; their waiting time starts today."""
     if volunteer.state != Volunteer.State.APPROVED:
         raise ParticipationError(_("Only an approved volunteer can say they are ready."))
-    volunteer.waiting_since = programme_today(volunteer.programme)
+    volunteer.waiting_since = volunteer.programme.today()
     _state_set(volunteer, Volunteer.State.ACTIVE, extra=("waiting_since",))
     return volunteer
 
@@ -88,7 +88,7 @@ def participant_resume(*, person: Person) -> Person:
         raise ParticipationError(_("Only someone who paused can resume."))
     extra: tuple[str, ...] = ()
     if person.waiting_since is None:
-        person.waiting_since = programme_today(person.programme)
+        person.waiting_since = person.programme.today()
         extra = ("waiting_since",)
     _state_set(person, "active", extra=extra)
     visits_resume(person=person)

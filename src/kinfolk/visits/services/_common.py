@@ -6,7 +6,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinfolk.people.models import Household, Volunteer
@@ -22,11 +21,11 @@ def other_side(side: str) -> str:
 
 
 def zone(programme: Programme) -> ZoneInfo:
-    return ZoneInfo(programme.time_zone)
+    return programme.zone
 
 
 def today_in(programme: Programme, now: dt.datetime | None = None) -> dt.date:
-    return timezone.localdate(now or timezone.now(), timezone=zone(programme))
+    return programme.today(now)
 
 
 def own_visit_lock(visit_id: int, person: Person) -> Visit:

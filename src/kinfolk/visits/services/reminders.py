@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from kinfolk.pairings.models import Pairing
 from kinfolk.people.models import HouseholdMember
+from kinfolk.privacy.services import phone_for_delivery
 from kinfolk.programmes.models import Programme
 from kinfolk.visits import sms
 from kinfolk.visits.models import ReminderPreference, ReminderSent, TimeProposal, Visit
@@ -210,9 +211,9 @@ def _readers(batch: list[Due]) -> dict[tuple[int, str], list[_Reader]]:
     for d in batch:
         pairing = d.visit.pairing
         if d.side == "volunteer":
-            people, phone = [pairing.volunteer.user], pairing.volunteer.phone
+            people, phone = [pairing.volunteer.user], phone_for_delivery(pairing.volunteer)
         else:
-            people, phone = members[pairing.household_id], pairing.household.phone
+            people, phone = members[pairing.household_id], phone_for_delivery(pairing.household)
         found[(d.visit.pk, d.side)] = [
             _reader(user, phone, chosen.get(user.pk)) for user in people if user and user.is_active
         ]
