@@ -58,3 +58,28 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+
+class TwoFactorEnrolment(models.Model):
+    """A one-time link with which a site administrator enrols an authenticator app.
+
+    Another site administrator issues it (``issued_by``), or, for the very
+    first administrator, the server's command line (``issued_by`` empty).  Only
+    the token's hash is stored; the link works once, for its own user, until
+    ``expires_at``.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="two_factor_enrolments")
+    issued_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"enrolment of {self.user} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -18,4 +18,5 @@ urlpatterns = [
     ),
     path("two-factor/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/enrol/<token:token>/", views.two_factor_enrol, name="two_factor_enrol"),
 ]

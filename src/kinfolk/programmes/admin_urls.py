@@ -8,4 +8,10 @@ urlpatterns = [
     path("new/", views.programme_create, name="create"),
     path("<int:programme_id>/", views.programme_detail, name="detail"),
     path("<int:programme_id>/coordinators/", views.coordinator_appoint, name="appoint"),
+    path("administrators/", views.administrator_index, name="administrators"),
+    path(
+        "administrators/<int:user_id>/enrolment/",
+        views.two_factor_enrolment_issue,
+        name="enrolment_issue",
+    ),
 ]

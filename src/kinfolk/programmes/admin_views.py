@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from kinfolk.accounts import selectors as account_selectors
 from kinfolk.accounts.decorators import site_admin_required
+from kinfolk.accounts.services import two_factor
+from kinfolk.accounts.tokens import shown_once_pop, shown_once_set
 from kinfolk.programmes import services
 from kinfolk.programmes.forms import AppointForm, ProgrammeForm
 from kinfolk.programmes.selectors import programme_admin_get, programme_list
@@ -61,3 +67,32 @@ def coordinator_appoint(request: HttpRequest, programme_id: int) -> HttpResponse
         "coordinators": programme.coordinators.select_related("user"),
     }
     return render(request, "programmes/admin/detail.html", context)
+
+
+# --- site administrators and their authenticators ----------------------------
+
+
+@site_admin_required
+def administrator_index(request: HttpRequest) -> HttpResponse:
+    context = {
+        "administrators": account_selectors.administrator_list(viewer=request.user),
+        "enrolments": account_selectors.two_factor_enrolment_list(viewer=request.user),
+        "new_link": shown_once_pop(request, "enrolment_link"),
+    }
+    return render(request, "programmes/admin/administrators.html", context)
+
+
+@require_POST
+@site_admin_required
+def two_factor_enrolment_issue(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = account_selectors.administrator_get(viewer=request.user, user_id=user_id)
+    _enrolment, token = two_factor.two_factor_enrolment_issue(user=user, issued_by=request.user)
+    # The link is shown once, on the next page, and stored only as a hash.
+    link = settings.SITE_URL + reverse("accounts:two_factor_enrol", args=[token])
+    shown_once_set(request, "enrolment_link", link)
+    messages.success(
+        request,
+        _("Give this link to %(name)s yourself (in person or by phone); it is not shown again.")
+        % {"name": user.first_name},
+    )
+    return redirect("programmes_admin:administrators")
