@@ -142,7 +142,11 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # ASVS 2.1.1: at least 12 characters, wherever a password is set.
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -153,10 +157,19 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Hours a one-time link to enrol a site administrator's authenticator app works.
 TWO_FACTOR_LINK_HOURS = envint("TWO_FACTOR_LINK_HOURS", 24)
 
+# How many proxies in front of Kinfolk append to X-Forwarded-For (0: the header is ignored).
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
+
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = envbool("AXES_ENABLED", True)
+# Lock an address out only from the connection that guessed: behind one proxy
+# or one office network, a person's wrong passwords never lock out the others.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "kinfolk.accounts.clients.login_username"
+AXES_CLIENT_IP_CALLABLE = "kinfolk.accounts.clients.client_ip"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
