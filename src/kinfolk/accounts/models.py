@@ -83,3 +83,18 @@ class TwoFactorEnrolment(models.Model):
 
     def __str__(self) -> str:
         return f"enrolment of {self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class RateLimitCounter(models.Model):
+    """How many requests of one kind came in one time window from one IP or for one address.
+
+    The key holds a keyed hash of the IP or address, never the value itself;
+    rows are deleted once their window has passed.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

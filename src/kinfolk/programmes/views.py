@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kinfolk.accounts.ratelimits import rate_limit_check
 from kinfolk.people.forms import PROFILE_FIELDS, ProfileForm
 from kinfolk.people.models import Household, Invitation, Volunteer
 from kinfolk.people.selectors import (
@@ -214,6 +215,9 @@ def invitations(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     form = InvitationForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
+        limited = rate_limit_check(request, scope="invitation", address=form.cleaned_data["email"])
+        if limited is not None:
+            return limited
         invitation = _service_call(
             coordination.invitation_create,
             form,

@@ -34,6 +34,22 @@ def envbool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
+_RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def envrate(name: str, default: str) -> tuple[int, int]:
+    """Read a rate such as ``3/h`` or ``20/15m`` as (requests, seconds)."""
+    value = os.environ.get(name, default).strip()
+    count, _slash, period = value.partition("/")
+    unit = period[-1:]
+    amount = period[:-1] or "1"
+    if not (count.isdigit() and amount.isdigit() and unit in _RATE_UNITS and int(amount) > 0):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 3/h or 20/15m (s, m, h or d), not {value!r}"
+        )
+    return int(count), int(amount) * _RATE_UNITS[unit]
+
+
 def envint(name: str, default: int) -> int:
     value = os.environ.get(name)
     if value is None:
@@ -170,6 +186,31 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "kinfolk.accounts.clients.login_username"
 AXES_CLIENT_IP_CALLABLE = "kinfolk.accounts.clients.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+
+# Limits on every form that sends an e-mail, per client IP and per e-mail address
+# (kinfolk.accounts.ratelimits); counted in the database, so they hold across processes.
+RATE_LIMITS = {
+    "signup": {
+        "ip": envrate("RATE_LIMIT_SIGNUP_IP", "20/h"),
+        "address": envrate("RATE_LIMIT_SIGNUP_ADDRESS", "3/h"),
+    },
+    "password_reset": {
+        "ip": envrate("RATE_LIMIT_PASSWORD_RESET_IP", "20/h"),
+        "address": envrate("RATE_LIMIT_PASSWORD_RESET_ADDRESS", "3/h"),
+    },
+    "invitation": {
+        "ip": envrate("RATE_LIMIT_INVITATION_IP", "300/h"),
+        "address": envrate("RATE_LIMIT_INVITATION_ADDRESS", "3/d"),
+    },
+    "adult_invitation": {
+        "ip": envrate("RATE_LIMIT_ADULT_INVITATION_IP", "20/h"),
+        "address": envrate("RATE_LIMIT_ADULT_INVITATION_ADDRESS", "3/d"),
+    },
+    "password_link": {
+        "ip": envrate("RATE_LIMIT_PASSWORD_LINK_IP", "60/h"),
+        "address": envrate("RATE_LIMIT_PASSWORD_LINK_ADDRESS", "3/h"),
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
