@@ -98,3 +98,34 @@ class RateLimitCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class AccountEvent(models.Model):
+    """Who did what to someone else's account, and when: a record for the people in charge.
+
+    ``user`` is the account acted on, ``by`` who acted; either may be erased
+    later, and the record stays with the ids it still has.
+    """
+
+    class Kind(models.TextChoices):
+        PASSWORD_LINK_SENT = "password_link_sent", _("sent a link to choose a new password")
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="account_events"
+    )
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="account_events",
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.user_id} by {self.by_id}"

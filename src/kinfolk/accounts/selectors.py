@@ -65,3 +65,21 @@ def two_factor_enrolment_usable(
     return TwoFactorEnrolment.objects.filter(
         pk=enrolment_id, user_id=viewer.pk, used_at__isnull=True, expires_at__gt=timezone.now()
     ).first()
+
+
+def participant_account_get(*, person: Any, member_id: Any = None) -> Any:
+    """The account a password link for ``person`` goes to, or None if they have none.
+
+    ``person`` was fetched through a selector scoped to the viewer; for a
+    household, ``member_id`` names one of its adults (404 for anyone else's).
+    """
+    if person.side == "volunteer":
+        return person.user
+    try:
+        member_pk = int(member_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    member = person.members.filter(pk=member_pk).select_related("user").first()
+    if member is None:
+        raise Http404
+    return member.user

@@ -5,13 +5,15 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from kinfolk.accounts import selectors
-from kinfolk.accounts.forms import LoginForm, TotpForm
+from kinfolk.accounts.forms import LoginForm, PasswordResetRequestForm, TotpForm
+from kinfolk.accounts.ratelimits import rate_limit_check
 from kinfolk.accounts.services import two_factor
 from kinfolk.people.selectors import roles_get
 
@@ -24,6 +26,34 @@ login = auth_views.LoginView.as_view(
     redirect_authenticated_user=True,
 )
 logout = require_POST(auth_views.LogoutView.as_view())
+
+
+class _PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, rate-limited per client IP and per address."""
+
+    form_class = PasswordResetRequestForm
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetRequestForm) -> HttpResponse:
+        limited = rate_limit_check(
+            self.request, scope="password_reset", address=form.cleaned_data["email"]
+        )
+        return limited if limited is not None else super().form_valid(form)
+
+
+password_reset = _PasswordResetView.as_view()
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html"
+)
+password_set = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_set.html",
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+    post_reset_login=False,
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)
 
 
 @login_required

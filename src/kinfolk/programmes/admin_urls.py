@@ -8,6 +8,11 @@ urlpatterns = [
     path("new/", views.programme_create, name="create"),
     path("<int:programme_id>/", views.programme_detail, name="detail"),
     path("<int:programme_id>/coordinators/", views.coordinator_appoint, name="appoint"),
+    path(
+        "<int:programme_id>/coordinators/<int:coordinator_id>/password-link/",
+        views.coordinator_password_link,
+        name="coordinator_password_link",
+    ),
     path("administrators/", views.administrator_index, name="administrators"),
     path(
         "administrators/<int:user_id>/enrolment/",
