@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 #: The only pages a site administrator's password-only session may open: the
 #: way to the second factor, and the way out.
@@ -51,3 +52,21 @@ class SecondFactorMiddleware:
         if match is not None and match.view_name in SECOND_FACTOR_EXEMPT:
             return None
         return second_factor_redirect(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Nothing shown to a signed-in person is kept by the browser's cache or a proxy.
+
+    Their pages hold contact details and other personal data; on a shared
+    computer, the back button after signing out must not bring them back.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
