@@ -109,6 +109,7 @@ class AccountEvent(models.Model):
 
     class Kind(models.TextChoices):
         PASSWORD_LINK_SENT = "password_link_sent", _("sent a link to choose a new password")
+        COORDINATOR_REMOVED = "coordinator_removed", _("removed as coordinator")
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     user = models.ForeignKey(

@@ -13,6 +13,11 @@ urlpatterns = [
         views.coordinator_password_link,
         name="coordinator_password_link",
     ),
+    path(
+        "<int:programme_id>/coordinators/<int:coordinator_id>/remove/",
+        views.coordinator_remove,
+        name="coordinator_remove",
+    ),
     path("administrators/", views.administrator_index, name="administrators"),
     path(
         "administrators/<int:user_id>/enrolment/",

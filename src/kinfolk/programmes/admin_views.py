@@ -16,7 +16,7 @@ from kinfolk.accounts.decorators import site_admin_required
 from kinfolk.accounts.ratelimits import rate_limit_check
 from kinfolk.accounts.services import passwords, two_factor
 from kinfolk.accounts.tokens import shown_once_pop, shown_once_set
-from kinfolk.programmes import services
+from kinfolk.programmes import admin_services, services
 from kinfolk.programmes.admin_selectors import account_event_list, coordinator_admin_get
 from kinfolk.programmes.forms import AppointForm, ProgrammeForm
 from kinfolk.programmes.models import Programme
@@ -98,6 +98,25 @@ def coordinator_password_link(
             _("A link to choose a new password is on its way to %(name)s.")
             % {"name": user.first_name},
         )
+    return redirect("programmes_admin:detail", programme.pk)
+
+
+@site_admin_required
+def coordinator_remove(
+    request: HttpRequest, programme_id: int, coordinator_id: int
+) -> HttpResponse:
+    """GET asks to confirm; POST removes the coordinator at once."""
+    programme = programme_admin_get(viewer=request.user, programme_id=programme_id)
+    membership = coordinator_admin_get(programme=programme, coordinator_id=coordinator_id)
+    if request.method != "POST":
+        context = {"programme": programme, "membership": membership}
+        return render(request, "programmes/admin/coordinator_remove.html", context)
+    admin_services.coordinator_remove(membership=membership, removed_by=request.user)
+    messages.success(
+        request,
+        _("%(name)s no longer coordinates %(programme)s.")
+        % {"name": membership.user.first_name, "programme": programme.name},
+    )
     return redirect("programmes_admin:detail", programme.pk)
 
 
