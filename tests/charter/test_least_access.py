@@ -12,8 +12,10 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from kinfolk.accounts.models import AccountEvent, TwoFactorEnrolment
 from kinfolk.pairings.models import MatchingRun, Pairing, Proposal
 from kinfolk.people.models import Household, Invitation, Volunteer
+from kinfolk.programmes.models import Coordinator
 from kinfolk.testing import (
     make_pairing,
     make_proposal,
@@ -23,7 +25,14 @@ from kinfolk.testing import (
     otp_force_login,
 )
 
-GUARDED_NAMESPACES = {"programmes", "people", "pairings", "visits", "matching"}
+GUARDED_NAMESPACES = {
+    "programmes",
+    "people",
+    "pairings",
+    "visits",
+    "matching",
+    "programmes_admin",
+}
 
 
 def _patterns(resolver: URLResolver = None, namespace: str = ""):
@@ -55,6 +64,8 @@ ALL_PAGES = sorted(
 
 
 def _owner_kind(name: str, defaults: dict) -> str:
+    if name.startswith("programmes_admin:"):
+        return "site_admin"
     if name.startswith(("programmes:", "matching:", "visits:programme_")):
         return "coordinator"
     if "volunteer" in name or defaults.get("kind") == "volunteer":
@@ -95,6 +106,8 @@ def rows(programme, volunteer, household, coordinator):
         "visit": visit,
         "time": make_time(visit),
         "run": MatchingRun.objects.create(programme=programme, status="ready"),
+        "coordinator": Coordinator.objects.get(programme=programme, user=coordinator),
+        "user": make_user("grace@example.org", first_name="Grace", is_staff=True),
     }
 
 
@@ -107,6 +120,7 @@ def intruders(request, other_coordinator, other_volunteer, applicant, other_hous
     other_adult = other_household.members.get().user
     stranger = make_user("stranger@example.org", first_name="Stan")
     return {
+        "site_admin": [coordinator, other_coordinator, volunteer_user, household_user, stranger],
         "coordinator": [other_coordinator, volunteer_user, household_user, site_admin, stranger],
         "volunteer": [
             coordinator,
@@ -137,6 +151,9 @@ def _snapshot():
         sorted(Proposal.objects.values_list("id", "state", "volunteer_answer", "household_answer")),
         sorted(Pairing.objects.values_list("id", "state", "ended_at")),
         sorted(MatchingRun.objects.values_list("id", "status")),
+        sorted(Coordinator.objects.values_list("id", "programme_id", "user_id")),
+        sorted(AccountEvent.objects.values_list("id", flat=True)),
+        sorted(TwoFactorEnrolment.objects.values_list("id", flat=True)),
     )
 
 
@@ -145,6 +162,9 @@ def test_the_walk_reaches_the_pages_of_every_role():
     assert {
         "programmes:overview",
         "programmes:volunteer_detail",
+        "programmes_admin:detail",
+        "programmes_admin:coordinator_remove",
+        "programmes_admin:enrolment_issue",
         "people:volunteer_home",
         "people:household_home",
     } <= names

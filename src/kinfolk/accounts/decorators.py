@@ -8,13 +8,18 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+
+from kinfolk.accounts.middleware import second_factor_redirect
 
 View = Callable[..., HttpResponse]
 
 
 def site_admin_required(view: View) -> View:
-    """Site administrators only, and only once they have passed two-factor authentication."""
+    """Site administrators only, and only once they have passed two-factor authentication.
+
+    ``SecondFactorMiddleware`` already stops an unverified session; this is the
+    second line, beside the view it protects.
+    """
 
     @login_required
     @wraps(view)
@@ -22,7 +27,7 @@ def site_admin_required(view: View) -> View:
         if not request.user.is_staff:
             raise Http404
         if not request.user.is_verified():  # type: ignore[union-attr]
-            return redirect("accounts:two_factor_verify")
+            return second_factor_redirect(request)
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
+
+from kinfolk.accounts.services.passwords import password_reset_request
 
 
 class LoginForm(AuthenticationForm):
@@ -33,3 +35,18 @@ class TotpForm(forms.Form):
         if not code.isdigit() or not self.device.verify_token(code):
             raise forms.ValidationError(_("That code is not right; codes change every 30 seconds."))
         return code
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's reset form, handing the e-mail to a background job whatever the address."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        # Django's save() sends at once, and only when an account exists: the
+        # answer's timing would tell who has an account.
+        password_reset_request(email=self.cleaned_data["email"])

@@ -58,3 +58,75 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+
+class TwoFactorEnrolment(models.Model):
+    """A one-time link with which a site administrator enrols an authenticator app.
+
+    Another site administrator issues it (``issued_by``), or, for the very
+    first administrator, the server's command line (``issued_by`` empty).  Only
+    the token's hash is stored; the link works once, for its own user, until
+    ``expires_at``.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="two_factor_enrolments")
+    issued_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"enrolment of {self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class RateLimitCounter(models.Model):
+    """How many requests of one kind came in one time window from one IP or for one address.
+
+    The key holds a keyed hash of the IP or address, never the value itself;
+    rows are deleted once their window has passed.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
+
+
+class AccountEvent(models.Model):
+    """Who did what to someone else's account, and when: a record for the people in charge.
+
+    ``user`` is the account acted on, ``by`` who acted; either may be erased
+    later, and the record stays with the ids it still has.
+    """
+
+    class Kind(models.TextChoices):
+        PASSWORD_LINK_SENT = "password_link_sent", _("sent a link to choose a new password")
+        COORDINATOR_REMOVED = "coordinator_removed", _("removed as coordinator")
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="account_events"
+    )
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="account_events",
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.user_id} by {self.by_id}"

@@ -1,5 +1,4 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from kinfolk.accounts import views
 
@@ -7,15 +6,12 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login, name="login"),
     path("logout/", views.logout, name="logout"),
-    path(
-        "password/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_set.html",
-            success_url=reverse_lazy("accounts:login"),
-            post_reset_login=False,
-        ),
-        name="password_set",
-    ),
+    # Django's own reset views; the two fixed paths come before the link's pattern.
+    path("password/reset/", views.password_reset, name="password_reset"),
+    path("password/reset/sent/", views.password_reset_done, name="password_reset_done"),
+    path("password/done/", views.password_reset_complete, name="password_reset_complete"),
+    path("password/<uidb64>/<token>/", views.password_set, name="password_set"),
     path("two-factor/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/enrol/<token:token>/", views.two_factor_enrol, name="two_factor_enrol"),
 ]

@@ -3,15 +3,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
-from kinfolk.accounts import services
-from kinfolk.accounts.forms import LoginForm, TotpForm
+from kinfolk.accounts import selectors
+from kinfolk.accounts.forms import LoginForm, PasswordResetRequestForm, TotpForm
+from kinfolk.accounts.ratelimits import rate_limit_check
+from kinfolk.accounts.services import two_factor
 from kinfolk.people.selectors import roles_get
+
+#: The session key holding the enrolment link a site administrator opened.
+_ENROLMENT = "two_factor_enrolment"
 
 login = auth_views.LoginView.as_view(
     template_name="accounts/login.html",
@@ -19,6 +26,34 @@ login = auth_views.LoginView.as_view(
     redirect_authenticated_user=True,
 )
 logout = require_POST(auth_views.LogoutView.as_view())
+
+
+class _PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, rate-limited per client IP and per address."""
+
+    form_class = PasswordResetRequestForm
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetRequestForm) -> HttpResponse:
+        limited = rate_limit_check(
+            self.request, scope="password_reset", address=form.cleaned_data["email"]
+        )
+        return limited if limited is not None else super().form_valid(form)
+
+
+password_reset = _PasswordResetView.as_view()
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html"
+)
+password_set = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_set.html",
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+    post_reset_login=False,
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)
 
 
 @login_required
@@ -37,29 +72,63 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Site administrators add an authenticator app; the first code confirms it."""
-    device = services.totp_device_pending(user=request.user)
+    """Add or replace an authenticator: with a verified session or an enrolment link only."""
+    if not request.user.is_staff:
+        raise Http404
+    enrolment = selectors.two_factor_enrolment_usable(
+        viewer=request.user, enrolment_id=request.session.get(_ENROLMENT)
+    )
+    if enrolment is None and not request.user.is_verified():  # type: ignore[union-attr]
+        return _setup_refused(request)
+    device = two_factor.totp_device_pending(user=request.user)
     form = TotpForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
-        services.totp_device_confirm(request=request, device=device)
+        try:
+            two_factor.totp_device_confirm(device=device, enrolment=enrolment)
+        except two_factor.EnrolmentUnusable as error:
+            return _setup_refused(request, error.message)
+        request.session.pop(_ENROLMENT, None)
+        otp_login(request, device)
         messages.success(request, _("Two-factor authentication is on."))
         return redirect("home")
     context = {
         "form": form,
-        "qr_svg": services.totp_qr_svg(device),
-        "secret": services.totp_secret(device),
+        "qr_svg": two_factor.totp_qr_svg(device),
+        "secret": two_factor.totp_secret(device),
     }
     return render(request, "accounts/two_factor_setup.html", context)
 
 
+def _setup_refused(request: HttpRequest, problem: str = "") -> HttpResponse:
+    has_device = two_factor.totp_device_confirmed(user=request.user) is not None
+    context = {"problem": problem, "has_device": has_device}
+    return render(request, "accounts/two_factor_refused.html", context, status=403)
+
+
+@login_required
+def two_factor_enrol(request: HttpRequest, token: str) -> HttpResponse:
+    """An enrolment link, opened by the administrator it was issued for, starts a fresh set-up."""
+    if not request.user.is_staff:
+        raise Http404
+    enrolment = selectors.two_factor_enrolment_by_token(viewer=request.user, token=token)
+    usable = selectors.two_factor_enrolment_usable(viewer=request.user, enrolment_id=enrolment.pk)
+    if usable is None:
+        return _setup_refused(
+            request, _("This enrolment link has been used or has expired. Ask for a new one.")
+        )
+    two_factor.totp_device_restart(user=request.user)
+    request.session[_ENROLMENT] = enrolment.pk
+    return redirect("accounts:two_factor_setup")
+
+
 @login_required
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    device = services.totp_device_confirmed(user=request.user)
+    device = two_factor.totp_device_confirmed(user=request.user)
     if device is None:
         return redirect("accounts:two_factor_setup")
     form = TotpForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
-        services.totp_login(request=request, device=device)
+        otp_login(request, device)
         return redirect(_safe_next(request))
     return render(request, "accounts/two_factor_verify.html", {"form": form})
 

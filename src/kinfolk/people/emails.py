@@ -47,9 +47,14 @@ def signup_existing_send(*, to: str, programme: Programme) -> None:
         "Someone asked to join %(programme)s with this e-mail address. You already have "
         "an account; sign in here:\n\n"
         "%(link)s\n\n"
-        "If you forgot your password or did not ask to join, contact the programme's "
-        "coordinator. Nothing has been changed."
-    ) % {"programme": programme.name, "link": site_link("accounts:login")}
+        "Forgot your password? Choose a new one here:\n\n"
+        "%(reset)s\n\n"
+        "If you did not ask to join, ignore this e-mail. Nothing has been changed."
+    ) % {
+        "programme": programme.name,
+        "link": site_link("accounts:login"),
+        "reset": site_link("accounts:password_reset"),
+    }
     _send_on_commit(to=to, subject=_("You already have an account"), body=body)
 
 

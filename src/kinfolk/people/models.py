@@ -6,13 +6,12 @@ so that forms, CSV files and the engine read and write one format.
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kinfolk.accounts.tokens import token_hash, token_hash_unusable, token_new
 from kinfolk.programmes.models import Organisation, Programme
 
 
@@ -192,7 +191,8 @@ class VolunteerCheck(models.Model):
 
 
 def _new_token() -> str:
-    return secrets.token_urlsafe(24)
+    # Only migration 0001 uses this, for the plain-text column that 0003 replaced.
+    return token_new()
 
 
 class Invitation(models.Model):
@@ -213,10 +213,22 @@ class Invitation(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    token = models.CharField(max_length=64, unique=True, default=_new_token)
+    # Only the SHA-256 of the link's token is stored; a copy of the database opens no link.
+    token_hash = models.CharField(
+        max_length=64, unique=True, default=token_hash_unusable, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
+
+    #: The link's token, known only to the code that has just issued it.
+    token = ""
+
+    def token_issue(self) -> str:
+        """A new secret for this invitation's link, kept on the instance; its hash is stored."""
+        self.token = token_new()
+        self.token_hash = token_hash(self.token)
+        return self.token

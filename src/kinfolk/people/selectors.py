@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from kinfolk.accounts.tokens import token_hash
 from kinfolk.people.models import (
     Consent,
     Household,
@@ -186,7 +187,10 @@ def town_counts(*, programme: Programme, limit: int = 15) -> list[dict[str, Any]
 
 
 def invitation_by_token(*, token: str) -> Invitation:
-    found = Invitation.objects.filter(token=token).select_related("programme").first()
+    """The invitation a link opens, looked up by the hash of its token; else 404."""
+    found = (
+        Invitation.objects.filter(token_hash=token_hash(token)).select_related("programme").first()
+    )
     if found is None:
         raise Http404
     return found

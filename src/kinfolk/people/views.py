@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kinfolk.accounts.ratelimits import rate_limit_check
 from kinfolk.people.forms import (
     AdultInviteForm,
     ConsentForm,
@@ -173,6 +174,11 @@ def household_adults(request: HttpRequest, household_id: int) -> HttpResponse:
     household = own_household_get(viewer=request.user, household_id=household_id)
     form = AdultInviteForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
+        limited = rate_limit_check(
+            request, scope="adult_invitation", address=form.cleaned_data["email"]
+        )
+        if limited is not None:
+            return limited
         try:
             participation.household_adult_invite(
                 household=household, invited_by=request.user, **form.cleaned_data
@@ -199,6 +205,9 @@ def signup(request: HttpRequest, token: str) -> HttpResponse:
     form = SignupForm(request.POST or None, programme=programme, role=request.GET.get("role"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        limited = rate_limit_check(request, scope="signup", address=data["email"])
+        if limited is not None:
+            return limited
         participation.signup_request(
             programme=programme,
             role=data["role"],

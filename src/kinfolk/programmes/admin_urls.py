@@ -8,4 +8,20 @@ urlpatterns = [
     path("new/", views.programme_create, name="create"),
     path("<int:programme_id>/", views.programme_detail, name="detail"),
     path("<int:programme_id>/coordinators/", views.coordinator_appoint, name="appoint"),
+    path(
+        "<int:programme_id>/coordinators/<int:coordinator_id>/password-link/",
+        views.coordinator_password_link,
+        name="coordinator_password_link",
+    ),
+    path(
+        "<int:programme_id>/coordinators/<int:coordinator_id>/remove/",
+        views.coordinator_remove,
+        name="coordinator_remove",
+    ),
+    path("administrators/", views.administrator_index, name="administrators"),
+    path(
+        "administrators/<int:user_id>/enrolment/",
+        views.two_factor_enrolment_issue,
+        name="enrolment_issue",
+    ),
 ]

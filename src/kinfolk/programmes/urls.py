@@ -16,7 +16,17 @@ urlpatterns = [
         views.volunteer_approve,
         name="volunteer_approve",
     ),
+    path(
+        "<int:programme_id>/volunteers/<int:volunteer_id>/password-link/",
+        views.volunteer_password_link,
+        name="volunteer_password_link",
+    ),
     path("<int:programme_id>/households/", views.households, name="households"),
+    path(
+        "<int:programme_id>/households/<int:household_id>/password-link/",
+        views.household_password_link,
+        name="household_password_link",
+    ),
     path(
         "<int:programme_id>/households/<int:household_id>/",
         views.household_detail,

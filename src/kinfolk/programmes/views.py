@@ -24,6 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kinfolk.accounts.ratelimits import rate_limit_check
+from kinfolk.accounts.selectors import participant_account_get
+from kinfolk.accounts.services import passwords
 from kinfolk.people.forms import PROFILE_FIELDS, ProfileForm
 from kinfolk.people.models import Household, Invitation, Volunteer
 from kinfolk.people.selectors import (
@@ -139,7 +142,8 @@ def volunteer_detail(request: HttpRequest, programme_id: int, volunteer_id: int)
 def household_detail(request: HttpRequest, programme_id: int, household_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     household = household_get(programme=programme, household_id=household_id)
-    extra = {"n_adults": household_member_list(household=household).count()}
+    adults = list(household_member_list(household=household))
+    extra = {"n_adults": len(adults), "adults": adults}
     return _detail_page(request, programme, household, "household", extra)
 
 
@@ -183,6 +187,57 @@ def _profile_facts(person: Volunteer | Household) -> list[tuple[Any, Any]]:
     ]
 
 
+# --- a link to choose a new password -------------------------------------
+
+
+@login_required
+@require_POST
+def volunteer_password_link(
+    request: HttpRequest, programme_id: int, volunteer_id: int
+) -> HttpResponse:
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    volunteer = volunteer_get(programme=programme, volunteer_id=volunteer_id)
+    user = participant_account_get(person=volunteer)
+    return _password_link_send(request, programme, volunteer, user)
+
+
+@login_required
+@require_POST
+def household_password_link(
+    request: HttpRequest, programme_id: int, household_id: int
+) -> HttpResponse:
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    household = household_get(programme=programme, household_id=household_id)
+    user = participant_account_get(person=household, member_id=request.POST.get("member"))
+    return _password_link_send(request, programme, household, user)
+
+
+def _password_link_send(
+    request: HttpRequest, programme: Programme, person: Volunteer | Household, user: Any
+) -> HttpResponse:
+    back = redirect(f"programmes:{person.side}_detail", programme.pk, person.pk)
+    if user is None:
+        messages.error(
+            request, _("%(name)s has no account to sign in with.") % {"name": person.first_name}
+        )
+        return back
+    limited = rate_limit_check(request, scope="password_link", address=user.email)
+    if limited is not None:
+        return limited
+    try:
+        passwords.password_link_send_to_participant(
+            coordinator=request.user, programme=programme, user=user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return back
+    messages.success(
+        request,
+        _("A link to choose a new password is on its way to %(name)s.") % {"name": user.first_name},
+    )
+    return back
+
+
 # --- approving a volunteer ------------------------------------------------
 
 
@@ -214,6 +269,9 @@ def invitations(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     form = InvitationForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
+        limited = rate_limit_check(request, scope="invitation", address=form.cleaned_data["email"])
+        if limited is not None:
+            return limited
         invitation = _service_call(
             coordination.invitation_create,
             form,

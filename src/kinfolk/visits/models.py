@@ -8,14 +8,13 @@ person's declines or pauses (rule 2).
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kinfolk.accounts.tokens import token_hash, token_hash_unusable, token_new
 from kinfolk.pairings.models import Pairing
 
 SIDES = ("volunteer", "household")
@@ -159,7 +158,8 @@ class ReminderSent(models.Model):
 
 
 def _new_feed_token() -> str:
-    return secrets.token_urlsafe(32)
+    # Only migration 0001 uses this, for the plain-text column that 0002 replaced.
+    return token_new()
 
 
 class CalendarFeed(models.Model):
@@ -170,7 +170,10 @@ class CalendarFeed(models.Model):
     )
     side = models.CharField(max_length=10, choices=[(s, s) for s in SIDES])
     person_id = models.BigIntegerField()
-    token = models.CharField(max_length=64, unique=True, default=_new_feed_token)
+    # Only the SHA-256 of the address's token is stored; a copy of the database opens no feed.
+    token_hash = models.CharField(
+        max_length=64, unique=True, default=token_hash_unusable, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -179,3 +182,12 @@ class CalendarFeed(models.Model):
                 fields=["user", "side", "person_id"], name="calendar_feed_one_per_role"
             )
         ]
+
+    #: The address's token, known only to the code that has just issued it.
+    token = ""
+
+    def token_issue(self) -> str:
+        """A new secret for this feed's address, kept on the instance; its hash is stored."""
+        self.token = token_new()
+        self.token_hash = token_hash(self.token)
+        return self.token

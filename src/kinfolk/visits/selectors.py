@@ -13,6 +13,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
+from kinfolk.accounts.tokens import token_hash
 from kinfolk.pairings.models import Pairing
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.programmes.models import Programme
@@ -101,7 +102,8 @@ def feed_for(*, user: Any, person: Person) -> CalendarFeed | None:
 
 def feed_visits_get(*, token: str, today: dt.date | None = None) -> tuple[str, list[Visit]]:
     """The side and visits a feed token opens; a revoked or unknown token is a 404."""
-    feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
+    found = CalendarFeed.objects.filter(token_hash=token_hash(token))
+    feed = found.select_related("user").first()
     if feed is None or not feed.user.is_active:
         raise Http404
     model = Volunteer if feed.side == "volunteer" else Household

@@ -13,10 +13,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kinfolk.accounts.tokens import shown_once_pop, shown_once_set
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.people.selectors import own_person_get
 from kinfolk.programmes.selectors import programme_get
@@ -59,6 +61,7 @@ def visit_list(request: HttpRequest, kind: str, person_id: int) -> HttpResponse:
         "today": today,
         "visits": selectors.visit_list(person=person, today=today),
         "feed": selectors.feed_for(user=request.user, person=person),
+        "new_feed_url": shown_once_pop(request, f"calendar_feed:{kind}:{person.pk}"),
         "channels": ChannelsForm(initial={"email": preference.email, "sms": preference.sms}),
     }
     return render(request, "visits/visit_list.html", context)
@@ -224,7 +227,10 @@ def calendar_feed(request: HttpRequest, kind: str, person_id: int) -> HttpRespon
         feeds.calendar_feed_revoke(user=request.user, person=person)
         messages.success(request, _("The calendar address is revoked; it no longer works."))
     else:
-        feeds.calendar_feed_create(user=request.user, person=person)
+        feed = feeds.calendar_feed_create(user=request.user, person=person)
+        # The address is shown on the next page only; the database keeps its hash.
+        address = request.build_absolute_uri(reverse("visits:feed", args=[feed.token]))
+        shown_once_set(request, f"calendar_feed:{kind}:{person.pk}", address)
         messages.success(request, _("Here is your private calendar address."))
     return redirect("visits:visit_list", kind, person.pk)
 

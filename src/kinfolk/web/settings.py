@@ -34,6 +34,22 @@ def envbool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
+_RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def envrate(name: str, default: str) -> tuple[int, int]:
+    """Read a rate such as ``3/h`` or ``20/15m`` as (requests, seconds)."""
+    value = os.environ.get(name, default).strip()
+    count, _slash, period = value.partition("/")
+    unit = period[-1:]
+    amount = period[:-1] or "1"
+    if not (count.isdigit() and amount.isdigit() and unit in _RATE_UNITS and int(amount) > 0):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 3/h or 20/15m (s, m, h or d), not {value!r}"
+        )
+    return int(count), int(amount) * _RATE_UNITS[unit]
+
+
 def envint(name: str, default: int) -> int:
     value = os.environ.get(name)
     if value is None:
@@ -85,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "kinfolk.accounts.middleware.SecondFactorMiddleware",
+    "kinfolk.accounts.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -141,18 +159,61 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # ASVS 2.1.1: at least 12 characters, wherever a password is set.
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Links to choose a password (new coordinators, resets) work once, for this long.
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_LINK_HOURS", 72) * 3600
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Hours a one-time link to enrol a site administrator's authenticator app works.
+TWO_FACTOR_LINK_HOURS = envint("TWO_FACTOR_LINK_HOURS", 24)
+
+# How many proxies in front of Kinfolk append to X-Forwarded-For (0: the header is ignored).
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
 
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = envbool("AXES_ENABLED", True)
+# Lock an address out only from the connection that guessed: behind one proxy
+# or one office network, a person's wrong passwords never lock out the others.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "kinfolk.accounts.clients.login_username"
+AXES_CLIENT_IP_CALLABLE = "kinfolk.accounts.clients.client_ip"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+
+# Limits on every form that sends an e-mail, per client IP and per e-mail address
+# (kinfolk.accounts.ratelimits); counted in the database, so they hold across processes.
+RATE_LIMITS = {
+    "signup": {
+        "ip": envrate("RATE_LIMIT_SIGNUP_IP", "20/h"),
+        "address": envrate("RATE_LIMIT_SIGNUP_ADDRESS", "3/h"),
+    },
+    "password_reset": {
+        "ip": envrate("RATE_LIMIT_PASSWORD_RESET_IP", "20/h"),
+        "address": envrate("RATE_LIMIT_PASSWORD_RESET_ADDRESS", "3/h"),
+    },
+    "invitation": {
+        "ip": envrate("RATE_LIMIT_INVITATION_IP", "300/h"),
+        "address": envrate("RATE_LIMIT_INVITATION_ADDRESS", "3/d"),
+    },
+    "adult_invitation": {
+        "ip": envrate("RATE_LIMIT_ADULT_INVITATION_IP", "20/h"),
+        "address": envrate("RATE_LIMIT_ADULT_INVITATION_ADDRESS", "3/d"),
+    },
+    "password_link": {
+        "ip": envrate("RATE_LIMIT_PASSWORD_LINK_IP", "60/h"),
+        "address": envrate("RATE_LIMIT_PASSWORD_LINK_ADDRESS", "3/h"),
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)

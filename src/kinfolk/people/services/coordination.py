@@ -131,6 +131,7 @@ def invitation_create(
         created_by=created_by,
         expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_DAYS),
     )
+    invitation.token_issue()  # the e-mail carries the token; only its hash is stored
     invitation.full_clean()
     invitation.save()
     transaction.on_commit(lambda: _invitation_send(invitation))

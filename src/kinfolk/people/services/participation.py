@@ -233,7 +233,7 @@ def household_adult_invite(
     """Invite another adult to the household; they join only by accepting the e-mailed link."""
     if household.state == "left":
         raise ParticipationError(_("A household that has left cannot invite anyone."))
-    invitation = Invitation.objects.create(
+    invitation = Invitation(
         programme=household.programme,
         role=Invitation.Role.HOUSEHOLD_ADULT,
         household=household,
@@ -242,6 +242,9 @@ def household_adult_invite(
         created_by=invited_by,
         expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_DAYS),
     )
+    invitation.token_issue()  # the e-mail carries the token; only its hash is stored
+    invitation.full_clean()
+    invitation.save()
     emails.household_adult_invitation_send(
         invitation=invitation, inviter_name=invited_by.first_name
     )

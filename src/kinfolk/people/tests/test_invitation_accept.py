@@ -19,7 +19,10 @@ PASSWORD = "a long and quiet river"
 def _invitation(programme, role: str = "volunteer", **fields) -> Invitation:
     fields.setdefault("email", "ines@example.org")
     fields.setdefault("expires_at", timezone.now() + dt.timedelta(days=30))
-    return Invitation.objects.create(programme=programme, role=role, first_name="Ines", **fields)
+    invitation = Invitation(programme=programme, role=role, first_name="Ines", **fields)
+    invitation.token_issue()
+    invitation.save()
+    return invitation
 
 
 def _url(invitation: Invitation) -> str:

@@ -100,6 +100,7 @@ def test_a_registered_email_gets_a_sign_in_note_not_a_link(sign_up, programme, v
     assert message.to == ["vera@example.org"]
     assert "already have an account" in message.body
     assert "/join/verify/" not in message.body
+    assert "/accounts/password/reset/" in message.body  # the way back in, if forgotten
 
 
 def test_nothing_is_stored_before_verification(sign_up, programme):

@@ -103,3 +103,50 @@ def test_site_admin_does_not_read_the_people_of_a_programme(
     # Least access: administrators appoint coordinators; coordinators read people.
     otp_force_login(client, site_admin)
     assert client.get(reverse("programmes:overview", args=[programme.pk])).status_code == 404
+
+
+# --- a link to choose a new password, for a coordinator ---------------------------
+
+
+def _link_url(programme, coordinator) -> str:
+    membership = Coordinator.objects.get(programme=programme, user=coordinator)
+    return reverse("programmes_admin:coordinator_password_link", args=[programme.pk, membership.pk])
+
+
+def test_site_admin_sends_a_coordinator_a_password_link_and_it_is_recorded(
+    client, site_admin, programme, coordinator, django_capture_on_commit_callbacks
+):
+    from kinfolk.accounts.models import AccountEvent
+
+    otp_force_login(client, site_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_link_url(programme, coordinator))
+    assert response["Location"] == reverse("programmes_admin:detail", args=[programme.pk])
+    (message,) = mail.outbox
+    assert message.to == [coordinator.email]
+    assert "Ada has sent you a link" in message.body
+    event = AccountEvent.objects.get()
+    assert (event.user, event.by, event.programme) == (coordinator, site_admin, programme)
+    page = client.get(response["Location"]).content.decode()
+    assert "sent a link to choose a new password" in page
+
+
+def test_another_programmes_coordinator_is_not_found_under_this_programme(
+    client, site_admin, programme, other_programme, other_coordinator
+):
+    from kinfolk.accounts.models import AccountEvent
+
+    otp_force_login(client, site_admin)
+    membership = Coordinator.objects.get(user=other_coordinator)
+    url = reverse("programmes_admin:coordinator_password_link", args=[programme.pk, membership.pk])
+    assert client.post(url).status_code == 404
+    assert not mail.outbox and not AccountEvent.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "volunteer_user", "household_user"])
+def test_only_site_admins_send_coordinators_a_link(
+    client, request, persona, programme, coordinator, volunteer, household
+):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.post(_link_url(programme, coordinator)).status_code == 404
+    assert not mail.outbox

@@ -12,9 +12,12 @@ from kinfolk.visits.services._common import Person
 
 def calendar_feed_create(*, user: Any, person: Person) -> CalendarFeed:
     """A new secret address for the user's calendar of this role; any earlier one stops working."""
+    feed = CalendarFeed(user=user, side=person.side, person_id=person.pk)
+    feed.token_issue()  # shown once to the user; only its hash is stored
     with transaction.atomic():
         calendar_feed_revoke(user=user, person=person)
-        return CalendarFeed.objects.create(user=user, side=person.side, person_id=person.pk)
+        feed.save()
+    return feed
 
 
 def calendar_feed_revoke(*, user: Any, person: Person) -> int:

@@ -1,11 +1,13 @@
 """Participants' visit pages: the whole walk through, and refusals that change nothing."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from kinfolk.accounts.tokens import token_hash
 from kinfolk.testing import make_visit
 from kinfolk.visits.models import TimeProposal, Visit
 
@@ -131,7 +133,11 @@ def test_reminder_channels_and_calendar_address_are_set_on_the_list_page(
     assert (preference.email, preference.sms) == (False, True)
     client.post(_url("calendar_feed", "volunteer", volunteer))
     feed = CalendarFeed.objects.get()
-    page = client.get(_url("visit_list", "volunteer", volunteer))
-    assert feed.token.encode() in page.content
+    page = client.get(_url("visit_list", "volunteer", volunteer)).content.decode()
+    token = re.search(r'id="feed-url">https?://[^<]*/visits/feed/([^<]+)\.ics<', page).group(1)
+    assert feed.token_hash == token_hash(token)
+    # Shown once: the next visit to the page says the address works, without it.
+    again = client.get(_url("visit_list", "volunteer", volunteer)).content.decode()
+    assert token not in again and 'id="feed-url"' not in again
     client.post(_url("calendar_feed", "volunteer", volunteer), {"action": "revoke"})
     assert not CalendarFeed.objects.exists()

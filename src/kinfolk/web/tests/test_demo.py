@@ -55,3 +55,18 @@ def test_demo_has_pairings_proposals_waiting_and_visits_under_way(db, tmp_path):
     volunteer = Volunteer.objects.get(user__email=logins[1].email)
     pairing = Pairing.objects.get(volunteer=volunteer, state="active")
     assert pairing.household.members.get().user.email == logins[2].email
+
+
+def test_the_demo_administrator_signs_in_with_the_printed_two_factor_key(client, db, tmp_path):
+    import base64
+
+    from django.urls import reverse
+    from django_otp.oath import totp
+
+    logins = _build(tmp_path, size=40)
+    (admin,) = [x for x in logins if x.role == "site administrator"]
+    key = base64.b32decode(admin.note.removeprefix("two-factor key "))
+    client.post(reverse("accounts:login"), {"username": admin.email, "password": admin.password})
+    assert client.get(reverse("programmes_admin:list")).status_code == 302
+    client.post(reverse("accounts:two_factor_verify"), {"code": f"{totp(key):06d}"})
+    assert client.get(reverse("programmes_admin:list")).status_code == 200

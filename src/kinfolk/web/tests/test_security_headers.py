@@ -21,3 +21,37 @@ def test_no_page_pulls_assets_from_another_site(client, volunteer):
     client.force_login(volunteer.user)
     page = client.get(f"/me/volunteer/{volunteer.pk}/").content.decode()
     assert "https://" not in page and "http://" not in page.replace("http://127.0.0.1", "")
+
+
+def test_a_page_showing_an_address_is_never_stored(client, volunteer, household):
+    from django.urls import reverse
+
+    from kinfolk.testing import make_pairing
+
+    pairing = make_pairing(volunteer, household)
+    client.force_login(volunteer.user)
+    url = reverse("pairings:pairing_detail", args=["volunteer", volunteer.pk, pairing.pk])
+    response = client.get(url)
+    assert household.address in response.content.decode()
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"no-store", "private"} <= cache_control
+
+
+def test_every_response_to_a_signed_in_person_is_never_stored(client, volunteer):
+    from django.urls import reverse
+
+    client.force_login(volunteer.user)
+    for url in (
+        reverse("home"),
+        reverse("people:volunteer_home", args=[volunteer.pk]),
+        reverse("privacy:my_data"),
+        reverse("visits:visit_list", args=["volunteer", volunteer.pk]),
+    ):
+        assert "no-store" in client.get(url).get("Cache-Control", ""), url
+
+
+def test_a_public_page_for_someone_not_signed_in_may_be_cached(client, programme):
+    from django.urls import reverse
+
+    response = client.get(reverse("people:signup", args=[programme.signup_token]))
+    assert "no-store" not in response.get("Cache-Control", "")

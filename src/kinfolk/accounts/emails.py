@@ -1,0 +1,42 @@
+"""The e-mails the accounts app sends: each composed by one function, sent from one place.
+
+Composing returns (subject, body) and knows nothing of delivery, so that the
+outbox can take over sending without touching the words.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+def _validity() -> str:
+    hours = max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)
+    if hours % 24 == 0:
+        days = hours // 24
+        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+    return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+
+
+def password_link_message(*, first_name: str, link: str, sent_by: str = "") -> tuple[str, str]:
+    """A link to choose a new password: asked for by the person, or sent by ``sent_by``."""
+    if sent_by:
+        opening = _("%(sender)s has sent you a link to choose a new password for Kinfolk.") % {
+            "sender": sent_by
+        }
+    else:
+        opening = _("Someone, we hope you, asked to choose a new password for Kinfolk.")
+    body = _(
+        "Hello %(name)s,\n\n"
+        "%(opening)s Open this link to choose it; it works once, for %(validity)s:\n\n"
+        "%(link)s\n\n"
+        "If you did not ask for this, ignore this e-mail: your password stays as it is."
+    ) % {"name": first_name, "opening": opening, "validity": _validity(), "link": link}
+    return _("Choose a new password for Kinfolk"), body
+
+
+def email_send(*, to: str, subject: str, body: str) -> None:
+    """The one place the accounts app hands an e-mail to Django's mail backend."""
+    send_mail(subject, body, None, [to])

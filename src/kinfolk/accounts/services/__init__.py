@@ -1,0 +1,1 @@
+"""Writes of the accounts app: two-factor authentication, password links, account events."""
