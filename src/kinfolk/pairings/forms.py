@@ -106,10 +106,19 @@ class PairingSearchForm(PairSearchForm):
 
 
 class RuleForm(forms.Form):
-    """Keep or forbid one of the run's proposed pairs."""
+    """Keep or forbid one of the run's proposed pairs; a forbid may carry a short note."""
 
     pair = forms.ModelChoiceField(queryset=RunPair.objects.none(), widget=forms.HiddenInput)
-    kind = forms.ChoiceField(choices=RunRule.Kind.choices, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        choices=[(RunRule.Kind.LOCK, _("keep")), ("forbid", _("forbid"))],
+        widget=forms.HiddenInput,
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_("What the coordinators should know about this decision, not about a person."),
+    )
 
     def __init__(self, *args: Any, run: MatchingRun, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

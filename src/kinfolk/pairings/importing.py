@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kinfolk.pairings.models import Pairing
+from kinfolk.pairings.selectors import forbidden_pairs
 from kinfolk.programmes.models import Programme
 
 COLUMNS = ("volunteer_id", "household_id", "since")
@@ -76,6 +77,7 @@ def pairings_import(*, programme: Programme, text: str, today: dt.date) -> int:
             "household_id", flat=True
         )
     )
+    forbidden = forbidden_pairs(programme=programme)
     problems: list[ImportProblem] = []
     new: list[Pairing] = []
     seen_v: dict[str, int] = {}
@@ -85,7 +87,13 @@ def pairings_import(*, programme: Programme, text: str, today: dt.date) -> int:
         v = check.person(row["volunteer_id"], volunteers, "volunteer_id", paired_v, seen_v)
         h = check.person(row["household_id"], households, "household_id", paired_h, seen_h)
         since = check.since(row["since"], today)
-        if v and h and since:
+        if v and h and (v.pk, h.pk) in forbidden:
+            check.fail(
+                "household_id",
+                _("'%(v)s' and '%(h)s' are a forbidden pair; lift it on either person's page first")
+                % {"v": v.external_id, "h": h.external_id},
+            )
+        elif v and h and since:
             new.append(
                 Pairing(
                     programme=programme,

@@ -85,20 +85,18 @@ def matching_run_execute(*, run: MatchingRun, progress: Progress) -> MatchResult
 def _rules(
     run: MatchingRun, v_pks: list[int], h_pks: list[int], v_pop: Population, h_pop: Population
 ) -> tuple[list[Lock], list[tuple[str, str]]]:
-    """Locks and forbids the coordinator set in review, and pairs declined or ended before."""
+    """Pairs kept in review, and pairs declined, ended or forbidden: a forbid beats a keep."""
     v_id = dict(zip(v_pks, v_pop.id.tolist(), strict=True))
     h_id = dict(zip(h_pks, h_pop.id.tolist(), strict=True))
-    locks, exclusions = [], []
-    for rule in RunRule.objects.filter(run=run):
-        if rule.volunteer_id in v_id and rule.household_id in h_id:
-            pair = (v_id[rule.volunteer_id], h_id[rule.household_id])
-            if rule.kind == RunRule.Kind.LOCK:
-                locks.append(Lock(*pair, manual=True))
-            else:
-                exclusions.append(pair)
-    for v, h in excluded_pairs(programme=run.programme):
-        if v in v_id and h in h_id:
-            exclusions.append((v_id[v], h_id[h]))
+    excluded = excluded_pairs(programme=run.programme)
+    locks = [
+        Lock(v_id[rule.volunteer_id], h_id[rule.household_id], manual=True)
+        for rule in RunRule.objects.filter(run=run, kind=RunRule.Kind.LOCK)
+        if rule.volunteer_id in v_id
+        and rule.household_id in h_id
+        and (rule.volunteer_id, rule.household_id) not in excluded
+    ]
+    exclusions = [(v_id[v], h_id[h]) for v, h in excluded if v in v_id and h in h_id]
     return locks, exclusions
 
 

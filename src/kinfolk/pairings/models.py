@@ -94,11 +94,14 @@ class RunUnpaired(models.Model):
 
 
 class RunRule(models.Model):
-    """A coordinator's review decision that the next run of the same scope keeps."""
+    """A pair the coordinator keeps in review, which the next run of the same scope keeps.
+
+    Forbidding is not a run's rule but the programme's (``PairExclusion``): it
+    outlasts the run and binds every later run, sending and import.
+    """
 
     class Kind(models.TextChoices):
         LOCK = "lock", _("keep this pair")
-        FORBID = "forbid", _("never this pair")
 
     run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="rules")
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="+")
@@ -111,6 +114,39 @@ class RunRule(models.Model):
                 fields=["run", "volunteer", "household"], name="run_rule_one_per_pair"
             )
         ]
+
+
+class PairExclusion(models.Model):
+    """A pair the programme never proposes, sends or pairs, until a coordinator lifts it.
+
+    Lifting records who and when rather than deleting the row, so the person
+    pages can show what was decided and undone.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="exclusions")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="exclusions")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="exclusions")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    set_at = models.DateTimeField()
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+        constraints = [
+            # One standing exclusion per pair: forbidding twice changes nothing.
+            models.UniqueConstraint(
+                fields=["volunteer", "household"],
+                condition=Q(lifted_at__isnull=True),
+                name="pair_exclusion_one_standing",
+            )
+        ]
+        indexes = [models.Index(fields=["programme", "lifted_at"])]
 
 
 class Proposal(models.Model):

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from kinfolk.engine import dictionary as dd
 from kinfolk.engine.assign import PairError
 from kinfolk.pairings import notify
+from kinfolk.pairings.exclusions import pair_allowed_check, pair_exclusion_set
 from kinfolk.pairings.matching import ProgressWriter, matching_run_execute
-from kinfolk.pairings.models import MatchingRun, Proposal, RunPair, RunRule
+from kinfolk.pairings.models import MatchingRun, PairExclusion, Proposal, RunPair, RunRule
 from kinfolk.pairings.services import PairingError
 from kinfolk.people.models import Household, HouseholdMember, Volunteer
 from kinfolk.programmes.models import Organisation, Programme
@@ -100,16 +101,34 @@ def run_discard(*, run: MatchingRun) -> None:
         raise PairingError(_("Only a run waiting for review can be discarded."))
 
 
+FORBID = "forbid"
+
+
 def run_rule_set(
-    *, run: MatchingRun, volunteer: Volunteer, household: Household, kind: str
-) -> RunRule:
-    """Lock or forbid a pair; the next run from this one keeps the decision."""
+    *,
+    run: MatchingRun,
+    volunteer: Volunteer,
+    household: Household,
+    kind: str,
+    by: Any,
+    note: str = "",
+) -> RunRule | PairExclusion:
+    """Keep a pair for the next run from this one, or forbid it for the programme for good.
+
+    A forbid replaces this run's keep of the same pair; a forbidden pair cannot be kept.
+    """
     if run.status != MatchingRun.Status.READY:
         raise PairingError(_("This run is not waiting for review."))
-    if kind == RunRule.Kind.LOCK:
-        pair_compatible_check(volunteer=volunteer, household=household)
+    if kind == FORBID:
+        with transaction.atomic():
+            RunRule.objects.filter(run=run, volunteer=volunteer, household=household).delete()
+            return pair_exclusion_set(
+                programme=run.programme, volunteer=volunteer, household=household, by=by, note=note
+            )
+    pair_allowed_check(volunteer=volunteer, household=household)
+    pair_compatible_check(volunteer=volunteer, household=household)
     rule, _created = RunRule.objects.update_or_create(
-        run=run, volunteer=volunteer, household=household, defaults={"kind": kind}
+        run=run, volunteer=volunteer, household=household, defaults={"kind": RunRule.Kind.LOCK}
     )
     return rule
 
@@ -216,7 +235,8 @@ def proposals_notify(*, run_id: int, batch: int = 2000) -> int:
 def _proposals_create(run: MatchingRun, now: dt.datetime) -> int:
     """One INSERT ... SELECT: a proposal for each pair whose two people are still free.
 
-    Someone who paused or left since the run, or got another proposal, is skipped.
+    Someone who paused or left since the run, or got another proposal, is skipped, and so
+    is a pair forbidden since the run (a forbid outlasts the run it was set in).
     Done in the database because a run of 100,000 pairs must send within a click.
     """
     answer_by = now + dt.timedelta(days=run.programme.proposal_days)
@@ -224,7 +244,10 @@ def _proposals_create(run: MatchingRun, now: dt.datetime) -> int:
         connection.ops.adapt_datetimefield_value(t)
         for t in (now, answer_by, now + (answer_by - now) / 2)
     ]
-    tables = {m.__name__: m._meta.db_table for m in (Proposal, RunPair, Volunteer, Household)}
+    tables = {
+        m.__name__: m._meta.db_table
+        for m in (Proposal, RunPair, Volunteer, Household, PairExclusion)
+    }
     sql = f"""
         INSERT INTO {tables["Proposal"]} (programme_id, run_id, volunteer_id, household_id, state,
             volunteer_answer, household_answer, explanation, distance_km, sent_at, answer_by,
@@ -239,6 +262,9 @@ def _proposals_create(run: MatchingRun, now: dt.datetime) -> int:
                           WHERE p.state = 'open' AND p.volunteer_id = rp.volunteer_id)
           AND NOT EXISTS (SELECT 1 FROM {tables["Proposal"]} p
                           WHERE p.state = 'open' AND p.household_id = rp.household_id)
+          AND NOT EXISTS (SELECT 1 FROM {tables["PairExclusion"]} e
+                          WHERE e.volunteer_id = rp.volunteer_id
+                            AND e.household_id = rp.household_id AND e.lifted_at IS NULL)
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [run.programme_id, *moments, run.pk])

@@ -35,6 +35,7 @@ from kinfolk.pairings.importing import PairingImportError, pairings_import
 from kinfolk.pairings.models import MatchingRun, RunPair, RunRule, RunUnpaired
 from kinfolk.pairings.selectors import (
     pairing_list,
+    run_exclusion_list,
     run_get,
     run_list,
     run_pair_list,
@@ -133,7 +134,8 @@ def _run_page(
 
 def _review_context(request: HttpRequest, run: MatchingRun, query: str) -> dict[str, Any]:
     summary = run.summary or {}
-    rules = {(r.volunteer_id, r.household_id): r.kind for r in run.rules.all()}
+    decisions = _decisions(run)
+    rules = {(d["volunteer"].pk, d["household"].pk): d["kind"] for d in decisions}
     pairs = Paginator(run_pair_list(run=run, query=query), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -151,7 +153,7 @@ def _review_context(request: HttpRequest, run: MatchingRun, query: str) -> dict[
         "histogram": _histogram_rows(summary.get("distance_histogram", [])),
         "pairs": pairs,
         "rows": [_pair_row(p, rules) for p in pairs],
-        "rules": [{"rule": r, "label": r.get_kind_display()} for r in run_rule_list(run=run)],
+        "rules": decisions,
         "unpaired": unpaired,
         "unpaired_rows": [_unpaired_row(u) for u in unpaired],
         "n_sent": run.proposals.count() if run.status == MatchingRun.Status.SENT else 0,
@@ -159,6 +161,21 @@ def _review_context(request: HttpRequest, run: MatchingRun, query: str) -> dict[
 
 
 # Reads scoped to one run; the run itself came through ``run_get``.
+def _decisions(run: MatchingRun) -> list[dict[str, Any]]:
+    """The pairs kept for the next run, then the run's pairs the programme forbids."""
+    keeps = [
+        {"kind": r.kind, "label": r.get_kind_display(), "volunteer": r.volunteer,
+         "household": r.household, "exclusion": None}
+        for r in run_rule_list(run=run)
+    ]  # fmt: skip
+    forbids = [
+        {"kind": "forbid", "label": _("never this pair"), "volunteer": e.volunteer,
+         "household": e.household, "exclusion": e}
+        for e in run_exclusion_list(run=run)
+    ]  # fmt: skip
+    return keeps + forbids
+
+
 def _is_live(run: MatchingRun) -> bool:
     return run.status in _LIVE
 
@@ -228,11 +245,23 @@ def run_rule(request: HttpRequest, programme_id: int, run_id: int) -> HttpRespon
     run = run_get(programme=programme, run_id=run_id)
     form = RuleForm(request.POST, run=run)
     if not form.is_valid():
-        messages.error(request, _("That pair is not part of this run."))
+        problem = (
+            _("The note is too long: 200 characters at most.")
+            if "note" in form.errors
+            else _("That pair is not part of this run.")
+        )
+        messages.error(request, problem)
         return redirect("matching:run_detail", programme.pk, run.pk)
     pair, kind = form.cleaned_data["pair"], form.cleaned_data["kind"]
     try:
-        review.run_rule_set(run=run, volunteer=pair.volunteer, household=pair.household, kind=kind)
+        review.run_rule_set(
+            run=run,
+            volunteer=pair.volunteer,
+            household=pair.household,
+            kind=kind,
+            by=request.user,
+            note=form.cleaned_data["note"],
+        )
     except PairingError as error:
         messages.error(request, error.message)
     else:
@@ -240,7 +269,11 @@ def run_rule(request: HttpRequest, programme_id: int, run_id: int) -> HttpRespon
         text = (
             _("%(v)s and %(h)s will be kept together when you re-run.")
             if kind == RunRule.Kind.LOCK
-            else _("%(v)s and %(h)s will never be paired; re-run to see the effect.")
+            else _(
+                "%(v)s and %(h)s will never be proposed to each other, by this run or any "
+                "other, until a coordinator lifts it on their page. Sending skips them; "
+                "re-run to find each another partner."
+            )
         )
         messages.success(request, text % names)
     return redirect("matching:run_detail", programme.pk, run.pk)
@@ -255,7 +288,9 @@ def run_manual(request: HttpRequest, programme_id: int, run_id: int) -> HttpResp
     if form.is_valid():
         volunteer, household = form.cleaned_data["volunteer_id"], form.cleaned_data["household_id"]
         try:
-            review.run_rule_set(run=run, volunteer=volunteer, household=household, kind="lock")
+            review.run_rule_set(
+                run=run, volunteer=volunteer, household=household, kind="lock", by=request.user
+            )
         except PairingError as error:
             if run.status != MatchingRun.Status.READY:
                 messages.error(request, error.message)  # the form is not on the page now
