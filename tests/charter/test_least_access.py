@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from kinfolk.pairings.models import MatchingRun, Pairing, Proposal
+from kinfolk.pairings.models import MatchingRun, PairExclusion, Pairing, Proposal
 from kinfolk.people.models import Household, Invitation, Volunteer
 from kinfolk.testing import (
     make_pairing,
@@ -95,6 +95,13 @@ def rows(programme, volunteer, household, coordinator):
         "visit": visit,
         "time": make_time(visit),
         "run": MatchingRun.objects.create(programme=programme, status="ready"),
+        "exclusion": PairExclusion.objects.create(
+            programme=programme,
+            volunteer=volunteer,
+            household=household,
+            set_by=coordinator,
+            set_at="2026-11-01T10:00:00Z",
+        ),
     }
 
 
@@ -137,6 +144,7 @@ def _snapshot():
         sorted(Proposal.objects.values_list("id", "state", "volunteer_answer", "household_answer")),
         sorted(Pairing.objects.values_list("id", "state", "ended_at")),
         sorted(MatchingRun.objects.values_list("id", "status")),
+        sorted(PairExclusion.objects.values_list("id", "lifted_at", "lifted_by")),
     )
 
 

@@ -17,4 +17,9 @@ urlpatterns = [
     path(f"{_run}/send/", views.run_send, name="run_send"),
     path("<int:programme_id>/pairings/", views.pairings, name="pairings"),
     path("<int:programme_id>/reports/", views.visitor_reports, name="reports"),
+    path(
+        "<int:programme_id>/forbidden/<int:exclusion_id>/lift/",
+        views.exclusion_lift,
+        name="exclusion_lift",
+    ),
 ]

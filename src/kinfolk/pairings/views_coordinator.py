@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from kinfolk.engine.candidates import REASONS as ENGINE_REASONS
 from kinfolk.pairings import review
+from kinfolk.pairings.exclusions import pair_exclusion_lift
 from kinfolk.pairings.explain import language_names, slot_names
 from kinfolk.pairings.forms import (
     ManualPairForm,
@@ -34,6 +35,7 @@ from kinfolk.pairings.forms import (
 from kinfolk.pairings.importing import PairingImportError, pairings_import
 from kinfolk.pairings.models import MatchingRun, RunPair, RunRule, RunUnpaired
 from kinfolk.pairings.selectors import (
+    exclusion_get,
     pairing_list,
     run_exclusion_list,
     run_get,
@@ -396,3 +398,26 @@ def visitor_reports(request: HttpRequest, programme_id: int) -> HttpResponse:
     page = Paginator(visitor_report_list(programme=programme), PAGE_SIZE)
     context = {"programme": programme, "page": page.get_page(request.GET.get("page"))}
     return render(request, "pairings/coordinator/reports.html", context)
+
+
+# --- forbidden pairs: lifted from either person's page ------------------------
+
+
+@require_POST
+@login_required
+def exclusion_lift(request: HttpRequest, programme_id: int, exclusion_id: int) -> HttpResponse:
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    exclusion = exclusion_get(programme=programme, exclusion_id=exclusion_id)
+    try:
+        pair_exclusion_lift(exclusion=exclusion, by=request.user)
+    except PairingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(v)s and %(h)s may be proposed to each other again.")
+            % {"v": exclusion.volunteer.first_name, "h": exclusion.household.first_name},
+        )
+    if request.POST.get("back") == "household":
+        return redirect("programmes:household_detail", programme.pk, exclusion.household_id)
+    return redirect("programmes:volunteer_detail", programme.pk, exclusion.volunteer_id)
