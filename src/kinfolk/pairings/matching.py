@@ -8,11 +8,13 @@ cheaper: a locked pair takes both its people out of everyone else's reach.
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -27,6 +29,7 @@ from kinfolk.people.models import Household, Volunteer
 #: The engine's columns are the model's fields, but for ``id``, which is ``external_id``.
 _FIELDS = ("pk", "external_id", *COLUMNS[1:])
 Progress = Callable[[str, int, int], None]
+logger = logging.getLogger(__name__)
 
 
 def run_people(run: MatchingRun) -> tuple[QuerySet[Volunteer], QuerySet[Household]]:
@@ -77,8 +80,7 @@ def matching_run_execute(*, run: MatchingRun, progress: Progress) -> MatchResult
     progress("explain", 1, 1)
     progress("saving", 0, 1)
     with transaction.atomic():
-        _store(run, result, explanations, v_pks, h_pks)
-    progress("saving", 1, 1)
+        _store(run, result, explanations, v_pks, h_pks)  # the last step writes the progress too
     return result
 
 
@@ -136,10 +138,20 @@ def _store(
         batch_size=5000,
     )
     RunUnpaired.objects.bulk_create(_unpaired_rows(run, result, v_pks, h_pks), batch_size=5000)
-    run.summary = _summary(result)
-    run.status = MatchingRun.Status.READY
-    run.finished_at = timezone.now()
-    run.save(update_fields=["summary", "status", "finished_at"])
+    now = timezone.now()
+    # Only a run still running becomes ready: one given up for dead meanwhile stays failed,
+    # and raising rolls back the pairs just written.
+    ready = MatchingRun.objects.filter(pk=run.pk, status=MatchingRun.Status.RUNNING).update(
+        summary=_summary(result),
+        status=MatchingRun.Status.READY,
+        stage="saving",
+        done=1,
+        total=1,
+        finished_at=now,
+        heartbeat_at=now,
+    )
+    if not ready:
+        raise RunAbandoned(run.pk)
 
 
 def _unpaired_rows(
@@ -215,8 +227,16 @@ def _explanations(result: MatchResult) -> list[dict[str, Any]]:
     ]
 
 
+class RunAbandoned(Exception):
+    """The run stopped being this job's (marked failed as silent, or discarded) while it ran."""
+
+
 class ProgressWriter:
-    """Writes a run's stage and percentage, at most a few times a second."""
+    """Writes a run's stage, percentage and heartbeat, at most a few times a second.
+
+    It stops the job (``RunAbandoned``) once the run is no longer running, so a job that
+    was given up for dead does no more work and stores nothing.
+    """
 
     def __init__(self, run: MatchingRun, every_seconds: float = 0.3) -> None:
         self.run = run
@@ -228,6 +248,53 @@ class ProgressWriter:
         if now - self.last < self.every and done < total:
             return
         self.last = now
-        MatchingRun.objects.filter(pk=self.run.pk).update(
-            stage=stage, done=done, total=max(total, 1)
+        written = MatchingRun.objects.filter(
+            pk=self.run.pk, status=MatchingRun.Status.RUNNING
+        ).update(stage=stage, done=done, total=max(total, 1), heartbeat_at=timezone.now())
+        if not written:
+            raise RunAbandoned(self.run.pk)
+
+
+class Heartbeat:
+    """Refreshes a running run's heartbeat from a thread while the job computes.
+
+    One engine call can run for minutes without reporting progress; without
+    this thread a live run would look as silent as one whose worker was killed.
+    """
+
+    def __init__(self, run_id: int, every_seconds: float) -> None:
+        self.run_id = run_id
+        self.every = every_seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._beat_until_stopped, name=f"run-{run_id}-heartbeat", daemon=True
         )
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=max(5.0, self.every))
+
+    def _beat_until_stopped(self) -> None:
+        try:
+            while not self._stop.wait(self.every):
+                if not self._beat():
+                    return
+        finally:
+            connections.close_all()  # this thread's own connections only
+
+    def _beat(self) -> bool:
+        """Refresh the heartbeat; False once the run is no longer running."""
+        try:
+            return bool(
+                MatchingRun.objects.filter(
+                    pk=self.run_id, status=MatchingRun.Status.RUNNING
+                ).update(heartbeat_at=timezone.now())
+            )
+        except DatabaseError:
+            # A busy database is no reason to stop beating; the next beat may get through.
+            logger.warning("heartbeat of matching run %s not written", self.run_id, exc_info=True)
+            return True

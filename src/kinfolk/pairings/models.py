@@ -51,6 +51,11 @@ class MatchingRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
+    #: Refreshed by the job while it runs; a run silent for too long lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    #: ``error`` of a run whose worker stopped (killed, out of memory) before it finished.
+    WORKER_LOST = "worker-lost"
 
     class Meta:
         ordering = ["-created_at"]
@@ -58,6 +63,18 @@ class MatchingRun(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def error_message(self) -> str:
+        """Why the run failed, in the reader's language where the reason is known."""
+        if self.error == self.WORKER_LOST:
+            return str(
+                _(
+                    "The computer running this matching stopped before it finished; nothing "
+                    "was saved. Start a new run."
+                )
+            )
+        return self.error
 
 
 class RunPair(models.Model):

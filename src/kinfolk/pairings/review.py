@@ -12,8 +12,9 @@ import datetime as dt
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,12 @@ from kinfolk.engine import dictionary as dd
 from kinfolk.engine.assign import PairError
 from kinfolk.pairings import notify
 from kinfolk.pairings.exclusions import pair_allowed_check, pair_exclusion_set
-from kinfolk.pairings.matching import ProgressWriter, matching_run_execute
+from kinfolk.pairings.matching import (
+    Heartbeat,
+    ProgressWriter,
+    RunAbandoned,
+    matching_run_execute,
+)
 from kinfolk.pairings.models import MatchingRun, PairExclusion, Proposal, RunPair, RunRule
 from kinfolk.pairings.services import PairingError
 from kinfolk.people.models import Household, HouseholdMember, Volunteer
@@ -46,6 +52,7 @@ def run_start(
 
     with transaction.atomic():
         Programme.objects.select_for_update().get(pk=programme.pk)
+        runs_stale_fail(programme=programme)
         if programme.runs.filter(status__in=_LIVE).exists():
             raise PairingError(_("A matching run is already under way; wait for it to finish."))
         scope = "organisation" if organisation else "town" if town else "programme"
@@ -70,15 +77,22 @@ def run_start(
 
 
 def run_execute(*, run_id: int) -> None:
-    """The background job: claim the run, match, store; a failure marks the run failed."""
+    """The background job: claim the run, match, store; a failure marks the run failed.
+
+    While it runs, the run's heartbeat is refreshed (by each progress report and by
+    a thread between them), so a run whose worker dies is recognised as failed.
+    """
     claimed = MatchingRun.objects.filter(pk=run_id, status=MatchingRun.Status.QUEUED).update(
-        status=MatchingRun.Status.RUNNING, stage="loading"
+        status=MatchingRun.Status.RUNNING, stage="loading", heartbeat_at=timezone.now()
     )
     if not claimed:
         return  # already run, or discarded before it started
     run = MatchingRun.objects.select_related("programme").get(pk=run_id)
     try:
-        matching_run_execute(run=run, progress=ProgressWriter(run))
+        with Heartbeat(run_id, every_seconds=_heartbeat_seconds()):
+            matching_run_execute(run=run, progress=ProgressWriter(run))
+    except RunAbandoned:
+        logger.warning("matching run %s was given up while it ran; its result is dropped", run_id)
     except PairError as error:
         _fail(run, str(error))
     except Exception:
@@ -86,19 +100,51 @@ def run_execute(*, run_id: int) -> None:
         _fail(run, _("The run stopped because of an error; nothing was saved. Start it again."))
 
 
+def _heartbeat_seconds() -> float:
+    # Ten beats per silence allowed: a beat or two lost to a busy database is harmless.
+    return max(0.1, settings.MATCHING_RUN_STALE_SECONDS / 10)
+
+
 def _fail(run: MatchingRun, message: str) -> None:
-    MatchingRun.objects.filter(pk=run.pk).update(
+    MatchingRun.objects.filter(pk=run.pk, status=MatchingRun.Status.RUNNING).update(
         status=MatchingRun.Status.FAILED, error=message[:300], finished_at=timezone.now()
     )
 
 
+def runs_stale_fail(*, programme: Programme | None = None, now: dt.datetime | None = None) -> int:
+    """Mark failed each running run whose heartbeat stopped: its worker died mid-way.
+
+    Nothing of such a run was saved (pairs are stored in the transaction that makes
+    it ready), so a new run may start and this one may be discarded.
+    """
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.MATCHING_RUN_STALE_SECONDS)
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    runs = MatchingRun.objects.filter(silent, status=MatchingRun.Status.RUNNING)
+    if programme is not None:
+        runs = runs.filter(programme=programme)
+    return runs.update(
+        status=MatchingRun.Status.FAILED, error=MatchingRun.WORKER_LOST, finished_at=now
+    )
+
+
 def run_discard(*, run: MatchingRun) -> None:
-    """Throw a run away before sending; nobody is told anything."""
+    """Throw a run away before sending; nobody is told anything.
+
+    A queued run may go too: if its job starts later, it finds the run discarded and stops.
+    """
     done = MatchingRun.objects.filter(
-        pk=run.pk, status__in=[MatchingRun.Status.READY, MatchingRun.Status.FAILED]
+        pk=run.pk,
+        status__in=[
+            MatchingRun.Status.QUEUED,
+            MatchingRun.Status.READY,
+            MatchingRun.Status.FAILED,
+        ],
     ).update(status=MatchingRun.Status.DISCARDED)
     if not done:
-        raise PairingError(_("Only a run waiting for review can be discarded."))
+        raise PairingError(
+            _("A run can be discarded only before it is sent, and not while it is running.")
+        )
 
 
 FORBID = "forbid"

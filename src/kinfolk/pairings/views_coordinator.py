@@ -81,6 +81,8 @@ REASONS = {
 @login_required
 def runs(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    # A run whose worker died shows as failed at once, not at the next tick.
+    review.runs_stale_fail(programme=programme)
     towns = [row["town"] for row in town_counts(programme=programme, limit=TOWNS_OFFERED)]
     form = RunStartForm(request.POST or None, programme=programme, towns=sorted(towns))
     if request.method == "POST" and form.is_valid():
@@ -102,6 +104,7 @@ def runs(request: HttpRequest, programme_id: int) -> HttpResponse:
 @login_required
 def run_detail(request: HttpRequest, programme_id: int, run_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    review.runs_stale_fail(programme=programme)
     run = run_get(programme=programme, run_id=run_id)
     return _run_page(request, programme, run, ManualPairForm(programme=programme))
 
@@ -109,6 +112,7 @@ def run_detail(request: HttpRequest, programme_id: int, run_id: int) -> HttpResp
 @login_required
 def run_progress(request: HttpRequest, programme_id: int, run_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    review.runs_stale_fail(programme=programme)
     run = run_get(programme=programme, run_id=run_id)
     context = {"programme": programme, "run": run, "stage": _stage(run), "live": _is_live(run)}
     response = render(request, "pairings/coordinator/_progress.html", context)
