@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from kinfolk.pairings.models import MatchingRun, PairExclusion, Pairing, Proposal
+from kinfolk.pairings.models import MatchingRun, PairExclusion, Pairing, PairingImport, Proposal
 from kinfolk.people.models import Household, Invitation, Volunteer
 from kinfolk.testing import (
     make_pairing,
@@ -95,6 +95,9 @@ def rows(programme, volunteer, household, coordinator):
         "visit": visit,
         "time": make_time(visit),
         "run": MatchingRun.objects.create(programme=programme, status="ready"),
+        "import": PairingImport.objects.create(
+            programme=programme, problems=1, problems_csv="row,column,value,problem\r\n"
+        ),
         "exclusion": PairExclusion.objects.create(
             programme=programme,
             volunteer=volunteer,

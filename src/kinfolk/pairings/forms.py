@@ -162,8 +162,9 @@ class PairingImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
-            "Columns volunteer_id, household_id, since (YYYY-MM-DD), with a header row. "
-            "Nothing is stored unless every row is right."
+            "Columns volunteer_id, household_id, since (the day the pairing started) and "
+            "agreed_on (the day both sides agreed to it), dates as YYYY-MM-DD, with a header "
+            "row. Nothing is stored unless every row is right."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )

@@ -215,6 +215,28 @@ class Proposal(models.Model):
         ]
 
 
+class PairingImport(models.Model):
+    """One upload of the pairings CSV: who made it, when, and what became of it.
+
+    An accepted upload groups the pairings it created, so the job that tells both
+    sides and plans their visits does it once.  A refused upload keeps its
+    problems as CSV for download, for a few days only.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="imports")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported = models.PositiveIntegerField(default=0)
+    problems = models.PositiveIntegerField(default=0)
+    problems_csv = models.TextField(blank=True)
+    told_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
 class Pairing(models.Model):
     """A volunteer and a household who both said yes; the household can end it alone."""
 
@@ -237,6 +259,18 @@ class Pairing(models.Model):
     started_on = models.DateField()
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.CharField(max_length=12, blank=True)
+    #: For a pairing made outside Kinfolk: the day both sides agreed, and who recorded it.
+    agreed_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    imported_in = models.ForeignKey(
+        PairingImport,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pairings",
+    )
 
     class Meta:
         ordering = ["-started_on"]

@@ -11,6 +11,7 @@ from kinfolk.pairings.models import (
     MatchingRun,
     PairExclusion,
     Pairing,
+    PairingImport,
     Proposal,
     RunPair,
     RunRule,
@@ -99,6 +100,13 @@ def run_exclusion_list(*, run: MatchingRun) -> QuerySet[PairExclusion]:
     )
 
 
+def pairing_import_get(*, programme: Programme, import_id: int) -> PairingImport:
+    found = programme.imports.filter(pk=import_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def run_list(*, programme: Programme) -> QuerySet[MatchingRun]:
     return programme.runs.select_related("organisation", "started_by")
 
@@ -125,7 +133,9 @@ def _pair_search(qs: QuerySet[Any], query: str) -> QuerySet[Any]:
 def pairing_list(
     *, programme: Programme, query: str = "", state: str = "active"
 ) -> QuerySet[Pairing]:
-    qs = programme.pairings.select_related("volunteer", "household").order_by("-started_on", "id")
+    qs = programme.pairings.select_related("volunteer", "household", "recorded_by").order_by(
+        "-started_on", "id"
+    )
     if state:
         qs = qs.filter(state=state)
     return _pair_search(qs, query)

@@ -16,6 +16,11 @@ urlpatterns = [
     path(f"{_run}/discard/", views.run_discard, name="run_discard"),
     path(f"{_run}/send/", views.run_send, name="run_send"),
     path("<int:programme_id>/pairings/", views.pairings, name="pairings"),
+    path(
+        "<int:programme_id>/pairings/imports/<int:import_id>/problems.csv",
+        views.import_problems,
+        name="import_problems",
+    ),
     path("<int:programme_id>/reports/", views.visitor_reports, name="reports"),
     path(
         "<int:programme_id>/forbidden/<int:exclusion_id>/lift/",

@@ -17,7 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from kinfolk.engine.candidates import REASONS as ENGINE_REASONS
@@ -32,10 +32,11 @@ from kinfolk.pairings.forms import (
     RuleForm,
     RunStartForm,
 )
-from kinfolk.pairings.importing import PairingImportError, pairings_import
+from kinfolk.pairings.importing import PROBLEMS_KEPT_DAYS, PairingImportError, pairings_import
 from kinfolk.pairings.models import MatchingRun, RunPair, RunRule, RunUnpaired
 from kinfolk.pairings.selectors import (
     exclusion_get,
+    pairing_import_get,
     pairing_list,
     run_exclusion_list,
     run_get,
@@ -51,6 +52,8 @@ from kinfolk.programmes.models import Programme
 from kinfolk.programmes.selectors import programme_get
 
 PAGE_SIZE = 50
+#: Problems of a refused import shown on the page; all of them are in the CSV download.
+PROBLEMS_SHOWN = 50
 TOWNS_OFFERED = 500
 _LIVE = (MatchingRun.Status.QUEUED, MatchingRun.Status.RUNNING)
 
@@ -372,16 +375,16 @@ def run_send(request: HttpRequest, programme_id: int, run_id: int) -> HttpRespon
 def pairings(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     form = PairingImportForm(request.POST or None, request.FILES or None)
-    problems: list[Any] = []
+    refused: PairingImportError | None = None
     if request.method == "POST" and form.is_valid():
         try:
-            n = pairings_import(
-                programme=programme, text=form.cleaned_data["file"], today=programme.today()
+            batch = pairings_import(
+                programme=programme, text=form.cleaned_data["file"], by=request.user
             )
         except PairingImportError as error:
-            problems = error.problems
+            refused = error
         else:
-            messages.success(request, _("%(n)s pairings imported, all active.") % {"n": n})
+            messages.success(request, _imported_message(batch.imported))
             return redirect("matching:pairings", programme.pk)
     search = PairingSearchForm(request.GET)
     found = pairing_list(programme=programme, query=search.query(), state=search.state_value())
@@ -389,11 +392,33 @@ def pairings(request: HttpRequest, programme_id: int) -> HttpResponse:
     context = {
         "programme": programme,
         "form": form,
-        "problems": problems,
+        "problems": refused.problems[:PROBLEMS_SHOWN] if refused else [],
+        "n_problems": len(refused.problems) if refused else 0,
+        "report": refused.report if refused else None,
+        "kept_days": PROBLEMS_KEPT_DAYS,
         "search": search,
         "page": page,
     }
     return render(request, "pairings/coordinator/pairings.html", context)
+
+
+def _imported_message(n: int) -> str:
+    return ngettext(
+        "%(n)s pairing imported. Both sides are being told, and their visits planned.",
+        "%(n)s pairings imported. Both sides of each are being told, and their visits planned.",
+        n,
+    ) % {"n": n}
+
+
+@login_required
+def import_problems(request: HttpRequest, programme_id: int, import_id: int) -> HttpResponse:
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    report = pairing_import_get(programme=programme, import_id=import_id)
+    response = HttpResponse(report.problems_csv, content_type="text/csv; charset=utf-8")
+    name = f"pairings-import-{report.pk}-problems.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

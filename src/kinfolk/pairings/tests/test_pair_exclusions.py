@@ -13,6 +13,7 @@ from kinfolk.pairings.services import PairingError
 from kinfolk.testing import make_cohort, make_proposal, make_volunteer, run_started
 
 TODAY = dt.date(2026, 11, 29)
+HEADER = "volunteer_id,household_id,since,agreed_on\n"
 
 
 @pytest.fixture
@@ -122,9 +123,9 @@ def test_a_run_does_not_fail_when_an_older_keep_meets_a_newer_forbid(
 def test_the_import_refuses_a_forbidden_pair_naming_the_row(programme, forbid, cohort):
     (v0, *_), (h0, *_) = cohort
     forbid(v0, h0)
-    text = "volunteer_id,household_id,since\nV1,H1,2025-03-01\nV0,H0,2025-03-01\n"
+    text = HEADER + "V1,H1,2025-03-01,2025-03-01\nV0,H0,2025-03-01,2025-03-01\n"
     with pytest.raises(PairingImportError) as refused:
-        pairings_import(programme=programme, text=text, today=TODAY)
+        pairings_import(programme=programme, text=text, by=None, today=TODAY)
     assert "row 3, household_id: 'V0' and 'H0' are a forbidden pair" in str(refused.value)
     assert not Pairing.objects.exists()
 
@@ -148,8 +149,9 @@ def test_lifting_makes_the_pair_possible_again_at_every_door(
 def test_lifting_lets_the_import_take_the_pair(programme, forbid, coordinator, cohort):
     (v0, *_), (h0, *_) = cohort
     pair_exclusion_lift(exclusion=forbid(v0, h0), by=coordinator)
-    text = "volunteer_id,household_id,since\nV0,H0,2025-03-01\n"
-    assert pairings_import(programme=programme, text=text, today=TODAY) == 1
+    text = HEADER + "V0,H0,2025-03-01,2025-03-01\n"
+    batch = pairings_import(programme=programme, text=text, by=coordinator, today=TODAY)
+    assert batch.imported == 1
 
 
 def test_a_lift_is_recorded_not_deleted_and_cannot_happen_twice(forbid, coordinator, cohort):
