@@ -138,9 +138,15 @@ def _store(
         batch_size=5000,
     )
     RunUnpaired.objects.bulk_create(_unpaired_rows(run, result, v_pks, h_pks), batch_size=5000)
+    _ready_mark(run, result)
+
+
+def _ready_mark(run: MatchingRun, result: MatchResult) -> None:
+    """Only a run still running becomes ready: one given up for dead meanwhile stays failed.
+
+    Raising rolls back the pairs just written in the same transaction.
+    """
     now = timezone.now()
-    # Only a run still running becomes ready: one given up for dead meanwhile stays failed,
-    # and raising rolls back the pairs just written.
     ready = MatchingRun.objects.filter(pk=run.pk, status=MatchingRun.Status.RUNNING).update(
         summary=_summary(result),
         status=MatchingRun.Status.READY,
