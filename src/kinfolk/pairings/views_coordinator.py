@@ -157,17 +157,22 @@ def _review_context(request: HttpRequest, run: MatchingRun, query: str) -> dict[
 # Reads scoped to one run; the run itself came through ``run_get``.
 def _decisions(run: MatchingRun) -> list[dict[str, Any]]:
     """The pairs kept for the next run, then the run's pairs the programme forbids."""
-    keeps = [
-        {"kind": r.kind, "label": r.get_kind_display(), "volunteer": r.volunteer,
-         "household": r.household, "exclusion": None}
-        for r in run_rule_list(run=run)
-    ]  # fmt: skip
+    keeps = [_decision(r, r.kind, r.get_kind_display()) for r in run_rule_list(run=run)]
     forbids = [
-        {"kind": "forbid", "label": _("never this pair"), "volunteer": e.volunteer,
-         "household": e.household, "exclusion": e}
+        _decision(e, "forbid", _("never this pair"), exclusion=e)
         for e in run_exclusion_list(run=run)
-    ]  # fmt: skip
+    ]
     return keeps + forbids
+
+
+def _decision(pair: Any, kind: str, label: str, exclusion: Any = None) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "label": label,
+        "volunteer": pair.volunteer,
+        "household": pair.household,
+        "exclusion": exclusion,
+    }
 
 
 def _is_live(run: MatchingRun) -> bool:
