@@ -123,6 +123,10 @@ def runs_stale_fail(*, programme: Programme | None = None, now: dt.datetime | No
     runs = MatchingRun.objects.filter(silent, status=MatchingRun.Status.RUNNING)
     if programme is not None:
         runs = runs.filter(programme=programme)
+    # Read first: pages call this on every poll, and on SQLite even an UPDATE that changes
+    # nothing waits for the write lock a worker may hold while it saves a large run.
+    if not runs.exists():
+        return 0
     return runs.update(
         status=MatchingRun.Status.FAILED, error=MatchingRun.WORKER_LOST, finished_at=now
     )

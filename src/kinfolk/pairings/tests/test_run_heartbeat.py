@@ -198,3 +198,14 @@ def test_a_run_that_finishes_is_not_mistaken_for_one_given_up(
     run.refresh_from_db()
     assert (run.status, run.stage, run.percent) == ("ready", "saving", 100)
     assert "given up" not in caplog.text
+
+
+def test_polling_a_live_run_only_reads(signed_in, programme, coordinator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    alive = _running(programme, coordinator, silent_for=1)
+    with CaptureQueriesContext(connection) as queries:
+        signed_in.get(reverse("matching:run_progress", args=[programme.pk, alive.pk]))
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("UPDATE")]
+    assert not [w for w in writes if "pairings_matchingrun" in w]
