@@ -181,7 +181,8 @@ def test_an_import_with_bad_rows_shows_every_problem_then_a_good_one_loads(
     _as(page, live_server, coordinator)
     page.click("nav.actions >> text=Pairings")
     page.wait_for_url(f"**/p/{programme.pk}/pairings/")
-    bad = "volunteer_id,household_id,since\nV0,H0,2025-03-01\nV9,H1,someday\n"
+    header = "volunteer_id,household_id,since,agreed_on\n"
+    bad = header + "V0,H0,2025-03-01,2025-02-01\nV9,H1,someday,2025-02-01\n"
     page.set_input_files("input[name=file]", _upload(bad))
     page.click("main button:has-text('Import')")
     page.wait_for_selector(".import-problems")
@@ -189,7 +190,7 @@ def test_an_import_with_bad_rows_shows_every_problem_then_a_good_one_loads(
     assert "Row 3, volunteer_id" in problems and "Row 3, since" in problems
     assert not Pairing.objects.exists()
     screenshot("pairings-01-import-problems")
-    good = "volunteer_id,household_id,since\nV0,H0,2025-03-01\nV1,H1,2024-09-15\n"
+    good = header + "V0,H0,2025-03-01,2025-02-01\nV1,H1,2024-09-15,2024-09-01\n"
     page.set_input_files("input[name=file]", _upload(good))
     page.click("main button:has-text('Import')")
     page.wait_for_selector("text=2 pairings imported")

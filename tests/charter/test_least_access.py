@@ -13,7 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kinfolk.accounts.models import AccountEvent, TwoFactorEnrolment
-from kinfolk.pairings.models import MatchingRun, Pairing, Proposal
+from kinfolk.pairings.models import MatchingRun, PairExclusion, Pairing, PairingImport, Proposal
 from kinfolk.people.models import Household, Invitation, Volunteer
 from kinfolk.programmes.models import Coordinator
 from kinfolk.testing import (
@@ -108,6 +108,16 @@ def rows(programme, volunteer, household, coordinator):
         "run": MatchingRun.objects.create(programme=programme, status="ready"),
         "coordinator": Coordinator.objects.get(programme=programme, user=coordinator),
         "user": make_user("grace@example.org", first_name="Grace", is_staff=True),
+        "import": PairingImport.objects.create(
+            programme=programme, problems=1, problems_csv="row,column,value,problem\r\n"
+        ),
+        "exclusion": PairExclusion.objects.create(
+            programme=programme,
+            volunteer=volunteer,
+            household=household,
+            set_by=coordinator,
+            set_at="2026-11-01T10:00:00Z",
+        ),
     }
 
 
@@ -154,6 +164,7 @@ def _snapshot():
         sorted(Coordinator.objects.values_list("id", "programme_id", "user_id")),
         sorted(AccountEvent.objects.values_list("id", flat=True)),
         sorted(TwoFactorEnrolment.objects.values_list("id", flat=True)),
+        sorted(PairExclusion.objects.values_list("id", "lifted_at", "lifted_by")),
     )
 
 

@@ -106,12 +106,12 @@ def test_the_profile_form_answers_any_input_without_crashing(programme, voluntee
 
 
 @FUZZ
-@given(body=st.lists(st.tuples(texts, texts, texts), max_size=5))
+@given(body=st.lists(st.tuples(texts, texts, texts, texts), max_size=5))
 def test_the_pairing_import_takes_all_rows_or_none(programme, volunteer, household, body):
-    text = "volunteer_id,household_id,since\n" + "\n".join(",".join(row) for row in body)
+    text = "volunteer_id,household_id,since,agreed_on\n" + "\n".join(",".join(r) for r in body)
     before = Pairing.objects.count()
     try:
-        pairings_import(programme=programme, text=text, today=dt.date(2026, 11, 29))
+        pairings_import(programme=programme, text=text, by=None, today=dt.date(2026, 11, 29))
     except PairingImportError as error:
         assert error.problems
         assert Pairing.objects.count() == before

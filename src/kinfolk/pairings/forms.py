@@ -106,10 +106,19 @@ class PairingSearchForm(PairSearchForm):
 
 
 class RuleForm(forms.Form):
-    """Keep or forbid one of the run's proposed pairs."""
+    """Keep or forbid one of the run's proposed pairs; a forbid may carry a short note."""
 
     pair = forms.ModelChoiceField(queryset=RunPair.objects.none(), widget=forms.HiddenInput)
-    kind = forms.ChoiceField(choices=RunRule.Kind.choices, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        choices=[(RunRule.Kind.LOCK, _("keep")), ("forbid", _("forbid"))],
+        widget=forms.HiddenInput,
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_("What the coordinators should know about this decision, not about a person."),
+    )
 
     def __init__(self, *args: Any, run: MatchingRun, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -153,8 +162,9 @@ class PairingImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
-            "Columns volunteer_id, household_id, since (YYYY-MM-DD), with a header row. "
-            "Nothing is stored unless every row is right."
+            "Columns volunteer_id, household_id, since (the day the pairing started) and "
+            "agreed_on (the day both sides agreed to it), dates as YYYY-MM-DD, with a header "
+            "row. Nothing is stored unless every row is right."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )

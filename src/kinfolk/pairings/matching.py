@@ -8,11 +8,13 @@ cheaper: a locked pair takes both its people out of everyone else's reach.
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -27,6 +29,7 @@ from kinfolk.people.models import Household, Volunteer
 #: The engine's columns are the model's fields, but for ``id``, which is ``external_id``.
 _FIELDS = ("pk", "external_id", *COLUMNS[1:])
 Progress = Callable[[str, int, int], None]
+logger = logging.getLogger(__name__)
 
 
 def run_people(run: MatchingRun) -> tuple[QuerySet[Volunteer], QuerySet[Household]]:
@@ -77,28 +80,25 @@ def matching_run_execute(*, run: MatchingRun, progress: Progress) -> MatchResult
     progress("explain", 1, 1)
     progress("saving", 0, 1)
     with transaction.atomic():
-        _store(run, result, explanations, v_pks, h_pks)
-    progress("saving", 1, 1)
+        _store(run, result, explanations, v_pks, h_pks)  # the last step writes the progress too
     return result
 
 
 def _rules(
     run: MatchingRun, v_pks: list[int], h_pks: list[int], v_pop: Population, h_pop: Population
 ) -> tuple[list[Lock], list[tuple[str, str]]]:
-    """Locks and forbids the coordinator set in review, and pairs declined or ended before."""
+    """Pairs kept in review, and pairs declined, ended or forbidden: a forbid beats a keep."""
     v_id = dict(zip(v_pks, v_pop.id.tolist(), strict=True))
     h_id = dict(zip(h_pks, h_pop.id.tolist(), strict=True))
-    locks, exclusions = [], []
-    for rule in RunRule.objects.filter(run=run):
-        if rule.volunteer_id in v_id and rule.household_id in h_id:
-            pair = (v_id[rule.volunteer_id], h_id[rule.household_id])
-            if rule.kind == RunRule.Kind.LOCK:
-                locks.append(Lock(*pair, manual=True))
-            else:
-                exclusions.append(pair)
-    for v, h in excluded_pairs(programme=run.programme):
-        if v in v_id and h in h_id:
-            exclusions.append((v_id[v], h_id[h]))
+    excluded = excluded_pairs(programme=run.programme)
+    locks = [
+        Lock(v_id[rule.volunteer_id], h_id[rule.household_id], manual=True)
+        for rule in RunRule.objects.filter(run=run, kind=RunRule.Kind.LOCK)
+        if rule.volunteer_id in v_id
+        and rule.household_id in h_id
+        and (rule.volunteer_id, rule.household_id) not in excluded
+    ]
+    exclusions = [(v_id[v], h_id[h]) for v, h in excluded if v in v_id and h in h_id]
     return locks, exclusions
 
 
@@ -138,10 +138,26 @@ def _store(
         batch_size=5000,
     )
     RunUnpaired.objects.bulk_create(_unpaired_rows(run, result, v_pks, h_pks), batch_size=5000)
-    run.summary = _summary(result)
-    run.status = MatchingRun.Status.READY
-    run.finished_at = timezone.now()
-    run.save(update_fields=["summary", "status", "finished_at"])
+    _ready_mark(run, result)
+
+
+def _ready_mark(run: MatchingRun, result: MatchResult) -> None:
+    """Only a run still running becomes ready: one given up for dead meanwhile stays failed.
+
+    Raising rolls back the pairs just written in the same transaction.
+    """
+    now = timezone.now()
+    ready = MatchingRun.objects.filter(pk=run.pk, status=MatchingRun.Status.RUNNING).update(
+        summary=_summary(result),
+        status=MatchingRun.Status.READY,
+        stage="saving",
+        done=1,
+        total=1,
+        finished_at=now,
+        heartbeat_at=now,
+    )
+    if not ready:
+        raise RunAbandoned(run.pk)
 
 
 def _unpaired_rows(
@@ -217,8 +233,16 @@ def _explanations(result: MatchResult) -> list[dict[str, Any]]:
     ]
 
 
+class RunAbandoned(Exception):
+    """The run stopped being this job's (marked failed as silent, or discarded) while it ran."""
+
+
 class ProgressWriter:
-    """Writes a run's stage and percentage, at most a few times a second."""
+    """Writes a run's stage, percentage and heartbeat, at most a few times a second.
+
+    It stops the job (``RunAbandoned``) once the run is no longer running, so a job that
+    was given up for dead does no more work and stores nothing.
+    """
 
     def __init__(self, run: MatchingRun, every_seconds: float = 0.3) -> None:
         self.run = run
@@ -230,6 +254,53 @@ class ProgressWriter:
         if now - self.last < self.every and done < total:
             return
         self.last = now
-        MatchingRun.objects.filter(pk=self.run.pk).update(
-            stage=stage, done=done, total=max(total, 1)
+        written = MatchingRun.objects.filter(
+            pk=self.run.pk, status=MatchingRun.Status.RUNNING
+        ).update(stage=stage, done=done, total=max(total, 1), heartbeat_at=timezone.now())
+        if not written:
+            raise RunAbandoned(self.run.pk)
+
+
+class Heartbeat:
+    """Refreshes a running run's heartbeat from a thread while the job computes.
+
+    One engine call can run for minutes without reporting progress; without
+    this thread a live run would look as silent as one whose worker was killed.
+    """
+
+    def __init__(self, run_id: int, every_seconds: float) -> None:
+        self.run_id = run_id
+        self.every = every_seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._beat_until_stopped, name=f"run-{run_id}-heartbeat", daemon=True
         )
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=max(5.0, self.every))
+
+    def _beat_until_stopped(self) -> None:
+        try:
+            while not self._stop.wait(self.every):
+                if not self._beat():
+                    return
+        finally:
+            connections.close_all()  # this thread's own connections only
+
+    def _beat(self) -> bool:
+        """Refresh the heartbeat; False once the run is no longer running."""
+        try:
+            return bool(
+                MatchingRun.objects.filter(
+                    pk=self.run_id, status=MatchingRun.Status.RUNNING
+                ).update(heartbeat_at=timezone.now())
+            )
+        except DatabaseError:
+            # A busy database is no reason to stop beating; the next beat may get through.
+            logger.warning("heartbeat of matching run %s not written", self.run_id, exc_info=True)
+            return True

@@ -51,6 +51,11 @@ class MatchingRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
+    #: Refreshed by the job while it runs; a run silent for too long lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    #: ``error`` of a run whose worker stopped (killed, out of memory) before it finished.
+    WORKER_LOST = "worker-lost"
 
     class Meta:
         ordering = ["-created_at"]
@@ -58,6 +63,18 @@ class MatchingRun(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def error_message(self) -> str:
+        """Why the run failed, in the reader's language where the reason is known."""
+        if self.error == self.WORKER_LOST:
+            return str(
+                _(
+                    "The computer running this matching stopped before it finished; nothing "
+                    "was saved. Start a new run."
+                )
+            )
+        return self.error
 
 
 class RunPair(models.Model):
@@ -94,11 +111,14 @@ class RunUnpaired(models.Model):
 
 
 class RunRule(models.Model):
-    """A coordinator's review decision that the next run of the same scope keeps."""
+    """A pair the coordinator keeps in review, which the next run of the same scope keeps.
+
+    Forbidding is not a run's rule but the programme's (``PairExclusion``): it
+    outlasts the run and binds every later run, sending and import.
+    """
 
     class Kind(models.TextChoices):
         LOCK = "lock", _("keep this pair")
-        FORBID = "forbid", _("never this pair")
 
     run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="rules")
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="+")
@@ -111,6 +131,39 @@ class RunRule(models.Model):
                 fields=["run", "volunteer", "household"], name="run_rule_one_per_pair"
             )
         ]
+
+
+class PairExclusion(models.Model):
+    """A pair the programme never proposes, sends or pairs, until a coordinator lifts it.
+
+    Lifting records who and when rather than deleting the row, so the person
+    pages can show what was decided and undone.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="exclusions")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="exclusions")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="exclusions")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    set_at = models.DateTimeField()
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+        constraints = [
+            # One standing exclusion per pair: forbidding twice changes nothing.
+            models.UniqueConstraint(
+                fields=["volunteer", "household"],
+                condition=Q(lifted_at__isnull=True),
+                name="pair_exclusion_one_standing",
+            )
+        ]
+        indexes = [models.Index(fields=["programme", "lifted_at"])]
 
 
 class Proposal(models.Model):
@@ -162,6 +215,28 @@ class Proposal(models.Model):
         ]
 
 
+class PairingImport(models.Model):
+    """One upload of the pairings CSV: who made it, when, and what became of it.
+
+    An accepted upload groups the pairings it created, so the job that tells both
+    sides and plans their visits does it once.  A refused upload keeps its
+    problems as CSV for download, for a few days only.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="imports")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported = models.PositiveIntegerField(default=0)
+    problems = models.PositiveIntegerField(default=0)
+    problems_csv = models.TextField(blank=True)
+    told_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
 class Pairing(models.Model):
     """A volunteer and a household who both said yes; the household can end it alone."""
 
@@ -184,6 +259,18 @@ class Pairing(models.Model):
     started_on = models.DateField()
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.CharField(max_length=12, blank=True)
+    #: For a pairing made outside Kinfolk: the day both sides agreed, and who recorded it.
+    agreed_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    imported_in = models.ForeignKey(
+        PairingImport,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pairings",
+    )
 
     class Meta:
         ordering = ["-started_on"]

@@ -12,16 +12,23 @@ import datetime as dt
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinfolk.engine import dictionary as dd
 from kinfolk.engine.assign import PairError
 from kinfolk.pairings import notify
-from kinfolk.pairings.matching import ProgressWriter, matching_run_execute
-from kinfolk.pairings.models import MatchingRun, Proposal, RunPair, RunRule
+from kinfolk.pairings.exclusions import pair_allowed_check, pair_exclusion_set
+from kinfolk.pairings.matching import (
+    Heartbeat,
+    ProgressWriter,
+    RunAbandoned,
+    matching_run_execute,
+)
+from kinfolk.pairings.models import MatchingRun, PairExclusion, Proposal, RunPair, RunRule
 from kinfolk.pairings.services import PairingError
 from kinfolk.people.models import Household, HouseholdMember, Volunteer
 from kinfolk.programmes.models import Organisation, Programme
@@ -45,6 +52,7 @@ def run_start(
 
     with transaction.atomic():
         Programme.objects.select_for_update().get(pk=programme.pk)
+        runs_stale_fail(programme=programme)
         if programme.runs.filter(status__in=_LIVE).exists():
             raise PairingError(_("A matching run is already under way; wait for it to finish."))
         scope = "organisation" if organisation else "town" if town else "programme"
@@ -69,15 +77,22 @@ def run_start(
 
 
 def run_execute(*, run_id: int) -> None:
-    """The background job: claim the run, match, store; a failure marks the run failed."""
+    """The background job: claim the run, match, store; a failure marks the run failed.
+
+    While it runs, the run's heartbeat is refreshed (by each progress report and by
+    a thread between them), so a run whose worker dies is recognised as failed.
+    """
     claimed = MatchingRun.objects.filter(pk=run_id, status=MatchingRun.Status.QUEUED).update(
-        status=MatchingRun.Status.RUNNING, stage="loading"
+        status=MatchingRun.Status.RUNNING, stage="loading", heartbeat_at=timezone.now()
     )
     if not claimed:
         return  # already run, or discarded before it started
     run = MatchingRun.objects.select_related("programme").get(pk=run_id)
     try:
-        matching_run_execute(run=run, progress=ProgressWriter(run))
+        with Heartbeat(run_id, every_seconds=_heartbeat_seconds()):
+            matching_run_execute(run=run, progress=ProgressWriter(run))
+    except RunAbandoned:
+        logger.warning("matching run %s was given up while it ran; its result is dropped", run_id)
     except PairError as error:
         _fail(run, str(error))
     except Exception:
@@ -85,31 +100,85 @@ def run_execute(*, run_id: int) -> None:
         _fail(run, _("The run stopped because of an error; nothing was saved. Start it again."))
 
 
+def _heartbeat_seconds() -> float:
+    # Ten beats per silence allowed: a beat or two lost to a busy database is harmless.
+    return max(0.1, settings.MATCHING_RUN_STALE_SECONDS / 10)
+
+
 def _fail(run: MatchingRun, message: str) -> None:
-    MatchingRun.objects.filter(pk=run.pk).update(
+    MatchingRun.objects.filter(pk=run.pk, status=MatchingRun.Status.RUNNING).update(
         status=MatchingRun.Status.FAILED, error=message[:300], finished_at=timezone.now()
     )
 
 
+def runs_stale_fail(*, programme: Programme | None = None, now: dt.datetime | None = None) -> int:
+    """Mark failed each running run whose heartbeat stopped: its worker died mid-way.
+
+    Nothing of such a run was saved (pairs are stored in the transaction that makes
+    it ready), so a new run may start and this one may be discarded.
+    """
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.MATCHING_RUN_STALE_SECONDS)
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    runs = MatchingRun.objects.filter(silent, status=MatchingRun.Status.RUNNING)
+    if programme is not None:
+        runs = runs.filter(programme=programme)
+    # Read first: pages call this on every poll, and on SQLite even an UPDATE that changes
+    # nothing waits for the write lock a worker may hold while it saves a large run.
+    if not runs.exists():
+        return 0
+    return runs.update(
+        status=MatchingRun.Status.FAILED, error=MatchingRun.WORKER_LOST, finished_at=now
+    )
+
+
 def run_discard(*, run: MatchingRun) -> None:
-    """Throw a run away before sending; nobody is told anything."""
+    """Throw a run away before sending; nobody is told anything.
+
+    A queued run may go too: if its job starts later, it finds the run discarded and stops.
+    """
     done = MatchingRun.objects.filter(
-        pk=run.pk, status__in=[MatchingRun.Status.READY, MatchingRun.Status.FAILED]
+        pk=run.pk,
+        status__in=[
+            MatchingRun.Status.QUEUED,
+            MatchingRun.Status.READY,
+            MatchingRun.Status.FAILED,
+        ],
     ).update(status=MatchingRun.Status.DISCARDED)
     if not done:
-        raise PairingError(_("Only a run waiting for review can be discarded."))
+        raise PairingError(
+            _("A run can be discarded only before it is sent, and not while it is running.")
+        )
+
+
+FORBID = "forbid"
 
 
 def run_rule_set(
-    *, run: MatchingRun, volunteer: Volunteer, household: Household, kind: str
-) -> RunRule:
-    """Lock or forbid a pair; the next run from this one keeps the decision."""
+    *,
+    run: MatchingRun,
+    volunteer: Volunteer,
+    household: Household,
+    kind: str,
+    by: Any,
+    note: str = "",
+) -> RunRule | PairExclusion:
+    """Keep a pair for the next run from this one, or forbid it for the programme for good.
+
+    A forbid replaces this run's keep of the same pair; a forbidden pair cannot be kept.
+    """
     if run.status != MatchingRun.Status.READY:
         raise PairingError(_("This run is not waiting for review."))
-    if kind == RunRule.Kind.LOCK:
-        pair_compatible_check(volunteer=volunteer, household=household)
+    if kind == FORBID:
+        with transaction.atomic():
+            RunRule.objects.filter(run=run, volunteer=volunteer, household=household).delete()
+            return pair_exclusion_set(
+                programme=run.programme, volunteer=volunteer, household=household, by=by, note=note
+            )
+    pair_allowed_check(volunteer=volunteer, household=household)
+    pair_compatible_check(volunteer=volunteer, household=household)
     rule, _created = RunRule.objects.update_or_create(
-        run=run, volunteer=volunteer, household=household, defaults={"kind": kind}
+        run=run, volunteer=volunteer, household=household, defaults={"kind": RunRule.Kind.LOCK}
     )
     return rule
 
@@ -216,7 +285,8 @@ def proposals_notify(*, run_id: int, batch: int = 2000) -> int:
 def _proposals_create(run: MatchingRun, now: dt.datetime) -> int:
     """One INSERT ... SELECT: a proposal for each pair whose two people are still free.
 
-    Someone who paused or left since the run, or got another proposal, is skipped.
+    Someone who paused or left since the run, or got another proposal, is skipped, and so
+    is a pair forbidden since the run (a forbid outlasts the run it was set in).
     Done in the database because a run of 100,000 pairs must send within a click.
     """
     answer_by = now + dt.timedelta(days=run.programme.proposal_days)
@@ -224,7 +294,10 @@ def _proposals_create(run: MatchingRun, now: dt.datetime) -> int:
         connection.ops.adapt_datetimefield_value(t)
         for t in (now, answer_by, now + (answer_by - now) / 2)
     ]
-    tables = {m.__name__: m._meta.db_table for m in (Proposal, RunPair, Volunteer, Household)}
+    tables = {
+        m.__name__: m._meta.db_table
+        for m in (Proposal, RunPair, Volunteer, Household, PairExclusion)
+    }
     sql = f"""
         INSERT INTO {tables["Proposal"]} (programme_id, run_id, volunteer_id, household_id, state,
             volunteer_answer, household_answer, explanation, distance_km, sent_at, answer_by,
@@ -239,6 +312,9 @@ def _proposals_create(run: MatchingRun, now: dt.datetime) -> int:
                           WHERE p.state = 'open' AND p.volunteer_id = rp.volunteer_id)
           AND NOT EXISTS (SELECT 1 FROM {tables["Proposal"]} p
                           WHERE p.state = 'open' AND p.household_id = rp.household_id)
+          AND NOT EXISTS (SELECT 1 FROM {tables["PairExclusion"]} e
+                          WHERE e.volunteer_id = rp.volunteer_id
+                            AND e.household_id = rp.household_id AND e.lifted_at IS NULL)
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [run.programme_id, *moments, run.pk])

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from kinfolk.pairings.models import MatchingRun, Pairing, Proposal, RunPair, RunRule, RunUnpaired
+from kinfolk.pairings.models import (
+    MatchingRun,
+    PairExclusion,
+    Pairing,
+    PairingImport,
+    Proposal,
+    RunPair,
+    RunRule,
+    RunUnpaired,
+)
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.programmes.models import Programme
 
@@ -46,14 +55,56 @@ def own_proposal_get(*, person: Person, proposal_id: int) -> Proposal:
 
 
 def excluded_pairs(*, programme: Programme) -> set[tuple[int, int]]:
-    """(volunteer id, household id) never to propose again: declined or ended before."""
+    """(volunteer id, household id) never to propose: declined, ended, or forbidden."""
     declined = Proposal.objects.filter(programme=programme, state="declined").values_list(
         "volunteer_id", "household_id"
     )
     ended = Pairing.objects.filter(programme=programme, state="ended").values_list(
         "volunteer_id", "household_id"
     )
-    return set(declined) | set(ended)
+    return set(declined) | set(ended) | forbidden_pairs(programme=programme)
+
+
+def forbidden_pairs(*, programme: Programme) -> set[tuple[int, int]]:
+    """(volunteer id, household id) of the programme's standing forbids."""
+    standing = PairExclusion.objects.filter(programme=programme, lifted_at__isnull=True)
+    return set(standing.values_list("volunteer_id", "household_id"))
+
+
+def exclusion_list(*, programme: Programme, person: Person) -> QuerySet[PairExclusion]:
+    """The person's forbidden pairs, standing first, then lifted, newest first."""
+    return (
+        PairExclusion.objects.filter(programme=programme, **{person.side: person})
+        .select_related("volunteer", "household", "set_by", "lifted_by")
+        .order_by(F("lifted_at").desc(nulls_first=True), "-set_at", "-id")
+    )
+
+
+def exclusion_get(*, programme: Programme, exclusion_id: int) -> PairExclusion:
+    found = programme.exclusions.filter(pk=exclusion_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def run_exclusion_list(*, run: MatchingRun) -> QuerySet[PairExclusion]:
+    """Standing forbids of pairs this run proposes (set in its review, or since)."""
+    in_run = RunPair.objects.filter(
+        run=run, volunteer_id=OuterRef("volunteer_id"), household_id=OuterRef("household_id")
+    )
+    return (
+        PairExclusion.objects.filter(programme_id=run.programme_id, lifted_at__isnull=True)
+        .filter(Exists(in_run))
+        .select_related("volunteer", "household", "set_by")
+        .order_by("set_at", "id")
+    )
+
+
+def pairing_import_get(*, programme: Programme, import_id: int) -> PairingImport:
+    found = programme.imports.filter(pk=import_id).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def run_list(*, programme: Programme) -> QuerySet[MatchingRun]:
@@ -82,7 +133,9 @@ def _pair_search(qs: QuerySet[Any], query: str) -> QuerySet[Any]:
 def pairing_list(
     *, programme: Programme, query: str = "", state: str = "active"
 ) -> QuerySet[Pairing]:
-    qs = programme.pairings.select_related("volunteer", "household").order_by("-started_on", "id")
+    qs = programme.pairings.select_related("volunteer", "household", "recorded_by").order_by(
+        "-started_on", "id"
+    )
     if state:
         qs = qs.filter(state=state)
     return _pair_search(qs, query)

@@ -106,16 +106,22 @@ def _started_message(person: Person, pairing: Pairing) -> tuple[str, str]:
 
 def _tell_declined(proposal: Proposal, side: str) -> None:
     # The other side learns only that this proposal will not go ahead, never who said no.
-    other = proposal.household if side == "volunteer" else proposal.volunteer
+    proposal_called_off_tell(
+        person=proposal.household if side == "volunteer" else proposal.volunteer
+    )
+
+
+def proposal_called_off_tell(*, person: Person) -> None:
+    """Tell the person their proposal will not go ahead, and nothing about why or who."""
 
     def compose() -> tuple[str, str]:
         body = _(
             "The proposal we sent you will not go ahead. Nothing changes for you: you keep "
             "your place, and we will propose someone else.\n\n%(link)s"
-        ) % {"link": notify.home_link(other)}
+        ) % {"link": notify.home_link(person)}
         return _("An update on your proposal"), body
 
-    notify.send(other, compose)
+    notify.send(person, compose)
 
 
 def pairing_end(*, pairing: Pairing, by: Person) -> Pairing:

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from kinfolk.pairings import views_coordinator as views
+from kinfolk.pairings import views_pairings
 
 app_name = "matching"
 _run = "<int:programme_id>/matching/<int:run_id>"
@@ -15,6 +16,16 @@ urlpatterns = [
     path(f"{_run}/rerun/", views.run_rerun, name="run_rerun"),
     path(f"{_run}/discard/", views.run_discard, name="run_discard"),
     path(f"{_run}/send/", views.run_send, name="run_send"),
-    path("<int:programme_id>/pairings/", views.pairings, name="pairings"),
-    path("<int:programme_id>/reports/", views.visitor_reports, name="reports"),
+    path("<int:programme_id>/pairings/", views_pairings.pairings, name="pairings"),
+    path(
+        "<int:programme_id>/pairings/imports/<int:import_id>/problems.csv",
+        views_pairings.import_problems,
+        name="import_problems",
+    ),
+    path("<int:programme_id>/reports/", views_pairings.visitor_reports, name="reports"),
+    path(
+        "<int:programme_id>/forbidden/<int:exclusion_id>/lift/",
+        views_pairings.exclusion_lift,
+        name="exclusion_lift",
+    ),
 ]

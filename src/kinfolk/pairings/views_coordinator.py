@@ -1,4 +1,4 @@
-"""Coordinators' matching pages: start a run, watch it, review it, send it; list pairings.
+"""Coordinators' matching pages: start a run, watch it, review it, send it.
 
 Every view fetches the programme through ``programme_get`` (404 unless the
 viewer coordinates it) and the run through ``run_get`` scoped to that
@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,24 +23,15 @@ from django.views.decorators.http import require_POST
 from kinfolk.engine.candidates import REASONS as ENGINE_REASONS
 from kinfolk.pairings import review
 from kinfolk.pairings.explain import language_names, slot_names
-from kinfolk.pairings.forms import (
-    ManualPairForm,
-    PairingImportForm,
-    PairingSearchForm,
-    PairSearchForm,
-    RuleForm,
-    RunStartForm,
-)
-from kinfolk.pairings.importing import PairingImportError, pairings_import
+from kinfolk.pairings.forms import ManualPairForm, PairSearchForm, RuleForm, RunStartForm
 from kinfolk.pairings.models import MatchingRun, RunPair, RunRule, RunUnpaired
 from kinfolk.pairings.selectors import (
-    pairing_list,
+    run_exclusion_list,
     run_get,
     run_list,
     run_pair_list,
     run_rule_list,
     run_unpaired_list,
-    visitor_report_list,
 )
 from kinfolk.pairings.services import PairingError
 from kinfolk.people.selectors import town_counts
@@ -78,6 +69,8 @@ REASONS = {
 @login_required
 def runs(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    # A run whose worker died shows as failed at once, not at the next tick.
+    review.runs_stale_fail(programme=programme)
     towns = [row["town"] for row in town_counts(programme=programme, limit=TOWNS_OFFERED)]
     form = RunStartForm(request.POST or None, programme=programme, towns=sorted(towns))
     if request.method == "POST" and form.is_valid():
@@ -99,6 +92,7 @@ def runs(request: HttpRequest, programme_id: int) -> HttpResponse:
 @login_required
 def run_detail(request: HttpRequest, programme_id: int, run_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    review.runs_stale_fail(programme=programme)
     run = run_get(programme=programme, run_id=run_id)
     return _run_page(request, programme, run, ManualPairForm(programme=programme))
 
@@ -106,6 +100,7 @@ def run_detail(request: HttpRequest, programme_id: int, run_id: int) -> HttpResp
 @login_required
 def run_progress(request: HttpRequest, programme_id: int, run_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    review.runs_stale_fail(programme=programme)
     run = run_get(programme=programme, run_id=run_id)
     context = {"programme": programme, "run": run, "stage": _stage(run), "live": _is_live(run)}
     response = render(request, "pairings/coordinator/_progress.html", context)
@@ -133,7 +128,8 @@ def _run_page(
 
 def _review_context(request: HttpRequest, run: MatchingRun, query: str) -> dict[str, Any]:
     summary = run.summary or {}
-    rules = {(r.volunteer_id, r.household_id): r.kind for r in run.rules.all()}
+    decisions = _decisions(run)
+    rules = {(d["volunteer"].pk, d["household"].pk): d["kind"] for d in decisions}
     pairs = Paginator(run_pair_list(run=run, query=query), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -151,7 +147,7 @@ def _review_context(request: HttpRequest, run: MatchingRun, query: str) -> dict[
         "histogram": _histogram_rows(summary.get("distance_histogram", [])),
         "pairs": pairs,
         "rows": [_pair_row(p, rules) for p in pairs],
-        "rules": [{"rule": r, "label": r.get_kind_display()} for r in run_rule_list(run=run)],
+        "rules": decisions,
         "unpaired": unpaired,
         "unpaired_rows": [_unpaired_row(u) for u in unpaired],
         "n_sent": run.proposals.count() if run.status == MatchingRun.Status.SENT else 0,
@@ -159,6 +155,26 @@ def _review_context(request: HttpRequest, run: MatchingRun, query: str) -> dict[
 
 
 # Reads scoped to one run; the run itself came through ``run_get``.
+def _decisions(run: MatchingRun) -> list[dict[str, Any]]:
+    """The pairs kept for the next run, then the run's pairs the programme forbids."""
+    keeps = [_decision(r, r.kind, r.get_kind_display()) for r in run_rule_list(run=run)]
+    forbids = [
+        _decision(e, "forbid", _("never this pair"), exclusion=e)
+        for e in run_exclusion_list(run=run)
+    ]
+    return keeps + forbids
+
+
+def _decision(pair: Any, kind: str, label: str, exclusion: Any = None) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "label": label,
+        "volunteer": pair.volunteer,
+        "household": pair.household,
+        "exclusion": exclusion,
+    }
+
+
 def _is_live(run: MatchingRun) -> bool:
     return run.status in _LIVE
 
@@ -228,11 +244,23 @@ def run_rule(request: HttpRequest, programme_id: int, run_id: int) -> HttpRespon
     run = run_get(programme=programme, run_id=run_id)
     form = RuleForm(request.POST, run=run)
     if not form.is_valid():
-        messages.error(request, _("That pair is not part of this run."))
+        problem = (
+            _("The note is too long: 200 characters at most.")
+            if "note" in form.errors
+            else _("That pair is not part of this run.")
+        )
+        messages.error(request, problem)
         return redirect("matching:run_detail", programme.pk, run.pk)
     pair, kind = form.cleaned_data["pair"], form.cleaned_data["kind"]
     try:
-        review.run_rule_set(run=run, volunteer=pair.volunteer, household=pair.household, kind=kind)
+        review.run_rule_set(
+            run=run,
+            volunteer=pair.volunteer,
+            household=pair.household,
+            kind=kind,
+            by=request.user,
+            note=form.cleaned_data["note"],
+        )
     except PairingError as error:
         messages.error(request, error.message)
     else:
@@ -240,7 +268,11 @@ def run_rule(request: HttpRequest, programme_id: int, run_id: int) -> HttpRespon
         text = (
             _("%(v)s and %(h)s will be kept together when you re-run.")
             if kind == RunRule.Kind.LOCK
-            else _("%(v)s and %(h)s will never be paired; re-run to see the effect.")
+            else _(
+                "%(v)s and %(h)s will never be proposed to each other, by this run or any "
+                "other, until a coordinator lifts it on their page. Sending skips them; "
+                "re-run to find each another partner."
+            )
         )
         messages.success(request, text % names)
     return redirect("matching:run_detail", programme.pk, run.pk)
@@ -255,7 +287,9 @@ def run_manual(request: HttpRequest, programme_id: int, run_id: int) -> HttpResp
     if form.is_valid():
         volunteer, household = form.cleaned_data["volunteer_id"], form.cleaned_data["household_id"]
         try:
-            review.run_rule_set(run=run, volunteer=volunteer, household=household, kind="lock")
+            review.run_rule_set(
+                run=run, volunteer=volunteer, household=household, kind="lock", by=request.user
+            )
         except PairingError as error:
             if run.status != MatchingRun.Status.READY:
                 messages.error(request, error.message)  # the form is not on the page now
@@ -322,42 +356,3 @@ def run_send(request: HttpRequest, programme_id: int, run_id: int) -> HttpRespon
             _("%(n)s proposals sent; both sides of each have been told.") % {"n": sent},
         )
     return redirect("matching:run_detail", programme.pk, run.pk)
-
-
-# --- pairings: the list and the import ----------------------------------------
-
-
-@login_required
-def pairings(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme = programme_get(viewer=request.user, programme_id=programme_id)
-    form = PairingImportForm(request.POST or None, request.FILES or None)
-    problems: list[Any] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            n = pairings_import(
-                programme=programme, text=form.cleaned_data["file"], today=programme.today()
-            )
-        except PairingImportError as error:
-            problems = error.problems
-        else:
-            messages.success(request, _("%(n)s pairings imported, all active.") % {"n": n})
-            return redirect("matching:pairings", programme.pk)
-    search = PairingSearchForm(request.GET)
-    found = pairing_list(programme=programme, query=search.query(), state=search.state_value())
-    page: Page[Any] = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "programme": programme,
-        "form": form,
-        "problems": problems,
-        "search": search,
-        "page": page,
-    }
-    return render(request, "pairings/coordinator/pairings.html", context)
-
-
-@login_required
-def visitor_reports(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme = programme_get(viewer=request.user, programme_id=programme_id)
-    page = Paginator(visitor_report_list(programme=programme), PAGE_SIZE)
-    context = {"programme": programme, "page": page.get_page(request.GET.get("page"))}
-    return render(request, "pairings/coordinator/reports.html", context)

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from kinfolk.accounts.ratelimits import rate_limit_check
 from kinfolk.accounts.selectors import participant_account_get
 from kinfolk.accounts.services import passwords
+from kinfolk.pairings.selectors import exclusion_list
 from kinfolk.people.forms import PROFILE_FIELDS, ProfileForm
 from kinfolk.people.models import Household, Invitation, Volunteer
 from kinfolk.people.selectors import (
@@ -163,6 +164,7 @@ def _detail_page(
         "facts": _profile_facts(person),
         "contact": [(_contact_labels()[f], contact[f]) for f in CONTACT_FIELDS],
         "consents": consent_list(person=person),
+        "exclusions": exclusion_list(programme=programme, person=person),
         **extra,
     }
     return render(request, "programmes/person_detail.html", context)

@@ -133,29 +133,62 @@ def check_in_list(*, programme: Programme, today: dt.date) -> list[CheckIn]:
 
     Declines, pauses and who said what are never signals (charter rule 2).
     """
+    ids = check_in_pairing_ids(programme=programme, today=today)
+    return check_in_entries(programme=programme, today=today, pairing_ids=ids)
+
+
+def _closed_windows(programme: Programme, today: dt.date) -> QuerySet[Visit]:
+    """The last year's closed, not cancelled windows of active pairings: what signals come from."""
+    return Visit.objects.filter(
+        pairing__programme=programme,
+        pairing__state="active",
+        window_end__gte=today - dt.timedelta(days=365),
+        window_end__lt=today,
+    ).exclude(state=Visit.State.CANCELLED)
+
+
+def check_in_pairing_ids(*, programme: Programme, today: dt.date) -> list[int]:
+    """Ids of the pairings to check in with, in order; each has at least one fact to show.
+
+    Counted in the database, so the list can be paged and its total is exact.
+    """
+    closed = _closed_windows(programme, today)
     grace = today - dt.timedelta(days=COORDINATOR_OVERDUE_DAYS)
-    since = today - dt.timedelta(days=365)
-    live = Visit.objects.filter(
-        pairing__programme=programme, pairing__state="active", window_end__gte=since
+    overdue = Q(state__in=_LIVE, window_end__lt=grace, volunteer_outcome="", household_outcome="")
+    signal = (
+        overdue
+        | Q(state=Visit.State.UNCONFIRMED)
+        | Q(volunteer_rating__lte=LOW_RATING)
+        | Q(household_rating__lte=LOW_RATING)
     )
-    missed = Q(state=Visit.State.MISSED) | Q(
-        state__in=_LIVE, window_end__lt=grace, volunteer_outcome="", household_outcome=""
-    )
-    flagged = (
-        live.filter(
-            missed
-            | Q(state=Visit.State.UNCONFIRMED)
-            | Q(volunteer_rating__lte=LOW_RATING)
-            | Q(household_rating__lte=LOW_RATING)
-        )
+    ids = set(closed.filter(signal).values_list("pairing_id", flat=True).distinct())
+    # A recorded miss is a signal only as one of two in a row; any overdue window already is.
+    twice = (
+        closed.filter(state=Visit.State.MISSED)
+        .values("pairing_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=2)
         .values_list("pairing_id", flat=True)
-        .distinct()
     )
-    ids = list(flagged[:2000])
+    candidates = set(twice) - ids
+    states = closed.filter(pairing_id__in=candidates).order_by("pairing_id", "window_start")
+    previous: dict[int, str] = {}
+    for pairing_id, state in states.values_list("pairing_id", "state").iterator():
+        if state == previous.get(pairing_id) == Visit.State.MISSED:
+            ids.add(pairing_id)
+        previous[pairing_id] = state
+    return sorted(ids)
+
+
+def check_in_entries(
+    *, programme: Programme, today: dt.date, pairing_ids: list[int]
+) -> list[CheckIn]:
+    """The facts of these pairings (a page of ``check_in_pairing_ids``), in the ids' order."""
+    grace = today - dt.timedelta(days=COORDINATOR_OVERDUE_DAYS)
     by_pairing: dict[int, CheckIn] = {}
     closed = (
-        live.filter(pairing_id__in=ids, window_end__lt=today)
-        .exclude(state=Visit.State.CANCELLED)
+        _closed_windows(programme, today)
+        .filter(pairing_id__in=pairing_ids)
         .select_related(*_RELATED)
         .order_by("pairing_id", "window_start")
     )
@@ -164,7 +197,7 @@ def check_in_list(*, programme: Programme, today: dt.date) -> list[CheckIn]:
         entry = by_pairing.setdefault(visit.pairing_id, CheckIn(visit.pairing))
         _facts(entry, visit, previous.get(visit.pairing_id), grace)
         previous[visit.pairing_id] = visit
-    return [entry for entry in by_pairing.values() if entry.facts]
+    return [by_pairing[i] for i in pairing_ids if i in by_pairing and by_pairing[i].facts]
 
 
 def _missed(visit: Visit, grace: dt.date) -> bool:

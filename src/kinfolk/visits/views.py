@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +28,9 @@ from kinfolk.visits.forms import ChannelsForm, FeedbackForm, OutcomeForm, TimeFo
 from kinfolk.visits.models import Visit
 from kinfolk.visits.services import VisitError, feeds, outcomes, reminders, times
 from kinfolk.visits.services._common import today_in
+
+#: Rows per page of the coordinator's lists.
+PAGE_SIZE = 50
 
 Person = Volunteer | Household
 
@@ -279,9 +283,15 @@ def programme_dashboard(request: HttpRequest, programme_id: int) -> HttpResponse
 def programme_check_in(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     today = today_in(programme)
+    ids = selectors.check_in_pairing_ids(programme=programme, today=today)
+    pairs = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    overdue = selectors.overdue_list(programme=programme, today=today)
     context = {
         "programme": programme,
-        "check_in": selectors.check_in_list(programme=programme, today=today),
-        "overdue": selectors.overdue_list(programme=programme, today=today)[:200],
+        "check_in_page": pairs,
+        "check_in": selectors.check_in_entries(
+            programme=programme, today=today, pairing_ids=list(pairs)
+        ),
+        "overdue": Paginator(overdue, PAGE_SIZE).get_page(request.GET.get("overdue_page")),
     }
     return render(request, "visits/programme_check_in.html", context)

@@ -270,6 +270,10 @@ TASKS = {
     }
 }
 
+# A running matching job refreshes its heartbeat; one silent for this many seconds
+# lost its worker (killed, out of memory) and is marked failed.
+MATCHING_RUN_STALE_SECONDS = envint("MATCHING_RUN_STALE_SECONDS", 300)
+
 # How long a sign-up or invitation link stays valid.
 SIGNUP_LINK_DAYS = envint("SIGNUP_LINK_DAYS", 3)
 INVITATION_DAYS = envint("INVITATION_DAYS", 30)

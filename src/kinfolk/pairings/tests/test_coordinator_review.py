@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from kinfolk.pairings.models import MatchingRun, Proposal, RunPair, RunRule
+from kinfolk.pairings.models import MatchingRun, PairExclusion, Proposal, RunPair, RunRule
 from kinfolk.testing import make_cohort, run_started
 
 ACTIONS = ("run_rule", "run_manual", "run_rerun", "run_discard", "run_send")
@@ -46,14 +46,19 @@ def test_keeping_a_pair_adds_a_lock_rule(signed_in, run):
     )
 
 
-def test_forbidding_a_pair_adds_a_forbid_rule_shown_on_the_page(signed_in, run):
+def test_forbidding_a_pair_forbids_it_for_the_programme_and_shows_it_on_the_page(signed_in, run):
     pair = RunPair.objects.filter(run=run).first()
     response = signed_in.post(
         _url("run_rule", run), {"pair": pair.pk, "kind": "forbid"}, follow=True
     )
-    assert RunRule.objects.get().kind == "forbid"
+    exclusion = PairExclusion.objects.get()
+    assert (exclusion.volunteer_id, exclusion.household_id) == (
+        pair.volunteer_id,
+        pair.household_id,
+    )
+    assert not RunRule.objects.exists()
     page = response.content.decode()
-    assert "will never be paired" in page and "never this pair" in page
+    assert "will never be proposed to each other" in page and "never this pair" in page
 
 
 def test_a_pair_of_another_run_cannot_be_ruled_on(
@@ -212,3 +217,52 @@ def test_participants_change_nothing(client, run, volunteer, household_user):
         for name in ACTIONS:
             assert client.post(_url(name, run)).status_code == 404
     assert _snapshot() == before
+
+
+def _forbid_first_pair(signed_in, run):
+    pair = RunPair.objects.filter(run=run).order_by("volunteer__external_id").first()
+    signed_in.post(_url("run_rule", run), {"pair": pair.pk, "kind": "forbid", "note": "no"})
+    return pair.volunteer_id, pair.household_id
+
+
+def test_a_pair_forbidden_in_review_is_not_sent(signed_in, run):
+    volunteer_id, household_id = _forbid_first_pair(signed_in, run)
+    signed_in.post(_url("run_send", run))
+    assert Proposal.objects.count() == 3
+    assert not Proposal.objects.filter(volunteer_id=volunteer_id, household_id=household_id)
+
+
+def test_a_pair_forbidden_in_review_is_not_proposed_by_a_new_run(
+    signed_in, run, programme, django_capture_on_commit_callbacks
+):
+    volunteer_id, household_id = _forbid_first_pair(signed_in, run)
+    signed_in.post(_url("run_discard", run))
+    start = {"scope": "programme", "mode": "optimal"}
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(reverse("matching:runs", args=[programme.pk]), start)
+    fresh = MatchingRun.objects.exclude(pk=run.pk).get()
+    assert fresh.status == "ready"
+    assert not RunPair.objects.filter(
+        run=fresh, volunteer_id=volunteer_id, household_id=household_id
+    ).exists()
+
+
+def test_a_forbidden_pair_cannot_be_paired_by_hand(signed_in, run):
+    volunteer_id, household_id = _forbid_first_pair(signed_in, run)
+    pair = RunPair.objects.get(run=run, volunteer_id=volunteer_id)
+    response = signed_in.post(
+        _url("run_manual", run),
+        {"volunteer_id": pair.volunteer.external_id, "household_id": pair.household.external_id},
+    )
+    assert response.status_code == 200
+    assert any("must not be paired" in e for e in _field_errors(response, "household_id"))
+    assert not RunRule.objects.filter(kind="lock").exists()
+
+
+def test_a_note_too_long_is_refused_by_name_and_nothing_is_forbidden(signed_in, run):
+    pair = RunPair.objects.filter(run=run).first()
+    response = signed_in.post(
+        _url("run_rule", run), {"pair": pair.pk, "kind": "forbid", "note": "x" * 201}, follow=True
+    )
+    assert "The note is too long" in response.content.decode()
+    assert not PairExclusion.objects.exists()

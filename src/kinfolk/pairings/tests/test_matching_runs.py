@@ -89,8 +89,8 @@ def test_an_organisation_run_pairs_its_volunteers_with_one_towns_households(
 def test_a_rerun_keeps_the_coordinators_locks_and_forbids(cohort, run_now, programme):
     (v0, v1, *_), (h0, h1, *_) = cohort
     first = run_now()
-    review.run_rule_set(run=first, volunteer=v0, household=h1, kind="lock")
-    review.run_rule_set(run=first, volunteer=v1, household=h0, kind="forbid")
+    review.run_rule_set(run=first, volunteer=v0, household=h1, kind="lock", by=first.started_by)
+    review.run_rule_set(run=first, volunteer=v1, household=h0, kind="forbid", by=first.started_by)
     second = run_now(rules_from=first)
     pairs = _pairs(second)
     assert ("V0", "H1") in pairs and ("V1", "H0") not in pairs
@@ -103,7 +103,7 @@ def test_a_hand_made_pair_that_shares_no_language_is_refused(cohort, run_now):
     h0.save(update_fields=["speaks"])
     run = run_now()
     with pytest.raises(PairingError, match="share no language"):
-        review.run_rule_set(run=run, volunteer=v0, household=h0, kind="lock")
+        review.run_rule_set(run=run, volunteer=v0, household=h0, kind="lock", by=run.started_by)
     assert not RunRule.objects.exists()
 
 
@@ -113,7 +113,7 @@ def test_a_hand_made_pair_that_breaks_a_condition_is_refused(cohort, run_now):
     v0.save(update_fields=["offers"])
     run = run_now()
     with pytest.raises(PairingError, match="does not accept: pets"):
-        review.run_rule_set(run=run, volunteer=v0, household=h0, kind="lock")
+        review.run_rule_set(run=run, volunteer=v0, household=h0, kind="lock", by=run.started_by)
 
 
 def test_a_run_that_crashes_half_way_leaves_no_pairs_and_can_start_again(
