@@ -19,6 +19,7 @@ from kinfolk.engine import dictionary as dd
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.people.selectors import household_member_list
 from kinfolk.people.widgets import LanguagesField, SpeaksField
+from kinfolk.privacy.services import contact_details_read
 from kinfolk.programmes.models import Programme
 from kinfolk.programmes.places import distance_km, town_get, towns
 
@@ -62,12 +63,10 @@ def _speaks_words(speaks: str) -> str:
     return ", ".join(f"{_language_name(t)} ({LEVEL_LABELS.get(lv, lv)})" for t, lv in pairs)
 
 
-#: The profile fields that forms, CSV files and the engine share.
+#: The profile fields that forms, CSV files and the engine share, stored on the person.
 PROFILE_FIELDS = (
     "first_name",
     "last_name",
-    "phone",
-    "address",
     "town",
     "lat",
     "lon",
@@ -81,6 +80,8 @@ PROFILE_FIELDS = (
     "blackout",
     "travel_mode",
 )
+#: The profile form's contact fields, stored only through ``kinfolk.privacy.services``.
+CONTACT_FORM_FIELDS = ("phone", "address")
 
 
 class ProfileForm(forms.Form):
@@ -180,9 +181,12 @@ class ProfileForm(forms.Form):
         ]
 
     @classmethod
-    def initial_for(cls, person: Volunteer | Household) -> dict[str, Any]:
-        """Turn a stored person into the form's initial values."""
+    def initial_for(cls, person: Volunteer | Household, *, viewer: Any) -> dict[str, Any]:
+        """Turn a stored person into the form's initial values; ``viewer`` is the person."""
         initial: dict[str, Any] = {f: getattr(person, f) for f in PROFILE_FIELDS}
+        initial |= contact_details_read(
+            viewer=viewer, person=person, fields=CONTACT_FORM_FIELDS, reason="own profile"
+        )
         initial["availability"] = [s for s in initial["availability"].split(";") if s]
         initial["offers"] = [s for s in initial["offers"].split(";") if s]
         initial["accepts"] = [s for s in initial["accepts"].split(";") if s]

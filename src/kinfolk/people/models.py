@@ -17,14 +17,16 @@ from kinfolk.programmes.models import Organisation, Programme
 
 
 class Participant(models.Model):
-    """What volunteers and households share: a place, languages, a week."""
+    """What volunteers and households share: a place, languages, a week.
+
+    Phone and address are not here: they live in the privacy app, which alone
+    decides who may read them (``kinfolk.privacy.services``).
+    """
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
     external_id = models.CharField(_("id"), max_length=64)
     first_name = models.CharField(_("first name"), max_length=80)
     last_name = models.CharField(_("last name"), max_length=80, blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
     town = models.CharField(_("nearest town"), max_length=120)
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))

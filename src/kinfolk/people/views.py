@@ -79,7 +79,9 @@ def household_home(request: HttpRequest, household_id: int) -> HttpResponse:
 def profile_edit(request: HttpRequest, kind: str, person_id: int) -> HttpResponse:
     person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     form = ProfileForm(
-        request.POST or None, programme=person.programme, initial=ProfileForm.initial_for(person)
+        request.POST or None,
+        programme=person.programme,
+        initial=ProfileForm.initial_for(person, viewer=request.user),
     )
     if request.method == "POST" and form.is_valid():
         participation.profile_update(person=person, data=form.cleaned_data)

@@ -1,12 +1,43 @@
-"""Who looked at whose contact details (charter rule 5).
+"""Contact details, and who looked at them (charter rules 4 and 5).
 
-The log holds ids only and no foreign keys, so that erasing a person and
-keeping the log never fight; one row per viewer, person and day.
+A participant's phone and address live here, not on the person: the person
+has no attribute, accessor or query path that reaches them, so a template or
+a selector cannot print them by accident.  Only ``kinfolk.privacy.services``
+reads and writes this model (a charter test fails the build otherwise).
+
+The access log holds ids only and no foreign keys, so that erasing a person
+and keeping the log never fight; one row per viewer, person and day.
 """
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ContactDetails(models.Model):
+    """One participant's phone and address; their e-mail stays on their account."""
+
+    # related_name="+": no ``volunteer.contact`` for a template to print.
+    volunteer = models.OneToOneField(
+        "people.Volunteer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    household = models.OneToOneField(
+        "people.Household", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(volunteer__isnull=False, household__isnull=True)
+                | Q(volunteer__isnull=True, household__isnull=False),
+                name="contact_details_of_one_participant",
+            )
+        ]
 
 
 class ContactAccessLog(models.Model):

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import TextChoices
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,7 +40,7 @@ from kinfolk.people.selectors import (
     volunteer_list,
 )
 from kinfolk.people.services import coordination
-from kinfolk.privacy.services import CONTACT_FIELDS, contact_details_read
+from kinfolk.privacy.services import CONTACT_FIELDS, ContactAccessRefused, contact_details_read
 from kinfolk.programmes.forms import (
     ApprovalForm,
     InvitationForm,
@@ -151,27 +151,28 @@ def _detail_page(
     extra: dict[str, Any],
 ) -> HttpResponse:
     # Contact details come only through the logged service (charter rule 5).
-    contact = contact_details_read(request.user, person, CONTACT_FIELDS, CONTACT_REASON)
+    try:
+        contact = contact_details_read(
+            viewer=request.user, person=person, fields=CONTACT_FIELDS, reason=CONTACT_REASON
+        )
+    except ContactAccessRefused:
+        raise Http404 from None
     context = {
         "programme": programme,
         "person": person,
         "kind": kind,
         "facts": _profile_facts(person),
-        "contact": [(_contact_labels()[f], contact[f]) for f in CONTACT_FIELDS],
+        "contact": contact,
         "consents": consent_list(person=person),
         **extra,
     }
     return render(request, "programmes/person_detail.html", context)
 
 
-def _contact_labels() -> dict[str, str]:
-    return {"email": _("E-mail"), "phone": _("Phone"), "address": _("Address")}
-
-
 # Names head the page and contact details come only through the logged service.
 _FACT_FIELDS = (
     "external_id",
-    *(f for f in PROFILE_FIELDS if f not in {"first_name", "last_name", *CONTACT_FIELDS}),
+    *(f for f in PROFILE_FIELDS if f not in {"first_name", "last_name"}),
     "waiting_since",
 )
 

@@ -24,6 +24,7 @@ from kinfolk.people.forms import PROFILE_FIELDS
 from kinfolk.people.models import Consent, Household, HouseholdMember, Invitation, Volunteer
 from kinfolk.people.selectors import account_for_email, signup_programme_get
 from kinfolk.people.services.enrolment import participant_create
+from kinfolk.privacy.services import contact_details_write
 from kinfolk.programmes.models import Programme
 from kinfolk.visits.services.planning import visits_pause, visits_resume
 
@@ -113,12 +114,17 @@ def consent_withdraw(*, person: Person) -> Person:
     return participant_leave(person=person)
 
 
+@transaction.atomic
 def profile_update(*, person: Person, data: dict[str, Any]) -> Person:
-    """Store a profile already checked by ``ProfileForm``; only the dictionary's fields change."""
+    """Store a profile already checked by ``ProfileForm``; only the dictionary's fields change.
+
+    Phone and address go to the privacy app, the one place that stores them.
+    """
     for name in PROFILE_FIELDS:
         setattr(person, name, data[name])
     person.full_clean()
     person.save(update_fields=list(PROFILE_FIELDS))
+    contact_details_write(person=person, phone=data["phone"], address=data["address"])
     return person
 
 
