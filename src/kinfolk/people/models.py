@@ -198,12 +198,18 @@ def _new_token() -> str:
 
 
 class Invitation(models.Model):
-    """A link a coordinator (or a household adult) sends; accepting it is consent."""
+    """A link a coordinator (or a household adult) sends; accepting it is consent.
+
+    A ``link`` invitation goes to an address that already has an account when
+    a coordinator records a paper consent with it: the account joins the new
+    person only if its owner accepts, signed in.
+    """
 
     class Role(models.TextChoices):
         VOLUNTEER = "volunteer", _("volunteer")
         HOUSEHOLD = "household", _("household")
         HOUSEHOLD_ADULT = "household_adult", _("second adult of a household")
+        LINK = "link", _("link an existing account to a paper enrolment")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="invitations")
     role = models.CharField(max_length=16, choices=Role.choices)
@@ -211,6 +217,10 @@ class Invitation(models.Model):
     first_name = models.CharField(max_length=80)
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    #: The person enrolled on paper whom accepting a ``link`` invitation attaches the account to.
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
     )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

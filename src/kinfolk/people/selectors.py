@@ -197,8 +197,9 @@ def invitation_list(*, programme: Programme) -> QuerySet[Invitation]:
 
     A household's invitations to its own adults are the household's business.
     """
+    roles = (*COORDINATOR_INVITATION_ROLES, Invitation.Role.LINK)
     return (
-        programme.invitations.filter(role__in=COORDINATOR_INVITATION_ROLES)
+        programme.invitations.filter(role__in=roles)
         .select_related("organisation")
         .order_by("-created_at")
     )

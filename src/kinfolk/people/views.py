@@ -275,7 +275,8 @@ def _invitation_forms(request: HttpRequest, invitation: Invitation, account: Any
         forms["password_form"] = PasswordForm(
             data, email=invitation.email, first_name=invitation.first_name
         )
-    if invitation.role != Invitation.Role.HOUSEHOLD_ADULT:
+    # An adult joins a household, a link joins a paper enrolment: both exist already.
+    if invitation.role not in (Invitation.Role.HOUSEHOLD_ADULT, Invitation.Role.LINK):
         forms["form"] = ProfileForm(
             data, programme=invitation.programme, initial={"first_name": invitation.first_name}
         )

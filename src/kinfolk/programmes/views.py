@@ -269,7 +269,7 @@ def paper_consent(request: HttpRequest, programme_id: int) -> HttpResponse:
     form = PaperConsentForm(data, programme=programme)
     profile = ProfileForm(data, programme=programme)
     if data is not None and form.is_valid() and profile.is_valid():
-        person = _service_call(
+        enrolment = _service_call(
             coordination.paper_consent_record,
             form,
             profile,
@@ -278,14 +278,28 @@ def paper_consent(request: HttpRequest, programme_id: int) -> HttpResponse:
             profile=profile.cleaned_data,
             **form.cleaned_data,
         )
-        if person is not None:
-            messages.success(
-                request, _("%(name)s is enrolled on paper consent.") % {"name": person.first_name}
-            )
-            kind = "volunteer" if isinstance(person, Volunteer) else "household"
-            return redirect(f"programmes:{kind}_detail", programme.pk, person.pk)
+        if enrolment is not None:
+            _paper_consent_recorded(request, enrolment)
+            person = enrolment.person
+            return redirect(f"programmes:{person.side}_detail", programme.pk, person.pk)
     context = {"programme": programme, "form": form, "profile": profile}
     return render(request, "programmes/paper_consent.html", context)
+
+
+def _paper_consent_recorded(request: HttpRequest, enrolment: coordination.PaperEnrolment) -> None:
+    # The name is the one the coordinator typed: an existing account's owner
+    # is never named, only told by e-mail.
+    name = enrolment.person.first_name
+    messages.success(request, _("%(name)s is enrolled on paper consent.") % {"name": name})
+    if enrolment.link_invitation is not None:
+        messages.info(
+            request,
+            _(
+                "That e-mail address already has an account, so it was not attached: an "
+                "invitation to link an existing account was sent. It is linked only if its "
+                "owner accepts."
+            ),
+        )
 
 
 # --- organisations --------------------------------------------------------

@@ -230,6 +230,8 @@ def invitation_problem(*, invitation: Invitation) -> str | None:
         return _("This invitation has expired. Ask the person who sent it for a new one.")
     if invitation.household is not None and invitation.household.state == "left":
         return _("This household has left the programme, so the invitation is closed.")
+    if invitation.volunteer is not None and invitation.volunteer.state == "left":
+        return _("This enrolment has ended, so the invitation is closed.")
     return None
 
 
@@ -255,7 +257,9 @@ def household_adult_invite(
 
 
 def _invited_person(invitation: Invitation, user: Any, profile: dict[str, Any] | None) -> Person:
-    if invitation.role == Invitation.Role.HOUSEHOLD_ADULT:
+    if invitation.role == Invitation.Role.LINK and invitation.volunteer is not None:
+        return _volunteer_link(invitation.volunteer, user)
+    if invitation.role in (Invitation.Role.HOUSEHOLD_ADULT, Invitation.Role.LINK):
         assert invitation.household is not None
         HouseholdMember.objects.get_or_create(household=invitation.household, user=user)
         return invitation.household
@@ -273,6 +277,18 @@ def _invited_person(invitation: Invitation, user: Any, profile: dict[str, Any] |
         user=user,
         organisation=invitation.organisation,
     )
+
+
+def _volunteer_link(volunteer: Volunteer, user: Any) -> Volunteer:
+    """Attach the accepting account to a volunteer enrolled on paper."""
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if volunteer.user_id is not None:
+        raise ParticipationError(_("This enrolment is already linked to an account."))
+    if Volunteer.objects.filter(programme=volunteer.programme_id, user=user).exists():
+        raise ParticipationError(_("You already volunteer in this programme."))
+    volunteer.user = user
+    volunteer.save(update_fields=["user"])
+    return volunteer
 
 
 @transaction.atomic
