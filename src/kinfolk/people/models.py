@@ -159,6 +159,11 @@ class Consent(models.Model):
     )
     given_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    #: The coordinator who recorded a withdrawal the person made on paper or by
+    #: phone; empty when the person withdrew themselves.
+    withdrawal_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-given_at"]

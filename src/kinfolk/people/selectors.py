@@ -153,7 +153,7 @@ def own_person_get(*, viewer: Any, side: str, person_id: int) -> Volunteer | Hou
 
 
 def consent_list(*, person: Volunteer | Household) -> QuerySet[Consent]:
-    return person.consents.select_related("recorded_by", "user")
+    return person.consents.select_related("recorded_by", "user", "withdrawal_recorded_by")
 
 
 def state_counts(*, programme: Programme) -> dict[str, dict[str, int]]:

@@ -16,11 +16,21 @@ urlpatterns = [
         views.volunteer_approve,
         name="volunteer_approve",
     ),
+    path(
+        "<int:programme_id>/volunteers/<int:volunteer_id>/withdraw/",
+        views.volunteer_withdraw,
+        name="volunteer_withdraw",
+    ),
     path("<int:programme_id>/households/", views.households, name="households"),
     path(
         "<int:programme_id>/households/<int:household_id>/",
         views.household_detail,
         name="household_detail",
+    ),
+    path(
+        "<int:programme_id>/households/<int:household_id>/withdraw/",
+        views.household_withdraw,
+        name="household_withdraw",
     ),
     path("<int:programme_id>/invite/", views.invitations, name="invitations"),
     path(

@@ -207,6 +207,43 @@ def volunteer_approve(request: HttpRequest, programme_id: int, volunteer_id: int
     return render(request, "programmes/volunteer_approve.html", context)
 
 
+# --- a withdrawal made on paper or by phone --------------------------------
+
+
+@login_required
+def volunteer_withdraw(request: HttpRequest, programme_id: int, volunteer_id: int) -> HttpResponse:
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    volunteer = volunteer_get(programme=programme, volunteer_id=volunteer_id)
+    return _withdraw_page(request, programme, volunteer)
+
+
+@login_required
+def household_withdraw(request: HttpRequest, programme_id: int, household_id: int) -> HttpResponse:
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    household = household_get(programme=programme, household_id=household_id)
+    return _withdraw_page(request, programme, household)
+
+
+def _withdraw_page(
+    request: HttpRequest, programme: Programme, person: Volunteer | Household
+) -> HttpResponse:
+    """GET asks the coordinator to confirm; POST records the withdrawal at once."""
+    if request.method == "POST":
+        try:
+            coordination.consent_withdraw_record(person=person, recorded_by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The withdrawal of %(name)s is recorded; they have left the programme.")
+                % {"name": person.first_name},
+            )
+        return redirect(f"programmes:{person.side}_detail", programme.pk, person.pk)
+    context = {"programme": programme, "person": person, "kind": person.side}
+    return render(request, "programmes/withdraw.html", context)
+
+
 # --- invitations ----------------------------------------------------------
 
 

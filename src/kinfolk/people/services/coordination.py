@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from kinfolk.people import emails
 from kinfolk.people.models import (
     Consent,
     Household,
@@ -32,6 +33,7 @@ from kinfolk.people.models import (
 )
 from kinfolk.people.selectors import COORDINATOR_INVITATION_ROLES
 from kinfolk.people.services.enrolment import participant_create
+from kinfolk.people.services.participation import participant_leave
 from kinfolk.programmes.models import Organisation, Programme
 
 
@@ -274,6 +276,29 @@ def paper_consent_record(
         link_to=person,
     )
     return PaperEnrolment(person, invitation)
+
+
+@transaction.atomic
+def consent_withdraw_record(
+    *, person: Volunteer | Household, recorded_by: Any
+) -> Volunteer | Household:
+    """Record a withdrawal the person made on paper or by phone: the same effect as leaving.
+
+    Every open consent keeps who recorded the withdrawal and when; a person
+    with an account is told by e-mail.
+    """
+    person = type(person).objects.select_for_update().get(pk=person.pk)
+    if person.state == "left":
+        raise ValidationError(
+            {NON_FIELD_ERRORS: _("%(name)s has already left the programme.") % {"name": person}}
+        )
+    now = timezone.now()
+    Consent.objects.filter(**{person.side: person}, withdrawn_at__isnull=True).update(
+        withdrawn_at=now, withdrawal_recorded_by=recorded_by
+    )
+    participant_leave(person=person)
+    emails.withdrawal_recorded_send(person=person, recorded_by=recorded_by, when=now)
+    return person
 
 
 def _account_new(email: str, profile: Mapping[str, Any]) -> Any:
