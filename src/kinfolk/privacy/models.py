@@ -41,8 +41,21 @@ class ContactDetails(models.Model):
 
 
 class ContactAccessLog(models.Model):
+    class Role(models.TextChoices):
+        PARTNER = "partner", _("partner")
+        COORDINATOR = "coordinator", _("coordinator")
+
     viewer_id = models.BigIntegerField()
+    #: The viewer's first name: what the person reading the log needs; an
+    #: e-mail would itself be a contact detail.
     viewer_label = models.CharField(max_length=120)
+    viewer_role = models.CharField(max_length=12, choices=Role.choices, blank=True)
+    viewer_is_site_admin = models.BooleanField(default=False)
+    # The viewer's appointment as coordinator of the person's programme, so
+    # that a site administrator who appointed themselves shows as such.
+    appointed_by_id = models.BigIntegerField(null=True, blank=True)
+    appointed_by_label = models.CharField(max_length=120, blank=True)
+    appointed_at = models.DateTimeField(null=True, blank=True)
     person_kind = models.CharField(max_length=10)  # "volunteer" or "household"
     person_id = models.BigIntegerField()
     day = models.DateField()
@@ -60,3 +73,7 @@ class ContactAccessLog(models.Model):
             )
         ]
         indexes = [models.Index(fields=["person_kind", "person_id"])]
+
+    @property
+    def appointed_themselves(self) -> bool:
+        return self.appointed_by_id is not None and self.appointed_by_id == self.viewer_id

@@ -45,7 +45,7 @@ def contact_details_read(
     wanted = list(dict.fromkeys(f for f in fields if f in CONTACT_FIELDS))
     values = _values(person, wanted)
     if grant != "own":
-        _log(viewer, person, wanted, reason)
+        _log(viewer, person, wanted, reason, grant)
     return values
 
 
@@ -98,7 +98,7 @@ def _emails(person: Person) -> str:
     return person.user.email if person.user_id else ""
 
 
-def _log(viewer: Any, person: Person, wanted: list[str], reason: str) -> None:
+def _log(viewer: Any, person: Person, wanted: list[str], reason: str, grant: str) -> None:
     now = timezone.now()
     with transaction.atomic():
         log, created = ContactAccessLog.objects.select_for_update().get_or_create(
@@ -107,7 +107,7 @@ def _log(viewer: Any, person: Person, wanted: list[str], reason: str) -> None:
             person_id=person.pk,
             day=now.date(),
             defaults={
-                "viewer_label": _label(viewer),
+                **_viewer_facts(viewer, person, grant),
                 "fields": ",".join(wanted),
                 "reasons": reason[:300],
                 "last_read_at": now,
@@ -122,17 +122,26 @@ def _log(viewer: Any, person: Person, wanted: list[str], reason: str) -> None:
             log.save(update_fields=["fields", "reasons", "reads", "last_read_at"])
 
 
-def _label(viewer: Any) -> str:
-    # The first name and role are what the person reading the log needs;
-    # an e-mail would itself be a contact detail.
-    roles = []
-    if viewer.coordinator_roles.exists():
-        roles.append("coordinator")
-    if viewer.volunteer_roles.exists():
-        roles.append("volunteer")
-    if viewer.household_roles.exists():
-        roles.append("household")
-    return f"{viewer.first_name} ({', '.join(roles) or 'staff'})"
+def _viewer_facts(viewer: Any, person: Person, grant: str) -> dict[str, Any]:
+    """Who read, as the person will see it: first name, role, and a coordinator's appointment.
+
+    The appointment (by whom, when) shows a site administrator who appointed
+    themselves for what they are, not as just another coordinator.
+    """
+    appointment = (
+        Coordinator.objects.filter(programme_id=person.programme_id, user=viewer)
+        .select_related("appointed_by")
+        .first()
+    )
+    appointer = appointment.appointed_by if appointment else None
+    return {
+        "viewer_label": viewer.first_name,
+        "viewer_role": grant,
+        "viewer_is_site_admin": bool(viewer.is_staff),
+        "appointed_by_id": appointer.pk if appointer else None,
+        "appointed_by_label": appointer.first_name if appointer else "",
+        "appointed_at": appointment.appointed_at if appointment else None,
+    }
 
 
 # --- the person's own details ----------------------------------------------------------

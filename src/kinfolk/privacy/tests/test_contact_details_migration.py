@@ -56,3 +56,35 @@ def test_phone_and_address_move_to_the_privacy_app_and_back():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_old_access_log_labels_are_split_into_name_and_role():
+    logs = [("Cora (coordinator, volunteer)", 1), ("Hana (household)", 2), ("Ada (staff)", 3)]
+    try:
+        Log = _migrate([("privacy", "0002_contact_details")]).get_model(
+            "privacy", "ContactAccessLog"
+        )
+        for label, viewer in logs:
+            Log.objects.create(
+                viewer_id=viewer,
+                viewer_label=label,
+                person_kind="household",
+                person_id=1,
+                day="2026-01-01",
+                fields="phone",
+                reasons="x",
+                last_read_at="2026-01-01T00:00:00Z",
+            )
+        Log = _migrate([("privacy", "0003_access_log_shows_roles_and_appointments")]).get_model(
+            "privacy", "ContactAccessLog"
+        )
+        found = set(Log.objects.values_list("viewer_label", "viewer_role", "viewer_is_site_admin"))
+        assert found == {
+            ("Cora", "coordinator", False),
+            ("Hana", "partner", False),
+            ("Ada", "", True),
+        }
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

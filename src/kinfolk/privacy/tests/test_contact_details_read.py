@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import formats, timezone
 
 from kinfolk.people.models import HouseholdMember
 from kinfolk.privacy.models import ContactAccessLog, ContactDetails
@@ -14,6 +15,7 @@ from kinfolk.privacy.services import (
     contact_details_read,
     contact_details_write,
 )
+from kinfolk.programmes.services import coordinator_appoint
 from kinfolk.testing import make_household, make_pairing, make_proposal, make_user
 
 
@@ -140,8 +142,42 @@ def test_person_sees_who_looked_at_their_contact_details(
     _read(coordinator, household, ["phone"], "detail page")
     client.force_login(household_user)
     response = client.get(reverse("privacy:my_data"))
-    assert b"Cora (coordinator)" in response.content
+    assert b"Cora (coordinator, appointed on " in response.content
     assert b"detail page" in response.content
+
+
+def _log_line(client, user):
+    client.force_login(user)
+    page = client.get(reverse("privacy:my_data")).content.decode()
+    return " ".join(page.split())
+
+
+def test_a_site_administrator_who_appointed_themselves_shows_as_such(
+    client, programme, site_admin, household_user, household
+):
+    coordinator_appoint(
+        programme=programme, email=site_admin.email, first_name="Ada", by=site_admin
+    )
+    _read(site_admin, household, ["address"], "detail page")
+    today = formats.date_format(timezone.localdate(), "DATE_FORMAT")
+    assert f"Ada (coordinator, site administrator, appointed themselves on {today})" in _log_line(
+        client, household_user
+    )
+
+
+def test_a_coordinator_shows_who_appointed_them(
+    client, programme, site_admin, household_user, household
+):
+    cora = make_user(first_name="Cora")
+    coordinator_appoint(programme=programme, email=cora.email, first_name="Cora", by=site_admin)
+    _read(cora, household, ["address"], "detail page")
+    assert "Cora (coordinator, appointed by Ada on " in _log_line(client, household_user)
+
+
+def test_a_partner_shows_as_your_partner(client, volunteer, household, household_user):
+    make_pairing(volunteer, household)
+    _read(household_user, volunteer, ["phone"], "active pairing")
+    assert "Hana (your partner)" in _log_line(client, volunteer.user)
 
 
 def test_the_log_survives_erasure_of_the_person(coordinator, household):
