@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from kinfolk.pairings.models import Pairing
@@ -159,6 +160,10 @@ class _RowCheck:
             )
             return None
         if since > today:
-            self.fail("since", _("%(date)s is in the future") % {"date": since.isoformat()})
+            self.fail(
+                "since",
+                _("%(date)s is in the future")
+                % {"date": formats.date_format(since, "DATE_FORMAT")},
+            )
             return None
         return since

@@ -67,7 +67,7 @@ def household_adult_invitation_send(*, invitation: Invitation, inviter_name: str
         "name": invitation.first_name,
         "inviter": inviter_name,
         "programme": invitation.programme.name,
-        "expires": invitation.expires_at.date().isoformat(),
+        "expires": formats.date_format(invitation.expires_at.date(), "DATE_FORMAT"),
         "link": site_link("people:invitation_accept", invitation.token),
     }
     _send_on_commit(

@@ -11,6 +11,7 @@ from typing import Any
 import langcodes
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.utils import formats
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +62,24 @@ def _speaks_words(speaks: str) -> str:
     except dd.FieldError:
         return speaks
     return ", ".join(f"{_language_name(t)} ({LEVEL_LABELS.get(lv, lv)})" for t, lv in pairs)
+
+
+def blackout_words(blackout: str) -> str:
+    """``2026-12-20..2027-01-03`` in the locale's date format, as "20 Dec 2026 to 3 Jan 2027"."""
+    try:
+        ranges = dd.parse_blackout(blackout)
+    except dd.FieldError:
+        return blackout
+
+    def day(date: Any) -> str:
+        return str(formats.date_format(date, "DATE_FORMAT"))
+
+    return ", ".join(
+        day(first)
+        if first == last
+        else _("%(first)s to %(last)s") % {"first": day(first), "last": day(last)}
+        for first, last in ranges
+    )
 
 
 #: The profile fields that forms, CSV files and the engine share, stored on the person.
@@ -150,7 +169,11 @@ class ProfileForm(forms.Form):
         label=_("Dates with no visits"),
         max_length=500,
         required=False,
-        help_text=_("Ranges such as 2026-12-20..2027-01-03; separate several with ';'."),
+        # The example is the input's own format: <code> marks it as such.
+        help_text=_(
+            "Ranges as year-month-day, such as <code>2026-12-20..2027-01-03</code>; "
+            "separate several with <code>;</code>."
+        ),
     )
     travel_mode = forms.ChoiceField(
         label=_("How do you usually travel?"),
@@ -214,7 +237,7 @@ class ProfileForm(forms.Form):
             (fields["visit_places"].label, choice("visit_places", person.visit_places)),
             (_("My home has"), choice("offers", person.offers)),
             (_("Happy to visit a home with"), choice("accepts", person.accepts)),
-            (_("Dates with no visits"), person.blackout.replace(";", ", ")),
+            (_("Dates with no visits"), blackout_words(person.blackout)),
             (fields["travel_mode"].label, choice("travel_mode", person.travel_mode)),
         ]
         return [(str(label), value or "—") for label, value in words]

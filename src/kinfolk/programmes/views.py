@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kinfolk.people.forms import PROFILE_FIELDS, ProfileForm
+from kinfolk.people.forms import PROFILE_FIELDS, ProfileForm, blackout_words
 from kinfolk.people.models import Household, Invitation, Volunteer
 from kinfolk.people.selectors import (
     consent_list,
@@ -179,9 +179,9 @@ _FACT_FIELDS = (
 
 def _profile_facts(person: Volunteer | Household) -> list[tuple[Any, Any]]:
     meta = person._meta
-    return [
-        (getattr(meta.get_field(f), "verbose_name", f), getattr(person, f)) for f in _FACT_FIELDS
-    ]
+    values = {f: getattr(person, f) for f in _FACT_FIELDS}
+    values["blackout"] = blackout_words(person.blackout)
+    return [(getattr(meta.get_field(f), "verbose_name", f), values[f]) for f in _FACT_FIELDS]
 
 
 # --- approving a volunteer ------------------------------------------------

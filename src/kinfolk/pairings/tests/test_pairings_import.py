@@ -35,7 +35,7 @@ def test_rows_become_active_pairings(programme, people):
         ("V9,H0,2025-03-01", "row 3, volunteer_id: no one with id 'V9'"),
         ("V1,,2025-03-01", "row 3, household_id: this id is empty"),
         ("V1,H1,1 March", "row 3, since: '1 March' is not a date"),
-        ("V1,H1,2027-01-01", "row 3, since: 2027-01-01 is in the future"),
+        ("V1,H1,2027-01-01", "row 3, since: Jan. 1, 2027 is in the future"),
         ("V0,H1,2025-03-01", "row 3, volunteer_id: 'V0' is also on row 2"),
     ],
 )
