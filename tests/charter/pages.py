@@ -235,11 +235,12 @@ _KNOWN |= {"time", "run", "invitation"}
 
 
 def pages_walk(
-    world: World, *, before_each: Callable[[], Any] | None = None
+    world: World, *, before_each: Callable[[], Any] | None = None, html_only: bool = False
 ) -> Iterator[tuple[str, Any, str, str]]:
     """(viewer key, viewer, url, page text) for every page that each viewer opens with GET.
 
-    ``before_each`` runs before each request (to clear a log, say).
+    ``before_each`` runs before each request (to clear a log, say); ``html_only``
+    leaves out calendar files and other non-HTML answers.
     """
     client = Client()
     for key, viewer in world.viewers.items():
@@ -251,5 +252,7 @@ def pages_walk(
             if before_each:
                 before_each()
             response = client.get(url)
+            if html_only and not response["Content-Type"].startswith("text/html"):
+                continue
             if response.status_code == 200 and not response.streaming:
                 yield key, viewer, url, response.content.decode()

@@ -41,6 +41,7 @@ from kinfolk.people.selectors import (
 from kinfolk.people.services import participation
 from kinfolk.people.services.participation import ParticipationError, Person, Signup
 from kinfolk.programmes.selectors import programme_by_signup_token
+from kinfolk.web.bidi import isolated
 
 _PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -324,6 +325,6 @@ def _invitation_join(
         login(request, user, backend=_PASSWORD_BACKEND)
     messages.success(
         request,
-        _("Welcome! You have joined %(programme)s.") % {"programme": invitation.programme.name},
+        isolated(_("Welcome! You have joined %(programme)s."), programme=invitation.programme.name),
     )
     return redirect(_url(person, "home"))

@@ -52,6 +52,7 @@ from kinfolk.programmes.forms import (
 )
 from kinfolk.programmes.models import Programme
 from kinfolk.programmes.selectors import organisation_list, programme_get
+from kinfolk.web.bidi import isolated
 
 PAGE_SIZE = 50
 INVITATIONS_SHOWN = 100
@@ -201,7 +202,9 @@ def volunteer_approve(request: HttpRequest, programme_id: int, volunteer_id: int
             checks=form.cleaned_data,
         )
         if approved is not None:
-            messages.success(request, _("%(name)s is approved.") % {"name": volunteer.first_name})
+            messages.success(
+                request, isolated(_("%(name)s is approved."), name=volunteer.first_name)
+            )
             return redirect("programmes:volunteer_detail", programme.pk, volunteer.pk)
     context = {"programme": programme, "person": volunteer, "form": form}
     return render(request, "programmes/volunteer_approve.html", context)
@@ -236,8 +239,10 @@ def _withdraw_page(
         else:
             messages.success(
                 request,
-                _("The withdrawal of %(name)s is recorded; they have left the programme.")
-                % {"name": person.first_name},
+                isolated(
+                    _("The withdrawal of %(name)s is recorded; they have left the programme."),
+                    name=person.first_name,
+                ),
             )
         return redirect(f"programmes:{person.side}_detail", programme.pk, person.pk)
     context = {"programme": programme, "person": person, "kind": person.side}
@@ -327,7 +332,7 @@ def _paper_consent_recorded(request: HttpRequest, enrolment: coordination.PaperE
     # The name is the one the coordinator typed: an existing account's owner
     # is never named, only told by e-mail.
     name = enrolment.person.first_name
-    messages.success(request, _("%(name)s is enrolled on paper consent.") % {"name": name})
+    messages.success(request, isolated(_("%(name)s is enrolled on paper consent."), name=name))
     if enrolment.link_invitation is not None:
         messages.info(
             request,
@@ -351,7 +356,7 @@ def organisations(request: HttpRequest, programme_id: int) -> HttpResponse:
             coordination.organisation_create, form, programme=programme, **form.cleaned_data
         )
         if organisation is not None:
-            messages.success(request, _("%(name)s is added.") % {"name": organisation.name})
+            messages.success(request, isolated(_("%(name)s is added."), name=organisation.name))
             return redirect("programmes:organisations", programme.pk)
     context = {
         "programme": programme,

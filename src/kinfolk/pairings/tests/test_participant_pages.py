@@ -28,7 +28,7 @@ def test_home_page_points_to_the_open_proposal(client, household_user, volunteer
     proposal = make_proposal(volunteer, household)
     client.force_login(household_user)
     page = client.get(reverse("people:household_home", args=[household.pk])).content.decode()
-    assert "We propose that you meet Vera" in page
+    assert "We propose that you meet <bdi>Vera</bdi>" in page
     assert _proposal_url("household", household, proposal) in page
 
 

@@ -142,7 +142,7 @@ def test_person_sees_who_looked_at_their_contact_details(
     _read(coordinator, household, ["phone"], "detail page")
     client.force_login(household_user)
     response = client.get(reverse("privacy:my_data"))
-    assert b"Cora (coordinator, appointed on " in response.content
+    assert b"<bdi>Cora</bdi> (coordinator, appointed on " in response.content
     assert b"detail page" in response.content
 
 
@@ -160,8 +160,9 @@ def test_a_site_administrator_who_appointed_themselves_shows_as_such(
     )
     _read(site_admin, household, ["address"], "detail page")
     today = formats.date_format(timezone.localdate(), "DATE_FORMAT")
-    assert f"Ada (coordinator, site administrator, appointed themselves on {today})" in _log_line(
-        client, household_user
+    assert (
+        f"<bdi>Ada</bdi> (coordinator, site administrator, appointed themselves on {today})"
+        in _log_line(client, household_user)
     )
 
 
@@ -171,13 +172,15 @@ def test_a_coordinator_shows_who_appointed_them(
     cora = make_user(first_name="Cora")
     coordinator_appoint(programme=programme, email=cora.email, first_name="Cora", by=site_admin)
     _read(cora, household, ["address"], "detail page")
-    assert "Cora (coordinator, appointed by Ada on " in _log_line(client, household_user)
+    assert "<bdi>Cora</bdi> (coordinator, appointed by <bdi>Ada</bdi> on " in _log_line(
+        client, household_user
+    )
 
 
 def test_a_partner_shows_as_your_partner(client, volunteer, household, household_user):
     make_pairing(volunteer, household)
     _read(household_user, volunteer, ["phone"], "active pairing")
-    assert "Hana (your partner)" in _log_line(client, volunteer.user)
+    assert "<bdi>Hana</bdi> (your partner)" in _log_line(client, volunteer.user)
 
 
 def test_the_log_survives_erasure_of_the_person(coordinator, household):

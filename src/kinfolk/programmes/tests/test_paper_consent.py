@@ -156,7 +156,7 @@ def test_an_existing_account_is_never_attached_nor_its_owner_named(
     assert "an invitation to link an existing account was sent" in page
     # Neither the owner's real first name nor their address shows, here or on the detail page.
     assert "Bea" not in page and "bea@example.org" not in page
-    assert "Pearl is enrolled on paper consent." in page
+    assert "<bdi>Pearl</bdi> is enrolled on paper consent." in page
 
 
 def test_the_owner_links_the_account_by_accepting_the_invitation(

@@ -50,13 +50,13 @@ def test_recording_it_withdraws_the_consent_with_who_and_when_and_the_person_lea
 ):
     client.force_login(coordinator)
     response = client.post(_url(on_paper), follow=True)
-    assert "withdrawal of Pearl is recorded" in response.content.decode()
+    assert "withdrawal of <bdi>Pearl</bdi> is recorded" in response.content.decode()
     on_paper.refresh_from_db()
     assert on_paper.state == "left"
     consent = on_paper.consents.get()
     assert consent.withdrawn_at is not None
     assert consent.withdrawal_recorded_by == coordinator
-    assert "recorded by Cora" in client.get(_url(on_paper, "detail")).content.decode()
+    assert "recorded by <bdi>Cora</bdi>" in client.get(_url(on_paper, "detail")).content.decode()
 
 
 def test_it_has_the_same_effect_as_leaving_the_pairing_ends(
@@ -79,7 +79,7 @@ def test_a_person_with_an_account_sees_it_and_is_told(
     assert mail.to == ["vera@example.org"] and "Cora" in mail.body
     client.force_login(volunteer.user)
     page = client.get(reverse("people:volunteer_consents", args=[volunteer.pk])).content.decode()
-    assert "recorded by Cora, coordinator" in page
+    assert "recorded by <bdi>Cora</bdi>, coordinator" in page
 
 
 def test_someone_who_left_cannot_be_withdrawn_twice(client, coordinator, on_paper):
