@@ -75,5 +75,11 @@ class ContactAccessLog(models.Model):
         indexes = [models.Index(fields=["person_kind", "person_id"])]
 
     @property
+    def field_labels(self) -> list[str]:
+        """The fields read, in words of the reader's language."""
+        labels = {"email": _("e-mail"), "phone": _("phone"), "address": _("address")}
+        return [str(labels.get(f, f)) for f in self.fields.split(",") if f]
+
+    @property
     def appointed_themselves(self) -> bool:
         return self.appointed_by_id is not None and self.appointed_by_id == self.viewer_id

@@ -144,6 +144,7 @@ def test_person_sees_who_looked_at_their_contact_details(
     response = client.get(reverse("privacy:my_data"))
     assert b"<bdi>Cora</bdi> (coordinator, appointed on " in response.content
     assert b"detail page" in response.content
+    assert b"<td>phone</td>" in response.content
 
 
 def _log_line(client, user):
