@@ -14,6 +14,8 @@ from kinfolk.privacy.services import (
     address_mentioned,
     contact_details_read,
     contact_details_write,
+    phone_for_delivery,
+    phones_for_delivery,
 )
 from kinfolk.programmes.services import coordinator_appoint
 from kinfolk.testing import make_household, make_pairing, make_proposal, make_user
@@ -243,3 +245,16 @@ def test_a_person_has_no_way_to_their_contact_details(model_name):
     # The relation exists only hidden ("+"): no accessor, no query path from the person.
     assert [f for f in model._meta.get_fields() if f.related_model is ContactDetails] == []
     assert not hasattr(model, "contactdetails")
+
+
+def test_phones_for_delivery_reads_many_people_in_two_queries(
+    programme, volunteer, household, other_household, django_assert_num_queries
+):
+    contact_details_write(person=volunteer, phone="0113 496 0001")
+    contact_details_write(person=other_household, phone="")
+    with django_assert_num_queries(2):
+        phones = phones_for_delivery(people=[volunteer, household, other_household])
+    assert phones[("volunteer", volunteer.pk)] == "0113 496 0001"
+    assert phones[("household", household.pk)] == phone_for_delivery(household)
+    assert phones[("household", other_household.pk)] == ""
+    assert not ContactAccessLog.objects.exists()
