@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from kinfolk.people.models import Consent, Household, HouseholdMember, Volunteer
+from kinfolk.privacy.services import CONTACT_FIELDS, contact_details_read, contact_details_write
 from kinfolk.programmes.models import Coordinator, Programme
 
 _serial = itertools.count(1)
@@ -57,19 +58,34 @@ def _profile(programme: Programme, fields: dict[str, Any]) -> dict[str, Any]:
         "lon": programme.centre_lon,
         "speaks": "en:fluent",
         "availability": "mon-eve;sat-am",
-        "phone": f"+44 7700 900{n % 1000:03d}",
-        "address": f"{n} Example Street",
         "waiting_since": dt.date(2026, 1, 1),
     }
     return {**defaults, **fields}
 
 
+def _contact(fields: dict[str, Any]) -> dict[str, str]:
+    """Pop the contact fields out of ``fields``: the privacy app stores them, not the person."""
+    n = next(_serial)
+    return {
+        "phone": fields.pop("phone", f"+44 7700 900{n % 1000:03d}"),
+        "address": fields.pop("address", f"{n} Example Street"),
+    }
+
+
+def contact_of(person: Volunteer | Household) -> dict[str, str]:
+    """A person's stored e-mail, phone and address, read as the person themselves (not logged)."""
+    owner = person.user if isinstance(person, Volunteer) else person.members.first().user
+    return contact_details_read(viewer=owner, person=person, fields=CONTACT_FIELDS, reason="test")
+
+
 def make_volunteer(
     programme: Programme, *, user: Any = None, state: str = "active", **fields: Any
 ) -> Volunteer:
+    contact = _contact(fields)
     volunteer = Volunteer.objects.create(
         programme=programme, user=user, state=state, **_profile(programme, fields)
     )
+    contact_details_write(person=volunteer, **contact)
     Consent.objects.create(volunteer=volunteer, user=user, method="online", given_at=timezone.now())
     return volunteer
 
@@ -78,9 +94,11 @@ def make_household(
     programme: Programme, *, users: tuple[Any, ...] = (), state: str = "active", **fields: Any
 ) -> Household:
     fields.setdefault("visit_places", "home")
+    contact = _contact(fields)
     household = Household.objects.create(
         programme=programme, state=state, **_profile(programme, fields)
     )
+    contact_details_write(person=household, **contact)
     for user in users:
         HouseholdMember.objects.create(household=household, user=user)
     Consent.objects.create(

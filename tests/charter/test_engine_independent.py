@@ -1,4 +1,4 @@
-"""The engine never imports Django (DESIGN.md: data flows one way through adapters)."""
+"""The engine never imports Django (docs/architecture.md: data flows one way through adapters)."""
 
 from __future__ import annotations
 

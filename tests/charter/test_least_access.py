@@ -5,6 +5,10 @@ without anyone remembering to add it here.  Each page is opened with ids of
 the Leeds programme's rows by people who must not see them; every answer is
 a 404 (or, for an anonymous visitor, the login page), for GET and for POST,
 and a refused POST changes nothing.
+
+It also mixes ids: a coordinator's own programme with another programme's
+rows, and a participant's own person with another pair's rows (of the same
+programme and of another), which must answer 404 just the same.
 """
 
 from __future__ import annotations
@@ -17,11 +21,14 @@ from kinfolk.pairings.models import MatchingRun, PairExclusion, Pairing, Pairing
 from kinfolk.people.models import Household, Invitation, Volunteer
 from kinfolk.programmes.models import Coordinator
 from kinfolk.testing import (
+    BRISTOL,
+    make_household,
     make_pairing,
     make_proposal,
     make_time,
     make_user,
     make_visit,
+    make_volunteer,
     otp_force_login,
 )
 
@@ -118,6 +125,7 @@ def rows(programme, volunteer, household, coordinator):
             set_by=coordinator,
             set_at="2026-11-01T10:00:00Z",
         ),
+        "coordinator_user": coordinator,
     }
 
 
@@ -168,6 +176,119 @@ def _snapshot():
     )
 
 
+def _pair_rows(volunteer, household, programme):
+    """A proposal, pairing, visit, time, run and invitation of someone else's pair."""
+    pairing = make_pairing(volunteer, household)
+    visit = make_visit(pairing, state="agreed", agreed_at="2099-01-01T18:00:00Z")
+    return {
+        "programme": programme,
+        "volunteer": volunteer,
+        "household": household,
+        "invitation": Invitation.objects.create(
+            programme=programme,
+            role="volunteer",
+            email="ines@example.org",
+            first_name="Ines",
+            expires_at="2099-01-01T00:00:00Z",
+        ),
+        "proposal": make_proposal(volunteer, household),
+        "pairing": pairing,
+        "visit": visit,
+        "time": make_time(visit),
+        "run": MatchingRun.objects.create(programme=programme, status="ready"),
+        "import": PairingImport.objects.create(
+            programme=programme, problems=1, problems_csv="row,column,value,problem\r\n"
+        ),
+        "exclusion": PairExclusion.objects.create(
+            programme=programme,
+            volunteer=volunteer,
+            household=household,
+            set_at="2026-11-01T10:00:00Z",
+        ),
+    }
+
+
+@pytest.fixture
+def foreign_rows(programme, other_programme, other_volunteer, other_household):
+    """Rows of another pair in Leeds, and of a pair in Bristol (another programme)."""
+    bristol_household = make_household(
+        other_programme, users=(make_user(),), town="Bristol", lat=BRISTOL[0], lon=BRISTOL[1]
+    )
+    leeds_volunteer = make_volunteer(programme, user=make_user(), first_name="Vic")
+    return {
+        "leeds": _pair_rows(leeds_volunteer, other_household, programme),
+        "bristol": _pair_rows(other_volunteer, bristol_household, other_programme),
+    }
+
+
+def _mixed_url(name, params, defaults, own, foreign):
+    """The URL with the viewer's own programme or person, and every other id from ``foreign``."""
+    kind = defaults.get("kind") or _owner_kind(name, defaults)
+    kwargs = {"kind": kind} if defaults.get("in_url") else {}
+    for param in params:
+        row = param.removesuffix("_id")
+        if param == "programme_id":
+            kwargs[param] = own["programme"].pk
+        elif param == "person_id" or (row in ("volunteer", "household") and kind == row):
+            kwargs[param] = own[kind].pk
+        else:
+            kwargs[param] = foreign[row].pk
+    return reverse(name, kwargs=kwargs)
+
+
+def _mixes_ids(name, params, defaults):
+    """Pages that take the viewer's own programme or person and another row's id."""
+    kind = _owner_kind(name, defaults)
+    own = {"programme_id"} if kind == "coordinator" else {"person_id", f"{kind}_id"}
+    return bool(own & set(params)) and bool(set(params) - own)
+
+
+MIXED_PAGES = [p for p in ALL_PAGES if _mixes_ids(p[0], p[1], dict(p[2]))]
+
+
+def _refused(client, url, who):
+    # A POST-only action answers every GET with 405, whoever asks: that leaks nothing.
+    assert client.get(url).status_code in (404, 405), f"{who} GET {url}"
+    assert client.post(url).status_code == 404, f"{who} POST {url}"
+
+
+def _mixed_tries(name, defaults, rows, foreign_rows, request):
+    """(viewer, their own rows, someone else's rows) to open the page with."""
+    kind = _owner_kind(name, defaults)
+    if kind == "coordinator":
+        # Each coordinator's own programme with the other programme's rows.
+        other = request.getfixturevalue("other_coordinator")
+        bristol = foreign_rows["bristol"]
+        return [(rows["coordinator_user"], rows, bristol), (other, bristol, rows)]
+    viewer = request.getfixturevalue(f"{kind}_user")
+    return [(viewer, rows, foreign) for foreign in foreign_rows.values()]
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "defaults"), MIXED_PAGES, ids=[p[0] for p in MIXED_PAGES]
+)
+def test_own_programme_or_person_with_another_rows_id_is_404(
+    client, request, rows, foreign_rows, other_coordinator, name, params, defaults
+):
+    defaults = dict(defaults)
+    before = _snapshot()  # after every viewer exists, so that only the requests could change it
+    for viewer, own, foreign in _mixed_tries(name, defaults, rows, foreign_rows, request):
+        client.force_login(viewer)
+        url = _mixed_url(name, params, defaults, own, foreign)
+        _refused(client, url, f"{viewer.email}, own {own['programme']} ids with others'")
+    assert _snapshot() == before
+
+
+def test_mixed_ids_are_tried_on_every_kind_of_page():
+    names = {name for name, _params, _defaults in MIXED_PAGES}
+    assert {
+        "programmes:volunteer_detail",
+        "matching:run_detail",
+        "pairings:pairing_detail",
+        "visits:time_accept",
+    } <= names
+
+
 def test_the_walk_reaches_the_pages_of_every_role():
     names = {name for name, _params, _defaults in ALL_PAGES}
     assert {
@@ -191,9 +312,7 @@ def test_nobody_else_reaches_the_page(client, rows, intruders, name, params, def
             otp_force_login(client, intruder)
         else:
             client.force_login(intruder)
-        # A POST-only action answers every GET with 405, whoever asks: that leaks nothing.
-        assert client.get(url).status_code in (404, 405), f"{intruder.email} GET {url}"
-        assert client.post(url).status_code == 404, f"{intruder.email} POST {url}"
+        _refused(client, url, intruder.email)
     assert _snapshot() == before
 
 

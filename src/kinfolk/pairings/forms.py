@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kinfolk.pairings.models import MatchingRun, RunPair, RunRule
 from kinfolk.people.models import Household, Volunteer
+from kinfolk.programmes.forms import OrganisationChoiceField
 from kinfolk.programmes.models import Organisation, Programme
+from kinfolk.web.bidi import isolate
 
 #: Larger files are refused before they are read (110,000 rows fit in about 4 MB).
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
@@ -35,7 +37,7 @@ class RunStartForm(forms.Form):
         required=False,
         help_text=_("For a town run; for an organisation, optionally its households' town."),
     )
-    organisation = forms.ModelChoiceField(
+    organisation = OrganisationChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.none(),
         required=False,
@@ -55,7 +57,7 @@ class RunStartForm(forms.Form):
     def __init__(self, *args: Any, programme: Programme, towns: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         town = cast(forms.ChoiceField, self.fields["town"])
-        town.choices = [("", _("any town")), *((t, t) for t in towns)]
+        town.choices = [("", _("any town")), *((t, isolate(t)) for t in towns)]
         organisation = cast(forms.ModelChoiceField, self.fields["organisation"])
         organisation.queryset = programme.organisations.all()
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kinfolk.pairings import notify
@@ -187,8 +187,8 @@ class _RowCheck:
         agreed = self.day(row["agreed_on"], "agreed_on", today)
         if since and agreed and agreed > since:
             message = _("%(agreed)s is after the pairing started (since %(since)s)") % {
-                "agreed": agreed.isoformat(),
-                "since": since.isoformat(),
+                "agreed": formats.date_format(agreed, "DATE_FORMAT"),
+                "since": formats.date_format(since, "DATE_FORMAT"),
             }
             self.fail("agreed_on", message, row["agreed_on"])
         elif v and h and (v.pk, h.pk) in self.known.forbidden:
@@ -244,13 +244,17 @@ class _RowCheck:
             return None
         if day < EARLIEST:
             message = _("%(date)s is before %(earliest)s; check the year") % {
-                "date": day.isoformat(),
+                "date": formats.date_format(day, "DATE_FORMAT"),
                 "earliest": EARLIEST.year,
             }
             self.fail(field, message, raw)
             return None
         if day > today:
-            self.fail(field, _("%(date)s is in the future") % {"date": day.isoformat()}, raw)
+            self.fail(
+                field,
+                _("%(date)s is in the future") % {"date": formats.date_format(day, "DATE_FORMAT")},
+                raw,
+            )
             return None
         return day
 
@@ -317,7 +321,7 @@ def _tell_both(batch: PairingImport) -> None:
 
 def _recorded_message(person: Volunteer | Household, pairing: Pairing) -> tuple[str, str]:
     partner = pairing.household if isinstance(person, Volunteer) else pairing.volunteer
-    agreed = pairing.agreed_on.isoformat() if pairing.agreed_on else ""
+    agreed = formats.date_format(pairing.agreed_on, "DATE_FORMAT") if pairing.agreed_on else ""
     body = _(
         "Your programme has recorded your pairing with %(partner)s, which you both agreed to "
         "on %(date)s. Your page now shows how to reach each other and when your visits "

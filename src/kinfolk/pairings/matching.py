@@ -1,6 +1,6 @@
 """The one matching adapter: database rows -> engine arrays -> engine result -> database rows.
 
-Only this module knows both the ORM and the engine (DESIGN.md: data flows one
+Only this module knows both the ORM and the engine (docs/architecture.md: data flows one
 way).  People already in an active pairing or an open proposal are left out
 of the problem, which is the same as locking every active pairing and
 cheaper: a locked pair takes both its people out of everyone else's reach.

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kinfolk.engine import dictionary as dd
@@ -328,7 +328,7 @@ def _proposal_message(person: Volunteer | Household, proposal: Proposal) -> tupl
         "%(date)s:\n\n%(link)s\n\nYes and no are both fine answers; no needs no reason."
     ) % {
         "name": partner.first_name,
-        "date": proposal.answer_by.date().isoformat(),
+        "date": formats.date_format(proposal.answer_by.date(), "DATE_FORMAT"),
         "link": notify.home_link(person),
     }
     return _("A proposal: meet %(name)s") % {"name": partner.first_name}, body

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kinfolk.pairings import notify
@@ -215,7 +215,10 @@ def _nudge_send(proposal: Proposal) -> None:
             body = _(
                 "A proposal is waiting for your answer until %(date)s. Yes and no are both "
                 "fine answers, and no needs no reason.\n\n%(link)s"
-            ) % {"date": proposal.answer_by.date().isoformat(), "link": notify.home_link(person)}
+            ) % {
+                "date": formats.date_format(proposal.answer_by.date(), "DATE_FORMAT"),
+                "link": notify.home_link(person),
+            }
             return _("A proposal is waiting for you"), body
 
         notify.send(person, compose)

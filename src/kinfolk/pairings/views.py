@@ -18,7 +18,7 @@ from kinfolk.pairings.forms import VisitorReportForm
 from kinfolk.pairings.selectors import own_pairing_get, own_proposal_get, partner_of
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.people.selectors import own_person_get
-from kinfolk.privacy.services import contact_details_read
+from kinfolk.privacy.services import CONTACT_FIELDS, ContactAccessRefused, contact_details_read
 
 Person = Volunteer | Household
 
@@ -73,12 +73,13 @@ def pairing_detail(
     person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     pairing = own_pairing_get(person=person, pairing_id=pairing_id)
     partner = partner_of(person=person, pair=pairing)
-    contact = None
-    if pairing.state == "active":
-        # Contact details only while the pairing stands, and every read is logged.
+    try:
+        # The privacy service decides: only while the pairing stands, and logged.
         contact = contact_details_read(
-            request.user, partner, ["phone", "email", "address"], "active pairing"
+            viewer=request.user, person=partner, fields=CONTACT_FIELDS, reason="active pairing"
         )
+    except ContactAccessRefused:
+        contact = None
     context = {
         "person": person,
         "kind": kind,

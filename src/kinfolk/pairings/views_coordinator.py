@@ -37,6 +37,7 @@ from kinfolk.pairings.services import PairingError
 from kinfolk.people.selectors import town_counts
 from kinfolk.programmes.models import Programme
 from kinfolk.programmes.selectors import programme_get
+from kinfolk.web.bidi import isolated
 
 PAGE_SIZE = 50
 TOWNS_OFFERED = 500
@@ -300,11 +301,14 @@ def run_manual(request: HttpRequest, programme_id: int, run_id: int) -> HttpResp
         else:
             messages.success(
                 request,
-                _(
-                    "%(v)s and %(h)s are paired by hand. Re-run to see what this pair costs "
-                    "against the optimum."
-                )
-                % {"v": volunteer.first_name, "h": household.first_name},
+                isolated(
+                    _(
+                        "%(v)s and %(h)s are paired by hand. Re-run to see what this pair costs "
+                        "against the optimum."
+                    ),
+                    v=volunteer.first_name,
+                    h=household.first_name,
+                ),
             )
             return redirect("matching:run_detail", programme.pk, run.pk)
     return _run_page(request, programme, run, form)

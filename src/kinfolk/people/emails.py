@@ -6,13 +6,16 @@ link never points at a row that was rolled back.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from kinfolk.people.models import Invitation
+from kinfolk.people.models import Household, Invitation, Volunteer
 from kinfolk.programmes.models import Programme
 
 
@@ -69,9 +72,35 @@ def household_adult_invitation_send(*, invitation: Invitation, inviter_name: str
         "name": invitation.first_name,
         "inviter": inviter_name,
         "programme": invitation.programme.name,
-        "expires": invitation.expires_at.date().isoformat(),
+        "expires": formats.date_format(invitation.expires_at.date(), "DATE_FORMAT"),
         "link": site_link("people:invitation_accept", invitation.token),
     }
     _send_on_commit(
         to=invitation.email, subject=_("An invitation to join your household"), body=body
     )
+
+
+def withdrawal_recorded_send(*, person: Volunteer | Household, recorded_by: Any, when: Any) -> None:
+    """Tell a person with an account that a coordinator recorded their withdrawal."""
+    programme = person.programme
+    body = _(
+        "Hello,\n\n"
+        "%(coordinator)s, a coordinator of %(programme)s, recorded on %(date)s that you "
+        "withdrew your consent to take part. You have left the programme: any pairing has "
+        "ended and no visits are planned.\n\n"
+        "You can see this in your consent record:\n\n%(link)s\n\n"
+        "If you did not ask for this, reply to the programme."
+    ) % {
+        "coordinator": recorded_by.first_name,
+        "programme": programme.name,
+        "date": formats.date_format(timezone.localdate(when, programme.zone), "DATE_FORMAT"),
+        "link": site_link(f"people:{person.side}_consents", person.pk),
+    }
+    for to in _account_emails(person):
+        _send_on_commit(to=to, subject=_("Your consent is withdrawn"), body=body)
+
+
+def _account_emails(person: Volunteer | Household) -> list[str]:
+    if isinstance(person, Volunteer):
+        return [person.user.email] if person.user_id else []
+    return [m.user.email for m in person.members.select_related("user")]

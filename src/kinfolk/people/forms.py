@@ -11,6 +11,7 @@ from typing import Any
 import langcodes
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.utils import formats
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from kinfolk.engine import dictionary as dd
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.people.selectors import household_member_list
 from kinfolk.people.widgets import LanguagesField, SpeaksField
+from kinfolk.privacy.services import contact_details_read
 from kinfolk.programmes.models import Programme
 from kinfolk.programmes.places import distance_km, town_get, towns
 
@@ -62,12 +64,28 @@ def _speaks_words(speaks: str) -> str:
     return ", ".join(f"{_language_name(t)} ({LEVEL_LABELS.get(lv, lv)})" for t, lv in pairs)
 
 
-#: The profile fields that forms, CSV files and the engine share.
+def blackout_words(blackout: str) -> str:
+    """``2026-12-20..2027-01-03`` in the locale's date format, as "20 Dec 2026 to 3 Jan 2027"."""
+    try:
+        ranges = dd.parse_blackout(blackout)
+    except dd.FieldError:
+        return blackout
+
+    def day(date: Any) -> str:
+        return str(formats.date_format(date, "DATE_FORMAT"))
+
+    return ", ".join(
+        day(first)
+        if first == last
+        else _("%(first)s to %(last)s") % {"first": day(first), "last": day(last)}
+        for first, last in ranges
+    )
+
+
+#: The profile fields that forms, CSV files and the engine share, stored on the person.
 PROFILE_FIELDS = (
     "first_name",
     "last_name",
-    "phone",
-    "address",
     "town",
     "lat",
     "lon",
@@ -81,6 +99,8 @@ PROFILE_FIELDS = (
     "blackout",
     "travel_mode",
 )
+#: The profile form's contact fields, stored only through ``kinfolk.privacy.services``.
+CONTACT_FORM_FIELDS = ("phone", "address")
 
 
 class ProfileForm(forms.Form):
@@ -149,7 +169,11 @@ class ProfileForm(forms.Form):
         label=_("Dates with no visits"),
         max_length=500,
         required=False,
-        help_text=_("Ranges such as 2026-12-20..2027-01-03; separate several with ';'."),
+        # The example is the input's own format: <code> marks it as such.
+        help_text=_(
+            "Ranges as year-month-day, such as <code>2026-12-20..2027-01-03</code>; "
+            "separate several with <code>;</code>."
+        ),
     )
     travel_mode = forms.ChoiceField(
         label=_("How do you usually travel?"),
@@ -180,9 +204,12 @@ class ProfileForm(forms.Form):
         ]
 
     @classmethod
-    def initial_for(cls, person: Volunteer | Household) -> dict[str, Any]:
-        """Turn a stored person into the form's initial values."""
+    def initial_for(cls, person: Volunteer | Household, *, viewer: Any) -> dict[str, Any]:
+        """Turn a stored person into the form's initial values; ``viewer`` is the person."""
         initial: dict[str, Any] = {f: getattr(person, f) for f in PROFILE_FIELDS}
+        initial |= contact_details_read(
+            viewer=viewer, person=person, fields=CONTACT_FORM_FIELDS, reason="own profile"
+        )
         initial["availability"] = [s for s in initial["availability"].split(";") if s]
         initial["offers"] = [s for s in initial["offers"].split(";") if s]
         initial["accepts"] = [s for s in initial["accepts"].split(";") if s]
@@ -210,7 +237,7 @@ class ProfileForm(forms.Form):
             (fields["visit_places"].label, choice("visit_places", person.visit_places)),
             (_("My home has"), choice("offers", person.offers)),
             (_("Happy to visit a home with"), choice("accepts", person.accepts)),
-            (_("Dates with no visits"), person.blackout.replace(";", ", ")),
+            (_("Dates with no visits"), blackout_words(person.blackout)),
             (fields["travel_mode"].label, choice("travel_mode", person.travel_mode)),
         ]
         return [(str(label), value or "—") for label, value in words]

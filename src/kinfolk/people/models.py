@@ -16,14 +16,16 @@ from kinfolk.programmes.models import Organisation, Programme
 
 
 class Participant(models.Model):
-    """What volunteers and households share: a place, languages, a week."""
+    """What volunteers and households share: a place, languages, a week.
+
+    Phone and address are not here: they live in the privacy app, which alone
+    decides who may read them (``kinfolk.privacy.services``).
+    """
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
     external_id = models.CharField(_("id"), max_length=64)
     first_name = models.CharField(_("first name"), max_length=80)
     last_name = models.CharField(_("last name"), max_length=80, blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
     town = models.CharField(_("nearest town"), max_length=120)
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
@@ -156,6 +158,11 @@ class Consent(models.Model):
     )
     given_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    #: The coordinator who recorded a withdrawal the person made on paper or by
+    #: phone; empty when the person withdrew themselves.
+    withdrawal_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-given_at"]
@@ -196,12 +203,18 @@ def _new_token() -> str:
 
 
 class Invitation(models.Model):
-    """A link a coordinator (or a household adult) sends; accepting it is consent."""
+    """A link a coordinator (or a household adult) sends; accepting it is consent.
+
+    A ``link`` invitation goes to an address that already has an account when
+    a coordinator records a paper consent with it: the account joins the new
+    person only if its owner accepts, signed in.
+    """
 
     class Role(models.TextChoices):
         VOLUNTEER = "volunteer", _("volunteer")
         HOUSEHOLD = "household", _("household")
         HOUSEHOLD_ADULT = "household_adult", _("second adult of a household")
+        LINK = "link", _("link an existing account to a paper enrolment")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="invitations")
     role = models.CharField(max_length=16, choices=Role.choices)
@@ -209,6 +222,10 @@ class Invitation(models.Model):
     first_name = models.CharField(max_length=80)
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    #: The person enrolled on paper whom accepting a ``link`` invitation attaches the account to.
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
     )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

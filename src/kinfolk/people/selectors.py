@@ -154,7 +154,7 @@ def own_person_get(*, viewer: Any, side: str, person_id: int) -> Volunteer | Hou
 
 
 def consent_list(*, person: Volunteer | Household) -> QuerySet[Consent]:
-    return person.consents.select_related("recorded_by", "user")
+    return person.consents.select_related("recorded_by", "user", "withdrawal_recorded_by")
 
 
 def state_counts(*, programme: Programme) -> dict[str, dict[str, int]]:
@@ -201,8 +201,9 @@ def invitation_list(*, programme: Programme) -> QuerySet[Invitation]:
 
     A household's invitations to its own adults are the household's business.
     """
+    roles = (*COORDINATOR_INVITATION_ROLES, Invitation.Role.LINK)
     return (
-        programme.invitations.filter(role__in=COORDINATOR_INVITATION_ROLES)
+        programme.invitations.filter(role__in=roles)
         .select_related("organisation")
         .order_by("-created_at")
     )

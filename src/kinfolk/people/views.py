@@ -42,6 +42,7 @@ from kinfolk.people.selectors import (
 from kinfolk.people.services import participation
 from kinfolk.people.services.participation import ParticipationError, Person, Signup
 from kinfolk.programmes.selectors import programme_by_signup_token
+from kinfolk.web.bidi import isolated
 
 _PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -80,7 +81,9 @@ def household_home(request: HttpRequest, household_id: int) -> HttpResponse:
 def profile_edit(request: HttpRequest, kind: str, person_id: int) -> HttpResponse:
     person = own_person_get(viewer=request.user, side=kind, person_id=person_id)
     form = ProfileForm(
-        request.POST or None, programme=person.programme, initial=ProfileForm.initial_for(person)
+        request.POST or None,
+        programme=person.programme,
+        initial=ProfileForm.initial_for(person, viewer=request.user),
     )
     if request.method == "POST" and form.is_valid():
         participation.profile_update(person=person, data=form.cleaned_data)
@@ -282,7 +285,8 @@ def _invitation_forms(request: HttpRequest, invitation: Invitation, account: Any
         forms["password_form"] = PasswordForm(
             data, email=invitation.email, first_name=invitation.first_name
         )
-    if invitation.role != Invitation.Role.HOUSEHOLD_ADULT:
+    # An adult joins a household, a link joins a paper enrolment: both exist already.
+    if invitation.role not in (Invitation.Role.HOUSEHOLD_ADULT, Invitation.Role.LINK):
         forms["form"] = ProfileForm(
             data, programme=invitation.programme, initial={"first_name": invitation.first_name}
         )
@@ -330,6 +334,6 @@ def _invitation_join(
         login(request, user, backend=_PASSWORD_BACKEND)
     messages.success(
         request,
-        _("Welcome! You have joined %(programme)s.") % {"programme": invitation.programme.name},
+        isolated(_("Welcome! You have joined %(programme)s."), programme=invitation.programme.name),
     )
     return redirect(_url(person, "home"))

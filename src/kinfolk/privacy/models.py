@@ -1,17 +1,61 @@
-"""Who looked at whose contact details (charter rule 5).
+"""Contact details, and who looked at them (charter rules 4 and 5).
 
-The log holds ids only and no foreign keys, so that erasing a person and
-keeping the log never fight; one row per viewer, person and day.
+A participant's phone and address live here, not on the person: the person
+has no attribute, accessor or query path that reaches them, so a template or
+a selector cannot print them by accident.  Only ``kinfolk.privacy.services``
+reads and writes this model (a charter test fails the build otherwise).
+
+The access log holds ids only and no foreign keys, so that erasing a person
+and keeping the log never fight; one row per viewer, person and day.
 """
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ContactDetails(models.Model):
+    """One participant's phone and address; their e-mail stays on their account."""
+
+    # related_name="+": no ``volunteer.contact`` for a template to print.
+    volunteer = models.OneToOneField(
+        "people.Volunteer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    household = models.OneToOneField(
+        "people.Household", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(volunteer__isnull=False, household__isnull=True)
+                | Q(volunteer__isnull=True, household__isnull=False),
+                name="contact_details_of_one_participant",
+            )
+        ]
 
 
 class ContactAccessLog(models.Model):
+    class Role(models.TextChoices):
+        PARTNER = "partner", _("partner")
+        COORDINATOR = "coordinator", _("coordinator")
+
     viewer_id = models.BigIntegerField()
+    #: The viewer's first name: what the person reading the log needs; an
+    #: e-mail would itself be a contact detail.
     viewer_label = models.CharField(max_length=120)
+    viewer_role = models.CharField(max_length=12, choices=Role.choices, blank=True)
+    viewer_is_site_admin = models.BooleanField(default=False)
+    # The viewer's appointment as coordinator of the person's programme, so
+    # that a site administrator who appointed themselves shows as such.
+    appointed_by_id = models.BigIntegerField(null=True, blank=True)
+    appointed_by_label = models.CharField(max_length=120, blank=True)
+    appointed_at = models.DateTimeField(null=True, blank=True)
     person_kind = models.CharField(max_length=10)  # "volunteer" or "household"
     person_id = models.BigIntegerField()
     day = models.DateField()
@@ -29,3 +73,13 @@ class ContactAccessLog(models.Model):
             )
         ]
         indexes = [models.Index(fields=["person_kind", "person_id"])]
+
+    @property
+    def field_labels(self) -> list[str]:
+        """The fields read, in words of the reader's language."""
+        labels = {"email": _("e-mail"), "phone": _("phone"), "address": _("address")}
+        return [str(labels.get(f, f)) for f in self.fields.split(",") if f]
+
+    @property
+    def appointed_themselves(self) -> bool:
+        return self.appointed_by_id is not None and self.appointed_by_id == self.viewer_id

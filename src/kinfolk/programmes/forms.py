@@ -18,6 +18,15 @@ from kinfolk.engine import dictionary as dd
 from kinfolk.people.models import VolunteerCheck
 from kinfolk.programmes.models import Organisation, Programme
 from kinfolk.programmes.places import countries
+from kinfolk.web.bidi import isolate
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    """An organisation picked by name; the name, typed by a person, is isolated (web/bidi.py)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return isolate(obj.name)
+
 
 ROLE_CHOICES = [("volunteer", _("volunteer")), ("household", _("household"))]
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
@@ -116,7 +125,7 @@ class VolunteerFilterForm(ListFilterForm):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"] = forms.ModelChoiceField(
+        self.fields["organisation"] = OrganisationChoiceField(
             label=_("Organisation"),
             queryset=programme.organisations.all(),
             required=False,
@@ -145,7 +154,7 @@ class ApprovalForm(forms.Form):
 class _EnrolmentForm(forms.Form):
     """Who a coordinator enrols; a volunteer may come from one of the programme's organisations."""
 
-    organisation = forms.ModelChoiceField(
+    organisation = OrganisationChoiceField(
         label=_("Organisation (volunteers only)"),
         queryset=Organisation.objects.none(),
         required=False,

@@ -21,6 +21,11 @@ urlpatterns = [
         views.volunteer_password_link,
         name="volunteer_password_link",
     ),
+    path(
+        "<int:programme_id>/volunteers/<int:volunteer_id>/withdraw/",
+        views.volunteer_withdraw,
+        name="volunteer_withdraw",
+    ),
     path("<int:programme_id>/households/", views.households, name="households"),
     path(
         "<int:programme_id>/households/<int:household_id>/password-link/",
@@ -31,6 +36,11 @@ urlpatterns = [
         "<int:programme_id>/households/<int:household_id>/",
         views.household_detail,
         name="household_detail",
+    ),
+    path(
+        "<int:programme_id>/households/<int:household_id>/withdraw/",
+        views.household_withdraw,
+        name="household_withdraw",
     ),
     path("<int:programme_id>/invite/", views.invitations, name="invitations"),
     path(

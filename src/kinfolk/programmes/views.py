@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import TextChoices
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,7 @@ from kinfolk.accounts.ratelimits import rate_limit_check
 from kinfolk.accounts.selectors import participant_account_get
 from kinfolk.accounts.services import passwords
 from kinfolk.pairings.selectors import exclusion_list
-from kinfolk.people.forms import PROFILE_FIELDS, ProfileForm
+from kinfolk.people.forms import PROFILE_FIELDS, ProfileForm, blackout_words
 from kinfolk.people.models import Household, Invitation, Volunteer
 from kinfolk.people.selectors import (
     consent_list,
@@ -44,7 +44,7 @@ from kinfolk.people.selectors import (
     volunteer_list,
 )
 from kinfolk.people.services import coordination
-from kinfolk.privacy.services import CONTACT_FIELDS, contact_details_read
+from kinfolk.privacy.services import CONTACT_FIELDS, ContactAccessRefused, contact_details_read
 from kinfolk.programmes.forms import (
     ApprovalForm,
     InvitationForm,
@@ -56,6 +56,7 @@ from kinfolk.programmes.forms import (
 )
 from kinfolk.programmes.models import Programme
 from kinfolk.programmes.selectors import organisation_list, programme_get
+from kinfolk.web.bidi import isolated
 
 PAGE_SIZE = 50
 INVITATIONS_SHOWN = 100
@@ -156,13 +157,18 @@ def _detail_page(
     extra: dict[str, Any],
 ) -> HttpResponse:
     # Contact details come only through the logged service (charter rule 5).
-    contact = contact_details_read(request.user, person, CONTACT_FIELDS, CONTACT_REASON)
+    try:
+        contact = contact_details_read(
+            viewer=request.user, person=person, fields=CONTACT_FIELDS, reason=CONTACT_REASON
+        )
+    except ContactAccessRefused:
+        raise Http404 from None
     context = {
         "programme": programme,
         "person": person,
         "kind": kind,
         "facts": _profile_facts(person),
-        "contact": [(_contact_labels()[f], contact[f]) for f in CONTACT_FIELDS],
+        "contact": contact,
         "consents": consent_list(person=person),
         "exclusions": exclusion_list(programme=programme, person=person),
         **extra,
@@ -170,23 +176,19 @@ def _detail_page(
     return render(request, "programmes/person_detail.html", context)
 
 
-def _contact_labels() -> dict[str, str]:
-    return {"email": _("E-mail"), "phone": _("Phone"), "address": _("Address")}
-
-
 # Names head the page and contact details come only through the logged service.
 _FACT_FIELDS = (
     "external_id",
-    *(f for f in PROFILE_FIELDS if f not in {"first_name", "last_name", *CONTACT_FIELDS}),
+    *(f for f in PROFILE_FIELDS if f not in {"first_name", "last_name"}),
     "waiting_since",
 )
 
 
 def _profile_facts(person: Volunteer | Household) -> list[tuple[Any, Any]]:
     meta = person._meta
-    return [
-        (getattr(meta.get_field(f), "verbose_name", f), getattr(person, f)) for f in _FACT_FIELDS
-    ]
+    values = {f: getattr(person, f) for f in _FACT_FIELDS}
+    values["blackout"] = blackout_words(person.blackout)
+    return [(getattr(meta.get_field(f), "verbose_name", f), values[f]) for f in _FACT_FIELDS]
 
 
 # --- a link to choose a new password -------------------------------------
@@ -257,10 +259,51 @@ def volunteer_approve(request: HttpRequest, programme_id: int, volunteer_id: int
             checks=form.cleaned_data,
         )
         if approved is not None:
-            messages.success(request, _("%(name)s is approved.") % {"name": volunteer.first_name})
+            messages.success(
+                request, isolated(_("%(name)s is approved."), name=volunteer.first_name)
+            )
             return redirect("programmes:volunteer_detail", programme.pk, volunteer.pk)
     context = {"programme": programme, "person": volunteer, "form": form}
     return render(request, "programmes/volunteer_approve.html", context)
+
+
+# --- a withdrawal made on paper or by phone --------------------------------
+
+
+@login_required
+def volunteer_withdraw(request: HttpRequest, programme_id: int, volunteer_id: int) -> HttpResponse:
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    volunteer = volunteer_get(programme=programme, volunteer_id=volunteer_id)
+    return _withdraw_page(request, programme, volunteer)
+
+
+@login_required
+def household_withdraw(request: HttpRequest, programme_id: int, household_id: int) -> HttpResponse:
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    household = household_get(programme=programme, household_id=household_id)
+    return _withdraw_page(request, programme, household)
+
+
+def _withdraw_page(
+    request: HttpRequest, programme: Programme, person: Volunteer | Household
+) -> HttpResponse:
+    """GET asks the coordinator to confirm; POST records the withdrawal at once."""
+    if request.method == "POST":
+        try:
+            coordination.consent_withdraw_record(person=person, recorded_by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                isolated(
+                    _("The withdrawal of %(name)s is recorded; they have left the programme."),
+                    name=person.first_name,
+                ),
+            )
+        return redirect(f"programmes:{person.side}_detail", programme.pk, person.pk)
+    context = {"programme": programme, "person": person, "kind": person.side}
+    return render(request, "programmes/withdraw.html", context)
 
 
 # --- invitations ----------------------------------------------------------
@@ -328,7 +371,7 @@ def paper_consent(request: HttpRequest, programme_id: int) -> HttpResponse:
     form = PaperConsentForm(data, programme=programme)
     profile = ProfileForm(data, programme=programme)
     if data is not None and form.is_valid() and profile.is_valid():
-        person = _service_call(
+        enrolment = _service_call(
             coordination.paper_consent_record,
             form,
             profile,
@@ -337,14 +380,28 @@ def paper_consent(request: HttpRequest, programme_id: int) -> HttpResponse:
             profile=profile.cleaned_data,
             **form.cleaned_data,
         )
-        if person is not None:
-            messages.success(
-                request, _("%(name)s is enrolled on paper consent.") % {"name": person.first_name}
-            )
-            kind = "volunteer" if isinstance(person, Volunteer) else "household"
-            return redirect(f"programmes:{kind}_detail", programme.pk, person.pk)
+        if enrolment is not None:
+            _paper_consent_recorded(request, enrolment)
+            person = enrolment.person
+            return redirect(f"programmes:{person.side}_detail", programme.pk, person.pk)
     context = {"programme": programme, "form": form, "profile": profile}
     return render(request, "programmes/paper_consent.html", context)
+
+
+def _paper_consent_recorded(request: HttpRequest, enrolment: coordination.PaperEnrolment) -> None:
+    # The name is the one the coordinator typed: an existing account's owner
+    # is never named, only told by e-mail.
+    name = enrolment.person.first_name
+    messages.success(request, isolated(_("%(name)s is enrolled on paper consent."), name=name))
+    if enrolment.link_invitation is not None:
+        messages.info(
+            request,
+            _(
+                "That e-mail address already has an account, so it was not attached: an "
+                "invitation to link an existing account was sent. It is linked only if its "
+                "owner accepts."
+            ),
+        )
 
 
 # --- organisations --------------------------------------------------------
@@ -359,7 +416,7 @@ def organisations(request: HttpRequest, programme_id: int) -> HttpResponse:
             coordination.organisation_create, form, programme=programme, **form.cleaned_data
         )
         if organisation is not None:
-            messages.success(request, _("%(name)s is added.") % {"name": organisation.name})
+            messages.success(request, isolated(_("%(name)s is added."), name=organisation.name))
             return redirect("programmes:organisations", programme.pk)
     context = {
         "programme": programme,

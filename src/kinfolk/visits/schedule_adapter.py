@@ -1,7 +1,7 @@
 """The one scheduling adapter: pairing rows -> engine arrays -> visit windows -> rows.
 
 Only this module knows both the ORM and ``kinfolk.engine.schedule``
-(DESIGN.md: data flows one way).  Planning always *extends* what is stored:
+(docs/architecture.md: data flows one way).  Planning always *extends* what is stored:
 each pairing is planned from the period after its last stored window, so
 running it twice, or on two workers at once, stores nothing twice (the
 database holds one window per pairing and period).

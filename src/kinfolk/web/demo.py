@@ -24,6 +24,7 @@ from kinfolk.pairings.matching import matching_run_execute
 from kinfolk.pairings.models import MatchingRun, Pairing, Proposal
 from kinfolk.people.columns import participant_fields
 from kinfolk.people.models import Consent, Household, HouseholdMember, Volunteer, VolunteerCheck
+from kinfolk.privacy.services import contact_details_bulk_create
 from kinfolk.programmes.models import Coordinator, Organisation, Programme
 from kinfolk.visits.demo import visits_demo_seed
 
@@ -137,14 +138,22 @@ def _states(rng: np.random.Generator, n: int, shares: dict[str, float]) -> list[
     return [names[i] for i in rng.choice(len(names), size=n, p=p / p.sum())]
 
 
-def _contact(rng: np.random.Generator, town: str) -> dict[str, str]:
-    """Invented contact details: phone numbers from the range set aside for drama."""
+def _contact(rng: np.random.Generator, town: str) -> tuple[str, str, str]:
+    """Invented last name, phone and address: phone numbers from the range set aside for drama."""
     street = STREETS[int(rng.integers(len(STREETS)))]
-    return {
-        "last_name": SURNAMES[int(rng.integers(len(SURNAMES)))],
-        "phone": f"07700 900{int(rng.integers(1000)):03d}",
-        "address": f"{int(rng.integers(1, 200))} {street}, {town}",
-    }
+    return (
+        SURNAMES[int(rng.integers(len(SURNAMES)))],
+        f"07700 900{int(rng.integers(1000)):03d}",
+        f"{int(rng.integers(1, 200))} {street}, {town}",
+    )
+
+
+def _contacts_create(
+    rows: list[Volunteer] | list[Household], contacts: list[tuple[str, str, str]]
+) -> None:
+    # Phone and address belong to the privacy app, stored once the people have ids.
+    details = [(p, phone, address) for p, (_l, phone, address) in zip(rows, contacts, strict=True)]
+    contact_details_bulk_create(rows=details, batch_size=2000)
 
 
 def _volunteers_create(
@@ -157,18 +166,20 @@ def _volunteers_create(
     states = _states(rng, len(records), VOLUNTEER_STATES)
     org_of = rng.integers(-len(orgs), len(orgs), size=len(records))  # about half have one
     now = timezone.now()
+    contacts = [_contact(rng, r["town"]) for r in records]
     rows = [
         Volunteer(
             programme=programme,
             state=state,
             organisation=orgs[o] if o >= 0 else None,
             approved_at=None if state == "applied" else now,
+            last_name=c[0],
             **participant_fields(r),
-            **_contact(rng, r["town"]),
         )
-        for r, state, o in zip(records, states, org_of.tolist(), strict=True)
+        for r, c, state, o in zip(records, contacts, states, org_of.tolist(), strict=True)
     ]
     _bulk(Volunteer, rows, "volunteers", progress)
+    _contacts_create(rows, contacts)
     _bulk(
         Consent,
         [Consent(volunteer=v, method="online", given_at=now) for v in rows],
@@ -191,11 +202,13 @@ def _households_create(
     progress: Progress,
 ) -> None:
     states = _states(rng, len(records), HOUSEHOLD_STATES)
+    contacts = [_contact(rng, r["town"]) for r in records]
     rows = [
-        Household(programme=programme, state=s, **participant_fields(r), **_contact(rng, r["town"]))
-        for r, s in zip(records, states, strict=True)
+        Household(programme=programme, state=s, last_name=c[0], **participant_fields(r))
+        for r, c, s in zip(records, contacts, states, strict=True)
     ]
     _bulk(Household, rows, "households", progress)
+    _contacts_create(rows, contacts)
     now = timezone.now()
     consents = [
         Consent(household=h, method="online", given_at=now) for h in rows if h.state != "invited"

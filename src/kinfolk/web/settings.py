@@ -125,6 +125,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kinfolk.accounts.context.roles",
             ],
+            # |bdi and |isolate: every name a person typed is isolated (web/bidi.py).
+            "builtins": ["kinfolk.web.templatetags.bidi"],
         },
     }
 ]

@@ -49,8 +49,8 @@ def test_home_lists_roles_of_a_person_with_several(client, programme, coordinato
     client.force_login(coordinator)
     response = client.get("/")
     assert response.status_code == 200
-    assert b"Coordinate Leeds Befriending" in response.content
-    assert b"Volunteering with Leeds Befriending" in response.content
+    assert b"Coordinate <bdi>Leeds Befriending</bdi>" in response.content
+    assert b"Volunteering with <bdi>Leeds Befriending</bdi>" in response.content
 
 
 def test_anonymous_home_redirects_to_login(client, db):

@@ -70,7 +70,7 @@ def test_lifting_returns_to_the_page_it_came_from_and_records_who(
     exclusion.refresh_from_db()
     assert exclusion.lifted_by == coordinator and exclusion.lifted_at is not None
     section = _section(_page(signed_in, exclusion, kind))
-    assert "lifted by Cora" in section and _lift_url(exclusion) not in section
+    assert "lifted by <bdi>Cora</bdi>" in section and _lift_url(exclusion) not in section
 
 
 def test_after_lifting_a_new_run_may_propose_the_pair_again(

@@ -16,7 +16,7 @@ from kinfolk.pairings.importing import (
 )
 from kinfolk.pairings.models import Pairing, PairingImport, Proposal
 from kinfolk.people.models import Consent
-from kinfolk.testing import make_cohort, make_household, make_pairing, make_proposal
+from kinfolk.testing import contact_of, make_cohort, make_household, make_pairing, make_proposal
 from kinfolk.visits.models import Visit
 
 TODAY = dt.date(2026, 11, 29)
@@ -68,8 +68,9 @@ def test_both_sides_are_told_with_the_partners_first_name_only(load, people):
     to = {m.to[0]: m for m in mail.outbox}
     assert set(to) == {v0.user.email, h0.members.get().user.email}
     assert "Home0" in to[v0.user.email].body and "Vol0" in to[h0.members.get().user.email].body
-    assert all("2025-02-20" in m.body for m in mail.outbox)
-    assert not any(h0.address in m.body or h0.phone in m.body for m in mail.outbox)
+    assert all("Feb. 20, 2025" in m.body for m in mail.outbox)
+    contact = contact_of(h0)
+    assert not any(contact["address"] in m.body or contact["phone"] in m.body for m in mail.outbox)
 
 
 def test_visit_windows_are_planned_at_once(load):
@@ -109,11 +110,14 @@ def test_open_proposals_of_either_person_close_and_only_the_partner_left_out_is_
         ("V1,,2025-03-01,2025-03-01", "row 3, household_id: this id is empty"),
         ("V1,H1,1 March,2025-03-01", "row 3, since: '1 March' is not a date"),
         ("V1,H1,2025-03-01,", "row 3, agreed_on: '' is not a date"),
-        ("V1,H1,2027-01-01,2025-03-01", "row 3, since: 2027-01-01 is in the future"),
-        ("V1,H1,2025-03-01,2026-12-01", "row 3, agreed_on: 2026-12-01 is in the future"),
-        ("V1,H1,0001-01-01,0001-01-01", "row 3, since: 0001-01-01 is before 1990; check the year"),
-        ("V1,H1,2025-03-01,1989-12-31", "row 3, agreed_on: 1989-12-31 is before 1990"),
-        ("V1,H1,2025-03-01,2025-04-01", "row 3, agreed_on: 2025-04-01 is after the pairing"),
+        ("V1,H1,2027-01-01,2025-03-01", "row 3, since: Jan. 1, 2027 is in the future"),
+        ("V1,H1,2025-03-01,2026-12-01", "row 3, agreed_on: Dec. 1, 2026 is in the future"),
+        (
+            "V1,H1,0001-01-01,0001-01-01",
+            "row 3, since: Jan. 1, 0001 is before 1990; check the year",
+        ),
+        ("V1,H1,2025-03-01,1989-12-31", "row 3, agreed_on: Dec. 31, 1989 is before 1990"),
+        ("V1,H1,2025-03-01,2025-04-01", "row 3, agreed_on: April 1, 2025 is after the pairing"),
         ("V0,H1,2025-03-01,2025-03-01", "row 3, volunteer_id: 'V0' is also on row 2"),
     ],
 )

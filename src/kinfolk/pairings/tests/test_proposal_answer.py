@@ -8,7 +8,7 @@ from django.db import connection
 
 from kinfolk.pairings.models import Pairing, Proposal
 from kinfolk.pairings.services import PairingError, proposal_answer
-from kinfolk.testing import make_household, make_proposal
+from kinfolk.testing import contact_of, make_household, make_proposal
 
 
 def test_two_accepts_start_the_pairing_and_tell_both(
@@ -24,7 +24,8 @@ def test_two_accepts_start_the_pairing_and_tell_both(
     proposal.refresh_from_db()
     assert proposal.state == "accepted"
     assert {m.to[0] for m in mail.outbox} == {"vera@example.org", "hana@example.org"}
-    assert all(household.address not in m.body for m in mail.outbox)
+    address = contact_of(household)["address"]
+    assert all(address not in m.body for m in mail.outbox)
 
 
 def test_a_decline_closes_the_proposal_without_a_reason_and_keeps_waiting_dates(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,9 +19,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from kinfolk.people import emails
 from kinfolk.people.models import (
     Consent,
     Household,
@@ -31,6 +33,7 @@ from kinfolk.people.models import (
 )
 from kinfolk.people.selectors import COORDINATOR_INVITATION_ROLES
 from kinfolk.people.services.enrolment import participant_create
+from kinfolk.people.services.participation import participant_leave
 from kinfolk.programmes.models import Organisation, Programme
 
 
@@ -108,10 +111,17 @@ def invitation_create(
     email: str,
     first_name: str,
     organisation: Organisation | None = None,
+    link_to: Volunteer | Household | None = None,
 ) -> Invitation:
-    """Create an invitation and e-mail its link once committed; accepting it is the consent."""
+    """Create an invitation and e-mail its link once committed; accepting it is the consent.
+
+    With ``link_to`` (a person enrolled on paper) it is a ``link`` invitation:
+    accepting attaches the invited address's account to that person.
+    """
     email = email.strip().lower()
-    if role not in COORDINATOR_INVITATION_ROLES:
+    if link_to is not None:
+        role = Invitation.Role.LINK
+    elif role not in COORDINATOR_INVITATION_ROLES:
         raise ValidationError({"role": _("Invite a volunteer or a household.")})
     _email_check(programme, email)
     if Invitation.objects.filter(
@@ -128,13 +138,16 @@ def invitation_create(
         email=email,
         first_name=first_name.strip(),
         organisation=organisation,
+        volunteer=link_to if isinstance(link_to, Volunteer) else None,
+        household=link_to if isinstance(link_to, Household) else None,
         created_by=created_by,
         expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_DAYS),
     )
     invitation.token_issue()  # the e-mail carries the token; only its hash is stored
     invitation.full_clean()
     invitation.save()
-    transaction.on_commit(lambda: _invitation_send(invitation))
+    send = _link_invitation_send if link_to is not None else _invitation_send
+    transaction.on_commit(lambda: send(invitation))
     return invitation
 
 
@@ -142,13 +155,19 @@ def invitation_url(invitation: Invitation) -> str:
     return settings.SITE_URL + reverse("people:invitation_accept", args=[invitation.token])
 
 
-def _invitation_send(invitation: Invitation) -> None:
-    params = {
+def _invitation_params(invitation: Invitation) -> dict[str, str]:
+    programme = invitation.programme
+    expires = timezone.localdate(invitation.expires_at, timezone=programme.zone)
+    return {
         "name": invitation.first_name,
-        "programme": invitation.programme.name,
+        "programme": programme.name,
         "url": invitation_url(invitation),
-        "date": invitation.expires_at.date().isoformat(),
+        "date": formats.date_format(expires, "DATE_FORMAT"),
     }
+
+
+def _invitation_send(invitation: Invitation) -> None:
+    params = _invitation_params(invitation)
     send_mail(
         subject=_("An invitation to join %(programme)s") % params,
         message=_(
@@ -158,6 +177,26 @@ def _invitation_send(invitation: Invitation) -> None:
             "the invitation yourself.\n\n%(url)s\n\n"
             "The link works until %(date)s. If you do not want to take part, "
             "simply ignore this message; nothing is stored about you beyond it."
+        )
+        % params,
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+def _link_invitation_send(invitation: Invitation) -> None:
+    params = _invitation_params(invitation)
+    send_mail(
+        subject=_("Your paper form for %(programme)s") % params,
+        message=_(
+            "Hello %(name)s,\n\n"
+            "A coordinator of %(programme)s recorded that you agreed on a paper form to take "
+            "part, and gave this e-mail address. The address already has a Kinfolk account, "
+            "so we have not connected it to the paper form: only you can. If the form was "
+            "yours, open this link, sign in and accept; you will then see your part in "
+            "%(programme)s from your account.\n\n%(url)s\n\n"
+            "The link works until %(date)s. If it was not you, ignore this message; "
+            "your account stays as it is."
         )
         % params,
         from_email=None,
@@ -178,6 +217,14 @@ def invitation_revoke(*, invitation: Invitation) -> None:
     invitation.delete()
 
 
+@dataclass(frozen=True)
+class PaperEnrolment:
+    """The person a paper consent created; the link invitation if their address had an account."""
+
+    person: Volunteer | Household
+    link_invitation: Invitation | None = None
+
+
 @transaction.atomic
 def paper_consent_record(
     *,
@@ -188,11 +235,13 @@ def paper_consent_record(
     profile: Mapping[str, Any],
     email: str = "",
     organisation: Organisation | None = None,
-) -> Volunteer | Household:
-    """Enrol a person who signed a paper form: a volunteer applies, a household is active.
+) -> PaperEnrolment:
+    """Enrol a new person who signed a paper form: a volunteer applies, a household is active.
 
-    The consent records the date on the paper and the coordinator who recorded
-    it; the person can withdraw it like any other consent.
+    It never attaches an existing account: if the address has one, the person
+    is created without it and the address gets an invitation to link it, which
+    only its owner can accept.  The consent records the date on the paper and
+    the coordinator who recorded it; the person can withdraw it like any other.
     """
     email = email.strip().lower()
     if role not in COORDINATOR_INVITATION_ROLES:
@@ -202,7 +251,8 @@ def paper_consent_record(
     if email:
         _email_check(programme, email)
     _organisation_check(programme, role, organisation)
-    user = _user_for(email, profile) if email else None
+    existing = get_user_model().objects.filter(email__iexact=email).first() if email else None
+    user = _account_new(email, profile) if email and existing is None else None
     person = participant_create(
         programme=programme, role=role, profile=profile, user=user, organisation=organisation
     )
@@ -216,17 +266,46 @@ def paper_consent_record(
     )
     consent.full_clean()
     consent.save()
+    if existing is None:
+        return PaperEnrolment(person)
+    invitation = invitation_create(
+        programme=programme,
+        created_by=recorded_by,
+        role=Invitation.Role.LINK,
+        email=email,
+        first_name=person.first_name,
+        link_to=person,
+    )
+    return PaperEnrolment(person, invitation)
+
+
+@transaction.atomic
+def consent_withdraw_record(
+    *, person: Volunteer | Household, recorded_by: Any
+) -> Volunteer | Household:
+    """Record a withdrawal the person made on paper or by phone: the same effect as leaving.
+
+    Every open consent keeps who recorded the withdrawal and when; a person
+    with an account is told by e-mail.
+    """
+    person = type(person).objects.select_for_update().get(pk=person.pk)
+    if person.state == "left":
+        raise ValidationError(
+            {NON_FIELD_ERRORS: _("%(name)s has already left the programme.") % {"name": person}}
+        )
+    now = timezone.now()
+    Consent.objects.filter(**{person.side: person}, withdrawn_at__isnull=True).update(
+        withdrawn_at=now, withdrawal_recorded_by=recorded_by
+    )
+    participant_leave(person=person)
+    emails.withdrawal_recorded_send(person=person, recorded_by=recorded_by, when=now)
     return person
 
 
-def _user_for(email: str, profile: Mapping[str, Any]) -> Any:
-    # The address belongs to the person who signed the paper, so an account
-    # they already hold (in another programme) is theirs to use here too.
-    User = get_user_model()
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        user = User.objects.create_user(email, first_name=profile.get("first_name", ""))
-    return user
+def _account_new(email: str, profile: Mapping[str, Any]) -> Any:
+    # A new address: the account is the paper person's own, with no password
+    # until they set one.  An address that has an account is never used here.
+    return get_user_model().objects.create_user(email, first_name=profile.get("first_name", ""))
 
 
 def _email_check(programme: Programme, email: str) -> None:

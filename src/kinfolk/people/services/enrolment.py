@@ -14,6 +14,7 @@ from django.db.models.functions import Length
 
 from kinfolk.people.forms import PROFILE_FIELDS
 from kinfolk.people.models import Household, HouseholdMember, Volunteer
+from kinfolk.privacy.services import contact_details_write
 from kinfolk.programmes.models import Organisation, Programme
 
 #: How often to take a fresh id when a concurrent enrolment saved the same one first.
@@ -47,6 +48,7 @@ def participant_create(
     """Create an applied volunteer or an active household, waiting from today, with a fresh id.
 
     A household's ``user`` becomes its first adult; the caller records the consent.
+    The profile's phone and address are stored by the privacy app.
     """
     values = {name: profile[name] for name in PROFILE_FIELDS}
     person: Volunteer | Household
@@ -66,6 +68,9 @@ def participant_create(
             **values,
         )
     _save_with_new_id(person)
+    contact_details_write(
+        person=person, phone=profile.get("phone", ""), address=profile.get("address", "")
+    )
     if isinstance(person, Household) and user is not None:
         member = HouseholdMember(household=person, user=user)
         member.full_clean()

@@ -24,6 +24,7 @@ from kinfolk.people.forms import PROFILE_FIELDS
 from kinfolk.people.models import Consent, Household, HouseholdMember, Invitation, Volunteer
 from kinfolk.people.selectors import account_for_email, signup_programme_get
 from kinfolk.people.services.enrolment import participant_create
+from kinfolk.privacy.services import contact_details_write
 from kinfolk.programmes.models import Programme
 from kinfolk.visits.services.planning import visits_pause, visits_resume
 
@@ -113,12 +114,17 @@ def consent_withdraw(*, person: Person) -> Person:
     return participant_leave(person=person)
 
 
+@transaction.atomic
 def profile_update(*, person: Person, data: dict[str, Any]) -> Person:
-    """Store a profile already checked by ``ProfileForm``; only the dictionary's fields change."""
+    """Store a profile already checked by ``ProfileForm``; only the dictionary's fields change.
+
+    Phone and address go to the privacy app, the one place that stores them.
+    """
     for name in PROFILE_FIELDS:
         setattr(person, name, data[name])
     person.full_clean()
     person.save(update_fields=list(PROFILE_FIELDS))
+    contact_details_write(person=person, phone=data["phone"], address=data["address"])
     return person
 
 
@@ -224,6 +230,8 @@ def invitation_problem(*, invitation: Invitation) -> str | None:
         return _("This invitation has expired. Ask the person who sent it for a new one.")
     if invitation.household is not None and invitation.household.state == "left":
         return _("This household has left the programme, so the invitation is closed.")
+    if invitation.volunteer is not None and invitation.volunteer.state == "left":
+        return _("This enrolment has ended, so the invitation is closed.")
     return None
 
 
@@ -252,7 +260,9 @@ def household_adult_invite(
 
 
 def _invited_person(invitation: Invitation, user: Any, profile: dict[str, Any] | None) -> Person:
-    if invitation.role == Invitation.Role.HOUSEHOLD_ADULT:
+    if invitation.role == Invitation.Role.LINK and invitation.volunteer is not None:
+        return _volunteer_link(invitation.volunteer, user)
+    if invitation.role in (Invitation.Role.HOUSEHOLD_ADULT, Invitation.Role.LINK):
         assert invitation.household is not None
         HouseholdMember.objects.get_or_create(household=invitation.household, user=user)
         return invitation.household
@@ -270,6 +280,18 @@ def _invited_person(invitation: Invitation, user: Any, profile: dict[str, Any] |
         user=user,
         organisation=invitation.organisation,
     )
+
+
+def _volunteer_link(volunteer: Volunteer, user: Any) -> Volunteer:
+    """Attach the accepting account to a volunteer enrolled on paper."""
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if volunteer.user_id is not None:
+        raise ParticipationError(_("This enrolment is already linked to an account."))
+    if Volunteer.objects.filter(programme=volunteer.programme_id, user=user).exists():
+        raise ParticipationError(_("You already volunteer in this programme."))
+    volunteer.user = user
+    volunteer.save(update_fields=["user"])
+    return volunteer
 
 
 @transaction.atomic

@@ -29,7 +29,7 @@ def test_a_paper_consent_shows_the_coordinators_first_name(
     client.force_login(household_user)
     page = client.get(_url(household)).content.decode()
     assert "on paper, recorded by a coordinator" in page
-    assert "Cora, coordinator" in page
+    assert "<bdi>Cora</bdi>, coordinator" in page
     assert coordinator.email not in page
 
 

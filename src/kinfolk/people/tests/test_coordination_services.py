@@ -220,7 +220,7 @@ def test_paper_consent_numbers_past_the_largest_id(programme, coordinator):
         role="volunteer",
         given_on=DONE,
         profile=PROFILE,
-    )
+    ).person
     assert person.external_id == "V000042"
 
 
@@ -232,7 +232,7 @@ def test_paper_consent_ids_are_per_programme(programme, other_programme, coordin
         role="household",
         given_on=DONE,
         profile=PROFILE,
-    )
+    ).person
     assert person.external_id == "H000001"
     assert person.state == "active"
 
@@ -244,7 +244,7 @@ def test_paper_consent_records_who_and_when(programme, coordinator):
         role="volunteer",
         given_on=DONE,
         profile=PROFILE,
-    )
+    ).person
     consent = Consent.objects.get(volunteer=person)
     assert (consent.method, consent.recorded_by, consent.withdrawn_at) == (
         "paper",
@@ -254,10 +254,10 @@ def test_paper_consent_records_who_and_when(programme, coordinator):
     assert timezone.localtime(consent.given_at).date() == DONE
 
 
-def test_paper_consent_links_the_account_a_person_already_holds(
+def test_paper_consent_never_attaches_an_account_a_person_already_holds(
     programme, coordinator, other_volunteer
 ):
-    person = paper_consent_record(
+    enrolment = paper_consent_record(
         programme=programme,
         recorded_by=coordinator,
         role="volunteer",
@@ -265,7 +265,48 @@ def test_paper_consent_links_the_account_a_person_already_holds(
         profile=PROFILE,
         email="BEA@example.org",
     )
-    assert person.user == other_volunteer.user
+    person = enrolment.person
+    assert person.user is None
+    assert not Volunteer.objects.filter(programme=programme, user=other_volunteer.user).exists()
+    assert Consent.objects.get(volunteer=person).user is None
+    invitation = enrolment.link_invitation
+    assert (invitation.role, invitation.volunteer, invitation.email) == (
+        "link",
+        person,
+        "bea@example.org",
+    )
+    assert invitation.first_name == "Pearl"  # the name on the paper, never the account's
+
+
+def test_a_household_on_paper_gets_a_link_invitation_too(
+    programme, coordinator, other_volunteer, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = paper_consent_record(
+            programme=programme,
+            recorded_by=coordinator,
+            role="household",
+            given_on=DONE,
+            profile=PROFILE,
+            email="bea@example.org",
+        )
+    assert not enrolment.person.members.exists()
+    assert enrolment.link_invitation.household == enrolment.person
+    (mail,) = mailoutbox
+    assert mail.to == ["bea@example.org"] and "paper form" in mail.body
+
+
+def test_a_new_address_gets_a_new_account_and_no_invitation(programme, coordinator):
+    enrolment = paper_consent_record(
+        programme=programme,
+        recorded_by=coordinator,
+        role="volunteer",
+        given_on=DONE,
+        profile=PROFILE,
+        email="pearl@example.org",
+    )
+    assert enrolment.person.user.email == "pearl@example.org"
+    assert enrolment.link_invitation is None
 
 
 def test_paper_consent_refuses_an_organisation_of_another_programme(

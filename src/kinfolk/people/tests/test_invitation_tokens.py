@@ -67,7 +67,10 @@ def test_a_household_adults_invitation_stores_only_the_hash_too(
 
 @pytest.mark.django_db(transaction=True)
 def test_links_sent_before_tokens_were_hashed_keep_working():
-    before, after = ("people", "0002_list_indexes"), ("people", "0003_invitation_token_hash")
+    before, after = (
+        ("people", "0005_consent_withdrawal_recorded_by"),
+        ("people", "0006_invitation_token_hash"),
+    )
     executor = MigrationExecutor(connection)
     executor.migrate([before])
     # The models as the database now is: this app before, the others as they are.

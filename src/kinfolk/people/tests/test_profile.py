@@ -8,6 +8,8 @@ import pytest
 from django.urls import reverse
 
 from kinfolk.people.models import Household, Volunteer
+from kinfolk.privacy.models import ContactAccessLog
+from kinfolk.testing import contact_of
 
 
 def profile_data(**changes: Any) -> dict[str, Any]:
@@ -70,6 +72,17 @@ def test_volunteer_saves_a_profile(client, volunteer_user, volunteer):
     assert volunteer.max_travel_km == 12
 
 
+def test_own_phone_and_address_are_kept_by_the_privacy_app_and_not_logged(
+    client, volunteer_user, volunteer
+):
+    client.force_login(volunteer_user)
+    client.post(_url(volunteer), profile_data(phone="0113 496 0123", address="4 Park Row"))
+    assert contact_of(volunteer)["phone"] == "0113 496 0123"
+    form = client.get(_url(volunteer)).context["form"]
+    assert (form.initial["phone"], form.initial["address"]) == ("0113 496 0123", "4 Park Row")
+    assert not ContactAccessLog.objects.exists()
+
+
 def test_household_saves_a_profile(client, household_user, household):
     client.force_login(household_user)
     response = client.post(_url(household), profile_data(first_name="Hana", visit_places="public"))
@@ -88,20 +101,21 @@ def test_household_saves_a_profile(client, household_user, household):
         ("availability", ["mon-am", "sun-night"], "Select a valid choice"),
         ("blackout", "2027-01-03..2026-12-20", "ends before it starts"),
         ("lat", "53.8", "both latitude and longitude"),
+        ("phone", "0" * 33, "at most 32 characters"),
     ],
 )
 def test_bad_input_answers_beside_the_field_and_stores_nothing(
     client, volunteer_user, volunteer, field, value, message
 ):
     client.force_login(volunteer_user)
-    before = _stored(volunteer)
+    before = _stored(volunteer), contact_of(volunteer)
     response = client.post(_url(volunteer), profile_data(**{field: value}))
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert list(errors) == [field]
     assert message in str(errors[field])
     assert "Nothing was saved" in response.content.decode()
-    assert _stored(volunteer) == before
+    assert (_stored(volunteer), contact_of(volunteer)) == before
 
 
 def test_a_refined_point_within_the_town_is_kept(client, volunteer_user, volunteer):

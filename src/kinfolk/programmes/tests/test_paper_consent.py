@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -131,3 +132,63 @@ def test_anonymous_is_sent_to_login(client, programme):
 def test_site_admin_who_does_not_coordinate_gets_404(client, programme, site_admin):
     otp_force_login(client, site_admin)
     assert client.get(_url(programme)).status_code == 404
+
+
+# --- an address that already has an account ----------------------------------------------
+
+
+def _record_with_an_address_of_another_programme(client, programme, coordinator, capture):
+    client.force_login(coordinator)
+    with capture(execute=True):
+        return client.post(_url(programme), _data(email="BEA@example.org"), follow=True)
+
+
+def test_an_existing_account_is_never_attached_nor_its_owner_named(
+    client, programme, coordinator, other_volunteer, django_capture_on_commit_callbacks
+):
+    response = _record_with_an_address_of_another_programme(
+        client, programme, coordinator, django_capture_on_commit_callbacks
+    )
+    page = response.content.decode()
+    pearl = Volunteer.objects.get(programme=programme, first_name="Pearl")
+    assert pearl.user is None
+    assert not Volunteer.objects.filter(programme=programme, user=other_volunteer.user).exists()
+    assert "an invitation to link an existing account was sent" in page
+    # Neither the owner's real first name nor their address shows, here or on the detail page.
+    assert "Bea" not in page and "bea@example.org" not in page
+    assert "<bdi>Pearl</bdi> is enrolled on paper consent." in page
+
+
+def test_the_owner_links_the_account_by_accepting_the_invitation(
+    client, programme, coordinator, other_volunteer, mailoutbox, django_capture_on_commit_callbacks
+):
+    _record_with_an_address_of_another_programme(
+        client, programme, coordinator, django_capture_on_commit_callbacks
+    )
+    (mail,) = mailoutbox
+    link = re.search(r"https?://\S+(/invite/\S+/)", mail.body).group(1)
+    client.force_login(other_volunteer.user)
+    assert "agreed on a paper form" in client.get(link).content.decode()
+    response = client.post(link, {"consent": "on"})
+    pearl = Volunteer.objects.get(programme=programme, first_name="Pearl")
+    assert response["Location"] == reverse("people:volunteer_home", args=[pearl.pk])
+    assert pearl.user == other_volunteer.user
+    assert set(pearl.consents.values_list("method", flat=True)) == {"paper", "invitation"}
+
+
+def test_nobody_else_can_accept_the_link(
+    client,
+    programme,
+    coordinator,
+    other_volunteer,
+    volunteer,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    _record_with_an_address_of_another_programme(
+        client, programme, coordinator, django_capture_on_commit_callbacks
+    )
+    link = re.search(r"https?://\S+(/invite/\S+/)", mailoutbox[0].body).group(1)
+    client.force_login(volunteer.user)
+    assert client.post(link, {"consent": "on"}).status_code == 403
+    assert Volunteer.objects.get(programme=programme, first_name="Pearl").user is None

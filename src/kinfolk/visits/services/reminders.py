@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from kinfolk.pairings.models import Pairing
 from kinfolk.people.models import HouseholdMember
-from kinfolk.privacy.services import phone_for_delivery
+from kinfolk.privacy.services import phones_for_delivery
 from kinfolk.programmes.models import Programme
 from kinfolk.visits import sms
 from kinfolk.visits.models import ReminderPreference, ReminderSent, TimeProposal, Visit
@@ -207,13 +207,13 @@ def _readers(batch: list[Due]) -> dict[tuple[int, str], list[_Reader]]:
         u.pk for us in members.values() for u in us
     }
     chosen = {p.user_id: p for p in ReminderPreference.objects.filter(user_id__in=users)}
+    phones = phones_for_delivery(people=[getattr(d.visit.pairing, d.side) for d in batch])
     found: dict[tuple[int, str], list[_Reader]] = {}
     for d in batch:
         pairing = d.visit.pairing
-        if d.side == "volunteer":
-            people, phone = [pairing.volunteer.user], phone_for_delivery(pairing.volunteer)
-        else:
-            people, phone = members[pairing.household_id], phone_for_delivery(pairing.household)
+        person = getattr(pairing, d.side)
+        phone = phones[(d.side, person.pk)]
+        people = [pairing.volunteer.user] if d.side == "volunteer" else members[person.pk]
         found[(d.visit.pk, d.side)] = [
             _reader(user, phone, chosen.get(user.pk)) for user in people if user and user.is_active
         ]

@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kinfolk.engine import dictionary as dd
+from kinfolk.privacy.services import address_mentioned
 from kinfolk.visits.models import TimeProposal, Visit
 from kinfolk.visits.services import VisitError
 from kinfolk.visits.services._common import (
@@ -155,10 +156,8 @@ _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 def _place_check(visit: Visit, note: str) -> str:
     """A public place by name (a café, a library), never a home address (charter rule 5)."""
     note = note.strip()
-    addresses = [
-        p.address.strip().lower() for p in (visit.pairing.volunteer, visit.pairing.household)
-    ]
-    if _POSTCODE.search(note) or any(a and a in note.lower() for a in addresses):
+    people = (visit.pairing.volunteer, visit.pairing.household)
+    if _POSTCODE.search(note) or address_mentioned(text=note, people=people):
         raise VisitError(
             _("Name a public place, such as a café or a library, not an address. Nothing was sent.")
         )

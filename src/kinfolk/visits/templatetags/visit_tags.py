@@ -6,17 +6,22 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
 from kinfolk.visits import selectors
 from kinfolk.visits.models import Visit
 from kinfolk.visits.services._common import today_in
 from kinfolk.visits.wording import local_time_words, place_words
+from kinfolk.web.bidi import isolated
 
 register = template.Library()
 
 
 @register.simple_tag
 def place(visit: Visit, side: str) -> str:
+    if visit.host == Visit.Host.PUBLIC and visit.place_note:
+        # The place is typed by a person: isolated, like every name on a page.
+        return isolated(_("at %(place)s"), place=visit.place_note)
     return place_words(visit, side)
 
 

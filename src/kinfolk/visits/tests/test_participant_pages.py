@@ -35,7 +35,7 @@ def test_propose_decline_answer_accept_record_and_read_feedback(
     first = TimeProposal.objects.get()
     _as(client, household_user)
     page = client.get(_url("visit_detail", *h, visit.pk))
-    assert b"Vera proposes" in page.content
+    assert b"<bdi>Vera</bdi> proposes" in page.content
     client.post(_url("time_decline", *h, visit.pk, first.pk))
     client.post(_url("time_propose", *h, visit.pk), {"day": _tomorrow(), "time": "11:00"})
     second = TimeProposal.objects.get(state="open")

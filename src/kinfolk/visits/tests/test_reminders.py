@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
+from kinfolk.privacy.services import phone_for_delivery
 from kinfolk.visits import sms
 from kinfolk.visits.models import ReminderSent
 from kinfolk.visits.services.reminders import (
@@ -76,7 +77,7 @@ def test_reminders_follow_the_channels_the_person_chose(
     reminders_send()
     assert [m.to for m in mailoutbox] == [["hana@example.org"]]
     texts = sms.read_file(sms_file)
-    assert len(texts) == 1 and texts[0].to == visit.pairing.volunteer.phone
+    assert len(texts) == 1 and texts[0].to == phone_for_delivery(visit.pairing.volunteer)
     assert "Hana" in texts[0].body
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from kinfolk.privacy.services import contact_details_write
 from kinfolk.visits.models import TimeProposal, Visit
 from kinfolk.visits.services import VisitError
 from kinfolk.visits.services.times import time_accept, time_decline, time_propose
@@ -125,8 +126,7 @@ def test_a_decline_changes_nothing_but_the_proposal(visit, volunteer, household)
 
 @pytest.mark.parametrize("note", ["12 Example Street", "Flat 2, LS1 4AB", "ls6 2bh"])
 def test_a_public_place_note_that_is_an_address_is_refused(visit, volunteer, note):
-    volunteer.address = "12 Example Street"
-    volunteer.save(update_fields=["address"])
+    contact_details_write(person=volunteer, address="12 Example Street")
     Visit.objects.filter(pk=visit.pk).update(host="public")
     before = _state(visit)
     with pytest.raises(VisitError, match="not an address"):

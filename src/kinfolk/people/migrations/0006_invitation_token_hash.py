@@ -24,7 +24,7 @@ def new_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0002_list_indexes"),
+        ("people", "0005_consent_withdrawal_recorded_by"),
     ]
 
     operations = [
