@@ -10,8 +10,3 @@ from kinfolk.pairings import review
 @task()
 def matching_run_execute_task(run_id: int) -> None:
     review.run_execute(run_id=run_id)
-
-
-@task()
-def proposals_notify_task(run_id: int) -> None:
-    review.proposals_notify(run_id=run_id)

@@ -17,7 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from kinfolk.engine.candidates import REASONS as ENGINE_REASONS
@@ -313,15 +313,35 @@ def run_send(request: HttpRequest, programme_id: int, run_id: int) -> HttpRespon
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     run = run_get(programme=programme, run_id=run_id)
     try:
-        sent = review.proposals_send(run=run)
+        reach = review.proposals_send(run=run)
     except PairingError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request,
-            _("%(n)s proposals sent; both sides of each have been told.") % {"n": sent},
-        )
+        messages.success(request, _told_words(reach))
     return redirect("matching:run_detail", programme.pk, run.pk)
+
+
+def _told_words(reach: review.Reach) -> str:
+    """Exactly who is told how: never "everyone was told" when some cannot be."""
+    words = [
+        ngettext("%(n)s proposal sent.", "%(n)s proposals sent.", reach.pairs),
+        ngettext(
+            "%(email)s person is being told by e-mail",
+            "%(email)s people are being told by e-mail",
+            reach.by_email,
+        ),
+        ngettext("and %(sms)s by text message.", "and %(sms)s by text message.", reach.by_sms),
+    ]
+    if reach.unreachable:
+        words.append(
+            ngettext(
+                "%(none)s person has no e-mail address or mobile phone and cannot be told.",
+                "%(none)s people have no e-mail address or mobile phone and cannot be told.",
+                reach.unreachable,
+            )
+        )
+    counts = {"n": reach.pairs, "email": reach.by_email, "sms": reach.by_sms}
+    return " ".join(w % {**counts, "none": reach.unreachable} for w in words)
 
 
 # --- pairings: the list and the import ----------------------------------------

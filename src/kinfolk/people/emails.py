@@ -1,27 +1,30 @@
-"""The e-mails participants receive: sign-up links and household invitations.
+"""The e-mails of joining: sign-up links, invitations, and the volunteer's checks done.
 
-Every message is sent after the surrounding transaction commits, so that a
-link never points at a row that was rolled back.
+Each is an outbox row queued in the caller's transaction, so a link never
+points at a row that was rolled back, and a committed change always has
+its message.  An invitation's e-mail checks, just before it goes, that the
+invitation is still pending (not revoked, accepted or expired).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kinfolk.people.models import Invitation
+from kinfolk.outbox.models import Message
+from kinfolk.outbox.purposes import purpose_register
+from kinfolk.outbox.services import email_queue
+from kinfolk.people.models import Invitation, Volunteer
 from kinfolk.programmes.models import Programme
 
 
 def site_link(route: str, *args: object) -> str:
     return settings.SITE_URL + reverse(route, args=args)
-
-
-def _send_on_commit(*, to: str, subject: str, body: str) -> None:
-    transaction.on_commit(lambda: send_mail(subject, body, None, [to]))
 
 
 def signup_verify_send(*, to: str, first_name: str, programme: Programme, token: str) -> None:
@@ -37,10 +40,17 @@ def signup_verify_send(*, to: str, first_name: str, programme: Programme, token:
         "days": settings.SIGNUP_LINK_DAYS,
         "link": link,
     }
-    _send_on_commit(to=to, subject=_("Confirm your e-mail address"), body=body)
+    email_queue(
+        to=to,
+        subject=_("Confirm your e-mail address"),
+        body=body,
+        purpose="signup_link",
+        key=token[-40:],
+        language=translation.get_language() or "",
+    )
 
 
-def signup_existing_send(*, to: str, programme: Programme) -> None:
+def signup_existing_send(*, to: str, programme: Programme, user: Any = None) -> None:
     """Sent instead of a link when the address already has an account."""
     body = _(
         "Hello,\n\n"
@@ -50,7 +60,37 @@ def signup_existing_send(*, to: str, programme: Programme) -> None:
         "If you forgot your password or did not ask to join, contact the programme's "
         "coordinator. Nothing has been changed."
     ) % {"programme": programme.name, "link": site_link("accounts:login")}
-    _send_on_commit(to=to, subject=_("You already have an account"), body=body)
+    email_queue(
+        to=to,
+        subject=_("You already have an account"),
+        body=body,
+        purpose="signup_existing",
+        key=f"{programme.pk}:{timezone.now().isoformat()}",
+        user=user,
+        language=translation.get_language() or "",
+    )
+
+
+def invitation_send(*, invitation: Invitation, url: str) -> None:
+    """A coordinator's invitation to take part; accepting it is the consent."""
+    params = {
+        "name": invitation.first_name,
+        "programme": invitation.programme.name,
+        "url": url,
+        "date": invitation.expires_at.date().isoformat(),
+    }
+    body = (
+        _(
+            "Hello %(name)s,\n\n"
+            "You are invited to take part in %(programme)s. Taking part is voluntary: "
+            "if you would like to, open this link, read what it involves and accept "
+            "the invitation yourself.\n\n%(url)s\n\n"
+            "The link works until %(date)s. If you do not want to take part, "
+            "simply ignore this message; nothing is stored about you beyond it."
+        )
+        % params
+    )
+    _invitation_queue(invitation, _("An invitation to join %(programme)s") % params, body)
 
 
 def household_adult_invitation_send(*, invitation: Invitation, inviter_name: str) -> None:
@@ -67,6 +107,60 @@ def household_adult_invitation_send(*, invitation: Invitation, inviter_name: str
         "expires": invitation.expires_at.date().isoformat(),
         "link": site_link("people:invitation_accept", invitation.token),
     }
-    _send_on_commit(
-        to=invitation.email, subject=_("An invitation to join your household"), body=body
+    _invitation_queue(invitation, _("An invitation to join your household"), body)
+
+
+def _invitation_queue(invitation: Invitation, subject: str, body: str) -> None:
+    email_queue(
+        to=invitation.email,
+        subject=subject,
+        body=body,
+        purpose="invitation",
+        key=f"invitation:{invitation.pk}",
+        about=("invitation", invitation.pk),
+        language=translation.get_language() or "",
     )
+
+
+def volunteer_approved_send(*, volunteer: Volunteer) -> None:
+    """The applicant's page promises an e-mail once the checks are done: this is it."""
+    user = volunteer.user
+    if user is None or not user.is_active:
+        return
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        body = _(
+            "Hello %(name)s,\n\n"
+            "The checks %(programme)s needs are done, and you are approved as a volunteer. "
+            "Tell us when you are ready to be paired with a household; your waiting time "
+            "starts then:\n\n%(link)s"
+        ) % {
+            "name": volunteer.first_name,
+            "programme": volunteer.programme.name,
+            "link": site_link("people:volunteer_home", volunteer.pk),
+        }
+        subject = _("Your checks are done")
+    email_queue(
+        to=user.email,
+        subject=subject,
+        body=body,
+        purpose="volunteer_approved",
+        key=f"volunteer:{volunteer.pk}",
+        user=user,
+        person=volunteer,
+        about=("volunteer", volunteer.pk),
+        language=user.language,
+    )
+
+
+def _invitation_still_pending(messages: Sequence[Message]) -> set[int]:
+    pending = set(
+        Invitation.objects.filter(
+            pk__in={m.about_id for m in messages},
+            accepted_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).values_list("pk", flat=True)
+    )
+    return {m.pk for m in messages if m.about_id in pending}
+
+
+purpose_register("invitation", still_applies=_invitation_still_pending)

@@ -23,6 +23,9 @@ class Job:
     name: str
     every: str  # "minute", "hour" or "day"
     run: Callable[[dt.datetime], str]
+    #: Jobs run in ascending order; the outbox delivers last, so that what
+    #: the other jobs queued goes out in the same tick.
+    order: int = 0
 
 
 JOBS: list[Job] = []
@@ -31,12 +34,13 @@ _SLOT_FORMATS = {"minute": "%Y-%m-%dT%H:%M", "hour": "%Y-%m-%dT%H", "day": "%Y-%
 
 
 def job(
-    name: str, every: str
+    name: str, every: str, *, order: int = 0
 ) -> Callable[[Callable[[dt.datetime], str]], Callable[[dt.datetime], str]]:
     """Register a tick job; it returns a short outcome for the log."""
 
     def register(function: Callable[[dt.datetime], str]) -> Callable[[dt.datetime], str]:
-        JOBS.append(Job(name, every, function))
+        JOBS.append(Job(name, every, function, order))
+        JOBS.sort(key=lambda entry: entry.order)
         return function
 
     return register

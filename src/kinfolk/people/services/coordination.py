@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kinfolk.people import emails
 from kinfolk.people.models import (
     Consent,
     Household,
@@ -38,7 +38,7 @@ from kinfolk.programmes.models import Organisation, Programme
 def volunteer_approve(
     *, volunteer: Volunteer, approved_by: Any, checks: Mapping[str, dt.date | None]
 ) -> Volunteer:
-    """Record the programme's required checks and move an applicant to approved.
+    """Record the programme's required checks, move an applicant to approved and tell them.
 
     Refuses, storing nothing, unless the volunteer is still ``applied`` and every
     required check has a completion date that is not in the future.
@@ -60,6 +60,7 @@ def volunteer_approve(
     volunteer.state_changed_at = now
     volunteer.full_clean()
     volunteer.save(update_fields=["state", "approved_at", "state_changed_at"])
+    emails.volunteer_approved_send(volunteer=volunteer)
     return volunteer
 
 
@@ -109,7 +110,7 @@ def invitation_create(
     first_name: str,
     organisation: Organisation | None = None,
 ) -> Invitation:
-    """Create an invitation and e-mail its link once committed; accepting it is the consent."""
+    """Create an invitation and queue the e-mail with its link; accepting it is the consent."""
     email = email.strip().lower()
     if role not in COORDINATOR_INVITATION_ROLES:
         raise ValidationError({"role": _("Invite a volunteer or a household.")})
@@ -133,35 +134,12 @@ def invitation_create(
     )
     invitation.full_clean()
     invitation.save()
-    transaction.on_commit(lambda: _invitation_send(invitation))
+    emails.invitation_send(invitation=invitation, url=invitation_url(invitation))
     return invitation
 
 
 def invitation_url(invitation: Invitation) -> str:
     return settings.SITE_URL + reverse("people:invitation_accept", args=[invitation.token])
-
-
-def _invitation_send(invitation: Invitation) -> None:
-    params = {
-        "name": invitation.first_name,
-        "programme": invitation.programme.name,
-        "url": invitation_url(invitation),
-        "date": invitation.expires_at.date().isoformat(),
-    }
-    send_mail(
-        subject=_("An invitation to join %(programme)s") % params,
-        message=_(
-            "Hello %(name)s,\n\n"
-            "You are invited to take part in %(programme)s. Taking part is voluntary: "
-            "if you would like to, open this link, read what it involves and accept "
-            "the invitation yourself.\n\n%(url)s\n\n"
-            "The link works until %(date)s. If you do not want to take part, "
-            "simply ignore this message; nothing is stored about you beyond it."
-        )
-        % params,
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
 
 
 @transaction.atomic

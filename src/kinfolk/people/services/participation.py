@@ -156,8 +156,9 @@ def signup_request(
     The caller answers the same either way, so the page never reveals who is registered.
     """
     email = email.strip().lower()
-    if account_for_email(email=email) is not None:
-        emails.signup_existing_send(to=email, programme=programme)
+    account = account_for_email(email=email)
+    if account is not None:
+        emails.signup_existing_send(to=email, programme=programme, user=account)
         return
     payload = {
         "p": programme.pk,
@@ -227,6 +228,7 @@ def invitation_problem(*, invitation: Invitation) -> str | None:
     return None
 
 
+@transaction.atomic
 def household_adult_invite(
     *, household: Household, invited_by: Any, first_name: str, email: str
 ) -> Invitation:

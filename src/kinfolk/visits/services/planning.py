@@ -83,7 +83,7 @@ def visits_pause(*, person: Person, today: dt.date | None = None) -> int:
     for pairing in _active_pairings(person):
         cancelled += visits_cancel_future(pairing=pairing, today=today)
         other = pairing.household if person.side == "volunteer" else pairing.volunteer
-        notify.send(other, lambda other=other: _paused_message(other))
+        notify.send(other, lambda other=other: _paused_message(other), purpose="visits_paused")
     return cancelled
 
 
