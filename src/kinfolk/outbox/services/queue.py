@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -134,17 +134,26 @@ def _deliver_on_commit() -> None:
     """Enqueue one delivery task per transaction, however many rows it queued."""
     connection = transaction.get_connection()
     if connection.in_atomic_block and any(
-        entry[1] is _delivery_enqueue for entry in connection.run_on_commit
+        getattr(entry[1], "outbox_kick", False) and not entry[1].done
+        for entry in connection.run_on_commit
     ):
         return
     # robust: a task queue that is down must not undo the change; the tick delivers instead.
-    transaction.on_commit(_delivery_enqueue, robust=True)
+    transaction.on_commit(_delivery_kick(), robust=True)
 
 
-def _delivery_enqueue() -> None:
-    from kinfolk.outbox.tasks import outbox_deliver_task
+def _delivery_kick() -> Callable[[], None]:
+    """The on-commit callback that enqueues delivery; it records that it has run."""
 
-    outbox_deliver_task.enqueue()
+    def outbox_delivery_enqueue() -> None:
+        from kinfolk.outbox.tasks import outbox_deliver_task
+
+        outbox_delivery_enqueue.done = True  # type: ignore[attr-defined]
+        outbox_deliver_task.enqueue()
+
+    outbox_delivery_enqueue.outbox_kick = True  # type: ignore[attr-defined]
+    outbox_delivery_enqueue.done = False  # type: ignore[attr-defined]
+    return outbox_delivery_enqueue
 
 
 def message_retry(*, message: Message) -> Message:

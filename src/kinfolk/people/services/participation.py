@@ -90,8 +90,9 @@ def participant_resume(*, person: Person) -> Person:
     if person.waiting_since is None:
         person.waiting_since = person.programme.today()
         extra = ("waiting_since",)
-    _state_set(person, "active", extra=extra)
-    visits_resume(person=person)
+    with transaction.atomic():
+        _state_set(person, "active", extra=extra)
+        visits_resume(person=person)
     return person
 
 

@@ -96,7 +96,10 @@ def _paused_message(person: Any) -> tuple[str, str]:
 
 
 def visits_resume(*, person: Person, today: dt.date | None = None) -> int:
-    """Plan again from the next period, once both sides take part; returns windows added."""
+    """Plan again from the next period, once both sides take part; returns windows added.
+
+    The other side is told that visits are planned again: the pause notice promised it.
+    """
     added = 0
     for pairing in _active_pairings(person):
         if pairing.volunteer.state != "active" or pairing.household.state != "active":
@@ -106,4 +109,14 @@ def visits_resume(*, person: Person, today: dt.date | None = None) -> int:
         # continues from the period after today instead of after them.
         pairing.visits.filter(state=Visit.State.CANCELLED, window_start__gt=day).delete()
         added += visits_plan_for_pairing(pairing=pairing, today=day)
+        other = pairing.household if person.side == "volunteer" else pairing.volunteer
+        notify.send(other, lambda other=other: _resumed_message(other), purpose="visits_resumed")
     return added
+
+
+def _resumed_message(person: Any) -> tuple[str, str]:
+    body = _(
+        "Your visits are planned again. Your page shows the next visit window; agree a "
+        "time together as before.\n\n%(link)s"
+    ) % {"link": notify.home_link(person)}
+    return _("Your visits are planned again"), body
