@@ -42,6 +42,11 @@ class Visit(models.Model):
         HAPPENED = "happened", _("it happened")
         MISSED = "missed", _("it did not happen")
 
+    class CancelledBecause(models.TextChoices):
+        NONE = "", _("not cancelled")
+        PAUSED = "paused", _("the visits were paused")
+        ENDED = "ended", _("the pairing ended")
+
     pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="visits")
     period = models.PositiveIntegerField()
     sequence = models.PositiveIntegerField()
@@ -67,6 +72,13 @@ class Visit(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     household_words = models.CharField(max_length=300, blank=True)
+    #: Why and when a cancelled visit was cancelled, so that a link to it says what happened.
+    # db_default too: the plan writer inserts windows with raw SQL that names
+    # only the columns it sets.
+    cancelled_because = models.CharField(
+        max_length=8, choices=CancelledBecause.choices, blank=True, default="", db_default=""
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

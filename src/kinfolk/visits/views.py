@@ -64,6 +64,10 @@ def visit_list(request: HttpRequest, kind: str, person_id: int) -> HttpResponse:
     return render(request, "visits/visit_list.html", context)
 
 
+def _local_day(moment: Any, person: Person) -> Any:
+    return timezone.localtime(moment, person.programme.zone).date() if moment else None
+
+
 def _outcome_words(value: str) -> str:
     return str(Visit.Outcome(value).label) if value else ""
 
@@ -80,6 +84,9 @@ def visit_detail(request: HttpRequest, kind: str, person_id: int, visit_id: int)
         "other": other,
         "visit": visit,
         "partner": getattr(visit.pairing, other),
+        "cancelled_on": _local_day(visit.cancelled_at, person),
+        "paused_now": visit.pairing.state == "active"
+        and "paused" in (visit.pairing.volunteer.state, visit.pairing.household.state),
         "times": selectors.time_list(visit=visit),
         "open_time": selectors.open_time_get(visit=visit),
         "overdue": selectors.is_overdue(visit, today),
