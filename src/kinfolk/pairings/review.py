@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from kinfolk.engine import dictionary as dd
 from kinfolk.engine.assign import PairError
 from kinfolk.outbox.models import Message
-from kinfolk.outbox.services import messages_queue
+from kinfolk.outbox.services import delivery_on_commit, messages_queue
 from kinfolk.pairings import notify
 from kinfolk.pairings.matching import ProgressWriter, matching_run_execute
 from kinfolk.pairings.models import MatchingRun, Proposal, RunPair, RunRule
@@ -301,9 +301,11 @@ def proposals_notify(*, run_id: int, batch: int = 2000) -> Reach:
             counts[told[0].channel if told else None] += 1
             rows += told
         if len(rows) >= batch:
-            messages_queue(rows, batch_size=batch)
+            messages_queue(rows, batch_size=batch, deliver=False)
             rows = []
-    messages_queue(rows, batch_size=batch)
+    messages_queue(rows, batch_size=batch, deliver=False)
+    if counts["email"] or counts["sms"]:
+        delivery_on_commit()  # one delivery task for the whole run
     return Reach(n, counts["email"], counts["sms"], counts[None])
 
 

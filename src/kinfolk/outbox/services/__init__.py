@@ -2,6 +2,7 @@
 
 from kinfolk.outbox.services.delivery import MAX_ATTEMPTS, backoff, outbox_deliver
 from kinfolk.outbox.services.queue import (
+    delivery_on_commit,
     email_new,
     email_queue,
     message_retry,
@@ -14,6 +15,7 @@ from kinfolk.outbox.services.queue import (
 __all__ = [
     "MAX_ATTEMPTS",
     "backoff",
+    "delivery_on_commit",
     "email_new",
     "email_queue",
     "message_retry",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -111,13 +111,19 @@ def _dedupe_key(purpose: str, key: str, channel: str, recipient: str) -> str:
     return raw[:150] + "#" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
-def messages_queue(messages: Iterable[Message], *, batch_size: int = 2000) -> None:
-    """Insert the rows (a key queued before is skipped); they go once the transaction commits."""
+def messages_queue(
+    messages: Iterable[Message], *, batch_size: int = 2000, deliver: bool = True
+) -> None:
+    """Insert the rows (a key queued before is skipped); they go once the transaction commits.
+
+    A caller queueing many batches in one transaction passes ``deliver=False``
+    for all but one, so that one delivery task is enqueued, not one per batch.
+    """
     rows = list(messages)
-    if not rows:
-        return
-    Message.objects.bulk_create(rows, ignore_conflicts=True, batch_size=batch_size)
-    _deliver_on_commit()
+    if rows:
+        Message.objects.bulk_create(rows, ignore_conflicts=True, batch_size=batch_size)
+    if deliver and rows:
+        delivery_on_commit()
 
 
 def email_queue(**fields: Any) -> None:
@@ -130,30 +136,20 @@ def sms_queue(**fields: Any) -> None:
     messages_queue([sms_new(**fields)])
 
 
-def _deliver_on_commit() -> None:
-    """Enqueue one delivery task per transaction, however many rows it queued."""
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        getattr(entry[1], "outbox_kick", False) and not entry[1].done
-        for entry in connection.run_on_commit
-    ):
-        return
-    # robust: a task queue that is down must not undo the change; the tick delivers instead.
-    transaction.on_commit(_delivery_kick(), robust=True)
+def delivery_on_commit() -> None:
+    """Enqueue a delivery task once the current transaction commits.
+
+    robust: a task queue that is down must not undo the change; the tick
+    delivers instead.  A task that finds nothing due sends nothing, so one
+    too many costs a query.
+    """
+    transaction.on_commit(_delivery_enqueue, robust=True)
 
 
-def _delivery_kick() -> Callable[[], None]:
-    """The on-commit callback that enqueues delivery; it records that it has run."""
+def _delivery_enqueue() -> None:
+    from kinfolk.outbox.tasks import outbox_deliver_task
 
-    def outbox_delivery_enqueue() -> None:
-        from kinfolk.outbox.tasks import outbox_deliver_task
-
-        outbox_delivery_enqueue.done = True  # type: ignore[attr-defined]
-        outbox_deliver_task.enqueue()
-
-    outbox_delivery_enqueue.outbox_kick = True  # type: ignore[attr-defined]
-    outbox_delivery_enqueue.done = False  # type: ignore[attr-defined]
-    return outbox_delivery_enqueue
+    outbox_deliver_task.enqueue()
 
 
 def message_retry(*, message: Message) -> Message:
@@ -162,7 +158,7 @@ def message_retry(*, message: Message) -> Message:
         state=Message.State.QUEUED, attempts=0, next_attempt_at=timezone.now(), claim=""
     )
     if done:
-        _deliver_on_commit()
+        delivery_on_commit()
     message.refresh_from_db()
     return message
 

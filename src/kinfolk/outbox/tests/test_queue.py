@@ -35,17 +35,6 @@ def test_a_change_that_rolls_back_tells_nobody(db, django_capture_on_commit_call
     assert not Message.objects.exists() and mail.outbox == []
 
 
-def test_one_delivery_task_is_enqueued_per_transaction(db, django_capture_on_commit_callbacks):
-    with (
-        mock.patch("kinfolk.outbox.tasks.outbox_deliver_task") as task,
-        django_capture_on_commit_callbacks(execute=True),
-        transaction.atomic(),
-    ):
-        for n in range(5):
-            _hello(key=str(n))
-    assert task.enqueue.call_count == 1
-
-
 def test_a_task_queue_that_is_down_does_not_undo_the_change(db, django_capture_on_commit_callbacks):
     with (
         mock.patch("kinfolk.outbox.tasks.outbox_deliver_task") as task,

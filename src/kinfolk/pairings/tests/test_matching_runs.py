@@ -1,6 +1,7 @@
 """Matching runs through the adapter: scope, exclusions, review rules, faults, idempotence."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -209,6 +210,26 @@ def test_the_notices_are_queued_with_the_proposals_and_go_once_committed(
         callback()
     assert len(mail.outbox) == 24
     assert not Message.objects.exclude(state="sent").exists()
+
+
+def test_sending_a_run_enqueues_one_delivery_however_many_notices(
+    programme, run_now, django_capture_on_commit_callbacks
+):
+    make_cohort(programme, n=6)
+    run = run_now()
+    with (
+        mock.patch("kinfolk.outbox.tasks.outbox_deliver_task") as task,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        review.proposals_send(run=run)
+    assert task.enqueue.call_count == 1
+    Message.objects.all().delete()
+    with (
+        mock.patch("kinfolk.outbox.tasks.outbox_deliver_task") as task,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        review.proposals_notify(run_id=run.pk, batch=4)  # 12 notices in three batches
+    assert Message.objects.count() == 12 and task.enqueue.call_count == 1
 
 
 def test_telling_both_sides_is_queued_once_per_recipient_in_a_few_queries(
