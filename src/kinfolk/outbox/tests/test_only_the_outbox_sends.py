@@ -27,7 +27,6 @@ SENDING_NAMES = {
     "mail_managers",
     "EmailMessage",
     "EmailMultiAlternatives",
-    "get_connection",
     "send_messages",
 }
 
@@ -83,7 +82,7 @@ def test_the_sweep_reads_the_modules_that_write_messages():
         "import django.core.mail",
         "from kinfolk.outbox import sms\nsms.backend().send([])",
         "from kinfolk.outbox.sms import backend",
-        "connection = get_connection()",
+        "from django.core.mail import get_connection",
         "EmailMultiAlternatives('s', 'b').send()",
     ],
 )
