@@ -12,6 +12,8 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from kinfolk.outbox.models import Message
+from kinfolk.outbox.services import email_queue
 from kinfolk.pairings.models import MatchingRun, Pairing, Proposal
 from kinfolk.people.models import Household, Invitation, Volunteer
 from kinfolk.testing import (
@@ -23,7 +25,7 @@ from kinfolk.testing import (
     otp_force_login,
 )
 
-GUARDED_NAMESPACES = {"programmes", "people", "pairings", "visits", "matching"}
+GUARDED_NAMESPACES = {"programmes", "people", "pairings", "visits", "matching", "outbox"}
 
 
 def _patterns(resolver: URLResolver = None, namespace: str = ""):
@@ -55,6 +57,8 @@ ALL_PAGES = sorted(
 
 
 def _owner_kind(name: str, defaults: dict) -> str:
+    if name.startswith("outbox:"):
+        return "site_admin"
     if name.startswith(("programmes:", "matching:", "visits:programme_")):
         return "coordinator"
     if "volunteer" in name or defaults.get("kind") == "volunteer":
@@ -95,7 +99,16 @@ def rows(programme, volunteer, household, coordinator):
         "visit": visit,
         "time": make_time(visit),
         "run": MatchingRun.objects.create(programme=programme, status="ready"),
+        "message": _failed_message(volunteer),
     }
+
+
+def _failed_message(volunteer):
+    email_queue(
+        to=volunteer.user.email, subject="s", body="b", purpose="test", key="walk", person=volunteer
+    )
+    Message.objects.update(state="failed", attempts=6)
+    return Message.objects.get()
 
 
 @pytest.fixture
@@ -107,6 +120,7 @@ def intruders(request, other_coordinator, other_volunteer, applicant, other_hous
     other_adult = other_household.members.get().user
     stranger = make_user("stranger@example.org", first_name="Stan")
     return {
+        "site_admin": [coordinator, other_coordinator, volunteer_user, household_user, stranger],
         "coordinator": [other_coordinator, volunteer_user, household_user, site_admin, stranger],
         "volunteer": [
             coordinator,
@@ -137,6 +151,7 @@ def _snapshot():
         sorted(Proposal.objects.values_list("id", "state", "volunteer_answer", "household_answer")),
         sorted(Pairing.objects.values_list("id", "state", "ended_at")),
         sorted(MatchingRun.objects.values_list("id", "status")),
+        sorted(Message.objects.values_list("id", "state", "attempts")),
     )
 
 
