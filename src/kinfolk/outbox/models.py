@@ -12,10 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def message_id_domain() -> str:
+    """The right-hand side of our Message-IDs: the site's host name."""
+    return urlsplit(settings.SITE_URL).hostname or "kinfolk.invalid"
+
+
 def _new_message_id() -> str:
     """A Message-ID fixed when the row is made, so every send of the row carries the same one."""
-    domain = urlsplit(settings.SITE_URL).hostname or "kinfolk.invalid"
-    return f"<{uuid.uuid4().hex}.outbox@{domain}>"
+    return f"<{uuid.uuid4().hex}.outbox@{message_id_domain()}>"
 
 
 class Message(models.Model):

@@ -71,14 +71,25 @@ def messages_for(
             language = user.language or settings.LANGUAGE_CODE
             with translation.override(language):
                 subject, body = compose()
-            rows.append(email_new(to=user.email, subject=subject, body=body, user=user, **common))
+            rows.append(
+                email_new(
+                    to=user.email,
+                    subject=subject,
+                    body=body,
+                    user=user,
+                    language=user.language,
+                    **common,
+                )
+            )
         return rows
     phone = phone_for_delivery(person) if phone is None else phone
     if not phone:
         return []
     with translation.override(settings.LANGUAGE_CODE):
         subject, body = compose()
-    return [sms_new(to=phone, body=f"{subject}\n\n{body}", **common)]
+    return [
+        sms_new(to=phone, body=f"{subject}\n\n{body}", language=settings.LANGUAGE_CODE, **common)
+    ]
 
 
 def send(

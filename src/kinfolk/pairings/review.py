@@ -13,21 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinfolk.engine import dictionary as dd
 from kinfolk.engine.assign import PairError
-from kinfolk.outbox.models import Message
-from kinfolk.outbox.services import delivery_on_commit, messages_queue
-from kinfolk.pairings import notify
 from kinfolk.pairings.matching import ProgressWriter, matching_run_execute
 from kinfolk.pairings.models import MatchingRun, Proposal, RunPair, RunRule
+from kinfolk.pairings.proposal_notices import Reach, proposal_notices_queue
 from kinfolk.pairings.services import PairingError
 from kinfolk.people.models import Household, HouseholdMember, Volunteer
 from kinfolk.privacy.services import phone_for_delivery
@@ -174,16 +171,6 @@ def run_rerun(*, run: MatchingRun, by: Any) -> MatchingRun:
         )
 
 
-@dataclass(frozen=True)
-class Reach:
-    """How the people of a send are told, each counted once however many adults read for them."""
-
-    pairs: int
-    by_email: int
-    by_sms: int
-    unreachable: int
-
-
 def run_superseded_reason(*, run: MatchingRun) -> str | None:
     """Why this run must not be sent any more, in words for the coordinator; else None.
 
@@ -269,44 +256,12 @@ def proposals_send(*, run: MatchingRun, now: dt.datetime | None = None) -> Reach
     return Reach(created, told.by_email, told.by_sms, told.unreachable)
 
 
-def proposals_notify(*, run_id: int, batch: int = 2000) -> Reach:
+def proposals_notify(*, run_id: int) -> Reach:
     """Queue a notice to both sides of each open proposal of the run, in the caller's transaction.
 
-    By e-mail to each adult who reads for a person, else by SMS to the
-    person's phone.  Each notice is queued once per recipient, however often
-    this is called.  Returns the proposals and the people by channel.
+    See ``proposal_notices``: by e-mail to each reader, else by SMS; once per recipient.
     """
-    members = Prefetch(
-        "household__members", queryset=HouseholdMember.objects.select_related("user")
-    )
-    proposals = (
-        Proposal.objects.filter(run_id=run_id, state="open")
-        .select_related("volunteer__user", "household")
-        .prefetch_related(members)
-        .order_by("pk")
-    )
-    counts = {"email": 0, "sms": 0, None: 0}
-    rows: list[Message] = []
-    n = 0
-    for proposal in proposals.iterator(chunk_size=batch):
-        n += 1
-        for person in (proposal.volunteer, proposal.household):
-            told = notify.messages_for(
-                person,
-                lambda p=person, pr=proposal: _proposal_message(p, pr),
-                purpose="proposal",
-                key=f"proposal:{proposal.pk}",
-                about=("proposal", proposal.pk),
-            )
-            counts[told[0].channel if told else None] += 1
-            rows += told
-        if len(rows) >= batch:
-            messages_queue(rows, batch_size=batch, deliver=False)
-            rows = []
-    messages_queue(rows, batch_size=batch, deliver=False)
-    if counts["email"] or counts["sms"]:
-        delivery_on_commit()  # one delivery task for the whole run
-    return Reach(n, counts["email"], counts["sms"], counts[None])
+    return proposal_notices_queue(run_id=run_id)
 
 
 def _proposals_create(run: MatchingRun, now: dt.datetime) -> int:
@@ -339,16 +294,3 @@ def _proposals_create(run: MatchingRun, now: dt.datetime) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, [run.programme_id, *moments, run.pk])
         return int(cursor.rowcount)
-
-
-def _proposal_message(person: Volunteer | Household, proposal: Proposal) -> tuple[str, str]:
-    partner = proposal.household if isinstance(person, Volunteer) else proposal.volunteer
-    body = _(
-        "We would like to introduce you to %(name)s. See who they are and answer here, by "
-        "%(date)s:\n\n%(link)s\n\nYes and no are both fine answers; no needs no reason."
-    ) % {
-        "name": partner.first_name,
-        "date": proposal.answer_by.date().isoformat(),
-        "link": notify.home_link(person),
-    }
-    return _("A proposal: meet %(name)s") % {"name": partner.first_name}, body

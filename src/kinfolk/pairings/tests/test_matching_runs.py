@@ -228,7 +228,7 @@ def test_sending_a_run_enqueues_one_delivery_however_many_notices(
         mock.patch("kinfolk.outbox.tasks.outbox_deliver_task") as task,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        review.proposals_notify(run_id=run.pk, batch=4)  # 12 notices in three batches
+        review.proposals_notify(run_id=run.pk)
     assert Message.objects.count() == 12 and task.enqueue.call_count == 1
 
 
