@@ -223,11 +223,13 @@ def run_reach(*, run: MatchingRun) -> Reach:
     pairs = _free_pairs(run)
     volunteers = Volunteer.objects.filter(pk__in=pairs.values("volunteer_id"))
     households = Household.objects.filter(pk__in=pairs.values("household_id"))
-    reads = HouseholdMember.objects.filter(household_id=OuterRef("pk"), user__is_active=True)
-    by_email = volunteers.filter(user__is_active=True).count()
-    by_email += households.filter(Exists(reads)).count()
+    reads = HouseholdMember.objects.filter(
+        household_id=OuterRef("pk"), user__is_active=True, user__email__gt=""
+    )
+    read = {"user__is_active": True, "user__email__gt": ""}
+    by_email = volunteers.filter(**read).count() + households.filter(Exists(reads)).count()
     # Only the few without an e-mail are loaded, to ask for a phone to text.
-    rest = [*volunteers.exclude(user__is_active=True), *households.exclude(Exists(reads))]
+    rest = [*volunteers.exclude(**read), *households.exclude(Exists(reads))]
     by_sms = sum(1 for person in rest if phone_for_delivery(person))
     return Reach(pairs.count(), by_email, by_sms, len(rest) - by_sms)
 

@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 #: Seconds to wait after the 1st, 2nd, … failure (the last step repeats).
 _BACKOFF_SECONDS = (60, 300, 1800, 7200, 21600)
-_BATCH = 100
+BATCH = 100
 State = Message.State
 
 
@@ -59,7 +59,7 @@ class _Clock:
 
 
 def outbox_deliver(
-    *, now: dt.datetime | None = None, batch_size: int = _BATCH, max_batches: int | None = None
+    *, now: dt.datetime | None = None, batch_size: int = BATCH, max_batches: int | None = None
 ) -> dict[str, int]:
     """Send every message due now; returns how many were sent, dropped, retried and failed."""
     clock = _Clock(now)

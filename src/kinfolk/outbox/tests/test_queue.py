@@ -9,7 +9,13 @@ from django.core import mail
 from django.db import transaction
 
 from kinfolk.outbox.models import Message
-from kinfolk.outbox.services import email_queue, messages_purge, sms_queue
+from kinfolk.outbox.services import (
+    email_new,
+    email_queue,
+    messages_purge,
+    messages_queue,
+    sms_queue,
+)
 
 
 def _hello(key: str = "k", to: str = "a@example.org") -> None:
@@ -65,3 +71,31 @@ def test_old_finished_messages_are_purged_and_queued_ones_kept(db):
     Message.objects.exclude(dedupe_key__contains="queued").update(state="sent")
     assert messages_purge() == 1
     assert sorted(Message.objects.values_list("state", flat=True)) == ["queued", "sent"]
+
+
+def test_a_long_queue_goes_out_in_several_tasks_that_make_way_for_others(
+    db, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django_tasks.signals import task_enqueued
+
+    from kinfolk.outbox import tasks
+
+    monkeypatch.setattr(tasks, "BATCHES_PER_TASK", 1)
+    enqueued = []
+
+    def count(sender, task_result, **kwargs):
+        enqueued.append(task_result.task.name)
+
+    task_enqueued.connect(count)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            messages_queue(
+                [
+                    email_new(to=f"r{n}@example.org", subject="s", body="b", purpose="t", key="k")
+                    for n in range(250)
+                ]
+            )
+    finally:
+        task_enqueued.disconnect(count)
+    assert Message.objects.filter(state="sent").count() == len(mail.outbox) == 250
+    assert enqueued == ["outbox_deliver_task"] * 3  # 100, 100, then the last 50
