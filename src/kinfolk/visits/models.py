@@ -142,10 +142,12 @@ class ReminderPreference(models.Model):
 
 
 class ReminderSent(models.Model):
-    """A reminder claimed for one recipient; the insert is the claim, so each goes at most once.
+    """A reminder claimed for one recipient; the insert is the claim, so each is queued once.
 
-    ``ref`` tells apart reminders of one kind for one visit: the proposal id
-    for "a time was proposed", the agreed time for "tomorrow".
+    Its messages are outbox rows written in the same transaction (``sent_at``
+    is when they were queued); the outbox delivers them.  ``ref`` tells
+    apart reminders of one kind for one visit: the proposal id for "a time
+    was proposed", the agreed time for "tomorrow".
     """
 
     class Kind(models.TextChoices):
