@@ -19,6 +19,20 @@ def _fast_settings(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _only_the_outbox_sends():
+    """Every e-mail a test sends went through the outbox: it carries an outbox Message-ID."""
+    yield
+    from django.core import mail
+
+    stray = [
+        m.subject
+        for m in getattr(mail, "outbox", [])
+        if ".outbox@" not in m.extra_headers.get("Message-ID", "")
+    ]
+    assert not stray, f"sent without the outbox (kinfolk.outbox.services): {stray}"
+
+
 @pytest.fixture
 def programme(db):
     from kinfolk.testing import make_programme

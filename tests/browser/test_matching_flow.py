@@ -61,8 +61,14 @@ def _coordinator_reviews_and_sends(page, run, screenshot):
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot("matching-04-ready-phone")
     page.set_viewport_size({"width": 1200, "height": 900})
+    page.click("main a:has-text('Send 6 proposals')")
+    # A confirmation first: how many pairs are still free, and how people will be told.
+    page.wait_for_selector("#free-pairs:has-text('6')")
+    assert page.inner_text("#by-email") == "12" and page.inner_text("#unreachable") == "0"
+    screenshot("matching-05-confirm")
     page.click("main button:has-text('Send 6 proposals')")
     page.wait_for_selector("text=6 proposals sent")
+    assert "12 people are being told by e-mail" in page.inner_text(".messages")
     assert Proposal.objects.filter(run=run, state="open").count() == 6
     screenshot("matching-05-sent")
 

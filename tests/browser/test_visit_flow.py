@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from kinfolk.outbox import sms
 from kinfolk.testing import (
     make_coordinator,
     make_household,
@@ -19,7 +20,6 @@ from kinfolk.testing import (
     make_visit,
     make_volunteer,
 )
-from kinfolk.visits import sms
 from kinfolk.visits.models import Visit
 from kinfolk.visits.services.reminders import reminder_preference_set, reminders_send
 from tests.browser.conftest import sign_in_as

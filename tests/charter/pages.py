@@ -24,6 +24,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from kinfolk.outbox.models import Message
 from kinfolk.pairings.models import (
     MatchingRun,
     PairExclusion,
@@ -172,7 +173,19 @@ def _pair_rows(world: World, leeds: Any) -> dict[str, list[Any]]:
     refused = PairingImport.objects.create(
         programme=leeds, problems=1, problems_csv="row,column,value,problem\r\n"
     )
+    failed = Message.objects.create(
+        channel="email",
+        to=world.people["vic"].user.email,
+        subject="s",
+        body="b",
+        purpose="walk",
+        dedupe_key="walk",
+        message_id="<walk@kinfolk.invalid>",
+        state="failed",
+        attempts=6,
+    )
     return rows | {
+        "message": [failed],
         "run": [run],
         "invitation": [invitation],
         "exclusion": [exclusion],
@@ -251,7 +264,7 @@ def _fill(
 
 #: What the walk fills URLs with; a page with another parameter stops it until taught.
 _KNOWN = {"programme", "person", "volunteer", "household", "proposal", "pairing", "visit"}
-_KNOWN |= {"time", "run", "invitation", "exclusion", "import", "coordinator", "user"}
+_KNOWN |= {"time", "run", "invitation", "exclusion", "import", "coordinator", "user", "message"}
 
 
 def pages_walk(

@@ -17,6 +17,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kinfolk.accounts.models import AccountEvent, TwoFactorEnrolment
+from kinfolk.outbox.models import Message
+from kinfolk.outbox.services import email_queue
 from kinfolk.pairings.models import MatchingRun, PairExclusion, Pairing, PairingImport, Proposal
 from kinfolk.people.models import Household, Invitation, Volunteer
 from kinfolk.programmes.models import Coordinator
@@ -39,6 +41,7 @@ GUARDED_NAMESPACES = {
     "visits",
     "matching",
     "programmes_admin",
+    "outbox",
 }
 
 
@@ -71,7 +74,7 @@ ALL_PAGES = sorted(
 
 
 def _owner_kind(name: str, defaults: dict) -> str:
-    if name.startswith("programmes_admin:"):
+    if name.startswith(("programmes_admin:", "outbox:")):
         return "site_admin"
     if name.startswith(("programmes:", "matching:", "visits:programme_")):
         return "coordinator"
@@ -126,7 +129,16 @@ def rows(programme, volunteer, household, coordinator):
             set_at="2026-11-01T10:00:00Z",
         ),
         "coordinator_user": coordinator,
+        "message": _failed_message(volunteer),
     }
+
+
+def _failed_message(volunteer):
+    email_queue(
+        to=volunteer.user.email, subject="s", body="b", purpose="test", key="walk", person=volunteer
+    )
+    Message.objects.update(state="failed", attempts=6)
+    return Message.objects.get()
 
 
 @pytest.fixture
@@ -173,6 +185,7 @@ def _snapshot():
         sorted(AccountEvent.objects.values_list("id", flat=True)),
         sorted(TwoFactorEnrolment.objects.values_list("id", flat=True)),
         sorted(PairExclusion.objects.values_list("id", "lifted_at", "lifted_by")),
+        sorted(Message.objects.values_list("id", "state", "attempts")),
     )
 
 

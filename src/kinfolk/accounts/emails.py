@@ -6,8 +6,10 @@ outbox can take over sending without touching the words.
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.conf import settings
-from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -37,6 +39,16 @@ def password_link_message(*, first_name: str, link: str, sent_by: str = "") -> t
     return _("Choose a new password for Kinfolk"), body
 
 
-def email_send(*, to: str, subject: str, body: str) -> None:
-    """The one place the accounts app hands an e-mail to Django's mail backend."""
-    send_mail(subject, body, None, [to])
+def email_send(*, user: Any, subject: str, body: str, purpose: str) -> None:
+    """The one place the accounts app queues an e-mail to an account, through the outbox."""
+    from kinfolk.outbox.services import email_queue
+
+    email_queue(
+        to=user.email,
+        subject=subject,
+        body=body,
+        purpose=purpose,
+        key=uuid.uuid4().hex,
+        user=user,
+        language=user.language,
+    )

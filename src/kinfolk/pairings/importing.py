@@ -316,7 +316,12 @@ def _tell_both(batch: PairingImport) -> None:
     )
     for pairing in pairings.iterator(chunk_size=2000):
         for person in (pairing.volunteer, pairing.household):
-            notify.send(person, lambda p=person, pr=pairing: _recorded_message(p, pr))
+            notify.send(
+                person,
+                lambda p=person, pr=pairing: _recorded_message(p, pr),
+                purpose="pairing_recorded",
+                about=("pairing", pairing.pk),
+            )
 
 
 def _recorded_message(person: Volunteer | Household, pairing: Pairing) -> tuple[str, str]:

@@ -3,7 +3,10 @@
 A run is claimed by a conditional update at each step (queued -> running,
 ready -> sent), so a job started twice runs once and proposals are never
 sent twice.  A run that fails leaves no proposed pairs behind: they are
-written in the same transaction that marks the run ready.
+written in the same transaction that marks the run ready.  Sending writes
+the proposals and queues their notices (outbox rows) in one transaction, so
+a crash either leaves the run ready with nobody told, or sent with every
+notice queued.
 """
 
 from __future__ import annotations
@@ -14,13 +17,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Prefetch, Q
-from django.utils import formats, timezone
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinfolk.engine import dictionary as dd
 from kinfolk.engine.assign import PairError
-from kinfolk.pairings import notify
 from kinfolk.pairings.exclusions import pair_allowed_check, pair_exclusion_set
 from kinfolk.pairings.matching import (
     Heartbeat,
@@ -29,8 +31,10 @@ from kinfolk.pairings.matching import (
     matching_run_execute,
 )
 from kinfolk.pairings.models import MatchingRun, PairExclusion, Proposal, RunPair, RunRule
+from kinfolk.pairings.proposal_notices import Reach, proposal_notices_queue
 from kinfolk.pairings.services import PairingError
 from kinfolk.people.models import Household, HouseholdMember, Volunteer
+from kinfolk.privacy.services import phone_for_delivery
 from kinfolk.programmes.models import Organisation, Programme
 
 logger = logging.getLogger(__name__)
@@ -236,50 +240,99 @@ def run_rerun(*, run: MatchingRun, by: Any) -> MatchingRun:
         )
 
 
-def proposals_send(*, run: MatchingRun, now: dt.datetime | None = None) -> int:
-    """Create a proposal for every pair still free and queue the messages; return how many.
+def run_superseded_reason(*, run: MatchingRun) -> str | None:
+    """Why this run must not be sent any more, in words for the coordinator; else None.
 
-    Claiming ready -> sent first makes a second click (or a retried job) send nothing.
-    The messages go from a background job, so a run of 100,000 pairs sends quickly.
+    A newer run whose scope overlaps has already looked at the same people,
+    and people proposed to someone else since this run started are taken.
     """
-    from kinfolk.pairings.tasks import proposals_notify_task
+    newer = (
+        run.programme.runs.filter(created_at__gt=run.created_at)
+        .exclude(pk=run.pk)
+        .exclude(status__in=[MatchingRun.Status.DISCARDED, MatchingRun.Status.FAILED])
+    )
+    for other in newer.order_by("created_at"):
+        if _scopes_overlap(run, other):
+            return _(
+                "A newer run (#%(n)s) covers some of the same people, so this one is out of "
+                "date. Review and send the newer run, or start a new one."
+            ) % {"n": other.pk}
+    pairs = RunPair.objects.filter(run=run)
+    proposed = Proposal.objects.filter(sent_at__gt=run.created_at).exclude(run=run)
+    taken = proposed.filter(
+        Q(volunteer_id__in=pairs.values("volunteer_id"))
+        | Q(household_id__in=pairs.values("household_id"))
+    )
+    if taken.exists():
+        return _(
+            "Some people in this run have been proposed to someone else since it ran, so it "
+            "is out of date. Start a new run."
+        )
+    return None
 
+
+def _scopes_overlap(a: MatchingRun, b: MatchingRun) -> bool:
+    # Every run considers all the households of its town (or of the programme),
+    # so two runs share people unless they are confined to different towns.
+    return not (a.town and b.town and a.town != b.town)
+
+
+def _free_pairs(run: MatchingRun) -> QuerySet[RunPair]:
+    """The run's pairs whose two people are still free: the ones a send proposes."""
+    open_ = Proposal.objects.filter(state=Proposal.State.OPEN)
+    return (
+        RunPair.objects.filter(run=run, volunteer__state="active", household__state="active")
+        .exclude(Exists(open_.filter(volunteer_id=OuterRef("volunteer_id"))))
+        .exclude(Exists(open_.filter(household_id=OuterRef("household_id"))))
+    )
+
+
+def run_reach(*, run: MatchingRun) -> Reach:
+    """Before sending: how many pairs are still free, and how their people can be told."""
+    pairs = _free_pairs(run)
+    volunteers = Volunteer.objects.filter(pk__in=pairs.values("volunteer_id"))
+    households = Household.objects.filter(pk__in=pairs.values("household_id"))
+    reads = HouseholdMember.objects.filter(
+        household_id=OuterRef("pk"), user__is_active=True, user__email__gt=""
+    )
+    read = {"user__is_active": True, "user__email__gt": ""}
+    by_email = volunteers.filter(**read).count() + households.filter(Exists(reads)).count()
+    # Only the few without an e-mail are loaded, to ask for a phone to text.
+    rest = [*volunteers.exclude(**read), *households.exclude(Exists(reads))]
+    by_sms = sum(1 for person in rest if phone_for_delivery(person))
+    return Reach(pairs.count(), by_email, by_sms, len(rest) - by_sms)
+
+
+def proposals_send(*, run: MatchingRun, now: dt.datetime | None = None) -> Reach:
+    """Propose every pair still free and queue the notices to both sides, all in one transaction.
+
+    Claiming ready -> sent first makes a second click send nothing; a
+    superseded run is refused with the reason.  Returns how many proposals
+    were made and how their people are told.
+    """
     now = now or timezone.now()
     with transaction.atomic():
+        reason = run_superseded_reason(run=run)
+        if reason:
+            raise PairingError(reason)
         claimed = MatchingRun.objects.filter(pk=run.pk, status=MatchingRun.Status.READY).update(
-            status=MatchingRun.Status.SENT, sent_at=now
+            status=MatchingRun.Status.SENT, sent_at=now, notified_at=now
         )
         if not claimed:
             raise PairingError(
                 _("These proposals have already been sent, or the run was discarded.")
             )
         created = _proposals_create(run, now)
-        transaction.on_commit(lambda: proposals_notify_task.enqueue(run.pk))
-    return created
+        told = proposals_notify(run_id=run.pk)
+    return Reach(created, told.by_email, told.by_sms, told.unreachable)
 
 
-def proposals_notify(*, run_id: int, batch: int = 2000) -> int:
-    """Tell both sides of each of the run's proposals; once per run, however often it is called."""
-    claimed = MatchingRun.objects.filter(pk=run_id, notified_at__isnull=True).update(
-        notified_at=timezone.now()
-    )
-    if not claimed:
-        return 0
-    members = Prefetch(
-        "household__members", queryset=HouseholdMember.objects.select_related("user")
-    )
-    proposals = (
-        Proposal.objects.filter(run_id=run_id, state="open")
-        .select_related("volunteer__user", "household")
-        .prefetch_related(members)
-        .order_by("pk")
-    )
-    told = 0
-    for proposal in proposals.iterator(chunk_size=batch):
-        for person in (proposal.volunteer, proposal.household):
-            notify.send(person, lambda p=person, pr=proposal: _proposal_message(p, pr))
-        told += 1
-    return told
+def proposals_notify(*, run_id: int) -> Reach:
+    """Queue a notice to both sides of each open proposal of the run, in the caller's transaction.
+
+    See ``proposal_notices``: by e-mail to each reader, else by SMS; once per recipient.
+    """
+    return proposal_notices_queue(run_id=run_id)
 
 
 def _proposals_create(run: MatchingRun, now: dt.datetime) -> int:
@@ -319,16 +372,3 @@ def _proposals_create(run: MatchingRun, now: dt.datetime) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, [run.programme_id, *moments, run.pk])
         return int(cursor.rowcount)
-
-
-def _proposal_message(person: Volunteer | Household, proposal: Proposal) -> tuple[str, str]:
-    partner = proposal.household if isinstance(person, Volunteer) else proposal.volunteer
-    body = _(
-        "We would like to introduce you to %(name)s. See who they are and answer here, by "
-        "%(date)s:\n\n%(link)s\n\nYes and no are both fine answers; no needs no reason."
-    ) % {
-        "name": partner.first_name,
-        "date": formats.date_format(proposal.answer_by.date(), "DATE_FORMAT"),
-        "link": notify.home_link(person),
-    }
-    return _("A proposal: meet %(name)s") % {"name": partner.first_name}, body

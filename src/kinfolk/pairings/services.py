@@ -91,7 +91,12 @@ def _pairing_start(proposal: Proposal) -> Pairing:
         raise PairingError(_("One of you is already paired; nothing was changed.")) from None
     visits_plan_for_pairing(pairing=pairing)
     for person in (proposal.volunteer, proposal.household):
-        notify.send(person, lambda p=person: _started_message(p, pairing))
+        notify.send(
+            person,
+            lambda p=person: _started_message(p, pairing),
+            purpose="pairing_started",
+            about=("pairing", pairing.pk),
+        )
     return pairing
 
 
@@ -107,11 +112,12 @@ def _started_message(person: Person, pairing: Pairing) -> tuple[str, str]:
 def _tell_declined(proposal: Proposal, side: str) -> None:
     # The other side learns only that this proposal will not go ahead, never who said no.
     proposal_called_off_tell(
-        person=proposal.household if side == "volunteer" else proposal.volunteer
+        person=proposal.household if side == "volunteer" else proposal.volunteer,
+        proposal_id=proposal.pk,
     )
 
 
-def proposal_called_off_tell(*, person: Person) -> None:
+def proposal_called_off_tell(*, person: Person, proposal_id: int | None = None) -> None:
     """Tell the person their proposal will not go ahead, and nothing about why or who."""
 
     def compose() -> tuple[str, str]:
@@ -121,7 +127,12 @@ def proposal_called_off_tell(*, person: Person) -> None:
         ) % {"link": notify.home_link(person)}
         return _("An update on your proposal"), body
 
-    notify.send(person, compose)
+    notify.send(
+        person,
+        compose,
+        purpose="proposal_called_off",
+        about=("proposal", proposal_id) if proposal_id else None,
+    )
 
 
 def pairing_end(*, pairing: Pairing, by: Person) -> Pairing:
@@ -140,7 +151,7 @@ def pairing_end(*, pairing: Pairing, by: Person) -> Pairing:
             return locked
         _end(locked, ended_by=by.side)
         other = locked.household if by.side == "volunteer" else locked.volunteer
-        notify.send(other, lambda: _ended_message(other))
+        _tell_ended(locked, other)
     return locked
 
 
@@ -156,6 +167,15 @@ def _end(pairing: Pairing, *, ended_by: str) -> None:
         person.save(update_fields=["waiting_since"])
 
 
+def _tell_ended(pairing: Pairing, other: Person) -> None:
+    notify.send(
+        other,
+        lambda: _ended_message(other),
+        purpose="pairing_ended",
+        about=("pairing", pairing.pk),
+    )
+
+
 def _ended_message(person: Person) -> tuple[str, str]:
     body = _(
         "Your pairing has ended. Thank you for the time you gave it. If you are still "
@@ -169,7 +189,7 @@ def pairings_end_for_person(*, person: Person, reason: str) -> None:
     for pairing in Pairing.objects.filter(state="active", **{person.side: person}):
         _end(pairing, ended_by=reason)
         other = pairing.household if person.side == "volunteer" else pairing.volunteer
-        notify.send(other, lambda other=other: _ended_message(other))
+        _tell_ended(pairing, other)
     proposals_cancel_for_person(person=person)
 
 
@@ -221,7 +241,7 @@ def _nudge_send(proposal: Proposal) -> None:
             }
             return _("A proposal is waiting for you"), body
 
-        notify.send(person, compose)
+        notify.send(person, compose, purpose="proposal_nudge", about=("proposal", proposal.pk))
 
 
 def visitor_report(

@@ -13,10 +13,5 @@ def matching_run_execute_task(run_id: int) -> None:
 
 
 @task()
-def proposals_notify_task(run_id: int) -> None:
-    review.proposals_notify(run_id=run_id)
-
-
-@task()
 def pairings_import_settle_task(import_id: int) -> None:
     importing.pairings_import_settle(import_id=import_id)

@@ -16,6 +16,7 @@ urlpatterns = [
     path(f"{_run}/rerun/", views.run_rerun, name="run_rerun"),
     path(f"{_run}/discard/", views.run_discard, name="run_discard"),
     path(f"{_run}/send/", views.run_send, name="run_send"),
+    path(f"{_run}/unreached/", views.run_unreached, name="run_unreached"),
     path("<int:programme_id>/pairings/", views_pairings.pairings, name="pairings"),
     path(
         "<int:programme_id>/pairings/imports/<int:import_id>/problems.csv",

@@ -17,7 +17,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from kinfolk.engine.candidates import REASONS as ENGINE_REASONS
@@ -25,6 +25,7 @@ from kinfolk.pairings import review
 from kinfolk.pairings.explain import language_names, slot_names
 from kinfolk.pairings.forms import ManualPairForm, PairSearchForm, RuleForm, RunStartForm
 from kinfolk.pairings.models import MatchingRun, RunPair, RunRule, RunUnpaired
+from kinfolk.pairings.notices import run_notice_counts, run_unreached_list
 from kinfolk.pairings.selectors import (
     run_exclusion_list,
     run_get,
@@ -124,7 +125,19 @@ def _run_page(
     }
     if run.status in (MatchingRun.Status.READY, MatchingRun.Status.SENT):
         context.update(_review_context(request, run, search.query()))
+    if run.status == MatchingRun.Status.READY:
+        context["superseded"] = review.run_superseded_reason(run=run)
+    if run.status == MatchingRun.Status.SENT:
+        context.update(_told_context(run))
     return render(request, "pairings/coordinator/run_detail.html", context)
+
+
+def _told_context(run: MatchingRun) -> dict[str, Any]:
+    counts = run_notice_counts(run=run)
+    unreached = sum(
+        run_unreached_list(run=run, side=side).count() for side in ("volunteer", "household")
+    )
+    return {"notices": counts, "unreached": unreached}
 
 
 def _review_context(request: HttpRequest, run: MatchingRun, query: str) -> dict[str, Any]:
@@ -345,18 +358,69 @@ def run_discard(request: HttpRequest, programme_id: int, run_id: int) -> HttpRes
     return redirect("matching:runs", programme.pk)
 
 
-@require_POST
 @login_required
 def run_send(request: HttpRequest, programme_id: int, run_id: int) -> HttpResponse:
+    """GET shows what sending would do (counts, or why it cannot); POST sends."""
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     run = run_get(programme=programme, run_id=run_id)
-    try:
-        sent = review.proposals_send(run=run)
-    except PairingError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("%(n)s proposals sent; both sides of each have been told.") % {"n": sent},
+    if request.method == "POST":
+        try:
+            reach = review.proposals_send(run=run)
+        except PairingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _told_words(reach))
+        return redirect("matching:run_detail", programme.pk, run.pk)
+    if run.status != MatchingRun.Status.READY:
+        messages.error(request, _("Only a run waiting for review can be sent."))
+        return redirect("matching:run_detail", programme.pk, run.pk)
+    context = {
+        "programme": programme,
+        "run": run,
+        "reach": review.run_reach(run=run),
+        "superseded": review.run_superseded_reason(run=run),
+    }
+    return render(request, "pairings/coordinator/run_send.html", context)
+
+
+@login_required
+def run_unreached(request: HttpRequest, programme_id: int, run_id: int) -> HttpResponse:
+    """The people of a sent run no notice reached, to contact by phone or letter."""
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    run = run_get(programme=programme, run_id=run_id)
+    sides = [
+        (
+            side,
+            Paginator(run_unreached_list(run=run, side=side), PAGE_SIZE).get_page(
+                request.GET.get(f"{side}_page")
+            ),
         )
-    return redirect("matching:run_detail", programme.pk, run.pk)
+        for side in ("volunteer", "household")
+    ]
+    context = {"programme": programme, "run": run, "sides": sides}
+    return render(request, "pairings/coordinator/run_unreached.html", context)
+
+
+def _told_words(reach: review.Reach) -> str:
+    """Exactly who is told how: never "everyone was told" when some cannot be."""
+    words = [
+        ngettext("%(n)s proposal sent.", "%(n)s proposals sent.", reach.pairs),
+        ngettext(
+            "%(email)s person is being told by e-mail",
+            "%(email)s people are being told by e-mail",
+            reach.by_email,
+        ),
+        ngettext("and %(sms)s by text message.", "and %(sms)s by text message.", reach.by_sms),
+    ]
+    if reach.unreachable:
+        words.append(
+            ngettext(
+                "%(none)s person has no e-mail address or mobile phone: the run's page lists "
+                "whom to contact by phone or letter.",
+                "%(none)s people have no e-mail address or mobile phone: the run's page lists "
+                "whom to contact by phone or letter.",
+                reach.unreachable,
+            )
+        )
+    counts = {"n": reach.pairs, "email": reach.by_email, "sms": reach.by_sms}
+    return " ".join(w % {**counts, "none": reach.unreachable} for w in words)

@@ -6,13 +6,13 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from kinfolk.outbox.services import email_queue
 from kinfolk.programmes.models import Coordinator, Programme
 
 
@@ -38,11 +38,11 @@ def coordinator_appoint(
         membership, _new = Coordinator.objects.get_or_create(
             programme=programme, user=user, defaults={"appointed_by": by}
         )
-    transaction.on_commit(lambda: _tell_coordinator(user, programme, created))
+        _tell_coordinator(user, programme, created, membership.pk)
     return membership
 
 
-def _tell_coordinator(user: Any, programme: Programme, new_account: bool) -> None:
+def _tell_coordinator(user: Any, programme: Programme, new_account: bool, key: int) -> None:
     from django.conf import settings
 
     lines = [_("You now coordinate %(name)s on Kinfolk.") % {"name": programme.name}]
@@ -51,9 +51,11 @@ def _tell_coordinator(user: Any, programme: Programme, new_account: bool) -> Non
         token = default_token_generator.make_token(user)
         path = reverse("accounts:password_set", args=[uid, token])
         lines.append(_("Choose your password here: %(url)s") % {"url": settings.SITE_URL + path})
-    send_mail(
-        _("Kinfolk: you coordinate %(name)s") % {"name": programme.name},
-        "\n\n".join(lines),
-        None,
-        [user.email],
+    email_queue(
+        to=user.email,
+        subject=_("Kinfolk: you coordinate %(name)s") % {"name": programme.name},
+        body="\n\n".join(lines),
+        purpose="coordinator_appointed",
+        key=f"coordinator:{key}",
+        user=user,
     )

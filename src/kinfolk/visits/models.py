@@ -41,6 +41,11 @@ class Visit(models.Model):
         HAPPENED = "happened", _("it happened")
         MISSED = "missed", _("it did not happen")
 
+    class CancelledBecause(models.TextChoices):
+        NONE = "", _("not cancelled")
+        PAUSED = "paused", _("the visits were paused")
+        ENDED = "ended", _("the pairing ended")
+
     pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="visits")
     period = models.PositiveIntegerField()
     sequence = models.PositiveIntegerField()
@@ -66,6 +71,13 @@ class Visit(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     household_words = models.CharField(max_length=300, blank=True)
+    #: Why and when a cancelled visit was cancelled, so that a link to it says what happened.
+    # db_default too: the plan writer inserts windows with raw SQL that names
+    # only the columns it sets.
+    cancelled_because = models.CharField(
+        max_length=8, choices=CancelledBecause.choices, blank=True, default="", db_default=""
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -129,10 +141,12 @@ class ReminderPreference(models.Model):
 
 
 class ReminderSent(models.Model):
-    """A reminder claimed for one recipient; the insert is the claim, so each goes at most once.
+    """A reminder claimed for one recipient; the insert is the claim, so each is queued once.
 
-    ``ref`` tells apart reminders of one kind for one visit: the proposal id
-    for "a time was proposed", the agreed time for "tomorrow".
+    Its messages are outbox rows written in the same transaction (``sent_at``
+    is when they were queued); the outbox delivers them.  ``ref`` tells
+    apart reminders of one kind for one visit: the proposal id for "a time
+    was proposed", the agreed time for "tomorrow".
     """
 
     class Kind(models.TextChoices):

@@ -71,6 +71,20 @@ def visit_list(request: HttpRequest, kind: str, person_id: int) -> HttpResponse:
     return render(request, "visits/visit_list.html", context)
 
 
+def _may_come_back(visit: Visit, today: Any) -> bool:
+    """A visit the pause cancelled comes back if both resume before it (see planning)."""
+    pairing = visit.pairing
+    if visit.cancelled_because != Visit.CancelledBecause.PAUSED or pairing.state != "active":
+        return False
+    if visit.agreed_at is not None:
+        return visit.agreed_at > timezone.now()
+    return visit.window_start > today
+
+
+def _local_day(moment: Any, person: Person) -> Any:
+    return timezone.localtime(moment, person.programme.zone).date() if moment else None
+
+
 def _outcome_words(value: str) -> str:
     return str(Visit.Outcome(value).label) if value else ""
 
@@ -87,6 +101,8 @@ def visit_detail(request: HttpRequest, kind: str, person_id: int, visit_id: int)
         "other": other,
         "visit": visit,
         "partner": getattr(visit.pairing, other),
+        "cancelled_on": _local_day(visit.cancelled_at, person),
+        "may_come_back": _may_come_back(visit, today),
         "times": selectors.time_list(visit=visit),
         "open_time": selectors.open_time_get(visit=visit),
         "overdue": selectors.is_overdue(visit, today),

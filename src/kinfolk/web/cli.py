@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +23,7 @@ app = typer.Typer(
     help="Kinfolk: run voluntary one-to-one pairing programmes.", no_args_is_help=True
 )
 console = Console()
+logger = logging.getLogger("kinfolk.worker")
 # The engine's commands need no database and no Django.
 app.command("synth")(matchcli.synth)
 app.command("match")(matchcli.match)
@@ -168,10 +171,15 @@ def serve(
 def worker(
     tick_seconds: Annotated[int, typer.Option(help="Seconds between periodic ticks.")] = 60,
 ) -> None:
-    """Run background tasks and the periodic tick until stopped."""
+    """Run background tasks and the periodic tick until stopped.
+
+    The task runner is a child process; if it dies it is started again.  A
+    tick that fails is logged and the next one runs as usual.
+    """
     _prepare_local_environment()
     _django_setup()
-    tasks = subprocess.Popen([sys.executable, "-m", "kinfolk.web.cli", "manage", "db_worker"])
+    from kinfolk.ticks.services import tick_run
+
     stopping = False
 
     def stop(*_args: object) -> None:
@@ -180,18 +188,80 @@ def worker(
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    from kinfolk.ticks.services import tick_run
-
+    runner = TaskRunner([sys.executable, "-m", "kinfolk.web.cli", "manage", "db_worker"])
+    runner.start()
+    next_tick = 0.0
     try:
         while not stopping:
-            tick_run()
-            for _ in range(tick_seconds * 10):
-                if stopping:
-                    break
-                time.sleep(0.1)
+            runner.keep_alive()
+            if time.monotonic() >= next_tick:
+                _tick_once(tick_run)
+                next_tick = time.monotonic() + tick_seconds
+            time.sleep(0.1)
     finally:
-        tasks.terminate()
-        tasks.wait(timeout=10)
+        runner.stop()
+
+
+def _tick_once(tick_run: Callable[[], dict[str, str]]) -> None:
+    from django.db import close_old_connections
+
+    # A connection the database dropped since the last tick is replaced, not reused.
+    close_old_connections()
+    try:
+        outcomes = tick_run()
+    except Exception:  # the database may be down: say so, and try at the next tick
+        logger.exception("the periodic tick failed; the next one runs as usual")
+        return
+    for job, outcome in outcomes.items():
+        if outcome.startswith("failed"):
+            console.print(f"[red]{job}: {outcome}[/red]", soft_wrap=True)
+
+
+class TaskRunner:
+    """The django-tasks runner as a child process, started again whenever it dies.
+
+    A runner that keeps dying soon after it starts is restarted after 1, 2,
+    4 … up to 60 seconds, so a broken set-up does not spin.
+    """
+
+    def __init__(self, command: list[str]) -> None:
+        self.command = command
+        self.process: subprocess.Popen[bytes] | None = None
+        self.started = 0.0
+        self.quick_deaths = 0
+        self.restart_at = 0.0
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command)
+        self.started = time.monotonic()
+
+    def keep_alive(self) -> None:
+        if self.process is None or self.process.poll() is None:
+            return
+        now = time.monotonic()
+        if not self.restart_at:
+            code = self.process.returncode
+            self.quick_deaths = self.quick_deaths + 1 if now - self.started < 30 else 0
+            delay = min(2 ** (self.quick_deaths - 1), 60) if self.quick_deaths else 0
+            self.restart_at = now + delay
+            logger.warning("the task runner stopped (exit code %s); restarting", code)
+            console.print(
+                f"[yellow]The task runner stopped (exit code {code}); "
+                f"starting it again{f' in {delay} s' if delay else ''}.[/yellow]"
+            )
+        if now >= self.restart_at:
+            self.restart_at = 0.0
+            self.start()
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 @app.command()
@@ -201,8 +271,12 @@ def tick() -> None:
     _django_setup()
     from kinfolk.ticks.services import tick_run
 
+    failed = False
     for job, outcome in tick_run().items():
-        console.print(f"{job}: {outcome}")
+        console.print(f"{job}: {outcome}", soft_wrap=True)
+        failed = failed or outcome.startswith("failed")
+    if failed:  # every job ran; cron hears that one failed
+        raise typer.Exit(code=1)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

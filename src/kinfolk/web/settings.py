@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "kinfolk.people",
     "kinfolk.privacy",
     "kinfolk.pairings",
+    "kinfolk.outbox",
     "kinfolk.ticks",
     "kinfolk.visits",
 ]
@@ -261,10 +262,17 @@ EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Kinfolk <noreply@kinfolk.invalid>")
 
-# Text messages for visit reminders: "console" prints them, "file" appends them
-# to SMS_FILE_PATH, or a dotted path to a class with send(messages) (a provider).
+# Text messages (reminders, and notices to people without e-mail): "console"
+# prints them, "file" appends them to SMS_FILE_PATH, or a dotted path to a
+# class with send(messages) (a provider).
 SMS_BACKEND = envstr("SMS_BACKEND", "console")
 SMS_FILE_PATH = envstr("SMS_FILE_PATH", str(DATA_DIR / "sms.log"))
+
+# The outbox (every e-mail and SMS): a claim older than this many seconds
+# belongs to a worker that died, and its messages are sent again; sent
+# messages are deleted after OUTBOX_KEEP_DAYS.
+OUTBOX_CLAIM_SECONDS = envint("OUTBOX_CLAIM_SECONDS", 600)
+OUTBOX_KEEP_DAYS = envint("OUTBOX_KEEP_DAYS", 90)
 
 TASKS = {
     "default": {

@@ -13,6 +13,8 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("kinfolk/favicon.svg"), permanent=True)),
     path("", account_views.home, name="home"),
     path("accounts/", include("kinfolk.accounts.urls")),
+    path("site/health/", include("kinfolk.ticks.urls")),
+    path("site/outbox/", include("kinfolk.outbox.urls")),
     path("site/", include("kinfolk.programmes.admin_urls")),
     path("p/", include("kinfolk.programmes.urls")),
     path("p/", include("kinfolk.pairings.urls_coordinator")),

@@ -17,6 +17,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -101,9 +102,10 @@ def password_link_deliver(*, user_id: int | None, sent_by_id: int | None = None)
     if user is None:
         return
     sender = User.objects.filter(pk=sent_by_id).first() if sent_by_id else None
-    subject, body = emails.password_link_message(
-        first_name=user.first_name,
-        link=password_link(user),
-        sent_by=sender.first_name if sender is not None else "",
-    )
-    emails.email_send(to=user.email, subject=subject, body=body)
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject, body = emails.password_link_message(
+            first_name=user.first_name,
+            link=password_link(user),
+            sent_by=sender.first_name if sender is not None else "",
+        )
+    emails.email_send(user=user, subject=subject, body=body, purpose="password_link")

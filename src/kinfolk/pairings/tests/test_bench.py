@@ -15,4 +15,4 @@ def test_the_pairing_benchmark_runs_at_small_size():
     stages = dict((name, note) for name, _seconds, note in bench.run(300, seed=1))
     assert "= matching run, end to end" in stages
     assert int(stages["send: proposals (the coordinator's click)"].split()[0].replace(",", "")) > 50
-    assert stages["send: telling both sides (background job)"].endswith("e-mails")
+    assert stages["send: delivering the notices (outbox)"].endswith("e-mails")

@@ -1,10 +1,12 @@
 """Matching runs through the adapter: scope, exclusions, review rules, faults, idempotence."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.core import mail
 
+from kinfolk.outbox.models import Message
 from kinfolk.pairings import review
 from kinfolk.pairings.models import Proposal, RunPair, RunRule
 from kinfolk.pairings.services import PairingError
@@ -151,7 +153,7 @@ def test_sending_twice_sends_each_proposal_once(
 ):
     run = run_now()
     with django_capture_on_commit_callbacks(execute=True):
-        assert review.proposals_send(run=run) == 4
+        assert review.proposals_send(run=run).pairs == 4
     with pytest.raises(PairingError, match="already been sent"):
         review.proposals_send(run=run)
     assert Proposal.objects.count() == 4
@@ -164,7 +166,7 @@ def test_someone_who_paused_since_the_run_gets_no_proposal(cohort, run_now):
     run = run_now()
     v0.state = "paused"
     v0.save(update_fields=["state"])
-    assert review.proposals_send(run=run) == 3
+    assert review.proposals_send(run=run).pairs == 3
     assert not Proposal.objects.filter(volunteer=v0).exists()
 
 
@@ -194,19 +196,52 @@ def test_a_language_exchange_is_stored_as_tags_the_pages_can_name(programme, run
     assert why["exchange"] == ["volunteer"]
 
 
-def test_telling_both_sides_happens_once_per_run_in_a_few_queries(
-    programme, run_now, django_assert_max_num_queries, django_capture_on_commit_callbacks
+def test_the_notices_are_queued_with_the_proposals_and_go_once_committed(
+    programme, run_now, django_capture_on_commit_callbacks
 ):
     make_cohort(programme, n=12)
     run = run_now()
-    review.proposals_send(run=run)  # no commit here: the job that tells people is not run
-    assert len(mail.outbox) == 0
-    with django_capture_on_commit_callbacks(execute=True), django_assert_max_num_queries(8):
-        assert review.proposals_notify(run_id=run.pk) == 12
+    with django_capture_on_commit_callbacks() as callbacks:
+        reach = review.proposals_send(run=run)
+    assert (reach.pairs, reach.by_email) == (12, 24)
+    assert Message.objects.filter(purpose="proposal", state="queued").count() == 24
+    assert len(mail.outbox) == 0  # nothing goes before the transaction commits
+    for callback in callbacks:
+        callback()
     assert len(mail.outbox) == 24
-    with django_capture_on_commit_callbacks(execute=True):
-        assert review.proposals_notify(run_id=run.pk) == 0
-    assert len(mail.outbox) == 24
+    assert not Message.objects.exclude(state="sent").exists()
+
+
+def test_sending_a_run_enqueues_one_delivery_however_many_notices(
+    programme, run_now, django_capture_on_commit_callbacks
+):
+    make_cohort(programme, n=6)
+    run = run_now()
+    with (
+        mock.patch("kinfolk.outbox.tasks.outbox_deliver_task") as task,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        review.proposals_send(run=run)
+    assert task.enqueue.call_count == 1
+    Message.objects.all().delete()
+    with (
+        mock.patch("kinfolk.outbox.tasks.outbox_deliver_task") as task,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        review.proposals_notify(run_id=run.pk)
+    assert Message.objects.count() == 12 and task.enqueue.call_count == 1
+
+
+def test_telling_both_sides_is_queued_once_per_recipient_in_a_few_queries(
+    programme, run_now, django_assert_max_num_queries
+):
+    make_cohort(programme, n=12)
+    run = run_now()
+    review.proposals_send(run=run)
+    with django_assert_max_num_queries(10):
+        again = review.proposals_notify(run_id=run.pk)
+    assert again.by_email == 24  # the same people, reached the same way ...
+    assert Message.objects.count() == 24  # ... but nothing queued twice
 
 
 def test_a_sent_proposal_carries_the_pairs_explanation_and_answer_dates(cohort, run_now):

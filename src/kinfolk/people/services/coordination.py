@@ -16,10 +16,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinfolk.people import emails
@@ -41,7 +40,7 @@ from kinfolk.programmes.models import Organisation, Programme
 def volunteer_approve(
     *, volunteer: Volunteer, approved_by: Any, checks: Mapping[str, dt.date | None]
 ) -> Volunteer:
-    """Record the programme's required checks and move an applicant to approved.
+    """Record the programme's required checks, move an applicant to approved and tell them.
 
     Refuses, storing nothing, unless the volunteer is still ``applied`` and every
     required check has a completion date that is not in the future.
@@ -63,6 +62,7 @@ def volunteer_approve(
     volunteer.state_changed_at = now
     volunteer.full_clean()
     volunteer.save(update_fields=["state", "approved_at", "state_changed_at"])
+    emails.volunteer_approved_send(volunteer=volunteer)
     return volunteer
 
 
@@ -146,62 +146,16 @@ def invitation_create(
     invitation.token_issue()  # the e-mail carries the token; only its hash is stored
     invitation.full_clean()
     invitation.save()
-    send = _link_invitation_send if link_to is not None else _invitation_send
-    transaction.on_commit(lambda: send(invitation))
+    url = invitation_url(invitation)
+    if link_to is not None:
+        emails.link_invitation_send(invitation=invitation, url=url)
+    else:
+        emails.invitation_send(invitation=invitation, url=url)
     return invitation
 
 
 def invitation_url(invitation: Invitation) -> str:
     return settings.SITE_URL + reverse("people:invitation_accept", args=[invitation.token])
-
-
-def _invitation_params(invitation: Invitation) -> dict[str, str]:
-    programme = invitation.programme
-    expires = timezone.localdate(invitation.expires_at, timezone=programme.zone)
-    return {
-        "name": invitation.first_name,
-        "programme": programme.name,
-        "url": invitation_url(invitation),
-        "date": formats.date_format(expires, "DATE_FORMAT"),
-    }
-
-
-def _invitation_send(invitation: Invitation) -> None:
-    params = _invitation_params(invitation)
-    send_mail(
-        subject=_("An invitation to join %(programme)s") % params,
-        message=_(
-            "Hello %(name)s,\n\n"
-            "You are invited to take part in %(programme)s. Taking part is voluntary: "
-            "if you would like to, open this link, read what it involves and accept "
-            "the invitation yourself.\n\n%(url)s\n\n"
-            "The link works until %(date)s. If you do not want to take part, "
-            "simply ignore this message; nothing is stored about you beyond it."
-        )
-        % params,
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
-
-
-def _link_invitation_send(invitation: Invitation) -> None:
-    params = _invitation_params(invitation)
-    send_mail(
-        subject=_("Your paper form for %(programme)s") % params,
-        message=_(
-            "Hello %(name)s,\n\n"
-            "A coordinator of %(programme)s recorded that you agreed on a paper form to take "
-            "part, and gave this e-mail address. The address already has a Kinfolk account, "
-            "so we have not connected it to the paper form: only you can. If the form was "
-            "yours, open this link, sign in and accept; you will then see your part in "
-            "%(programme)s from your account.\n\n%(url)s\n\n"
-            "The link works until %(date)s. If it was not you, ignore this message; "
-            "your account stays as it is."
-        )
-        % params,
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
 
 
 @transaction.atomic

@@ -91,8 +91,9 @@ def participant_resume(*, person: Person) -> Person:
     if person.waiting_since is None:
         person.waiting_since = person.programme.today()
         extra = ("waiting_since",)
-    _state_set(person, "active", extra=extra)
-    visits_resume(person=person)
+    with transaction.atomic():
+        _state_set(person, "active", extra=extra)
+        visits_resume(person=person)
     return person
 
 
@@ -162,8 +163,9 @@ def signup_request(
     The caller answers the same either way, so the page never reveals who is registered.
     """
     email = email.strip().lower()
-    if account_for_email(email=email) is not None:
-        emails.signup_existing_send(to=email, programme=programme)
+    account = account_for_email(email=email)
+    if account is not None:
+        emails.signup_existing_send(to=email, programme=programme, user=account)
         return
     payload = {
         "p": programme.pk,
@@ -235,6 +237,7 @@ def invitation_problem(*, invitation: Invitation) -> str | None:
     return None
 
 
+@transaction.atomic
 def household_adult_invite(
     *, household: Household, invited_by: Any, first_name: str, email: str
 ) -> Invitation:

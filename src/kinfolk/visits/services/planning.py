@@ -1,4 +1,17 @@
-"""Visit windows: planned when a pairing starts, rolled forward, cancelled by pauses and endings."""
+"""Visit windows: planned when a pairing starts, rolled forward, cancelled by pauses and endings.
+
+How a pause works.  A pause has no end date: it lasts from the day someone
+pauses until the day they resume (or until both have, when both paused).
+Pausing cancels every window not yet closed, agreed visits included, so
+that the other side, who is told only "paused for now", sees each one as
+cancelled and nobody turns up at a door.  Resuming gives back what lies
+after the pause: a visit agreed for a time after the resume stands again
+as agreed, and a window that starts after the resume day is planned again;
+planning then continues with any period the plan lacks.  So once the pause
+is over, exactly the windows inside the pause period stay cancelled, each
+marked with why and when.  A cancelled visit is never deleted: a link to it
+in an earlier message keeps saying what happened to it.
+"""
 
 from __future__ import annotations
 
@@ -57,18 +70,23 @@ def visits_roll_forward(*, now: dt.datetime | None = None) -> int:
     return sum(visits_plan_programme(programme=p, today=today_in(p, now)) for p in with_pairings)
 
 
-def _cancel(visits: QuerySet[Visit]) -> int:
+def _cancel(visits: QuerySet[Visit], because: str) -> int:
     now = timezone.now()
     TimeProposal.objects.filter(visit__in=visits, state=TimeProposal.State.OPEN).update(
         state=TimeProposal.State.SUPERSEDED, answered_at=now
     )
-    return visits.update(state=Visit.State.CANCELLED)
+    return visits.update(state=Visit.State.CANCELLED, cancelled_because=because, cancelled_at=now)
 
 
 def visits_cancel_future(*, pairing: Pairing, today: dt.date | None = None) -> int:
-    """Cancel every window not yet closed; closed windows keep their record."""
+    """The pairing ended: cancel every window not yet closed; closed windows keep their record."""
     today = today or today_in(pairing.programme)
-    return _cancel(pairing.visits.filter(state__in=_LIVE, window_end__gte=today))
+    future = pairing.visits.filter(window_end__gte=today)
+    # Visits a pause had cancelled will not come back now: say that the pairing ended.
+    future.filter(
+        state=Visit.State.CANCELLED, cancelled_because=Visit.CancelledBecause.PAUSED
+    ).update(cancelled_because=Visit.CancelledBecause.ENDED, cancelled_at=timezone.now())
+    return _cancel(future.filter(state__in=_LIVE), Visit.CancelledBecause.ENDED)
 
 
 def _active_pairings(person: Person) -> QuerySet[Pairing]:
@@ -78,12 +96,14 @@ def _active_pairings(person: Person) -> QuerySet[Pairing]:
 
 
 def visits_pause(*, person: Person, today: dt.date | None = None) -> int:
-    """Cancel the windows overlapping the pause (open-ended); the partner hears "paused for now"."""
+    """Cancel every window not yet closed (open-ended); the partner hears "paused for now"."""
     cancelled = 0
     for pairing in _active_pairings(person):
-        cancelled += visits_cancel_future(pairing=pairing, today=today)
+        day = today or today_in(pairing.programme)
+        live = pairing.visits.filter(state__in=_LIVE, window_end__gte=day)
+        cancelled += _cancel(live, Visit.CancelledBecause.PAUSED)
         other = pairing.household if person.side == "volunteer" else pairing.volunteer
-        notify.send(other, lambda other=other: _paused_message(other))
+        notify.send(other, lambda other=other: _paused_message(other), purpose="visits_paused")
     return cancelled
 
 
@@ -95,15 +115,41 @@ def _paused_message(person: Any) -> tuple[str, str]:
     return _("Your visits are paused for now"), body
 
 
-def visits_resume(*, person: Person, today: dt.date | None = None) -> int:
-    """Plan again from the next period, once both sides take part; returns windows added."""
+def visits_resume(*, person: Person, now: dt.datetime | None = None) -> int:
+    """Once both sides take part: give back what lies after the pause, plan the rest.
+
+    Returns the windows planned or given back.  The other side is told that
+    visits are planned again: the pause notice promised it.
+    """
+    now = now or timezone.now()
     added = 0
     for pairing in _active_pairings(person):
         if pairing.volunteer.state != "active" or pairing.household.state != "active":
             continue
-        day = today or today_in(pairing.programme)
-        # Windows the pause cancelled that have not begun go, so that planning
-        # continues from the period after today instead of after them.
-        pairing.visits.filter(state=Visit.State.CANCELLED, window_start__gt=day).delete()
+        day = today_in(pairing.programme, now)
+        added += _restore(pairing, now, day)
         added += visits_plan_for_pairing(pairing=pairing, today=day)
+        other = pairing.household if person.side == "volunteer" else pairing.volunteer
+        notify.send(other, lambda other=other: _resumed_message(other), purpose="visits_resumed")
     return added
+
+
+def _restore(pairing: Pairing, now: dt.datetime, day: dt.date) -> int:
+    """What a pause cancelled but lies after it: agreed times still to come, windows to start."""
+    paused = pairing.visits.filter(
+        state=Visit.State.CANCELLED, cancelled_because=Visit.CancelledBecause.PAUSED
+    )
+    cleared = {"cancelled_because": Visit.CancelledBecause.NONE, "cancelled_at": None}
+    agreed = paused.filter(agreed_at__gt=now).update(state=Visit.State.AGREED, **cleared)
+    planned = paused.filter(agreed_at__isnull=True, window_start__gt=day).update(
+        state=Visit.State.PLANNED, **cleared
+    )
+    return agreed + planned
+
+
+def _resumed_message(person: Any) -> tuple[str, str]:
+    body = _(
+        "Your visits are planned again. Your page shows the next visit window; agree a "
+        "time together as before.\n\n%(link)s"
+    ) % {"link": notify.home_link(person)}
+    return _("Your visits are planned again"), body

@@ -1,12 +1,16 @@
 """Visit reminders by e-mail and SMS: a window opens, a time is proposed to you, tomorrow.
 
-Every reminder is *claimed* before it is sent: an insert into
+Every reminder is *claimed* before it is queued: an insert into
 ``ReminderSent``, whose unique key (visit, kind, recipient, ref) only one
-worker can win.  So a tick run twice, or on two workers at once, sends
-nothing twice, and a tick that crashes half-way leaves its claimed rows
-behind and sends each of them at most once.  Just before sending, each
-reminder re-reads the pairing's, the people's and the visit's state:
-nothing goes to someone who paused or left.
+worker can win.  So a tick run twice, or on two workers at once, queues
+nothing twice.  The claim and the reminder's outbox rows are written in one
+transaction, so a tick that crashes half-way leaves either both or neither;
+the outbox then delivers each message at least once and never twice after a
+recorded success (see ``kinfolk.outbox``).  Each reminder is checked against
+the pairing's, the people's and the visit's state when it is queued and
+again just before it is sent: nothing goes to someone who paused or left,
+and a reminder dropped that way is forgotten, so it may go later if it
+applies again.
 """
 
 from __future__ import annotations
@@ -14,22 +18,24 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kinfolk.outbox.models import Message
+from kinfolk.outbox.purposes import purpose_register
+from kinfolk.outbox.services import email_new, messages_queue, sms_new
 from kinfolk.pairings.models import Pairing
 from kinfolk.people.models import HouseholdMember
 from kinfolk.privacy.services import phones_for_delivery
 from kinfolk.programmes.models import Programme
-from kinfolk.visits import sms
 from kinfolk.visits.models import ReminderPreference, ReminderSent, TimeProposal, Visit
 from kinfolk.visits.services._common import other_side, today_in, zone
 from kinfolk.visits.wording import local_time_words, place_words, window_words
@@ -52,7 +58,7 @@ class Due:
 
 @dataclass(frozen=True)
 class _Reader:
-    user_id: int
+    user: Any
     email: str
     language: str
     phone: str
@@ -69,21 +75,22 @@ def reminder_preference_set(*, user: Any, email: bool, sms: bool) -> ReminderPre
 
 
 def reminders_send(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Send every reminder due now, each at most once; returns how many went, by kind."""
+    """Queue every reminder due now, each once; returns how many were queued, by kind."""
     now = now or timezone.now()
-    sent = {kind: 0 for kind in Kind.values}
+    queued = {kind: 0 for kind in Kind.values}
     for programme in Programme.objects.filter(pairings__state="active").distinct():
         for batch in _batches(_due(programme, now)):
-            for kind, n in deliver(batch, now=now).items():
-                sent[kind] += n
-    return sent
+            with transaction.atomic():
+                for kind, n in reminders_queue(batch, now=now).items():
+                    queued[kind] += n
+    return queued
 
 
 def reminders_for_time(*, time_id: int) -> int:
-    """Tell the other side at once that a time was proposed (the tick catches any miss)."""
+    """Tell the other side that a time was proposed, in the proposing transaction."""
     time = TimeProposal.objects.select_related(*(f"visit__{r}" for r in _RELATED)).get(pk=time_id)
     due = Due(time.visit, Kind.PROPOSED, other_side(time.proposed_by), str(time.pk), time)
-    return sum(deliver([due]).values())
+    return sum(reminders_queue([due]).values())
 
 
 def _live(qs: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
@@ -138,31 +145,31 @@ def _batches(items: Iterable[Due]) -> Iterator[list[Due]]:
         yield batch
 
 
-def deliver(batch: list[Due], *, now: dt.datetime | None = None) -> dict[str, int]:
-    """Claim, re-check, send and mark one batch of reminders; returns how many went, by kind."""
+def reminders_queue(batch: list[Due], *, now: dt.datetime | None = None) -> dict[str, int]:
+    """Claim, re-check and queue one batch of reminders; returns how many were queued, by kind.
+
+    Call it inside a transaction: the claims and the outbox rows commit together.
+    """
     now = now or timezone.now()
     readers = _readers(batch)
     token, ours = _claim(batch, readers, now)
-    still = _still_due(batch)
-    mails: list[EmailMessage] = []
-    texts: list[sms.TextMessage] = []
+    still = _applying({_key(d) for d in batch})
+    rows: list[Message] = []
     counts: dict[str, int] = defaultdict(int)
     dropped = []
     for d in batch:
         for r in readers[(d.visit.pk, d.side)]:
-            key = (d.visit.pk, d.kind, r.user_id, d.ref)
-            if key not in ours:
+            claim = (d.visit.pk, d.kind, r.user.pk, d.ref)
+            if claim not in ours:
                 continue  # another worker, or an earlier run, has it
-            if d not in still:
-                dropped.append(key)
+            if _key(d) not in still:
+                dropped.append(claim)
                 continue
-            mail, text = _compose(d, r)
-            mails += [mail] if mail else []
-            texts += [text] if text else []
+            rows += _messages(d, r)
             counts[d.kind] += 1
     _forget(dropped)
-    _send(mails, texts)
-    ReminderSent.objects.filter(claim=token, sent_at__isnull=True).update(sent_at=timezone.now())
+    messages_queue(rows)
+    ReminderSent.objects.filter(claim=token, sent_at__isnull=True).update(sent_at=now)
     return dict(counts)
 
 
@@ -175,7 +182,7 @@ def _claim(
         ReminderSent(
             visit_id=d.visit.pk,
             kind=d.kind,
-            recipient_id=r.user_id,
+            recipient_id=r.user.pk,
             ref=d.ref,
             claim=token,
             claimed_at=now,
@@ -188,13 +195,6 @@ def _claim(
         "visit_id", "kind", "recipient_id", "ref"
     )
     return token, set(ours)
-
-
-def _send(mails: list[EmailMessage], texts: list[sms.TextMessage]) -> None:
-    if mails:
-        get_connection(fail_silently=False).send_messages(mails)
-    if texts:
-        sms.backend().send(_one_per_phone(texts))
 
 
 def _readers(batch: list[Due]) -> dict[tuple[int, str], list[_Reader]]:
@@ -222,7 +222,7 @@ def _readers(batch: list[Due]) -> dict[tuple[int, str], list[_Reader]]:
 
 def _reader(user: Any, phone: str, chosen: ReminderPreference | None) -> _Reader:
     return _Reader(
-        user_id=user.pk,
+        user=user,
         email=user.email,
         language=user.language or settings.LANGUAGE_CODE,
         phone=phone,
@@ -231,43 +231,49 @@ def _reader(user: Any, phone: str, chosen: ReminderPreference | None) -> _Reader
     )
 
 
-def _still_due(batch: list[Due]) -> set[Due]:
-    """Re-read the states just before sending: only reminders that still apply go."""
-    pairing_ids = {d.visit.pairing_id for d in batch}
-    live = set(
-        Pairing.objects.filter(
-            pk__in=pairing_ids,
-            state=Pairing.State.ACTIVE,
-            volunteer__state="active",
-            household__state="active",
-        ).values_list("pk", flat=True)
-    )
-    visits = dict(
-        Visit.objects.filter(pk__in={d.visit.pk for d in batch}).values_list("pk", "state")
-    )
-    agreed = dict(
-        Visit.objects.filter(pk__in={d.visit.pk for d in batch}).values_list("pk", "agreed_at")
-    )
+@dataclass(frozen=True)
+class _Key:
+    """What decides whether a reminder still applies: its visit, kind, ref and time."""
+
+    visit_id: int
+    kind: str
+    ref: str
+    time_id: int | None
+
+
+def _key(d: Due) -> _Key:
+    return _Key(d.visit.pk, d.kind, d.ref, d.time.pk if d.time else None)
+
+
+def _applying(keys: set[_Key]) -> set[_Key]:
+    """Re-read the states now: only reminders that still apply go."""
+    visits = {
+        row[0]: row[1:]
+        for row in Visit.objects.filter(
+            pk__in={k.visit_id for k in keys},
+            pairing__state=Pairing.State.ACTIVE,
+            pairing__volunteer__state="active",
+            pairing__household__state="active",
+        ).values_list("pk", "state", "agreed_at")
+    }
     open_times = set(
         TimeProposal.objects.filter(
-            pk__in={d.time.pk for d in batch if d.time}, state=TimeProposal.State.OPEN
+            pk__in={k.time_id for k in keys if k.time_id}, state=TimeProposal.State.OPEN
         ).values_list("pk", flat=True)
     )
-    still = set()
-    for d in batch:
-        state = visits.get(d.visit.pk)
-        if d.visit.pairing_id not in live:
-            continue
-        if d.kind == Kind.WINDOW_OPEN and state != Visit.State.PLANNED:
-            continue
-        if d.kind == Kind.PROPOSED and (d.time is None or d.time.pk not in open_times):
-            continue
-        if d.kind == Kind.DAY_BEFORE and (
-            state != Visit.State.AGREED or agreed[d.visit.pk].isoformat() != d.ref
-        ):
-            continue
-        still.add(d)
-    return still
+    return {
+        k for k in keys if k.visit_id in visits and _applies(k, *visits[k.visit_id], open_times)
+    }
+
+
+def _applies(key: _Key, state: str, agreed_at: Any, open_times: set[int]) -> bool:
+    if key.kind == Kind.WINDOW_OPEN:
+        return state == Visit.State.PLANNED
+    if key.kind == Kind.PROPOSED:
+        return key.time_id in open_times
+    return (
+        state == Visit.State.AGREED and agreed_at is not None and agreed_at.isoformat() == key.ref
+    )
 
 
 def _forget(keys: list[tuple[int, str, int, str]]) -> None:
@@ -278,15 +284,29 @@ def _forget(keys: list[tuple[int, str, int, str]]) -> None:
         ).delete()
 
 
-def _compose(d: Due, r: _Reader) -> tuple[EmailMessage | None, sms.TextMessage | None]:
+def _messages(d: Due, r: _Reader) -> list[Message]:
     with translation.override(r.language):
         subject, body = _words(d)
         link = settings.SITE_URL + reverse(
             "visits:visit_detail", args=[d.side, _person_id(d), d.visit.pk]
         )
-    mail = EmailMessage(subject, f"{body}\n\n{link}", None, [r.email]) if r.by_email else None
-    text = sms.TextMessage(to=r.phone, body=f"{body} {link}") if r.by_sms else None
-    return mail, text
+    pairing = d.visit.pairing
+    common: dict[str, Any] = {
+        "purpose": "visit_reminder",
+        "key": f"{d.visit.pk}:{d.kind}:{d.ref}",
+        "language": r.language,
+        "user": r.user,
+        "person": pairing.volunteer if d.side == "volunteer" else pairing.household,
+        "about": ("visit", d.visit.pk),
+        "context": {"kind": d.kind, "ref": d.ref, "time": d.time.pk if d.time else None},
+    }
+    rows = []
+    if r.by_email:
+        rows.append(email_new(to=r.email, subject=subject, body=f"{body}\n\n{link}", **common))
+    if r.by_sms:
+        # One text per phone: two adults of a household share its number.
+        rows.append(sms_new(to=r.phone, body=f"{body} {link}", **common))
+    return rows
 
 
 def _person_id(d: Due) -> int:
@@ -320,6 +340,24 @@ def _words(d: Due) -> tuple[str, str]:
     return _("Your visit with %(name)s is tomorrow") % names, body
 
 
-def _one_per_phone(texts: list[sms.TextMessage]) -> list[sms.TextMessage]:
-    # Two adults of one household share its phone: one text is enough.
-    return list({(t.to, t.body): t for t in texts}.values())
+def _still_due_messages(messages: Sequence[Message]) -> set[int]:
+    keys = {m.pk: _message_key(m) for m in messages}
+    still = _applying(set(keys.values()))
+    return {pk for pk, key in keys.items() if key in still}
+
+
+def _message_key(message: Message) -> _Key:
+    context = message.context
+    return _Key(int(message.about_id or 0), context["kind"], context["ref"], context.get("time"))
+
+
+def _forget_messages(messages: Sequence[Message]) -> None:
+    _forget(
+        [
+            (int(m.about_id or 0), m.context["kind"], int(m.user_id or 0), m.context["ref"])
+            for m in messages
+        ]
+    )
+
+
+purpose_register("visit_reminder", still_applies=_still_due_messages, dropped=_forget_messages)

@@ -26,6 +26,7 @@ from kinfolk.visits.services._common import (
     today_in,
     zone,
 )
+from kinfolk.visits.services.reminders import reminders_for_time
 
 _LIVE = (Visit.State.PLANNED, Visit.State.AGREED)
 
@@ -48,14 +49,9 @@ def time_propose(
         proposal = TimeProposal.objects.create(
             visit=visit, proposed_by=side, starts_at=starts_at, place_note=place_note
         )
-        transaction.on_commit(lambda: _proposed_remind(proposal.pk))
+        # The other side's message is queued with the proposal: both commit, or neither.
+        reminders_for_time(time_id=proposal.pk)
     return proposal
-
-
-def _proposed_remind(proposal_id: int) -> None:
-    from kinfolk.visits.services.reminders import reminders_for_time
-
-    reminders_for_time(time_id=proposal_id)
 
 
 def time_accept(*, visit_id: int, time_id: int, person: Person) -> Visit:

@@ -2,7 +2,8 @@
 
 ``console`` prints each message, ``file`` appends it as one JSON line to
 ``settings.SMS_FILE_PATH``; a real provider is a class with a
-``send(messages)`` method named by its dotted path.
+``send(messages)`` method named by its dotted path.  Only the outbox sends
+through these: every other module queues an outbox row instead.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from django.utils.module_loading import import_string
 class TextMessage:
     to: str
     body: str
+    #: The outbox row's stable id: a provider that deduplicates can use it as its key.
+    message_id: str = ""
 
 
 class SmsBackend(Protocol):
