@@ -2,13 +2,16 @@
 
 Two plain functions with Typer-annotated parameters; the ``kinfolk`` Typer
 app registers them as commands.  Errors in the input name the file, row and
-field (or the pair) and exit with code 2, and no output file is written.
+field (or the pair) and exit with code 2, and no output file is written: the
+pairs and the explanations are written together or not at all.  Cells that a
+spreadsheet would run as a formula are written with a leading ``'`` (see
+:mod:`kinfolk.engine.csvfiles` for how such a cell is read back).
 """
 
 from __future__ import annotations
 
-import csv
 import enum
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kinfolk.engine import assign, population
+from kinfolk.engine import assign, csvfiles, population
 from kinfolk.engine import synth as synthesis
 from kinfolk.engine.candidates import REASONS
 from kinfolk.engine.candidates import Progress as ProgressCallback
@@ -82,6 +85,7 @@ def match(
     console = Console(stderr=True)
     started = time.perf_counter()
     try:
+        _check_writable(output, explain)
         v = _read_people(volunteers, "volunteers")
         h = _read_people(households, "households")
         lock_list = [
@@ -94,12 +98,13 @@ def match(
                 v, h, mode=mode.value, locks=lock_list, exclusions=exclusions, progress=report
             )
         explanations = [item.to_record() for item in explain_pairs(result)] if explain else None
+        tables: list[csvfiles.Table] = [(output, PAIR_COLUMNS, list(_pair_rows(result)))]
+        if explain and explanations is not None:
+            tables.append((explain, EXPLAIN_COLUMNS, explanations))
+        _write(tables)
     except InputError as error:
         console.print(f"[bold red]Error:[/] {error}")
         raise typer.Exit(code=2) from None
-    population.write_rows_atomic(output, PAIR_COLUMNS, _pair_rows(result))
-    if explain and explanations is not None:
-        population.write_rows_atomic(explain, EXPLAIN_COLUMNS, explanations)
     for message in result.warnings:
         console.print(f"[yellow]Warning:[/] {message}")
     console.print(_summary_table(result, time.perf_counter() - started))
@@ -133,33 +138,54 @@ def synth(
     console.print(f"Wrote {size} volunteers and {size} households to {output_dir}")
 
 
+def _check_writable(*paths: Path | None) -> None:
+    """Refuse, before any work, an output whose folder is missing or not writable."""
+    for path in paths:
+        if path is None:
+            continue
+        folder = path.parent
+        if not folder.is_dir():
+            raise InputError(f"{path}: the folder {folder} does not exist; nothing was written")
+        if not os.access(folder, os.W_OK):
+            raise InputError(f"{path}: cannot write to the folder {folder}; nothing was written")
+
+
+def _write(tables: list[csvfiles.Table]) -> None:
+    try:
+        csvfiles.write_tables(tables)
+    except OSError as error:
+        raise InputError(f"cannot write the output ({error}); nothing was written") from None
+
+
 def _read_people(path: Path, kind: str) -> population.Population:
     try:
         return population.read_csv(path, kind)
     except population.RowError as error:
         raise InputError(f"{path.name}: {error}") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise InputError(f"{path}: cannot read it ({error})") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read it ({error.strerror or error})") from None
 
 
 def _read_pairs(path: Path | None) -> list[dict[str, str]]:
     if path is None:
         return []
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            for column in ("volunteer_id", "household_id"):
-                if column not in (reader.fieldnames or ()):
-                    raise InputError(f"{path.name}: row 1, field {column}: column is missing")
-            rows = []
-            for number, row in enumerate(reader, start=2):
-                for column in ("volunteer_id", "household_id"):
-                    if not (row.get(column) or "").strip():
-                        raise InputError(f"{path.name}: row {number}, field {column}: is empty")
-                rows.append({key: (value or "").strip() for key, value in row.items() if key})
-            return rows
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise InputError(f"{path}: cannot read it ({error})") from None
+        header, body, numbers = csvfiles.read_table(path)
+    except csvfiles.RowError as error:
+        raise InputError(f"{path.name}: {error}") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read it ({error.strerror or error})") from None
+    for column in ("volunteer_id", "household_id"):
+        if column not in header:
+            raise InputError(f"{path.name}: row 1, field {column}: column is missing")
+    rows = []
+    for number, cells in zip(numbers, body, strict=True):
+        row = {key: (cells[i] if i < len(cells) else "").strip() for i, key in enumerate(header)}
+        for column in ("volunteer_id", "household_id"):
+            if not row[column]:
+                raise InputError(f"{path.name}: row {number}, field {column}: is empty")
+        rows.append(row)
+    return rows
 
 
 def _yes(text: str | None) -> bool:

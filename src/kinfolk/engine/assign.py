@@ -143,6 +143,7 @@ def match(
     proposing: Side = "volunteers",
     today: dt.date | None = None,
     progress: cand.Progress | None = None,
+    memory_limit: int | None = None,
 ) -> MatchResult:
     """Pair volunteers with households one-to-one.
 
@@ -172,6 +173,9 @@ def match(
     progress : callable, optional
         Called as ``progress(stage, done, total)``; stages are
         ``candidates``, ``costs``, ``solve`` and ``summary``.
+    memory_limit : int, optional
+        Bytes the run may use (default: what the system has available); a
+        larger estimate is refused before anything is built.
 
     Returns
     -------
@@ -182,6 +186,8 @@ def match(
     PairError
         A lock breaking a language or condition, a person locked twice, a
         pair both locked and excluded, or an unknown id.
+    MemoryEstimateError
+        The run would need more memory than ``memory_limit``.
 
     Notes
     -----
@@ -207,6 +213,7 @@ def match(
         k=k,
         today=today or dt.date.today(),
         progress=report,
+        memory_limit=memory_limit,
     )
     report("solve", 0, 1)
     n, m = len(volunteers), len(households)
@@ -236,6 +243,7 @@ def prepare(
     k: int,
     today: dt.date,
     progress: cand.Progress,
+    memory_limit: int | None = None,
 ) -> tuple[Problem, list[str]]:
     """Check locks and exclusions, build the candidate graph and its costs."""
     languages = cand.shared_languages(volunteers, households)
@@ -251,6 +259,7 @@ def prepare(
             volunteers.id[lock_v[i]], households.id[lock_h[i]], "is both locked and excluded"
         )
     warnings = _check_locks(volunteers, households, v, h, lock_v, lock_h)
+    memory_check(len(volunteers), len(households), k=k, limit_bytes=memory_limit)
     v_free = np.ones(len(volunteers), bool)
     v_free[lock_v] = False
     h_free = np.ones(m, bool)
@@ -271,6 +280,63 @@ def prepare(
         lock_v, lock_h, lock_manual,
     )  # fmt: skip
     return problem, warnings
+
+
+#: Bytes per candidate edge over a whole run: the graph, its costs and features, the
+#: solver's arrays and the explanations' sort orders (measured at 110,000, rounded up).
+BYTES_PER_EDGE = 160
+#: Bytes per person: traits, results, reasons and the solver's per-node arrays.
+BYTES_PER_PERSON = 400
+
+
+class MemoryEstimateError(ValueError):
+    """A run whose candidate graph would not fit in memory; refused before it is built."""
+
+
+def available_memory() -> int | None:
+    """Bytes of memory the system can still give this process, or None if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def memory_check(n: int, m: int, *, k: int, limit_bytes: int | None = None) -> int:
+    """Estimate a run's peak memory and refuse it, before anything is built, if too large.
+
+    Parameters
+    ----------
+    n, m : int
+        Volunteers and households.
+    k : int
+        Candidates per person (each side lists its own ``k``).
+    limit_bytes : int, optional
+        The most the run may use; default: the memory the system has available.
+
+    Returns
+    -------
+    int
+        The estimate in bytes.
+
+    Raises
+    ------
+    MemoryEstimateError
+        Naming the estimate and the limit.
+    """
+    estimate = (n + m) * k * BYTES_PER_EDGE + (n + m) * BYTES_PER_PERSON
+    limit = available_memory() if limit_bytes is None else limit_bytes
+    if limit is not None and estimate > limit:
+        gib = 1024**3
+        raise MemoryEstimateError(
+            f"pairing {n:,} volunteers with {m:,} households (k = {k}) needs about "
+            f"{estimate / gib:.1f} GiB of memory, more than the {limit / gib:.1f} GiB available; "
+            "match a region or an organisation at a time, or lower k"
+        )
+    return estimate
 
 
 def _positions(ids: npt.NDArray[np.str_], wanted: list[str]) -> IntArray:
@@ -333,7 +399,7 @@ def _check_locks(
     # A lock may go beyond distance or share no slot, but never break a
     # language or a condition; compatible_stage stops at the first failure,
     # so check these two on their own.
-    talk = (v.speaks_conv[lock_v] & h.speaks_conv[lock_h]) != 0
+    talk = (v.talk[lock_v] & h.speaks_conv[lock_h]) != 0
     cond = ((v.offers[lock_v] & ~h.accepts[lock_h]) | (h.offers[lock_h] & ~v.accepts[lock_v])) == 0
     for at in np.flatnonzero(~(talk & cond)).tolist()[:1]:
         message = (
@@ -345,12 +411,19 @@ def _check_locks(
     warnings = []
     slot = (v.availability[lock_v] & h.availability[lock_h]) != 0
     near = stage != cand.NO_DISTANCE
-    for at in np.flatnonzero(~near | ~slot).tolist():
-        what = "goes beyond a travel limit" if not near[at] else "shares no weekly slot"
-        if not near[at] and not slot[at]:
-            what += " and shares no weekly slot"
+    places = cand.places_fit(v.visit_places[lock_v], h.visit_places[lock_h])
+    for at in np.flatnonzero(~near | ~slot | ~places).tolist():
+        problems = [
+            what
+            for what, broken in (
+                ("goes beyond a travel limit", not near[at]),
+                ("shares no weekly slot", not slot[at]),
+                ("has visit places that do not fit", not places[at]),
+            )
+            if broken
+        ]
         pair = f"{volunteers.id[lock_v[at]]} + {households.id[lock_h[at]]}"
-        warnings.append(f"locked pair {pair} {what} ({km[at]:.1f} km)")
+        warnings.append(f"locked pair {pair} {' and '.join(problems)} ({km[at]:.1f} km)")
     return warnings
 
 
@@ -368,6 +441,8 @@ def _optimal_in_z_order(problem: Problem) -> IntArray:
     h_of_z = np.empty(m, dtype=np.int64)
     h_of_z[h_z] = np.arange(m)
     mate = mate_z[v_z]
+    if m == 0:
+        return mate
     return np.where(mate >= 0, h_of_z[np.maximum(mate, 0)], -1)
 
 

@@ -3,13 +3,19 @@
 The matching problem is sparse by nature: nobody travels across the
 country for a visit.  This module turns two populations into a sparse
 bipartite graph that holds, for each volunteer, its ``k`` nearest households
-that meet every hard constraint:
+that meet every hard constraint.  Visits are reciprocal (the cadence plan of
+:mod:`kinfolk.engine.schedule`): the two sides take turns to host, or meet at
+public places when the household chose ``public``, so each side travels on
+some visits and both sides' rules apply:
 
-* distance within the volunteer's ``max_travel_km`` and, where the household
-  chose ``public`` places, within the household's own limit;
-* a shared language at ``conversational`` or better;
+* distance within the volunteer's ``max_travel_km`` *and* the household's
+  (the household travels to the volunteer's turn, or to a public place);
+* a shared language at ``conversational`` or better, compared by base
+  language (``en`` and ``en-GB`` match; see :func:`dictionary.language_distance`);
 * at least one common weekly slot;
-* every yes/no condition met both ways (``offers`` ⊆ the other's ``accepts``);
+* every yes/no condition met both ways (``offers`` ⊆ the other's ``accepts``),
+  and visit places that fit: ``home`` and ``public`` do not meet (one side
+  hosts only at home, the other meets only in public); ``either`` fits both;
 * not excluded.
 """
 
@@ -39,7 +45,7 @@ REASONS: tuple[str, ...] = (
     "locked",
 )
 PAIRED, NO_DISTANCE, NO_LANGUAGE, NO_SLOT, NO_CONDITION, LOST, EXCLUDED, LOCKED = range(8)
-_PUBLIC = dd.VISIT_PLACES.index("public")
+_EITHER = dd.VISIT_PLACES.index("either")
 _CHUNK = 32768
 
 Progress = Callable[[str, int, int], None]
@@ -49,25 +55,35 @@ Progress = Callable[[str, int, int], None]
 class Traits:
     """The matching-relevant fields of one side, on a language index shared by both sides.
 
-    ``reach_chord`` is the chord length of the person's own ``max_travel_km``;
-    ``public_chord`` the same for households that only meet in public places
-    (their own limit applies), else 3 (beyond any chord on the unit sphere).
+    ``reach_chord`` is the chord length of the person's own ``max_travel_km``.
+    ``talk`` has bit ``j`` set when the person can talk with a speaker of
+    language ``j`` at ``conversational`` or better (their own languages and
+    close variants of them); ``learn_reach`` likewise for ``learning``.
+    ``variants`` lists the close pairs of different tags in the language index,
+    as ``(j, k, langcodes distance)``.
     """
 
     xyz: npt.NDArray[np.float64]
     max_travel_km: npt.NDArray[np.float32]
     reach_chord: npt.NDArray[np.float64]
-    public_chord: npt.NDArray[np.float64]
+    visit_places: npt.NDArray[np.int8]
+    travel_mode: npt.NDArray[np.int8]
     speaks_conv: npt.NDArray[np.uint64]
     speaks_any: npt.NDArray[np.uint64]
+    talk: npt.NDArray[np.uint64]
     learning: npt.NDArray[np.uint64]
+    learn_reach: npt.NDArray[np.uint64]
     availability: npt.NDArray[np.uint32]
     offers: npt.NDArray[np.uint32]
     accepts: npt.NDArray[np.uint32]
+    variants: tuple[tuple[int, int, int], ...] = ()
 
     def take(self, index: npt.NDArray[np.intp]) -> Traits:
         """The traits of the people ``index``, in that order."""
-        return Traits(*(getattr(self, f.name)[index] for f in fields(self)))
+        arrays = {
+            f.name: getattr(self, f.name)[index] for f in fields(self) if f.name != "variants"
+        }
+        return Traits(**arrays, variants=self.variants)
 
 
 @dataclass(frozen=True)
@@ -135,23 +151,57 @@ def shared_languages(volunteers: Population, households: Population) -> tuple[st
     return languages
 
 
+def close_variants(languages: tuple[str, ...]) -> tuple[tuple[int, int, int], ...]:
+    """Pairs ``(j, k, distance)`` of different tags in ``languages`` that count as shared."""
+    out = []
+    for j, a in enumerate(languages):
+        for k, b in enumerate(languages):
+            distance = dd.language_distance(a, b) if j != k else None
+            if distance is not None:
+                out.append((j, k, distance))
+    return tuple(out)
+
+
+def _widen(
+    mask: npt.NDArray[np.uint64], variants: tuple[tuple[int, int, int], ...]
+) -> npt.NDArray[np.uint64]:
+    """``mask`` with the close variants of each language it holds added."""
+    out = mask.copy()
+    for j, k, _ in variants:
+        has = (mask >> np.uint64(j)) & np.uint64(1)
+        out |= has << np.uint64(k)
+    return out
+
+
 def traits(people: Population, languages: tuple[str, ...]) -> Traits:
     """Gather one side's matching fields, with language masks over ``languages``."""
     masks = people.language_masks(languages)
+    variants = close_variants(languages)
     # A tiny margin so that a pair at exactly the limit is not lost to rounding.
     reach = km_to_chord(people.max_travel_km.astype(np.float64) * (1 + 1e-9) + 1e-9)
     return Traits(
         xyz=unit_vectors(people.lat, people.lon),
         max_travel_km=people.max_travel_km,
         reach_chord=reach,
-        public_chord=np.where(people.visit_places == _PUBLIC, reach, 3.0),
+        visit_places=people.visit_places,
+        travel_mode=people.travel_mode,
         speaks_conv=masks["speaks_conv"],
         speaks_any=masks["speaks_any"],
+        talk=_widen(masks["speaks_conv"], variants),
         learning=masks["learning"],
+        learn_reach=_widen(masks["learning"], variants),
         availability=people.availability,
         offers=people.offers,
         accepts=people.accepts,
+        variants=variants,
     )
+
+
+def places_fit(
+    v_places: npt.NDArray[np.int8], h_places: npt.NDArray[np.int8]
+) -> npt.NDArray[np.bool_]:
+    """Whether both sides' visit places allow the reciprocal visits (see the module notes)."""
+    return np.asarray((v_places == h_places) | (v_places == _EITHER) | (h_places == _EITHER))
 
 
 def compatible_stage(
@@ -177,16 +227,18 @@ def compatible_stage(
     Returns
     -------
     ndarray of int8
-        ``PAIRED``, ``NO_DISTANCE``, ``NO_LANGUAGE``, ``NO_SLOT`` or ``NO_CONDITION``.
+        ``PAIRED``, ``NO_DISTANCE``, ``NO_LANGUAGE``, ``NO_SLOT`` or ``NO_CONDITION``
+        (which covers visit places too).
 
     Notes
     -----
     O(p) vectorised bit operations for p pairs.
     """
-    near = (chord <= v.reach_chord[rows]) & (chord <= h.public_chord[cols])
-    talk = (v.speaks_conv[rows] & h.speaks_conv[cols]) != 0
+    near = (chord <= v.reach_chord[rows]) & (chord <= h.reach_chord[cols])
+    talk = (v.talk[rows] & h.speaks_conv[cols]) != 0
     slot = (v.availability[rows] & h.availability[cols]) != 0
     cond = ((v.offers[rows] & ~h.accepts[cols]) | (h.offers[cols] & ~v.accepts[rows])) == 0
+    cond &= places_fit(v.visit_places[rows], h.visit_places[cols])
     stage = np.where(cond, PAIRED, NO_CONDITION).astype(np.int8)
     stage[~slot] = NO_SLOT
     stage[~talk] = NO_LANGUAGE
@@ -394,7 +446,7 @@ def _by_language(
     import scipy.spatial
 
     found: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]]] = []
-    spoken = int(np.bitwise_or.reduce(space.v.speaks_conv[chunk]))
+    spoken = int(np.bitwise_or.reduce(space.v.talk[chunk]))
     for j in range(64):
         if not spoken >> j & 1:
             continue
@@ -408,7 +460,7 @@ def _by_language(
                          space.n_households, space.excluded)  # fmt: skip
             space.by_language[j] = (speakers, tree, sub)
         speakers, tree, sub = space.by_language[j]
-        who = chunk[(space.v.speaks_conv[chunk] & bit) != 0]
+        who = chunk[(space.v.talk[chunk] & bit) != 0]
         if tree is None:
             continue
         ask = min(3 * k, speakers.size)

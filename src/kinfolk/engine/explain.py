@@ -143,9 +143,10 @@ def explain(
     v_rank[in_graph] = tables.v_position[edges[in_graph]] + 1
     h_rank[in_graph] = tables.h_position[edges[in_graph]] + 1
     languages = cand.shared_languages(p.volunteers, p.households)
-    both = (p.v.speaks_conv[vol] & p.h.speaks_conv[hh]).tolist()
-    v_learns = (p.v.learning[vol] & p.h.speaks_conv[hh]).tolist()
-    h_learns = (p.h.learning[hh] & p.v.speaks_conv[vol]).tolist()
+    # The volunteer's own tags that the household can talk in (``en`` with ``en-GB`` too).
+    both = (p.v.speaks_conv[vol] & p.h.talk[hh]).tolist()
+    v_learns = (p.v.learning[vol] & p.h.talk[hh]).tolist()
+    h_learns = (p.h.learning[hh] & p.v.talk[vol]).tolist()
     slots = (p.v.availability[vol] & p.h.availability[hh]).tolist()
     out = []
     for at, (i, j) in enumerate(zip(vol.tolist(), hh.tolist(), strict=True)):

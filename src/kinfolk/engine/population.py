@@ -17,19 +17,19 @@ strings (as in a CSV file) and :meth:`Population.to_records` gives them back.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from kinfolk.engine import dictionary as dd
+from kinfolk.engine.csvfiles import RowError, read_table, write_tables
+
+__all__ = ["COLUMNS", "KINDS", "MAX_LANGUAGES", "Population", "RowError", "read_csv", "write_csv"]
 
 COLUMNS: tuple[str, ...] = (
     "id",
@@ -53,20 +53,6 @@ KINDS: tuple[str, ...] = ("volunteers", "households")
 MAX_LANGUAGES = 64
 
 _T = TypeVar("_T")
-
-
-class RowError(ValueError):
-    """A row of a CSV file (or record list) that does not follow the data dictionary.
-
-    ``row`` counts as a spreadsheet does: the header is row 1, the first
-    person row 2.
-    """
-
-    def __init__(self, row: int, field: str, message: str) -> None:
-        super().__init__(f"row {row}, field {field}: {message}")
-        self.row = row
-        self.field = field
-        self.message = message
 
 
 @dataclass(eq=False)
@@ -132,6 +118,7 @@ class Population:
         *,
         kind: str,
         conditions: Sequence[str] = dd.CONDITIONS,
+        row_numbers: Sequence[int] | None = None,
     ) -> Population:
         """Parse data dictionary strings, one mapping per person.
 
@@ -146,6 +133,9 @@ class Population:
         kind : {"volunteers", "households"}
         conditions : sequence of str
             The programme's vocabulary of yes/no conditions.
+        row_numbers : sequence of int, optional
+            The row number of each record in errors (default: 2, 3, …, as
+            in a file with a header row).
 
         Returns
         -------
@@ -167,7 +157,7 @@ class Population:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
         parser = _RecordParser(tuple(conditions))
         for index, record in enumerate(records):
-            parser.add(index + 2, record)
+            parser.add(row_numbers[index] if row_numbers is not None else index + 2, record)
         return parser.build(kind)
 
     def to_records(self) -> list[dict[str, str]]:
@@ -281,6 +271,9 @@ class _RecordParser:
             )
         self.first_row[person_id] = row
         text = {name: (record.get(name) or "").strip() for name in COLUMNS}
+        for column, cell in text.items():
+            if "\x00" in cell:
+                raise RowError(row, column, "holds a NUL byte; remove it")
         values = {
             "id": person_id,
             "first_name": text["first_name"],
@@ -394,45 +387,52 @@ def read_csv(
 ) -> Population:
     """Read a data dictionary CSV file (UTF-8, header row) into a :class:`Population`.
 
+    Columns outside the data dictionary are ignored, except those that name a
+    sensitive category (charter rule 3), which are refused.
+
     Raises
     ------
     RowError
-        Naming the row (header = row 1) and field of the first bad value.
+        Naming the row (header = row 1) and field of the first bad value; see
+        :func:`kinfolk.engine.csvfiles.read_table` for what is refused.
     """
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        missing = {"id", "lat", "lon"} - set(reader.fieldnames or ())
-        if missing:
-            raise RowError(1, sorted(missing)[0], "column is missing from the header")
-        return Population.from_records(reader, kind=kind, conditions=conditions)
+    header, rows, numbers = read_table(path)
+    check_header(header)
+    position = {name: index for index, name in enumerate(header) if name in COLUMNS}
+    records = (
+        {name: cells[index] if index < len(cells) else "" for name, index in position.items()}
+        for cells in rows
+    )
+    return Population.from_records(records, kind=kind, conditions=conditions, row_numbers=numbers)
+
+
+def check_header(header: Sequence[str]) -> None:
+    """Refuse a header that lacks ``id``, ``lat`` or ``lon`` or names a sensitive category.
+
+    Raises
+    ------
+    RowError
+        For row 1, naming the column.
+    """
+    for name in header:
+        category = dd.sensitive_category(name)
+        if category:
+            raise RowError(
+                1,
+                name,
+                f"holds {category}, a sensitive category that Kinfolk never stores or "
+                "matches on (charter rule 3); remove the column",
+            )
+    missing = {"id", "lat", "lon"} - set(header)
+    if missing:
+        raise RowError(1, sorted(missing)[0], "column is missing from the header")
 
 
 def write_rows_atomic(
     path: str | os.PathLike[str], columns: Sequence[str], rows: Iterable[Mapping[str, str]]
 ) -> None:
-    """Write a CSV file so that readers only ever see the old or the complete new file.
-
-    Notes
-    -----
-    Writes a temporary file in the target directory, flushes it to disk and
-    renames it over ``path`` (``os.replace`` is atomic on POSIX and Windows).
-    """
-    target = Path(path)
-    # mkstemp creates the file readable by its owner only, which suits
-    # files of personal data.
-    descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    temporary = Path(name)
-    try:
-        with open(descriptor, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(columns))
-            writer.writeheader()
-            writer.writerows(rows)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    """Write one CSV file atomically, with formulas neutralised (see :mod:`csvfiles`)."""
+    write_tables([(path, columns, rows)])
 
 
 def write_csv(path: str | os.PathLike[str], population: Population) -> None:

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -49,16 +50,46 @@ def test_graph_never_lists_an_incompatible_or_excluded_pair() -> None:
     assert np.all(np.diff(graph.indptr) <= 16)
 
 
-def test_household_limit_applies_only_to_public_places() -> None:
+@pytest.mark.parametrize("places", ["home", "either", "public"])
+def test_household_limit_applies_whatever_its_visit_places(places: str) -> None:
+    # Visits alternate hosts, so the household travels on the volunteer's turn too.
     volunteers = people("volunteers", make_person(id="V1", max_travel_km="50"))
-    far = {"lat": "54.06", "max_travel_km": "2"}  # about 11 km north
-    households = people(
-        "households",
-        make_person(id="H1", visit_places="public", **far),
-        make_person(id="H2", visit_places="home", **far),
-    )
+    far = {"lat": "54.06", "max_travel_km": "2", "visit_places": places}  # about 11 km north
+    near = {"lat": "54.06", "max_travel_km": "20", "visit_places": places}
+    households = people("households", make_person(id="H1", **far), make_person(id="H2", **near))
     _, _, graph = _graph(volunteers, households)
     assert graph.indices.tolist() == [1]
+
+
+@pytest.mark.parametrize(
+    ("volunteer", "household", "fits"),
+    [
+        ("home", "public", False),
+        ("public", "home", False),
+        ("home", "home", True),
+        ("public", "public", True),
+        ("either", "public", True),
+        ("home", "either", True),
+    ],
+)
+def test_visit_places_of_both_sides_must_fit(volunteer: str, household: str, fits: bool) -> None:
+    volunteers = people("volunteers", make_person(id="V1", visit_places=volunteer))
+    households = people("households", make_person(id="H1", visit_places=household))
+    _, _, graph = _graph(volunteers, households)
+    assert graph.n_edges == (1 if fits else 0)
+    if not fits:
+        assert cand.REASONS[graph.volunteer_reason[0]] == "no condition met"
+
+
+def test_regional_variants_of_a_language_are_shared() -> None:
+    volunteers = people("volunteers", make_person(id="V1", speaks="en:fluent"))
+    households = people(
+        "households",
+        make_person(id="H1", speaks="en-GB:conversational"),
+        make_person(id="H2", speaks="zh-Hant:fluent"),
+    )
+    _, _, graph = _graph(volunteers, households)
+    assert households.id[graph.indices].tolist() == ["H1"]
 
 
 def test_reasons_name_the_first_constraint_that_ruled_everyone_out() -> None:
