@@ -52,6 +52,11 @@ class MatchMode(enum.StrEnum):
     greedy = "greedy"
 
 
+class SolverName(enum.StrEnum):
+    kinfolk = "kinfolk"
+    ortools = "ortools"
+
+
 class InputError(Exception):
     """Bad input, already phrased for the person running the command."""
 
@@ -80,6 +85,10 @@ def match(
         Path | None,
         typer.Option(help="CSV of pairs never to propose: volunteer_id,household_id."),
     ] = None,
+    solver: Annotated[
+        SolverName,
+        typer.Option(help="kinfolk (default), or ortools to cross-check the optimal mode."),
+    ] = SolverName.kinfolk,
 ) -> None:
     """Pair volunteers with households from CSV files, with no database."""
     console = Console(stderr=True)
@@ -95,8 +104,9 @@ def match(
         exclusions = [(row["volunteer_id"], row["household_id"]) for row in _read_pairs(exclude)]
         with _progress_bar(console) as report:
             result = assign.match(
-                v, h, mode=mode.value, locks=lock_list, exclusions=exclusions, progress=report
-            )
+                v, h, mode=mode.value, locks=lock_list, exclusions=exclusions, progress=report,
+                solver=solver.value,
+            )  # fmt: skip
         explanations = [item.to_record() for item in explain_pairs(result)] if explain else None
         tables: list[csvfiles.Table] = [(output, PAIR_COLUMNS, list(_pair_rows(result)))]
         if explain and explanations is not None:
@@ -250,5 +260,8 @@ def _summary_table(result: assign.MatchResult, seconds: float) -> Table:
     table.add_row("95th percentile travel", f"{s.p95_km:.2f} km")
     table.add_row("with a language exchange", f"{s.exchange_share:.1%}")
     table.add_row("total cost", f"{s.total_cost:,}")
+    if result.mode != "greedy":
+        checked = f"yes ({s.check_rounds} rounds)" if s.all_pairs_checked else "no: cap reached"
+        table.add_row("checked against all compatible pairs", checked)
     table.add_row("time", f"{seconds:.2f} s")
     return table
