@@ -2,13 +2,16 @@
 
 Two plain functions with Typer-annotated parameters; the ``kinfolk`` Typer
 app registers them as commands.  Errors in the input name the file, row and
-field (or the pair) and exit with code 2, and no output file is written.
+field (or the pair) and exit with code 2, and no output file is written: the
+pairs and the explanations are written together or not at all.  Cells that a
+spreadsheet would run as a formula are written with a leading ``'`` (see
+:mod:`kinfolk.engine.csvfiles` for how such a cell is read back).
 """
 
 from __future__ import annotations
 
-import csv
 import enum
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,10 +23,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kinfolk.engine import assign, population
+from kinfolk.engine import assign, csvfiles, population
 from kinfolk.engine import synth as synthesis
 from kinfolk.engine.candidates import REASONS
 from kinfolk.engine.candidates import Progress as ProgressCallback
+from kinfolk.engine.compiled import warm_up
 from kinfolk.engine.explain import COLUMNS as EXPLAIN_COLUMNS
 from kinfolk.engine.explain import explain as explain_pairs
 
@@ -47,6 +51,11 @@ class MatchMode(enum.StrEnum):
     optimal = "optimal"
     stable = "stable"
     greedy = "greedy"
+
+
+class SolverName(enum.StrEnum):
+    kinfolk = "kinfolk"
+    ortools = "ortools"
 
 
 class InputError(Exception):
@@ -77,11 +86,17 @@ def match(
         Path | None,
         typer.Option(help="CSV of pairs never to propose: volunteer_id,household_id."),
     ] = None,
+    solver: Annotated[
+        SolverName,
+        typer.Option(help="kinfolk (default), or ortools to cross-check the optimal mode."),
+    ] = SolverName.kinfolk,
 ) -> None:
     """Pair volunteers with households from CSV files, with no database."""
     console = Console(stderr=True)
     started = time.perf_counter()
     try:
+        _check_writable(output, explain)
+        engine_seconds = warm_up()
         v = _read_people(volunteers, "volunteers")
         h = _read_people(households, "households")
         lock_list = [
@@ -91,18 +106,20 @@ def match(
         exclusions = [(row["volunteer_id"], row["household_id"]) for row in _read_pairs(exclude)]
         with _progress_bar(console) as report:
             result = assign.match(
-                v, h, mode=mode.value, locks=lock_list, exclusions=exclusions, progress=report
-            )
+                v, h, mode=mode.value, locks=lock_list, exclusions=exclusions, progress=report,
+                solver=solver.value,
+            )  # fmt: skip
         explanations = [item.to_record() for item in explain_pairs(result)] if explain else None
+        tables: list[csvfiles.Table] = [(output, PAIR_COLUMNS, list(_pair_rows(result)))]
+        if explain and explanations is not None:
+            tables.append((explain, EXPLAIN_COLUMNS, explanations))
+        _write(tables)
     except InputError as error:
         console.print(f"[bold red]Error:[/] {error}")
         raise typer.Exit(code=2) from None
-    population.write_rows_atomic(output, PAIR_COLUMNS, _pair_rows(result))
-    if explain and explanations is not None:
-        population.write_rows_atomic(explain, EXPLAIN_COLUMNS, explanations)
     for message in result.warnings:
         console.print(f"[yellow]Warning:[/] {message}")
-    console.print(_summary_table(result, time.perf_counter() - started))
+    console.print(_summary_table(result, time.perf_counter() - started, engine_seconds))
 
 
 def synth(
@@ -133,33 +150,54 @@ def synth(
     console.print(f"Wrote {size} volunteers and {size} households to {output_dir}")
 
 
+def _check_writable(*paths: Path | None) -> None:
+    """Refuse, before any work, an output whose folder is missing or not writable."""
+    for path in paths:
+        if path is None:
+            continue
+        folder = path.parent
+        if not folder.is_dir():
+            raise InputError(f"{path}: the folder {folder} does not exist; nothing was written")
+        if not os.access(folder, os.W_OK):
+            raise InputError(f"{path}: cannot write to the folder {folder}; nothing was written")
+
+
+def _write(tables: list[csvfiles.Table]) -> None:
+    try:
+        csvfiles.write_tables(tables)
+    except OSError as error:
+        raise InputError(f"cannot write the output ({error}); nothing was written") from None
+
+
 def _read_people(path: Path, kind: str) -> population.Population:
     try:
         return population.read_csv(path, kind)
     except population.RowError as error:
         raise InputError(f"{path.name}: {error}") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise InputError(f"{path}: cannot read it ({error})") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read it ({error.strerror or error})") from None
 
 
 def _read_pairs(path: Path | None) -> list[dict[str, str]]:
     if path is None:
         return []
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            for column in ("volunteer_id", "household_id"):
-                if column not in (reader.fieldnames or ()):
-                    raise InputError(f"{path.name}: row 1, field {column}: column is missing")
-            rows = []
-            for number, row in enumerate(reader, start=2):
-                for column in ("volunteer_id", "household_id"):
-                    if not (row.get(column) or "").strip():
-                        raise InputError(f"{path.name}: row {number}, field {column}: is empty")
-                rows.append({key: (value or "").strip() for key, value in row.items() if key})
-            return rows
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise InputError(f"{path}: cannot read it ({error})") from None
+        header, body, numbers = csvfiles.read_table(path)
+    except csvfiles.RowError as error:
+        raise InputError(f"{path.name}: {error}") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read it ({error.strerror or error})") from None
+    for column in ("volunteer_id", "household_id"):
+        if column not in header:
+            raise InputError(f"{path.name}: row 1, field {column}: column is missing")
+    rows = []
+    for number, cells in zip(numbers, body, strict=True):
+        row = {key: (cells[i] if i < len(cells) else "").strip() for i, key in enumerate(header)}
+        for column in ("volunteer_id", "household_id"):
+            if not row[column]:
+                raise InputError(f"{path.name}: row {number}, field {column}: is empty")
+        rows.append(row)
+    return rows
 
 
 def _yes(text: str | None) -> bool:
@@ -212,7 +250,7 @@ def _pair_rows(result: assign.MatchResult) -> Iterator[dict[str, str]]:
             yield row
 
 
-def _summary_table(result: assign.MatchResult, seconds: float) -> Table:
+def _summary_table(result: assign.MatchResult, seconds: float, engine_seconds: float) -> Table:
     s = result.summary
     table = Table(title=f"Matching ({result.mode})", show_header=False)
     table.add_column("figure")
@@ -224,5 +262,10 @@ def _summary_table(result: assign.MatchResult, seconds: float) -> Table:
     table.add_row("95th percentile travel", f"{s.p95_km:.2f} km")
     table.add_row("with a language exchange", f"{s.exchange_share:.1%}")
     table.add_row("total cost", f"{s.total_cost:,}")
+    if result.mode != "greedy":
+        checked = f"yes ({s.check_rounds} rounds)" if s.all_pairs_checked else "no: cap reached"
+        table.add_row("checked against all compatible pairs", checked)
     table.add_row("time", f"{seconds:.2f} s")
+    # The compiled engine loads from its disk cache; only a machine's first run compiles.
+    table.add_row("of which engine start-up", f"{engine_seconds:.2f} s")
     return table

@@ -18,11 +18,13 @@ import numpy as np
 import numpy.typing as npt
 
 from kinfolk.engine import candidates as cand
+from kinfolk.engine import cells, exact
 from kinfolk.engine import costs as cm
 from kinfolk.engine.population import Population
-from kinfolk.engine.solvers import deferred_acceptance, greedy_matching, optimal_matching
+from kinfolk.engine.solvers import deferred_acceptance, greedy_matching, optimal_matching_ortools
 
 Mode = Literal["optimal", "stable", "greedy"]
+Solver = Literal["kinfolk", "ortools"]
 Side = Literal["volunteers", "households"]
 IntArray = npt.NDArray[np.int64]
 
@@ -57,6 +59,11 @@ class Summary:
     p95_km: float
     exchange_share: float
     total_cost: int
+    #: True when the result was checked against every compatible pair (not only the
+    #: candidates); False when the check's cap was reached first.
+    all_pairs_checked: bool = True
+    #: Rounds of that check (each adds the pairs that could improve the result).
+    check_rounds: int = 0
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,13 @@ class Problem:
     lock_v: IntArray
     lock_h: IntArray
     lock_manual: npt.NDArray[np.bool_]
+    #: Sorted keys ``volunteer * m + household`` of excluded pairs.
+    excluded: IntArray
+    #: Both sides as the compiled scans take them, and in spatial cells.
+    v_side: cells.Side
+    h_side: cells.Side
+    v_cells: cells.Cells
+    h_cells: cells.Cells
 
 
 @dataclass(frozen=True)
@@ -143,6 +157,8 @@ def match(
     proposing: Side = "volunteers",
     today: dt.date | None = None,
     progress: cand.Progress | None = None,
+    memory_limit: int | None = None,
+    solver: Solver = "kinfolk",
 ) -> MatchResult:
     """Pair volunteers with households one-to-one.
 
@@ -172,6 +188,12 @@ def match(
     progress : callable, optional
         Called as ``progress(stage, done, total)``; stages are
         ``candidates``, ``costs``, ``solve`` and ``summary``.
+    memory_limit : int, optional
+        Bytes the run may use (default: what the system has available); a
+        larger estimate is refused before anything is built.
+    solver : {"kinfolk", "ortools"}
+        ``ortools`` solves the final graph of ``optimal`` mode again with
+        OR-Tools' min-cost flow, for cross-checking (same pairs count and cost).
 
     Returns
     -------
@@ -182,12 +204,16 @@ def match(
     PairError
         A lock breaking a language or condition, a person locked twice, a
         pair both locked and excluded, or an unknown id.
+    MemoryEstimateError
+        The run would need more memory than ``memory_limit``.
 
     Notes
     -----
-    Candidates cost O(n k log m); the optimal solver is exact on the
-    candidate graph (see :func:`optimal_matching`); stable and greedy run
-    in vectorised rounds, O(E log E) each in the worst case.
+    Candidates: each side lists its ``k`` nearest compatible partners
+    (:func:`kinfolk.engine.candidates.build`).  ``optimal`` is exact over
+    *all* compatible pairs, not only the candidates, and ``stable`` is stable
+    over all of them (see :mod:`kinfolk.engine.exact`); ``greedy`` is a
+    baseline on the candidates.
 
     Examples
     --------
@@ -207,21 +233,34 @@ def match(
         k=k,
         today=today or dt.date.today(),
         progress=report,
+        memory_limit=memory_limit,
     )
     report("solve", 0, 1)
     n, m = len(volunteers), len(households)
-    cols = problem.graph.indices.astype(np.int64)
+    rounds, checked = 0, True
     if mode == "optimal":
-        mate = _optimal_in_z_order(problem)
+        problem, mate, rounds, checked = exact.optimal(problem)
+        if solver == "ortools":
+            cols = problem.graph.indices.astype(np.int64)
+            mate = optimal_matching_ortools(n, m, problem.rows, cols, problem.cost)
     elif mode == "greedy":
+        cols = problem.graph.indices.astype(np.int64)
         mate = greedy_matching(n, m, problem.rows, cols, problem.cost)
     elif mode == "stable":
-        mate = stable_matching(problem, proposing=proposing)
+        problem, mate, rounds, checked = exact.stable(
+            problem, lambda p: stable_matching(p, proposing=proposing)
+        )
     else:
         raise ValueError(f"mode must be optimal, stable or greedy, not {mode!r}")
+    if not checked:
+        warnings.append(
+            f"the check against all compatible pairs stopped after {rounds} rounds (its cap); "
+            "the result is exact on the candidates it reached, and a few more pairs may be "
+            "possible"
+        )
     report("solve", 1, 1)
     report("summary", 0, 1)
-    result = _result(problem, mode, mate, warnings)
+    result = _result(problem, mode, mate, warnings, rounds=rounds, checked=checked)
     report("summary", 1, 1)
     return result
 
@@ -236,6 +275,7 @@ def prepare(
     k: int,
     today: dt.date,
     progress: cand.Progress,
+    memory_limit: int | None = None,
 ) -> tuple[Problem, list[str]]:
     """Check locks and exclusions, build the candidate graph and its costs."""
     languages = cand.shared_languages(volunteers, households)
@@ -251,6 +291,7 @@ def prepare(
             volunteers.id[lock_v[i]], households.id[lock_h[i]], "is both locked and excluded"
         )
     warnings = _check_locks(volunteers, households, v, h, lock_v, lock_h)
+    memory_check(len(volunteers), len(households), k=k, limit_bytes=memory_limit)
     v_free = np.ones(len(volunteers), bool)
     v_free[lock_v] = False
     h_free = np.ones(m, bool)
@@ -262,15 +303,77 @@ def prepare(
     progress("costs", 0, 1)
     v_months = cm.months_waited(volunteers.waiting_since, today)
     h_months = cm.months_waited(households.waiting_since, today)
+    v_side, h_side = cells.side(v, v_months, v_free), cells.side(h, h_months, h_free)
     rows = graph.rows().astype(np.int64)
-    features = cm.pair_features(v, h, rows, graph.indices, graph.distance_km, v_months, h_months)
-    cost = cm.edge_costs(features, weights)
+    vj, vk, vd = cells.variant_arrays(v.variants)
+    cost = cells.graph_costs(
+        rows, graph.indices.astype(np.int64), graph.distance_km, v_side, h_side,
+        cells.weights_tuple(weights), vj, vk, vd, cm.TRAVEL_EFFORT,
+    )  # fmt: skip
     progress("costs", 1, 1)
     problem = Problem(
         volunteers, households, v, h, graph, rows, cost, weights, v_months, h_months,
-        lock_v, lock_h, lock_manual,
+        lock_v, lock_h, lock_manual, excluded, v_side, h_side, cells.Cells.build(v_side),
+        cells.Cells.build(h_side),
     )  # fmt: skip
     return problem, warnings
+
+
+#: Bytes per candidate edge over a whole run: the graph, its costs and features, the
+#: solver's arrays and the explanations' sort orders (measured at 110,000, rounded up).
+BYTES_PER_EDGE = 160
+#: Bytes per person: traits, results, reasons and the solver's per-node arrays.
+BYTES_PER_PERSON = 400
+
+
+class MemoryEstimateError(ValueError):
+    """A run whose candidate graph would not fit in memory; refused before it is built."""
+
+
+def available_memory() -> int | None:
+    """Bytes of memory the system can still give this process, or None if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def memory_check(n: int, m: int, *, k: int, limit_bytes: int | None = None) -> int:
+    """Estimate a run's peak memory and refuse it, before anything is built, if too large.
+
+    Parameters
+    ----------
+    n, m : int
+        Volunteers and households.
+    k : int
+        Candidates per person (each side lists its own ``k``).
+    limit_bytes : int, optional
+        The most the run may use; default: the memory the system has available.
+
+    Returns
+    -------
+    int
+        The estimate in bytes.
+
+    Raises
+    ------
+    MemoryEstimateError
+        Naming the estimate and the limit.
+    """
+    estimate = (n + m) * k * BYTES_PER_EDGE + (n + m) * BYTES_PER_PERSON
+    limit = available_memory() if limit_bytes is None else limit_bytes
+    if limit is not None and estimate > limit:
+        gib = 1024**3
+        raise MemoryEstimateError(
+            f"pairing {n:,} volunteers with {m:,} households (k = {k}) needs about "
+            f"{estimate / gib:.1f} GiB of memory, more than the {limit / gib:.1f} GiB available; "
+            "match a region or an organisation at a time, or lower k"
+        )
+    return estimate
 
 
 def _positions(ids: npt.NDArray[np.str_], wanted: list[str]) -> IntArray:
@@ -333,7 +436,7 @@ def _check_locks(
     # A lock may go beyond distance or share no slot, but never break a
     # language or a condition; compatible_stage stops at the first failure,
     # so check these two on their own.
-    talk = (v.speaks_conv[lock_v] & h.speaks_conv[lock_h]) != 0
+    talk = (v.talk[lock_v] & h.speaks_conv[lock_h]) != 0
     cond = ((v.offers[lock_v] & ~h.accepts[lock_h]) | (h.offers[lock_h] & ~v.accepts[lock_v])) == 0
     for at in np.flatnonzero(~(talk & cond)).tolist()[:1]:
         message = (
@@ -345,36 +448,20 @@ def _check_locks(
     warnings = []
     slot = (v.availability[lock_v] & h.availability[lock_h]) != 0
     near = stage != cand.NO_DISTANCE
-    for at in np.flatnonzero(~near | ~slot).tolist():
-        what = "goes beyond a travel limit" if not near[at] else "shares no weekly slot"
-        if not near[at] and not slot[at]:
-            what += " and shares no weekly slot"
+    places = cand.places_fit(v.visit_places[lock_v], h.visit_places[lock_h])
+    for at in np.flatnonzero(~near | ~slot | ~places).tolist():
+        problems = [
+            what
+            for what, broken in (
+                ("goes beyond a travel limit", not near[at]),
+                ("shares no weekly slot", not slot[at]),
+                ("has visit places that do not fit", not places[at]),
+            )
+            if broken
+        ]
         pair = f"{volunteers.id[lock_v[at]]} + {households.id[lock_h[at]]}"
-        warnings.append(f"locked pair {pair} {what} ({km[at]:.1f} km)")
+        warnings.append(f"locked pair {pair} {' and '.join(problems)} ({km[at]:.1f} km)")
     return warnings
-
-
-def _optimal_in_z_order(problem: Problem) -> IntArray:
-    """Solve with people numbered along a Z-order curve.
-
-    The flow solvers keep per-node arrays; numbering neighbours close
-    together makes their scans cache-friendly (about 1.7x faster at 110,000).
-    """
-    p = problem
-    n, m = p.graph.n_volunteers, p.graph.n_households
-    v_z, h_z = _z_rank(p.volunteers), _z_rank(p.households)
-    cols = p.graph.indices.astype(np.int64)
-    mate_z = optimal_matching(n, m, v_z[p.rows], h_z[cols], p.cost)
-    h_of_z = np.empty(m, dtype=np.int64)
-    h_of_z[h_z] = np.arange(m)
-    mate = mate_z[v_z]
-    return np.where(mate >= 0, h_of_z[np.maximum(mate, 0)], -1)
-
-
-def _z_rank(people: Population) -> IntArray:
-    rank = np.empty(len(people), dtype=np.int64)
-    rank[cand.morton_order(people.lat, people.lon)] = np.arange(len(people))
-    return rank
 
 
 def edge_index(problem: Problem, vol: IntArray, hh: IntArray) -> IntArray:
@@ -407,7 +494,10 @@ def pair_km(problem: Problem, vol: IntArray, hh: IntArray) -> npt.NDArray[np.flo
     return km
 
 
-def _result(problem: Problem, mode: str, mate: IntArray, warnings: list[str]) -> MatchResult:
+def _result(
+    problem: Problem, mode: str, mate: IntArray, warnings: list[str], *, rounds: int,
+    checked: bool,
+) -> MatchResult:  # fmt: skip
     p = problem
     free_v = np.flatnonzero(mate >= 0)
     vol = np.concatenate([p.lock_v, free_v])
@@ -415,6 +505,9 @@ def _result(problem: Problem, mode: str, mate: IntArray, warnings: list[str]) ->
     km = pair_km(p, vol, hh)
     features = cm.pair_features(p.v, p.h, vol, hh, km, p.v_months, p.h_months)
     cost = cm.edge_costs(features, p.weights)
+    # Pairs on the graph cost what the solver saw (computed by the compiled kernel).
+    edge = edge_index(p, vol, hh)
+    cost[edge >= 0] = p.cost[edge[edge >= 0]]
     v_reason = p.graph.volunteer_reason.copy()
     h_reason = p.graph.household_reason.copy()
     v_reason[v_reason == cand.PAIRED] = cand.LOST
@@ -429,6 +522,8 @@ def _result(problem: Problem, mode: str, mate: IntArray, warnings: list[str]) ->
         p95_km=float(np.percentile(km, 95)) if km.size else 0.0,
         exchange_share=float(np.mean(features.exchange > 0)) if km.size else 0.0,
         total_cost=int(cost.sum()),
+        all_pairs_checked=checked,
+        check_rounds=rounds,
     )
     return MatchResult(
         mode=mode,
@@ -465,7 +560,7 @@ def stable_matching(problem: Problem, *, proposing: Side = "volunteers") -> IntA
     n, m = len(p.volunteers), len(p.households)
     rows, cols = p.rows, p.graph.indices.astype(np.int64)
     features = cm.pair_features(p.v, p.h, rows, cols, p.graph.distance_km, p.v_months, p.h_months)
-    v_rank, h_rank = _id_ranks(p.volunteers.id), _id_ranks(p.households.id)
+    v_rank, h_rank = id_ranks(p.volunteers.id), id_ranks(p.households.id)
     common = features.common_slots.astype(np.int64)
     # Smaller key = preferred.  Distances compare at float32, as stored; the
     # bits of a non-negative float32 sort like the float, so one int64 holds
@@ -481,7 +576,8 @@ def stable_matching(problem: Problem, *, proposing: Side = "volunteers") -> IntA
     return mate
 
 
-def _id_ranks(ids: npt.NDArray[np.str_]) -> IntArray:
+def id_ranks(ids: npt.NDArray[np.str_]) -> IntArray:
+    """Rank of each id in sorted order (the tie-break of the stable preferences)."""
     rank = np.empty(ids.size, dtype=np.int64)
     rank[np.argsort(ids, kind="stable")] = np.arange(ids.size)
     return rank

@@ -17,7 +17,9 @@ is wrong in words a coordinator can act on.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import langcodes
 
@@ -30,6 +32,7 @@ PARTS: tuple[str, ...] = ("am", "pm", "eve")
 #: Slot ``i`` is day ``i // 3`` and part of day ``i % 3``; a week has 21.
 SLOTS: tuple[str, ...] = tuple(f"{d}-{p}" for d in DAYS for p in PARTS)
 ALL_SLOTS_MASK = (1 << len(SLOTS)) - 1
+_SLOT_BITS = {slot: 1 << i for i, slot in enumerate(SLOTS)}
 
 VISIT_PLACES: tuple[str, ...] = ("home", "public", "either")
 TRAVEL_MODES: tuple[str, ...] = ("car", "public", "walk")
@@ -39,6 +42,28 @@ TRAVEL_MODES: tuple[str, ...] = ("car", "public", "walk")
 CONDITIONS: tuple[str, ...] = ("pets", "smoking", "children", "step_free", "parking")
 
 _SEPARATOR = ";"
+
+#: Two regional or script variants of one language (``en`` and ``en-GB``) count as a
+#: shared language when ``langcodes`` puts them at most this far apart; 25 is its own
+#: bound for "different, but still understandable".
+CLOSE_LANGUAGE_DISTANCE = 25
+
+#: Words that name a sensitive category (charter rule 3).  A column, field or criterion
+#: whose name contains one of these entries (each a word, or words that must appear
+#: together) is refused.  The people app imports this list; the charter tests keep it
+#: honest.  Plural forms match too (``religions``, ``disabilities``).
+SENSITIVE_WORDS: tuple[tuple[str, ...], ...] = (
+    ("ethnic",), ("ethnicity",), ("race",), ("racial",), ("religion",), ("religious",),
+    ("faith",), ("belief",), ("caste",), ("political",), ("politics",), ("party", "member"),
+    ("party", "membership"), ("union",), ("health",), ("medical",), ("diagnosis",),
+    ("illness",), ("disability",), ("disabled",), ("impairment",), ("sexual",),
+    ("sexuality",), ("orientation",), ("gay",), ("lesbian",), ("transgender",),
+    ("nationality",), ("citizenship",), ("citizen",), ("origin",), ("birthplace",),
+    ("country", "of", "birth"), ("birth", "country"), ("home", "country"), ("cultural",),
+    ("culture",), ("immigration",), ("immigrant",), ("migrant",), ("asylum",), ("visa",),
+    ("residence", "status"), ("residency",), ("refugee", "status"), ("hukou",), ("tribe",),
+    ("tribal",), ("skin",),
+)  # fmt: skip
 
 
 class FieldError(ValueError):
@@ -56,17 +81,21 @@ def _items(text: str) -> list[str]:
 
 def parse_language_tag(tag: str, *, field: str = "speaks") -> str:
     """Return the standard form of an IETF language tag, or raise FieldError."""
-    cleaned = tag.strip()
-    if not cleaned or not langcodes.tag_is_valid(cleaned):
-        raise FieldError(
-            field, f"'{tag}' is not a known language tag (for example en, sw, zh-Hans)"
-        )
-    standard = langcodes.standardize_tag(cleaned)
-    if standard == "und":
+    standard = _standard_tag(tag.strip())
+    if standard is None:
         raise FieldError(
             field, f"'{tag}' is not a known language tag (for example en, sw, zh-Hans)"
         )
     return standard
+
+
+@lru_cache(maxsize=4096)
+def _standard_tag(cleaned: str) -> str | None:
+    # langcodes is thorough but slow; a programme uses a few dozen tags.
+    if not cleaned or not langcodes.tag_is_valid(cleaned):
+        return None
+    standard = langcodes.standardize_tag(cleaned)
+    return None if standard == "und" else standard
 
 
 def parse_speaks(text: str, *, field: str = "speaks") -> tuple[tuple[str, str], ...]:
@@ -103,13 +132,13 @@ def parse_availability(text: str, *, field: str = "availability") -> int:
     """Parse ``mon-am;tue-eve`` into a 21-bit mask (bit i is ``SLOTS[i]``)."""
     mask = 0
     for item in _items(text):
-        slot = item.lower()
-        if slot not in SLOTS:
+        bit = _SLOT_BITS.get(item.lower())
+        if bit is None:
             raise FieldError(
                 field,
                 f"'{item}' is not a weekly slot; use day-part such as mon-am, tue-pm, sat-eve",
             )
-        mask |= 1 << SLOTS.index(slot)
+        mask |= bit
     return mask
 
 
@@ -195,3 +224,79 @@ def parse_km(text: str | float, *, field: str = "max_travel_km") -> float:
     if not 0 <= value <= 1000:
         raise FieldError(field, f"{value:g} km is outside 0..1000")
     return value
+
+
+def _name_words(name: str) -> list[str]:
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)
+    return [w for w in re.split(r"[^a-zA-Z]+", spaced.lower()) if w]
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def sensitive_category(name: str) -> str | None:
+    """The sensitive category a column or field name names (charter rule 3), else None.
+
+    Names are split into words (``country_of_birth``, ``countryOfBirth``) and compared
+    whole, singular or plural, so that ``country`` or ``trace`` pass while
+    ``religion``, ``Religions`` or ``home_country`` do not.
+
+    >>> sensitive_category("religion"), sensitive_category("home_country")
+    ('religion', 'home country')
+    >>> sensitive_category("town") is None
+    True
+    """
+    found = _name_words(name)
+    variants = [found, [_singular(w) for w in found]]
+    for entry in SENSITIVE_WORDS:
+        n = len(entry)
+        for words in variants:
+            if any(tuple(words[i : i + n]) == entry for i in range(len(words) - n + 1)):
+                return " ".join(entry)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def language_distance(a: str, b: str) -> int | None:
+    """How far apart two standard tags are (``langcodes``), or None for different languages.
+
+    Tags of one base language (``en``, ``en-GB``, ``en-US``) are close when ``langcodes``
+    puts them at most :data:`CLOSE_LANGUAGE_DISTANCE` apart; ``en`` and ``en-GB`` are 5
+    apart, ``zh-Hans`` and ``zh-Hant`` (different scripts) 54.
+
+    >>> [language_distance("en", tag) for tag in ("en-GB", "en", "fr")]
+    [5, 0, None]
+    """
+    if a == b:
+        return 0
+    if langcodes.Language.get(a).language != langcodes.Language.get(b).language:
+        return None
+    distance = int(langcodes.tag_distance(a, b))
+    return distance if distance <= CLOSE_LANGUAGE_DISTANCE else None
+
+
+def can_communicate(speaks_a: str, speaks_b: str) -> bool:
+    """Whether two people share a language at ``conversational`` or better.
+
+    ``speaks_a`` and ``speaks_b`` are ``speaks`` fields (``en:fluent;sw:basic``).
+    Languages compare by base language: ``en`` and ``en-GB`` match (see
+    :func:`language_distance`).  The engine and the app's hand-pairing check both use
+    this rule.
+
+    >>> can_communicate("en:fluent", "en-GB:conversational")
+    True
+    >>> can_communicate("en:basic", "en:fluent")
+    False
+    """
+    mine = [
+        tag for tag, level in parse_speaks(speaks_a) if LEVELS.index(level) >= COMMUNICATION_LEVEL
+    ]
+    theirs = [
+        tag for tag, level in parse_speaks(speaks_b) if LEVELS.index(level) >= COMMUNICATION_LEVEL
+    ]
+    return any(language_distance(a, b) is not None for a in mine for b in theirs)

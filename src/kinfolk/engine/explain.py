@@ -119,11 +119,10 @@ def explain(
     -----
     Ranks and alternatives come from sorting each side's candidate edges by
     cost: O(E log E) once.  A lock's cost change re-solves, exactly, the
-    connected component of the candidate graph that the freed pair joins,
-    with the freed volunteer's ``k`` nearest compatible households added and
-    the freed household offered to every compatible volunteer within reach
-    (a slightly wider graph than a fresh run would build, so the change is
-    never understated).
+    connected components of the graph that the freed pair joins, with every
+    compatible pair of the freed volunteer and household added; the pairs
+    with the lock are the result's own (optimal on its graph), so each lock
+    costs one solve of its components.
     """
     problem = result.problem
     if problem is None:
@@ -143,9 +142,10 @@ def explain(
     v_rank[in_graph] = tables.v_position[edges[in_graph]] + 1
     h_rank[in_graph] = tables.h_position[edges[in_graph]] + 1
     languages = cand.shared_languages(p.volunteers, p.households)
-    both = (p.v.speaks_conv[vol] & p.h.speaks_conv[hh]).tolist()
-    v_learns = (p.v.learning[vol] & p.h.speaks_conv[hh]).tolist()
-    h_learns = (p.h.learning[hh] & p.v.speaks_conv[vol]).tolist()
+    # The volunteer's own tags that the household can talk in (``en`` with ``en-GB`` too).
+    both = (p.v.speaks_conv[vol] & p.h.talk[hh]).tolist()
+    v_learns = (p.v.learning[vol] & p.h.talk[hh]).tolist()
+    h_learns = (p.h.learning[hh] & p.v.talk[vol]).tolist()
     slots = (p.v.availability[vol] & p.h.availability[hh]).tolist()
     out = []
     for at, (i, j) in enumerate(zip(vol.tolist(), hh.tolist(), strict=True)):
@@ -218,39 +218,43 @@ class _RankTables:
 
 
 def _lock_changes(result: asg.MatchResult, limit: int) -> dict[int, tuple[int | None, int | None]]:
-    """For manual locks: (optimum with the lock − optimum without, change in pairs)."""
+    """For manual locks: (optimum with the lock − optimum without, change in pairs).
+
+    The result is optimal on its graph, so within any connected component of
+    the graph its pairs are that component's optimum with the lock: only the
+    optimum without it needs solving, on the components the freed pair joins.
+    """
+    import scipy as sp
+
     p = result.problem
     assert p is not None
     out: dict[int, tuple[int | None, int | None]] = {}
     manual = np.flatnonzero(p.lock_manual)[:limit]
-    for lock in manual.tolist():
-        i, j = int(p.lock_v[lock]), int(p.lock_h[lock])
-        out[lock] = _lock_change(p, i, j, int(result.cost[lock]))
-    return out
-
-
-def _lock_change(problem: asg.Problem, i: int, j: int, lock_cost: int) -> tuple[int, int]:
-    import scipy as sp
-
-    p = problem
+    if manual.size == 0:
+        return out
     n, m = p.graph.n_volunteers, p.graph.n_households
-    rows, cols, cost = p.rows, p.graph.indices.astype(np.int64), p.cost
-    extra_r, extra_c, extra_w = _freed_edges(p, i, j)
-    all_r = np.concatenate([rows, extra_r])
-    all_c = np.concatenate([cols, extra_c])
-    all_w = np.concatenate([cost, extra_w])
     adjacency = sp.sparse.coo_matrix(
-        (np.ones(all_r.size, np.int8), (all_r, n + all_c)), shape=(n + m, n + m)
+        (np.ones(p.rows.size, np.int8), (p.rows, n + p.graph.indices.astype(np.int64))),
+        shape=(n + m, n + m),
     )
     _, label = sp.sparse.csgraph.connected_components(adjacency, directed=False)
-    touched = {label[i], label[n + j]}
-    in_with = np.isin(label[all_r], list(touched))
-    base = np.isin(label[rows], list(touched))
-    free_mate = solvers.optimal_matching(n, m, all_r[in_with], all_c[in_with], all_w[in_with])
-    locked_mate = solvers.optimal_matching(n, m, rows[base], cols[base], cost[base])
-    free_total, free_pairs = _total(free_mate, all_r[in_with], all_c[in_with], all_w[in_with], m)
-    lock_total, lock_pairs = _total(locked_mate, rows[base], cols[base], cost[base], m)
-    return lock_total + lock_cost - free_total, lock_pairs + 1 - free_pairs
+    free = ~result.locked
+    for lock in manual.tolist():
+        i, j = int(p.lock_v[lock]), int(p.lock_h[lock])
+        extra_r, extra_c, extra_w = _freed_edges(p, i, j)
+        touched = np.unique(np.concatenate([label[extra_r], label[n + extra_c]]))
+        base = np.isin(label[p.rows], touched)
+        rows = np.concatenate([p.rows[base], extra_r])
+        cols = np.concatenate([p.graph.indices[base].astype(np.int64), extra_c])
+        cost = np.concatenate([p.cost[base], extra_w])
+        unique, first = np.unique(rows * max(m, 1) + cols, return_index=True)
+        rows, cols, cost = rows[first], cols[first], cost[first]
+        mate = solvers.optimal_matching(n, m, rows, cols, cost)
+        free_total, free_pairs = _total(mate, rows, cols, cost, m)
+        mine = free & np.isin(label[result.volunteer], touched)
+        lock_total = int(result.cost[mine].sum()) + int(result.cost[lock])
+        out[lock] = (lock_total - free_total, int(mine.sum()) + 1 - free_pairs)
+    return out
 
 
 def _total(
@@ -267,25 +271,28 @@ def _total(
 def _freed_edges(
     p: asg.Problem, i: int, j: int
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Candidate edges of a locked volunteer ``i`` and household ``j`` if they were free."""
-    n, _m = p.graph.n_volunteers, p.graph.n_households
-    v_free = np.zeros(n, bool)
-    v_free[i] = True
+    """Every compatible pair of a locked volunteer ``i`` and household ``j`` if they were free.
+
+    Pairs with the other free people (and with each other), never excluded ones;
+    O(n + m) vectorised.
+    """
+    from kinfolk.engine import cells
+
+    v_free = p.graph.volunteer_reason != cand.LOCKED
     h_free = p.graph.household_reason != cand.LOCKED
-    h_free[j] = True
-    k = int(np.diff(p.graph.indptr).max(initial=1))
-    own = cand.build(p.v, p.h, k=max(k, 1), volunteer_free=v_free, household_free=h_free)
-    r = np.full(own.n_edges, i, dtype=np.int64)
-    c = own.indices.astype(np.int64)
-    km = own.distance_km
-    # Free volunteers may list the freed household too: those in whose
-    # travel limit it lies and who are compatible with it.
-    others = np.flatnonzero(p.graph.volunteer_reason != cand.LOCKED)
-    chord = np.linalg.norm(p.v.xyz[others] - p.h.xyz[j], axis=1)
-    stage = cand.compatible_stage(p.v, p.h, others, np.full(others.size, j), chord)
-    near = others[stage == cand.PAIRED]
-    r = np.concatenate([r, near])
-    c = np.concatenate([c, np.full(near.size, j)])
-    km = np.concatenate([km, cand.chord_to_km(chord[stage == cand.PAIRED])])
-    features = cm.pair_features(p.v, p.h, r, c, km, p.v_months, p.h_months)
-    return r, c, cm.edge_costs(features, p.weights)
+    v_free[i], h_free[j] = True, True
+    households = np.flatnonzero(h_free)
+    volunteers = np.flatnonzero(v_free & (np.arange(v_free.size) != i))
+    r = np.concatenate([np.full(households.size, i), volunteers]).astype(np.int64)
+    c = np.concatenate([households, np.full(volunteers.size, j)]).astype(np.int64)
+    chord = np.linalg.norm(p.v.xyz[r] - p.h.xyz[c], axis=1)
+    ok = cand.compatible_stage(p.v, p.h, r, c, chord) == cand.PAIRED
+    ok &= ~np.isin(r * p.graph.n_households + c, p.excluded)
+    r, c = r[ok], c[ok]
+    km = cells.kilometres(np.ascontiguousarray(chord[ok]))
+    vj, vk, vd = cells.variant_arrays(p.v.variants)
+    cost = cells.graph_costs(
+        r, c, km, p.v_side, p.h_side, cells.weights_tuple(p.weights), vj, vk, vd,
+        cm.TRAVEL_EFFORT,
+    )  # fmt: skip
+    return r, c, cost

@@ -192,6 +192,7 @@ def _summary(result: MatchResult) -> dict[str, Any]:
         "p95_km": round(s.p95_km, 2),
         "exchange_share": round(s.exchange_share, 4),
         "total_cost": int(s.total_cost),
+        "all_pairs_checked": s.all_pairs_checked,
         "reasons": reasons,
         "distance_histogram": hist,
         "warnings": result.warnings[:50],

@@ -192,17 +192,7 @@ def pair_compatible_check(*, volunteer: Volunteer, household: Household) -> None
 
     Distance and common slots may be exceeded (the explanation warns); these two may not.
     """
-    v_langs = {
-        t
-        for t, lv in dd.parse_speaks(volunteer.speaks)
-        if dd.LEVELS.index(lv) >= dd.COMMUNICATION_LEVEL
-    }
-    h_langs = {
-        t
-        for t, lv in dd.parse_speaks(household.speaks)
-        if dd.LEVELS.index(lv) >= dd.COMMUNICATION_LEVEL
-    }
-    if not v_langs & h_langs:
+    if not dd.can_communicate(volunteer.speaks, household.speaks):
         raise PairingError(
             _("%(v)s and %(h)s share no language at conversational level or better.")
             % {"v": volunteer.first_name, "h": household.first_name}

@@ -5,7 +5,13 @@ The charter guard reads this list: an import column is a field too.
 
 from __future__ import annotations
 
+from kinfolk.engine.dictionary import SENSITIVE_WORDS, sensitive_category
 from kinfolk.engine.population import COLUMNS as ENGINE_COLUMNS
+
+#: Charter rule 3: the engine keeps the one list of sensitive categories (it cannot
+#: import Django); an import refuses a column for which ``sensitive_category`` answers.
+__all__ = ["CONTACT_COLUMNS", "IMPORT_COLUMNS", "SENSITIVE_WORDS", "participant_fields",
+           "sensitive_category"]  # fmt: skip
 
 #: Contact columns never reach the engine; they are read only through
 #: ``contact_details_read`` once stored.

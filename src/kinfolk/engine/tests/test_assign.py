@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kinfolk.engine import candidates as cand
-from kinfolk.engine.assign import Lock, PairError, match
+from kinfolk.engine.assign import Lock, MemoryEstimateError, PairError, match, memory_check
 from kinfolk.engine.solvers import (
     deferred_acceptance,
     greedy_matching,
@@ -325,3 +325,15 @@ def test_match_total_is_the_exact_optimum_of_its_candidate_graph(programme) -> N
     n, m = len(programme.volunteers), len(programme.households)
     expected = _ortools_reference(n, m, p.rows, p.graph.indices.astype(np.int64), p.cost)
     assert (result.summary.pairs, result.summary.total_cost) == expected
+
+
+def test_a_run_too_large_for_memory_is_refused_before_anything_is_built() -> None:
+    programme = generate(200, 200, seed=1, today=TODAY)
+    seen: list[str] = []
+    with pytest.raises(MemoryEstimateError, match=r"needs about 0\.0 GiB of memory, more than"):
+        match(
+            programme.volunteers, programme.households, today=TODAY, memory_limit=1000,
+            progress=lambda stage, done, total: seen.append(stage),
+        )  # fmt: skip
+    assert seen == []
+    assert memory_check(110_000, 110_000, k=32) < 16 * 1024**3

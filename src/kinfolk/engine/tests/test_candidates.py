@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ def _graph(volunteers, households, k=32, excluded=None):  # type: ignore[no-unty
 def _brute_force(v, h, i, k):  # type: ignore[no-untyped-def]
     cols = np.arange(h.xyz.shape[0])
     chord = np.linalg.norm(h.xyz - v.xyz[i], axis=1)
+    # compatible_stage is symmetric in its two sides, so this serves households too.
     ok = cand.compatible_stage(v, h, np.full(cols.size, i), cols, chord) == cand.PAIRED
     order = np.lexsort((cols[ok], chord[ok]))
     return cols[ok][order][:k], chord[ok][order]
@@ -24,16 +26,35 @@ def _brute_force(v, h, i, k):  # type: ignore[no-untyped-def]
 
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 10_000), k=st.sampled_from([1, 3, 8]))
-def test_graph_holds_each_volunteers_k_nearest_compatible_households(seed: int, k: int) -> None:
+def test_graph_holds_each_persons_k_nearest_compatible_partners(seed: int, k: int) -> None:
     programme = generate(120, 150, seed=seed, today=TODAY)
     v, h, graph = _graph(programme.volunteers, programme.households, k=k)
+    rows, cols = graph.rows(), graph.indices
     for i in range(graph.n_volunteers):
-        row = graph.indices[graph.indptr[i] : graph.indptr[i + 1]]
-        expected, chords = _brute_force(v, h, i, k)
-        assert row.size == expected.size
-        # Equal distances may be listed in either order; compare the distances.
-        got = np.sort(np.linalg.norm(h.xyz[row] - v.xyz[i], axis=1))
-        np.testing.assert_allclose(got, np.sort(chords[: row.size]), rtol=1e-9, atol=1e-12)
+        row = cols[rows == i]
+        _, chords = _brute_force(v, h, i, k)
+        # The row holds the volunteer's own k nearest, and households' picks besides,
+        # which are no nearer (equal distances may be listed in either order).
+        got = np.sort(np.linalg.norm(h.xyz[row] - v.xyz[i], axis=1))[: min(k, chords.size)]
+        np.testing.assert_allclose(got, np.sort(chords)[: got.size], rtol=1e-9, atol=1e-12)
+        assert got.size == min(k, chords.size)
+    for j in range(graph.n_households):
+        listed = rows[cols == j]
+        _, chords = _brute_force(h, v, j, k)
+        got = np.sort(np.linalg.norm(v.xyz[listed] - h.xyz[j], axis=1))[: min(k, chords.size)]
+        np.testing.assert_allclose(got, np.sort(chords)[: got.size], rtol=1e-9, atol=1e-12)
+
+
+def test_a_crowd_at_one_point_spreads_its_lists_and_is_paired_in_full() -> None:
+    # 300 + 300 people placed at one postcode centroid, everyone compatible.
+    same = {"lat": "53.96", "lon": "-1.08"}
+    volunteers = people("volunteers", *[make_person(id=f"V{i}", **same) for i in range(300)])
+    households = people("households", *[make_person(id=f"H{i}", **same) for i in range(300)])
+    _, _, graph = _graph(volunteers, households, k=8)
+    assert np.unique(graph.indices).size > 250  # not the same 8 for everyone
+    from kinfolk.engine.assign import match
+
+    assert match(volunteers, households, k=8, today=TODAY).summary.pairs == 300
 
 
 def test_graph_never_lists_an_incompatible_or_excluded_pair() -> None:
@@ -49,16 +70,46 @@ def test_graph_never_lists_an_incompatible_or_excluded_pair() -> None:
     assert np.all(np.diff(graph.indptr) <= 16)
 
 
-def test_household_limit_applies_only_to_public_places() -> None:
+@pytest.mark.parametrize("places", ["home", "either", "public"])
+def test_household_limit_applies_whatever_its_visit_places(places: str) -> None:
+    # Visits alternate hosts, so the household travels on the volunteer's turn too.
     volunteers = people("volunteers", make_person(id="V1", max_travel_km="50"))
-    far = {"lat": "54.06", "max_travel_km": "2"}  # about 11 km north
-    households = people(
-        "households",
-        make_person(id="H1", visit_places="public", **far),
-        make_person(id="H2", visit_places="home", **far),
-    )
+    far = {"lat": "54.06", "max_travel_km": "2", "visit_places": places}  # about 11 km north
+    near = {"lat": "54.06", "max_travel_km": "20", "visit_places": places}
+    households = people("households", make_person(id="H1", **far), make_person(id="H2", **near))
     _, _, graph = _graph(volunteers, households)
     assert graph.indices.tolist() == [1]
+
+
+@pytest.mark.parametrize(
+    ("volunteer", "household", "fits"),
+    [
+        ("home", "public", False),
+        ("public", "home", False),
+        ("home", "home", True),
+        ("public", "public", True),
+        ("either", "public", True),
+        ("home", "either", True),
+    ],
+)
+def test_visit_places_of_both_sides_must_fit(volunteer: str, household: str, fits: bool) -> None:
+    volunteers = people("volunteers", make_person(id="V1", visit_places=volunteer))
+    households = people("households", make_person(id="H1", visit_places=household))
+    _, _, graph = _graph(volunteers, households)
+    assert graph.n_edges == (1 if fits else 0)
+    if not fits:
+        assert cand.REASONS[graph.volunteer_reason[0]] == "no condition met"
+
+
+def test_regional_variants_of_a_language_are_shared() -> None:
+    volunteers = people("volunteers", make_person(id="V1", speaks="en:fluent"))
+    households = people(
+        "households",
+        make_person(id="H1", speaks="en-GB:conversational"),
+        make_person(id="H2", speaks="zh-Hant:fluent"),
+    )
+    _, _, graph = _graph(volunteers, households)
+    assert households.id[graph.indices].tolist() == ["H1"]
 
 
 def test_reasons_name_the_first_constraint_that_ruled_everyone_out() -> None:
@@ -82,17 +133,18 @@ def test_reasons_name_the_first_constraint_that_ruled_everyone_out() -> None:
     ]
 
 
-def test_household_nobody_listed_is_told_why() -> None:
+def test_a_household_lists_its_own_candidates_and_is_told_why_when_it_has_none() -> None:
     volunteers = people("volunteers", make_person(id="V1"))
     households = people(
         "households",
         make_person(id="H1"),
-        make_person(id="H2", lon="-1.081"),  # compatible, but V1 keeps only k=1
+        make_person(id="H2", lon="-1.081"),  # compatible; V1 keeps only k=1, H2 lists V1
         make_person(id="H3", speaks="ti:fluent"),
     )
     _, _, graph = _graph(volunteers, households, k=1)
+    assert sorted(households.id[graph.indices].tolist()) == ["H1", "H2"]
     reasons = [cand.REASONS[r] for r in graph.household_reason]
-    assert reasons == ["paired", "lost to a better pair", "no shared language"]
+    assert reasons == ["paired", "paired", "no shared language"]
 
 
 def test_rare_language_speakers_find_distant_speakers_in_a_dense_city() -> None:

@@ -1,4 +1,5 @@
 import csv
+import os
 from pathlib import Path
 
 import pytest
@@ -6,6 +7,7 @@ import typer
 from typer.testing import CliRunner
 
 from kinfolk import matchcli
+from kinfolk.engine.csvfiles import restore
 from kinfolk.engine.population import read_csv
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -21,7 +23,7 @@ def app() -> typer.Typer:
 
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(newline="") as handle:
-        return list(csv.DictReader(handle))
+        return [{k: restore(v) for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
 def test_match_on_the_sample_files_as_a_new_user_would(app: typer.Typer, tmp_path: Path) -> None:
@@ -41,7 +43,7 @@ def test_match_on_the_sample_files_as_a_new_user_would(app: typer.Typer, tmp_pat
     assert paired[0]["locked"] == "yes"
     assert ("V001", "H001") not in {(r["volunteer_id"], r["household_id"]) for r in paired}
     assert len(_rows(why)) == len(paired)
-    assert _rows(why)[0]["lock_cost_change"].startswith("+")
+    assert _rows(why)[0]["lock_cost_change"][:1] in ("+", "-")
     everyone = {r["volunteer_id"] for r in rows if r["volunteer_id"]}
     assert len(everyone) == 30  # every volunteer appears, paired or with a reason
     assert "pairs" in result.output
@@ -116,3 +118,121 @@ def test_synth_unknown_country_exits_2(app: typer.Typer, tmp_path: Path) -> None
     args = ["synth", "--size", "5", "-o", str(tmp_path), "--country", "XX"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+_HEADER = "id,lat,lon,max_travel_km,speaks,availability"
+
+
+def _args(tmp_path: Path, volunteers: str, households: str) -> list[str]:
+    v = _write(tmp_path / "volunteers.csv", volunteers)
+    h = _write(tmp_path / "households.csv", households)
+    return ["match", str(v), str(h), "-o", str(tmp_path / "pairs.csv")]
+
+
+def test_a_missing_explanation_folder_writes_no_output_at_all(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    out = tmp_path / "pairs.csv"
+    args = ["match", str(SAMPLES / "volunteers.csv"), str(SAMPLES / "households.csv")]
+    missing = tmp_path / "no-such-folder" / "explain.csv"
+    result = CliRunner().invoke(app, [*args, "-o", str(out), "--explain", str(missing)])
+    assert result.exit_code == 2
+    assert "does not exist; nothing was written" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_pairs_file_is_left_as_it_was_when_the_explanations_cannot_be_written(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    out = _write(tmp_path / "pairs.csv", "old contents\n")
+    blocked = tmp_path / "explain"
+    blocked.mkdir()
+    blocked.chmod(0o500)  # a folder nobody may write into
+    args = ["match", str(SAMPLES / "volunteers.csv"), str(SAMPLES / "households.csv")]
+    try:
+        result = CliRunner().invoke(
+            app, [*args, "-o", str(out), "--explain", str(blocked / "explain.csv")]
+        )
+    finally:
+        blocked.chmod(0o700)
+    if os.geteuid() == 0:  # root writes anywhere; the folder check cannot fail then
+        return
+    assert result.exit_code == 2
+    assert out.read_text() == "old contents\n"
+
+
+@pytest.mark.parametrize("mode", ["optimal", "stable", "greedy"])
+def test_one_empty_side_gives_zero_pairs(app: typer.Typer, tmp_path: Path, mode: str) -> None:
+    args = _args(tmp_path, f"{_HEADER}\nV1,53.9,-1.0,10,en:fluent,sat-am\n", f"{_HEADER}\n")
+    result = CliRunner().invoke(app, [*args, "--mode", mode])
+    assert result.exit_code == 0, result.output
+    rows = _rows(tmp_path / "pairs.csv")
+    assert [(r["volunteer_id"], r["reason"]) for r in rows] == [
+        ("V1", "no candidate within distance")
+    ]
+
+
+def test_a_forbidden_column_is_refused_by_name(app: typer.Typer, tmp_path: Path) -> None:
+    volunteers = f"{_HEADER},religion\nV1,53.9,-1.0,10,en:fluent,sat-am,x\n"
+    args = _args(tmp_path, volunteers, f"{_HEADER}\nH1,53.9,-1.0,10,en:fluent,sat-am\n")
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "volunteers.csv: row 1, field religion" in result.output
+    assert "charter rule 3" in result.output
+    assert not (tmp_path / "pairs.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b"V1,53.9,-1.0,10,en:fluent,sat-am\nV2,53.9,-1.0,10,en:fluent,sat-\xe9\n",
+         "row 3, field availability: is not UTF-8 text"),
+        (b"V1,53.9,-1.0,10,en:fluent,sat-am\nV2,53.9,-1.0,10,en:flu\x00ent,sat-am\n",
+         "row 3, field speaks: holds a NUL byte"),
+        (b"V1,53.9,-1.0,10,en:fluent,sat-am\nV2,53.9,-1.0,10,en:fluent," + b"x" * 200_000 + b"\n",
+         "row 3"),
+        (b"V1,53.9,-1.0,10,en:fluent,sat-am\nV2," + b"9" * 1500 + b",-1.0,10,en:fluent,sat-am\n",
+         "row 3, field lat: is 1,500 characters long"),
+    ],
+)  # fmt: skip
+def test_unreadable_input_names_the_row_not_a_byte_position(
+    app: typer.Typer, tmp_path: Path, raw: bytes, expected: str
+) -> None:
+    (tmp_path / "volunteers.csv").write_bytes(_HEADER.encode() + b"\n" + raw)
+    households = _write(
+        tmp_path / "households.csv", f"{_HEADER}\nH1,53.9,-1.0,10,en:fluent,sat-am\n"
+    )
+    out = tmp_path / "pairs.csv"
+    result = CliRunner().invoke(
+        app, ["match", str(tmp_path / "volunteers.csv"), str(households), "-o", str(out)]
+    )
+    assert result.exit_code == 2
+    assert f"volunteers.csv: {expected}" in " ".join(result.output.split())
+    assert "position" not in result.output
+    assert not out.exists()
+
+
+def test_ids_that_look_like_formulas_are_neutralised_and_read_back_unchanged(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    formula = '=HYPERLINK("http://evil.example","click")'
+    args = _args(
+        tmp_path,
+        f'{_HEADER}\n"{formula.replace(chr(34), chr(34) * 2)}",53.9,-1.0,10,en:fluent,sat-am\n',
+        f"{_HEADER}\n@H1,53.9,-1.0,10,en:fluent,sat-am\n",
+    )
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    raw = (tmp_path / "pairs.csv").read_text()
+    assert "'=HYPERLINK" in raw and "'@H1" in raw
+    with (tmp_path / "pairs.csv").open(newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r")]
+    assert [(r["volunteer_id"], r["household_id"]) for r in _rows(tmp_path / "pairs.csv")] == [
+        (formula, "@H1")
+    ]

@@ -109,6 +109,16 @@ def test_a_hand_made_pair_that_shares_no_language_is_refused(cohort, run_now):
     assert not RunRule.objects.exists()
 
 
+def test_a_hand_made_pair_may_share_only_a_regional_variant_of_a_language(cohort, run_now):
+    (v0, *_), (h0, *_) = cohort
+    v0.speaks, h0.speaks = "en:fluent", "en-GB:conversational"
+    v0.save(update_fields=["speaks"])
+    h0.save(update_fields=["speaks"])
+    run = run_now()
+    review.run_rule_set(run=run, volunteer=v0, household=h0, kind="lock")
+    assert RunRule.objects.filter(run=run, volunteer=v0, household=h0).exists()
+
+
 def test_a_hand_made_pair_that_breaks_a_condition_is_refused(cohort, run_now):
     (v0, *_), (h0, *_) = cohort
     v0.offers = "pets"

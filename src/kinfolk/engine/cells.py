@@ -1,0 +1,640 @@
+"""Spatial cells and the compiled scans over them: nearest candidates, pricing, blocking pairs.
+
+People of one side are sorted into cells of a latitude/longitude grid, so
+that everyone within ``r`` km of a point is found by one binary search per
+grid row that the disc crosses.  Three scans run on these cells, each one
+compiled pass that streams its findings into preallocated arrays:
+
+* :func:`nearest` — each person's ``k`` nearest compatible people on the
+  other side, distance ties broken by a hash of the pair (so that a crowd at
+  one point does not all list the same few), and why a person has none;
+* :func:`violations` — compatible pairs outside the graph that would improve
+  the optimum, judged by the solver's dual prices (the final check of
+  :func:`kinfolk.engine.assign.match` against all compatible pairs);
+* :func:`blocking` — compatible pairs outside the graph that block a stable
+  matching.
+
+A side is passed to the kernels as the tuple :data:`Side` returned by
+:func:`side`; the cost of a pair is computed here too, identically to
+:func:`kinfolk.engine.costs.edge_costs`, so the scans and the solver agree
+to the unit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+from kinfolk.engine import candidates as cand
+from kinfolk.engine import costs as cm
+from kinfolk.engine.compiled import jit, jit_parallel
+
+#: Side tuple: xyz, lat, lon, reach chord, reach km, places, talk, conv, learn reach,
+#: availability, offers, accepts, travel mode, months waited, free.
+Side = tuple[Any, ...]
+_KM_PER_DEGREE = math.radians(1.0) * cand.EARTH_RADIUS_KM
+_EITHER = 2
+_INF = np.inf
+_PROGRESS = np.array([5, 0, 1, 2, 3, 0, 4, 0], dtype=np.int8)  # by REASONS code
+_BY_PROGRESS = np.array(
+    [cand.NO_DISTANCE, cand.NO_LANGUAGE, cand.NO_SLOT, cand.NO_CONDITION, cand.EXCLUDED,
+     cand.PAIRED], dtype=np.int8,
+)  # fmt: skip
+
+
+def side(t: cand.Traits, months: npt.NDArray[np.float64], free: npt.NDArray[np.bool_]) -> Side:
+    """Pack one side's traits as the kernels take them."""
+    lat = np.degrees(np.arcsin(np.clip(t.xyz[:, 2], -1.0, 1.0)))
+    lon = np.degrees(np.arctan2(t.xyz[:, 1], t.xyz[:, 0]))
+    return (
+        np.ascontiguousarray(t.xyz), lat, lon, t.reach_chord,
+        t.max_travel_km.astype(np.float64) * (1 + 1e-9) + 1e-9,
+        t.visit_places.astype(np.int8), t.talk, t.speaks_conv, t.learn_reach,
+        t.availability, t.offers, t.accepts, t.travel_mode.astype(np.int8),
+        months.astype(np.float64), free.astype(np.bool_),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Cells:
+    """One side sorted into grid cells: ``members[start:end]`` of a key range are neighbours."""
+
+    step: float
+    n_lon: int
+    keys: npt.NDArray[np.int64]
+    members: npt.NDArray[np.int64]
+
+    @classmethod
+    def build(cls, s: Side, step_km: float = 1.0) -> Cells:
+        """Cells of about ``step_km`` (north–south) for the people of side ``s``."""
+        step = step_km / _KM_PER_DEGREE
+        n_lon = int(360.0 / step) + 2
+        keys = _keys(s[1], s[2], step, n_lon)
+        order = np.argsort(keys, kind="stable")
+        return cls(step, n_lon, keys[order], order.astype(np.int64))
+
+    def grid(self) -> tuple[float, int, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        return self.step, self.n_lon, self.keys, self.members
+
+
+def _keys(lat: Any, lon: Any, step: float, n_lon: int) -> npt.NDArray[np.int64]:
+    row = np.floor((np.asarray(lat) + 90.0) / step).astype(np.int64)
+    col = np.floor((np.asarray(lon) + 180.0) / step).astype(np.int64)
+    return np.asarray(row * n_lon + col, dtype=np.int64)
+
+
+def weights_tuple(w: cm.Weights) -> tuple[float, float, float, float, float]:
+    """The cost weights in the order the kernels take them."""
+    return (w.distance, w.language_exchange, w.language_variant, w.common_slots, w.waiting)
+
+
+def variant_arrays(
+    variants: tuple[tuple[int, int, int], ...],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Close language variants as three arrays (j, k, distance), for the kernels."""
+    if not variants:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    table = np.array(variants, dtype=np.int64)
+    return table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy()
+
+
+# --- compiled helpers ------------------------------------------------------------------------
+
+
+@jit
+def _popcount(x: int) -> int:
+    x = x - ((x >> 1) & 0x55555555)
+    x = (x & 0x33333333) + ((x >> 2) & 0x33333333)
+    x = (x + (x >> 4)) & 0x0F0F0F0F
+    return ((x * 0x01010101) & 0xFFFFFFFF) >> 24
+
+
+@jit
+def _mix(v: int, h: int, salt: int) -> np.uint64:
+    """A well-spread 64-bit hash of a pair (splitmix64), for fair tie-breaking."""
+    z = np.uint64(v) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(h) + np.uint64(salt)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@jit
+def stage(v: int, h: int, chord: float, V: Side, H: Side) -> int:
+    """The first hard constraint pair (v, h) breaks, or PAIRED (0); see candidates.py."""
+    if chord > V[3][v] or chord > H[3][h]:
+        return 1  # NO_DISTANCE
+    if (V[6][v] & H[7][h]) == 0:
+        return 2  # NO_LANGUAGE
+    if (V[9][v] & H[9][h]) == 0:
+        return 3  # NO_SLOT
+    if (V[10][v] & ~H[11][h]) != 0 or (H[10][h] & ~V[11][v]) != 0:
+        return 4  # NO_CONDITION
+    pv, ph = V[5][v], H[5][h]
+    if pv != ph and pv != _EITHER and ph != _EITHER:
+        return 4
+    return 0
+
+
+@jit
+def pair_km(chord: float) -> np.float32:
+    """Great-circle kilometres of a chord, rounded to float32 as the graph stores them."""
+    return np.float32(2.0 * 6371.0088 * math.asin(min(chord / 2.0, 1.0)))
+
+
+@jit
+def edge_cost(
+    v: int, h: int, km: np.float32, V: Side, H: Side, w: Any, vj: Any, vk: Any, vd: Any,
+    effort: Any,
+) -> int:  # fmt: skip
+    """Integer cost of pair (v, h), exactly as :func:`costs.edge_costs` computes it."""
+    exchange = 0
+    if (V[8][v] & H[7][h]) != 0:
+        exchange += 1
+    if (H[8][h] & V[7][v]) != 0:
+        exchange += 1
+    gap = 0
+    if (V[7][v] & H[7][h]) == 0:
+        best = 127
+        for t in range(vj.size):
+            if (V[7][v] >> np.uint64(vj[t])) & (H[7][h] >> np.uint64(vk[t])) & np.uint64(1):
+                best = min(best, vd[t])
+        gap = 0 if best == 127 else best
+    slots = min(_popcount(int(V[9][v] & H[9][h])), 4)
+    travel = (effort[V[12][v]] + effort[H[12][h]]) / 2
+    months = V[13][v] + H[13][h]
+    km_equivalent = (
+        w[0] * np.float64(km) * travel
+        + w[1] * (2 - exchange)
+        + w[2] * gap
+        + w[3] * (4 - slots)
+        + w[4] * (36.0 - months)
+    )
+    return int(np.rint(km_equivalent * 1000.0))
+
+
+@jit
+def _row_ranges(
+    lat0: float, lon0: float, radius_km: float, step: float, n_lon: int
+) -> tuple[int, int, float, float, bool]:
+    """Grid rows a disc crosses, and its longitude half-width in degrees (or the whole row)."""
+    dlat = radius_km / 111.19508372419142 + 1e-7
+    row_lo = int(math.floor((max(lat0 - dlat, -90.0) + 90.0) / step))
+    row_hi = int(math.floor((min(lat0 + dlat, 90.0) + 90.0) / step))
+    polar = min(abs(lat0) + dlat, 90.0)
+    angle = math.radians(dlat)
+    cos_polar = math.cos(math.radians(polar))
+    whole = polar >= 89.9 or math.sin(angle) >= cos_polar
+    dlon = 180.0 if whole else math.degrees(math.asin(math.sin(angle) / cos_polar)) + 1e-7
+    return row_lo, row_hi, lon0, dlon, whole or dlon >= 180.0
+
+
+@jit
+def _segments(lon0: float, dlon: float, whole: bool) -> tuple[float, float, float, float]:
+    """Up to two longitude segments [a, b], [c, d] covering lon0 ± dlon (empty: a > b)."""
+    if whole:
+        return -180.0, 180.0, 1.0, 0.0
+    lo, hi = lon0 - dlon, lon0 + dlon
+    if lo < -180.0:
+        return -180.0, hi, lo + 360.0, 180.0
+    if hi > 180.0:
+        return lo, 180.0, -180.0, hi - 360.0
+    return lo, hi, 1.0, 0.0
+
+
+@jit
+def _disc(
+    lat0: float, lon0: float, radius_km: float, step: float, n_lon: int, keys: Any, out: Any
+) -> int:
+    """Fill ``out`` with (start, end) member ranges of cells crossing a disc; return how many."""
+    row_lo, row_hi, lon0, dlon, whole = _row_ranges(lat0, lon0, radius_km, step, n_lon)
+    a, b, c, d = _segments(lon0, dlon, whole)
+    count = 0
+    for row in range(row_lo, row_hi + 1):
+        for lo, hi in ((a, b), (c, d)):
+            if lo > hi:
+                continue
+            first = row * n_lon + int(math.floor((lo + 180.0) / step))
+            last = row * n_lon + int(math.floor((hi + 180.0) / step))
+            start = np.searchsorted(keys, first, side="left")
+            end = np.searchsorted(keys, last, side="right")
+            if end > start:
+                if count == out.shape[0]:
+                    return -1
+                out[count, 0] = start
+                out[count, 1] = end
+                count += 1
+    return count
+
+
+@jit
+def _excluded(excluded: Any, key: int) -> bool:
+    if excluded.size == 0:
+        return False
+    at = np.searchsorted(excluded, key)
+    return bool(at < excluded.size and excluded[at] == key)
+
+
+@jit
+def _chord(A: Side, a: int, B: Side, b: int) -> float:
+    dx = A[0][a, 0] - B[0][b, 0]
+    dy = A[0][a, 1] - B[0][b, 1]
+    dz = A[0][a, 2] - B[0][b, 2]
+    return math.sqrt(dx * dx + dy * dy + dz * dz)
+
+
+@jit
+def _ranges(A: Side, a: int, radius: float, grid: Any, buffer: Any) -> Any:
+    step, n_lon, keys, _ = grid
+    count = _disc(A[1][a], A[2][a], radius, step, n_lon, keys, buffer)
+    while count < 0:
+        buffer = np.empty((buffer.shape[0] * 2, 2), dtype=np.int64)
+        count = _disc(A[1][a], A[2][a], radius, step, n_lon, keys, buffer)
+    return buffer[:count]
+
+
+# --- the k nearest compatible ----------------------------------------------------------------
+
+
+@jit
+def _greater(c1: float, h1: Any, c2: float, h2: Any) -> bool:
+    return c1 > c2 or (c1 == c2 and h1 > h2)
+
+
+@jit
+def _heap_push(
+    chords: Any, hashes: Any, who: Any, size: int, k: int, c: float, hsh: Any, b: int
+) -> int:
+    """Keep the k smallest (chord, hash) in a max-heap; return the new size."""
+    if size < k:
+        at = size
+        while at > 0:
+            parent = (at - 1) // 2
+            if not _greater(c, hsh, chords[parent], hashes[parent]):
+                break
+            chords[at], hashes[at], who[at] = chords[parent], hashes[parent], who[parent]
+            at = parent
+        chords[at], hashes[at], who[at] = c, hsh, b
+        return size + 1
+    if not _greater(chords[0], hashes[0], c, hsh):
+        return size
+    at = 0  # the new item replaces the largest, then sinks
+    while True:
+        big, bc, bh = at, c, hsh
+        for child in (2 * at + 1, 2 * at + 2):
+            if child < k and _greater(chords[child], hashes[child], bc, bh):
+                big, bc, bh = child, chords[child], hashes[child]
+        if big == at:
+            break
+        chords[at], hashes[at], who[at] = chords[big], hashes[big], who[big]
+        at = big
+    chords[at], hashes[at], who[at] = c, hsh, b
+    return size
+
+
+@jit_parallel
+def nearest(
+    k: int, A: Side, B: Side, grid: Any, excluded: Any, a_is_volunteer: bool, m: int, salt: int,
+    start_km: float,
+) -> tuple[Any, Any, Any, Any]:  # fmt: skip
+    """Each free person of side A: its ``k`` nearest compatible free people of side B.
+
+    Returns ``(who, chord, count, reason)``: shapes (nA, k), (nA, k), (nA,), (nA,).
+    Ties in distance go by a hash of the pair, so they are broken fairly.  A person
+    with no candidate gets the furthest stage any pair within reach got to.
+    """
+    n_a = A[0].shape[0]
+    who = np.full((n_a, k), -1, dtype=np.int64)
+    chords = np.zeros((n_a, k), dtype=np.float64)
+    count = np.zeros(n_a, dtype=np.int64)
+    reason = np.full(n_a, 7, dtype=np.int8)  # LOCKED
+    members = grid[3]
+    for a in numba.prange(n_a):
+        if not A[14][a]:
+            continue
+        buffer = np.empty((64, 2), dtype=np.int64)
+        hashes = np.zeros(k, dtype=np.uint64)
+        reach = A[4][a]
+        radius = min(start_km, reach)
+        while True:
+            size, progress = 0, 0
+            ranges = _ranges(A, a, radius, grid, buffer)
+            limit = 2.0 * math.sin(min(radius / 6371.0088, math.pi) / 2.0) * (1 + 1e-9) + 1e-9
+            for r in range(ranges.shape[0]):
+                for at in range(ranges[r, 0], ranges[r, 1]):
+                    b = members[at]
+                    if not B[14][b]:
+                        continue
+                    c = _chord(A, a, B, b)
+                    if c > limit:
+                        continue
+                    v, h = (a, b) if a_is_volunteer else (b, a)
+                    s = stage(a, b, c, A, B)
+                    if s == 0 and _excluded(excluded, v * m + h):
+                        s = 6
+                    p = _PROGRESS[s]
+                    progress = max(progress, p)
+                    if s == 0:
+                        size = _heap_push(
+                            chords[a], hashes, who[a], size, k, c, _mix(v, h, salt), b
+                        )
+            if size == k or radius >= reach:
+                break
+            radius = min(radius * 2.0, reach)
+        count[a] = size
+        reason[a] = _BY_PROGRESS[progress]
+    return who, chords, count, reason
+
+
+# --- the final checks ------------------------------------------------------------------------
+
+
+@jit
+def _in_row(indices: Any, start: int, end: int, b: int) -> bool:
+    """Whether the sorted slice ``indices[start:end]`` holds ``b``."""
+    at = start + np.searchsorted(indices[start:end], b)
+    return bool(at < end and indices[at] == b)
+
+
+@jit_parallel
+def violations(
+    A: Side, B: Side, grid: Any, indptr: Any, indices: Any, excluded: Any, a_is_volunteer: bool,
+    m: int, dual_a: Any, dual_b: Any, big: int, w: Any, vj: Any, vk: Any, vd: Any, effort: Any,
+    limit: int, bound: Any,
+) -> tuple[Any, Any, Any]:  # fmt: skip
+    """Compatible pairs outside the graph whose reduced cost is negative.
+
+    The graph's pairs of each person ``a`` of side A are ``indices[indptr[a]:indptr[a+1]]``
+    (sorted).  With the solver's duals (``dual_a + dual_b + cost >= big`` on every graph
+    pair), a pair breaking that inequality could improve the optimum.  Returns
+    ``(a, b, chord)`` of at most ``limit`` such pairs per person, the most negative first.
+
+    ``bound`` = (cell keys, cell starts, cell minimum of g, g, effort floor): with
+    ``g_b = dual_b - 1000 * waiting * months_b``, a pair's cost is at least
+    ``1000 * (distance * km * effort + waiting * (36 - months_a - months_b))``, so a
+    whole cell whose smallest ``g`` plus that distance term reaches the person's
+    budget holds no violation and is skipped unread.
+    """
+    n_a = A[0].shape[0]
+    out_b = np.full((n_a, limit), -1, dtype=np.int64)
+    out_c = np.zeros((n_a, limit), dtype=np.float64)
+    out_rc = np.zeros((n_a, limit), dtype=np.float64)
+    found = np.zeros(n_a, dtype=np.int64)
+    cell_keys, cell_start, cell_min, g, effort_floor = bound
+    step, n_lon, _, members = grid
+    margin = 2.0 + 1e-12 * big
+    for a in numba.prange(n_a):
+        if not A[14][a]:
+            continue
+        buffer = np.empty((64, 2), dtype=np.int64)
+        hashes = np.zeros(limit, dtype=np.uint64)
+        size = 0
+        budget = float(big - dual_a[a]) - 1000.0 * w[4] * (36.0 - A[13][a]) + margin
+        slope = 1000.0 * w[0] * (effort[A[12][a]] + effort_floor) / 2.0  # per km
+        ranges = _ranges(A, a, A[4][a], grid, buffer)
+        for r in range(ranges.shape[0]):
+            first = np.searchsorted(cell_keys, grid[2][ranges[r, 0]])
+            last = np.searchsorted(cell_keys, grid[2][ranges[r, 1] - 1], side="right")
+            for cell in range(first, last):
+                if (
+                    cell_min[cell]
+                    + slope * _cell_km(A[1][a], A[2][a], cell_keys[cell], step, n_lon)
+                    >= budget
+                ):
+                    continue
+                for at in range(cell_start[cell], cell_start[cell + 1]):
+                    b = members[at]
+                    if not B[14][b]:
+                        continue
+                    c = _chord(A, a, B, b)
+                    if g[b] + slope * c * 6371.0088 >= budget:
+                        continue
+                    if stage(a, b, c, A, B) != 0 or _in_row(indices, indptr[a], indptr[a + 1], b):
+                        continue
+                    v, h = (a, b) if a_is_volunteer else (b, a)
+                    if _excluded(excluded, v * m + h):
+                        continue
+                    km = pair_km(c)
+                    if a_is_volunteer:
+                        cost = edge_cost(a, b, km, A, B, w, vj, vk, vd, effort)
+                    else:
+                        cost = edge_cost(b, a, km, B, A, w, vj, vk, vd, effort)
+                    reduced = dual_a[a] + dual_b[b] + cost - big
+                    if reduced < 0:
+                        # Keep the most negative: a max-heap on the reduced cost.
+                        size = _heap_push(out_rc[a], hashes, out_b[a], size, limit,
+                                          float(reduced), np.uint64(b), b)  # fmt: skip
+        found[a] = size
+        for t in range(size):
+            out_c[a, t] = _chord(A, a, B, out_b[a, t])
+    rows = np.repeat(np.arange(n_a), found)
+    total = rows.size
+    cols = np.empty(total, dtype=np.int64)
+    chord = np.empty(total, dtype=np.float64)
+    at = 0
+    for a in range(n_a):
+        for t in range(found[a]):
+            cols[at] = out_b[a, t]
+            chord[at] = out_c[a, t]
+            at += 1
+    return rows.astype(np.int64), cols, chord
+
+
+@jit
+def _cell_km(lat: float, lon: float, key: int, step: float, n_lon: int) -> float:
+    """A lower bound of the km from (lat, lon) to any point of grid cell ``key``."""
+    row, col = key // n_lon, key % n_lon
+    south, west = row * step - 90.0, col * step - 180.0
+    north, east = south + step, west + step
+    dlat = max(south - lat, lat - north, 0.0)
+    dlon = max(west - lon, lon - east, 0.0)
+    dlon = min(dlon, 360.0 - dlon) if dlon > 0.0 else 0.0
+    polar = min(max(abs(lat), abs(south), abs(north)), 90.0)
+    east_west = dlon * math.cos(math.radians(polar))
+    return 0.999 * 111.19508372419142 * max(dlat, east_west)
+
+
+@jit_parallel
+def blocking(
+    V: Side, H: Side, grid: Any, indptr: Any, indices: Any, excluded: Any, m: int,
+    v_mate_km: Any, v_mate_common: Any, v_mate_rank: Any, h_mate_key: Any, v_rank: Any,
+    h_rank: Any, limit: int,
+) -> tuple[Any, Any, Any]:  # fmt: skip
+    """Compatible pairs outside the graph that block the current stable matching.
+
+    A volunteer prefers nearer households (then more common slots, then id), a
+    household prefers more language exchange (then more common slots, then id),
+    with the keys of :func:`kinfolk.engine.assign.stable_matching`.  A volunteer's
+    partner is given by its distance (float32, inf when unpaired), common slots and
+    id rank; a household's by its key (the largest int64 when unpaired).  Only
+    households no further than a volunteer's partner are scanned.  Returns
+    ``(v, h, chord)``, at most ``limit`` per volunteer, nearest first.
+    """
+    n = V[0].shape[0]
+    n_people = n
+    out_h = np.full((n, limit), -1, dtype=np.int64)
+    out_c = np.zeros((n, limit), dtype=np.float64)
+    found = np.zeros(n, dtype=np.int64)
+    members = grid[3]
+    for v in numba.prange(n):
+        if not V[14][v]:
+            continue
+        buffer = np.empty((64, 2), dtype=np.int64)
+        hashes = np.zeros(limit, dtype=np.uint64)
+        size = 0
+        radius = min(V[4][v], np.float64(v_mate_km[v]) * (1 + 1e-6) + 1e-6)
+        ranges = _ranges(V, v, radius, grid, buffer)
+        for r in range(ranges.shape[0]):
+            for at in range(ranges[r, 0], ranges[r, 1]):
+                h = members[at]
+                if not H[14][h]:
+                    continue
+                c = _chord(V, v, H, h)
+                km = pair_km(c)
+                if km > v_mate_km[v] or stage(v, h, c, V, H) != 0:
+                    continue
+                common = _popcount(int(V[9][v] & H[9][h]))
+                if km == v_mate_km[v] and (
+                    common < v_mate_common[v]
+                    or (common == v_mate_common[v] and h_rank[h] >= v_mate_rank[v])
+                ):
+                    continue
+                if _in_row(indices, indptr[v], indptr[v + 1], h) or _excluded(excluded, v * m + h):
+                    continue
+                exchange = 0
+                if (V[8][v] & H[7][h]) != 0:
+                    exchange += 1
+                if (H[8][h] & V[7][v]) != 0:
+                    exchange += 1
+                h_key = ((2 - exchange) * 32 + (21 - common)) * n_people + v_rank[v]
+                if h_key >= h_mate_key[h]:
+                    continue
+                size = _heap_push(out_c[v], hashes, out_h[v], size, limit, c, np.uint64(h), h)
+        found[v] = size
+    rows = np.repeat(np.arange(n), found)
+    cols = np.empty(rows.size, dtype=np.int64)
+    chord = np.empty(rows.size, dtype=np.float64)
+    at = 0
+    for v in range(n):
+        for t in range(found[v]):
+            cols[at] = out_h[v, t]
+            chord[at] = out_c[v, t]
+            at += 1
+    return rows.astype(np.int64), cols, chord
+
+
+@jit
+def kilometres(chords: Any) -> Any:
+    """Great-circle km of each chord, as float32 (one rounding shared by every caller)."""
+    out = np.empty(chords.size, dtype=np.float32)
+    for t in range(chords.size):
+        out[t] = pair_km(chords[t])
+    return out
+
+
+@jit
+def graph_costs(
+    rows: Any, cols: Any, km: Any, V: Side, H: Side, w: Any, vj: Any, vk: Any, vd: Any,
+    effort: Any,
+) -> Any:  # fmt: skip
+    """Integer cost of each edge (see :func:`edge_cost`)."""
+    out = np.empty(rows.size, dtype=np.int64)
+    for t in range(rows.size):
+        out[t] = edge_cost(rows[t], cols[t], km[t], V, H, w, vj, vk, vd, effort)
+    return out
+
+
+def pruning_bound(
+    cells_b: Cells, dual_b: npt.NDArray[np.int64], months_b: npt.NDArray[np.float64],
+    w: cm.Weights,
+) -> tuple[Any, ...]:  # fmt: skip
+    """Per-cell minimum of ``g_b`` for :func:`violations` to skip whole cells."""
+    g = dual_b.astype(np.float64) - 1000.0 * w.waiting * months_b
+    keys = cells_b.keys
+    if keys.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, np.zeros(1, dtype=np.int64), np.zeros(0), g, float(cm.TRAVEL_EFFORT.min())
+    unique, start = np.unique(keys, return_index=True)
+    cell_min = np.minimum.reduceat(g[cells_b.members], start)
+    starts = np.append(start, keys.size).astype(np.int64)
+    return unique, starts, cell_min, g, float(cm.TRAVEL_EFFORT.min())
+
+
+@jit
+def csr_rows(n: int, rows: Any, cols: Any, chords: Any) -> tuple[Any, Any, Any]:
+    """Edges grouped by row, each row by (chord, col), repeated pairs once: CSR arrays."""
+    counts = np.zeros(n + 1, dtype=np.int64)
+    for r in rows:
+        counts[r + 1] += 1
+    start = np.cumsum(counts)
+    fill = start[:-1].copy()
+    by_row = np.empty(rows.size, dtype=np.int64)
+    for e in range(rows.size):
+        by_row[fill[rows[e]]] = e
+        fill[rows[e]] += 1
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    out_cols = np.empty(rows.size, dtype=np.int64)
+    out_chords = np.empty(rows.size, dtype=np.float64)
+    at = 0
+    for r in range(n):
+        edges = by_row[start[r] : start[r + 1]]
+        keys = np.empty(edges.size, dtype=np.float64)
+        for t in range(edges.size):
+            keys[t] = chords[edges[t]]
+        order = np.argsort(keys, kind="mergesort")
+        first = at
+        for t in order:
+            e = edges[t]
+            repeated = False
+            u = at - 1
+            while u >= first and out_chords[u] == chords[e]:  # a pair repeats at one distance
+                if out_cols[u] == cols[e]:
+                    repeated = True
+                    break
+                u -= 1
+            if not repeated:
+                out_cols[at] = cols[e]
+                out_chords[at] = chords[e]
+                at += 1
+        # equal distances: order by column, as the rest of the engine expects
+        _sort_ties(out_cols, out_chords, first, at)
+        indptr[r + 1] = at
+    return indptr, out_cols[:at].astype(np.int32), out_chords[:at].copy()
+
+
+@jit
+def _sort_ties(cols: Any, chords: Any, start: int, end: int) -> None:
+    t = start
+    while t < end:
+        u = t
+        while u + 1 < end and chords[u + 1] == chords[t]:
+            u += 1
+        if u > t:
+            cols[t : u + 1] = np.sort(cols[t : u + 1])
+        t = u + 1
+
+
+@jit
+def row_order(n: int, rows: Any, keys: Any, cols: Any) -> Any:
+    """The permutation that orders edges by row, then key, then column (a counting sort)."""
+    counts = np.zeros(n + 1, dtype=np.int64)
+    for r in rows:
+        counts[r + 1] += 1
+    start = np.cumsum(counts)
+    fill = start[:-1].copy()
+    order = np.empty(rows.size, dtype=np.int64)
+    for e in range(rows.size):
+        order[fill[rows[e]]] = e
+        fill[rows[e]] += 1
+    for r in range(n):
+        edges = order[start[r] : start[r + 1]]
+        if edges.size < 2:
+            continue
+        by_col = edges[np.argsort(cols[edges], kind="mergesort")]
+        order[start[r] : start[r + 1]] = by_col[np.argsort(keys[by_col], kind="mergesort")]
+    return order

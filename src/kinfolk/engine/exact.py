@@ -1,0 +1,183 @@
+"""Exact over all compatible pairs, not only over the candidates.
+
+The candidate graph keeps each person's ``k`` nearest compatible partners,
+which is what makes a national programme solvable in seconds; but the
+optimum over the candidates need not be the optimum over everyone who could
+be paired.  This module closes that gap:
+
+* **optimal mode** — the solver returns, with its matching, a dual
+  certificate (:class:`kinfolk.engine.solvers.Optimum`).  One compiled scan
+  (:func:`kinfolk.engine.cells.violations`) then prices every compatible pair
+  outside the graph; a pair whose reduced cost is negative could improve the
+  result, so it joins the graph and the problem is solved again.  When no
+  pair is left, the certificate holds for *all* compatible pairs: the result
+  is the maximum number of pairs, at the least total cost, over everyone.
+* **stable mode** — deferred acceptance runs on the graph, then
+  :func:`kinfolk.engine.cells.blocking` looks for compatible pairs outside it
+  that both prefer to their partners; they join the graph and it runs again,
+  until no pair anywhere blocks the result.
+
+Each round adds at most :data:`PER_PERSON` pairs per person, and at most
+:data:`MAX_ROUNDS` rounds run; when that cap is reached the summary says so
+(``Summary.all_pairs_checked`` is False) and the result is exact on the
+candidates it has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from kinfolk.engine import cells
+from kinfolk.engine import costs as cm
+from kinfolk.engine.solvers import optimal_with_duals
+
+if TYPE_CHECKING:
+    from kinfolk.engine.assign import Problem
+
+IntArray = npt.NDArray[np.int64]
+MAX_ROUNDS = 12
+PER_PERSON = 32
+
+
+def optimal(problem: Problem) -> tuple[Problem, IntArray, int, bool]:
+    """The optimum over all compatible pairs: (problem with its final graph, mate, rounds, done).
+
+    ``done`` is False when :data:`MAX_ROUNDS` ran out before the check passed.
+    """
+    p = problem
+    n, m = p.graph.n_volunteers, p.graph.n_households
+    if n == 0 or m == 0:
+        return p, np.full(n, -1, dtype=np.int64), 0, True
+    bound = cost_bound(p)
+    for round_ in range(1, MAX_ROUNDS + 1):
+        cols = p.graph.indices.astype(np.int64)
+        best = optimal_with_duals(n, m, p.rows, cols, p.cost, cost_bound=bound)
+        rows, new_cols, chords = _violations(p, best.row_dual, best.col_dual, best.big)
+        if rows.size == 0:
+            return p, best.mate, round_, True
+        p = with_edges(p, rows, new_cols, chords)
+    cols = p.graph.indices.astype(np.int64)
+    return p, optimal_with_duals(n, m, p.rows, cols, p.cost).mate, MAX_ROUNDS, False
+
+
+def stable(
+    problem: Problem, solve: Callable[[Problem], IntArray]
+) -> tuple[Problem, IntArray, int, bool]:
+    """A matching stable over all compatible pairs: (problem, mate, rounds, done)."""
+    p = problem
+    mate = solve(p)
+    if p.graph.n_volunteers == 0 or p.graph.n_households == 0:
+        return p, mate, 0, True
+    for round_ in range(1, MAX_ROUNDS + 1):
+        rows, cols, chords = _blocking(p, mate)
+        if rows.size == 0:
+            return p, mate, round_, True
+        p = with_edges(p, rows, cols, chords)
+        mate = solve(p)
+    return p, mate, MAX_ROUNDS, False
+
+
+def cost_bound(p: Problem) -> int:
+    """The largest cost any compatible pair can have (it is within both travel limits)."""
+    w = p.weights
+    reach = min(float(p.v.max_travel_km.max(initial=0)), float(p.h.max_travel_km.max(initial=0)))
+    km = (
+        w.distance * reach * float(cm.TRAVEL_EFFORT.max())
+        + 2 * w.language_exchange
+        + 127 * w.language_variant
+        + cm.SLOT_CAP * w.common_slots
+        + 2 * cm.WAIT_CAP_MONTHS * w.waiting
+    )
+    return int(km * cm.UNITS_PER_KM) + 2
+
+
+def _sorted_csr(owner: IntArray, other: IntArray, size: int) -> tuple[IntArray, IntArray]:
+    order = np.lexsort((other, owner))
+    indptr = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=size), out=indptr[1:])
+    return indptr, np.ascontiguousarray(other[order])
+
+
+def _violations(
+    p: Problem, row_dual: IntArray, col_dual: IntArray, big: int
+) -> tuple[IntArray, IntArray, npt.NDArray[np.float64]]:
+    """Compatible pairs outside the graph that could improve the optimum."""
+    n, m = p.graph.n_volunteers, p.graph.n_households
+    cols = p.graph.indices.astype(np.int64)
+    vj, vk, vd = cells.variant_arrays(p.v.variants)
+    w = cells.weights_tuple(p.weights)
+    # Scan from the side with the shorter travel limits: its discs hold fewer people.
+    from_volunteers = float(np.mean(p.v.max_travel_km)) <= float(np.mean(p.h.max_travel_km))
+    if from_volunteers:
+        indptr, indices = _sorted_csr(p.rows, cols, n)
+        bound = cells.pruning_bound(p.h_cells, col_dual, p.h_months, p.weights)
+        rows, found, chords = cells.violations(
+            p.v_side, p.h_side, p.h_cells.grid(), indptr, indices, p.excluded, True, m,
+            row_dual, col_dual, big, w, vj, vk, vd, cm.TRAVEL_EFFORT, PER_PERSON, bound,
+        )  # fmt: skip
+        return rows, found, chords
+    indptr, indices = _sorted_csr(cols, p.rows, m)
+    bound = cells.pruning_bound(p.v_cells, row_dual, p.v_months, p.weights)
+    found, rows, chords = cells.violations(
+        p.h_side, p.v_side, p.v_cells.grid(), indptr, indices, p.excluded, False, m,
+        col_dual, row_dual, big, w, vj, vk, vd, cm.TRAVEL_EFFORT, PER_PERSON, bound,
+    )  # fmt: skip
+    return rows, found, chords
+
+
+def _blocking(p: Problem, mate: IntArray) -> tuple[IntArray, IntArray, npt.NDArray[np.float64]]:
+    """Compatible pairs outside the graph that block the stable matching ``mate``."""
+    from kinfolk.engine.assign import edge_index, id_ranks
+
+    n, m = p.graph.n_volunteers, p.graph.n_households
+    v_rank, h_rank = id_ranks(p.volunteers.id), id_ranks(p.households.id)
+    paired = np.flatnonzero(mate >= 0)
+    hh = mate[paired]
+    edge = edge_index(p, paired, hh)
+    common = np.bitwise_count(p.v.availability[paired] & p.h.availability[hh]).astype(np.int64)
+    v_km = np.full(n, np.inf, dtype=np.float32)
+    v_km[paired] = p.graph.distance_km[edge]
+    v_common = np.zeros(n, dtype=np.int64)
+    v_common[paired] = common
+    v_mate_rank = np.zeros(n, dtype=np.int64)
+    v_mate_rank[paired] = h_rank[hh]
+    features = cm.pair_features(
+        p.v, p.h, paired, hh, p.graph.distance_km[edge], p.v_months, p.h_months
+    )
+    h_key = np.full(m, np.iinfo(np.int64).max, dtype=np.int64)
+    exchange = features.exchange.astype(np.int64)
+    h_key[hh] = ((2 - exchange) * 32 + (21 - common)) * n + v_rank[paired]
+    indptr, indices = _sorted_csr(p.rows, p.graph.indices.astype(np.int64), n)
+    return cells.blocking(
+        p.v_side, p.h_side, p.h_cells.grid(), indptr, indices, p.excluded, m,
+        v_km, v_common, v_mate_rank, h_key, v_rank, h_rank, PER_PERSON,
+    )  # fmt: skip
+
+
+def with_edges(
+    p: Problem, rows: IntArray, cols: IntArray, chords: npt.NDArray[np.float64]
+) -> Problem:
+    """The problem with pairs added to its graph (and their costs)."""
+    km = cells.kilometres(np.ascontiguousarray(chords, dtype=np.float64))
+    vj, vk, vd = cells.variant_arrays(p.v.variants)
+    cost = cells.graph_costs(
+        rows, cols, km, p.v_side, p.h_side, cells.weights_tuple(p.weights), vj, vk, vd,
+        cm.TRAVEL_EFFORT,
+    )  # fmt: skip
+    g = p.graph
+    all_rows = np.concatenate([p.rows, rows])
+    all_cols = np.concatenate([g.indices.astype(np.int64), cols])
+    all_km = np.concatenate([g.distance_km, km])
+    all_cost = np.concatenate([p.cost, cost])
+    order = cells.row_order(g.n_volunteers, all_rows, all_km.astype(np.float64), all_cols)
+    indptr = np.zeros(g.n_volunteers + 1, dtype=np.int64)
+    np.cumsum(np.bincount(all_rows, minlength=g.n_volunteers), out=indptr[1:])
+    graph = replace(
+        g, indptr=indptr, indices=all_cols[order].astype(np.int32), distance_km=all_km[order]
+    )
+    return replace(p, graph=graph, rows=all_rows[order], cost=all_cost[order])

@@ -1,0 +1,180 @@
+"""Exact over all compatible pairs: the optimum, stability and reasons, against brute force."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kinfolk.engine import candidates as cand
+from kinfolk.engine import cells, exact
+from kinfolk.engine import costs as cm
+from kinfolk.engine.assign import match
+from kinfolk.engine.solvers import optimal_matching_ortools
+from kinfolk.engine.synth import generate
+
+from . import TODAY, make_person, people
+
+
+def _all_pairs(volunteers, households, excluded=()):  # type: ignore[no-untyped-def]
+    """Every compatible pair by brute force, with the engine's costs."""
+    languages = cand.shared_languages(volunteers, households)
+    v, h = cand.traits(volunteers, languages), cand.traits(households, languages)
+    n, m = len(volunteers), len(households)
+    rows, cols = np.repeat(np.arange(n), m), np.tile(np.arange(m), n)
+    chord = np.linalg.norm(v.xyz[rows] - h.xyz[cols], axis=1)
+    stage = cand.compatible_stage(v, h, rows, cols, chord)
+    ids = {(str(volunteers.id[a]), str(households.id[b])) for a, b in excluded}
+    ok = stage == cand.PAIRED
+    if ids:
+        ok &= ~np.array(
+            [(volunteers.id[a], households.id[b]) in ids for a, b in zip(rows, cols, strict=True)]
+        )
+    rows, cols = rows[ok].astype(np.int64), cols[ok].astype(np.int64)
+    km = cells.kilometres(np.ascontiguousarray(chord[ok]))
+    v_months = cm.months_waited(volunteers.waiting_since, TODAY)
+    h_months = cm.months_waited(households.waiting_since, TODAY)
+    cost = cm.edge_costs(cm.pair_features(v, h, rows, cols, km, v_months, h_months), cm.Weights())
+    return rows, cols, cost, stage
+
+
+def _optimum(volunteers, households):  # type: ignore[no-untyped-def]
+    rows, cols, cost, _ = _all_pairs(volunteers, households)
+    mate = optimal_matching_ortools(len(volunteers), len(households), rows, cols, cost)
+    chosen = mate[rows] == cols
+    return int(chosen.sum()), int(cost[chosen].sum())
+
+
+def _crowded(programme, share: float, seed: int):  # type: ignore[no-untyped-def]
+    """Put a share of people at their town's first person's point (a postcode centroid)."""
+    rng = np.random.default_rng(seed)
+
+    def move(pop):  # type: ignore[no-untyped-def]
+        lat, lon = pop.lat.copy(), pop.lon.copy()
+        moved = rng.random(len(pop)) < share
+        lat[moved], lon[moved] = np.round(lat[moved], 1), np.round(lon[moved], 1)
+        return replace(pop, lat=lat, lon=lon)
+
+    return move(programme.volunteers), move(programme.households)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    k=st.sampled_from([1, 2, 4]),
+    crowd=st.sampled_from([0.0, 0.5, 1.0]),
+    sizes=st.tuples(st.integers(20, 90), st.integers(20, 90)),
+)
+def test_optimal_equals_the_optimum_over_all_compatible_pairs(
+    seed: int, k: int, crowd: float, sizes: tuple[int, int]
+) -> None:
+    programme = generate(*sizes, seed=seed, today=TODAY)
+    volunteers, households = _crowded(programme, crowd, seed)
+    result = match(volunteers, households, k=k, today=TODAY)
+    assert result.summary.all_pairs_checked
+    assert (result.summary.pairs, result.summary.total_cost) == _optimum(volunteers, households)
+
+
+def test_a_crowd_at_one_point_is_paired_in_full_even_with_a_short_list() -> None:
+    same = {"lat": "53.96", "lon": "-1.08"}
+    volunteers = people("volunteers", *[make_person(id=f"V{i}", **same) for i in range(300)])
+    households = people("households", *[make_person(id=f"H{i}", **same) for i in range(300)])
+    assert match(volunteers, households, k=2, today=TODAY).summary.pairs == 300
+
+
+def test_the_k_nearest_trap_is_escaped() -> None:
+    # 80 volunteers at A; 40 households at A and 40 at B, 5 km away: every volunteer's
+    # 32 nearest households are at A, yet all 80 can be paired.
+    volunteers = people("volunteers", *[make_person(id=f"V{i}") for i in range(80)])
+    households = people(
+        "households",
+        *[make_person(id=f"H{i}", lat="53.96" if i < 40 else "54.005") for i in range(80)],
+    )
+    assert match(volunteers, households, k=32, today=TODAY).summary.pairs == 80
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), k=st.sampled_from([1, 3]), proposing=st.booleans())
+def test_stable_has_no_blocking_pair_among_all_compatible_pairs(
+    seed: int, k: int, proposing: bool
+) -> None:
+    programme = generate(70, 60, seed=seed, today=TODAY)
+    volunteers, households = _crowded(programme, 0.5, seed)
+    side = "households" if proposing else "volunteers"
+    result = match(volunteers, households, mode="stable", k=k, proposing=side, today=TODAY)  # type: ignore[arg-type]
+    assert result.summary.all_pairs_checked
+    rows, cols, _, _ = _all_pairs(volunteers, households)
+    p = result.problem
+    n, m = len(volunteers), len(households)
+    km = cells.kilometres(np.linalg.norm(p.v.xyz[rows] - p.h.xyz[cols], axis=1))
+    f = cm.pair_features(p.v, p.h, rows, cols, km, p.v_months, p.h_months)
+    v_rank = np.argsort(np.argsort(volunteers.id, kind="stable"), kind="stable")
+    h_rank = np.argsort(np.argsort(households.id, kind="stable"), kind="stable")
+    common = f.common_slots.astype(np.int64)
+    v_key = km.view(np.int32).astype(np.int64) << 32 | (21 - common) << 27 | h_rank[cols]
+    h_key = ((2 - f.exchange.astype(np.int64)) * 32 + (21 - common)) * n + v_rank[rows]
+    key_of = {(a, b): (x, y) for a, b, x, y in zip(rows, cols, v_key, h_key, strict=True)}
+    top = np.iinfo(np.int64).max
+    mate_v, mate_h = np.full(n, top), np.full(m, top)
+    for a, b in zip(result.volunteer.tolist(), result.household.tolist(), strict=True):
+        mate_v[a], mate_h[b] = key_of[(a, b)]
+    blocking = (v_key < mate_v[rows]) & (h_key < mate_h[cols])
+    assert not blocking.any()
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), mode=st.sampled_from(["optimal", "stable"]))
+def test_every_unpaired_reason_is_true_of_all_compatible_pairs(seed: int, mode: str) -> None:
+    programme = generate(60, 90, seed=seed, today=TODAY)
+    volunteers, households = programme.volunteers, programme.households
+    result = match(volunteers, households, mode=mode, k=2, today=TODAY)  # type: ignore[arg-type]
+    _, _, _, stage = _all_pairs(volunteers, households)
+    stage = stage.reshape(len(volunteers), len(households))
+    progress = np.array([5, 0, 1, 2, 3, 0, 4, 0])[stage]  # how far each pair got
+    order = [cand.NO_DISTANCE, cand.NO_LANGUAGE, cand.NO_SLOT, cand.NO_CONDITION, cand.EXCLUDED]
+    for reasons, axis in ((result.volunteer_reason, 1), (result.household_reason, 0)):
+        best = progress.max(axis=axis)
+        for person in np.flatnonzero(reasons != cand.PAIRED):
+            if best[person] == 5:  # has a compatible partner: lost to a better pair
+                assert reasons[person] == cand.LOST
+            else:
+                assert reasons[person] == order[best[person]]
+
+
+def test_the_summary_says_when_the_check_reached_its_cap(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    volunteers = people("volunteers", *[make_person(id=f"V{i}") for i in range(80)])
+    households = people(
+        "households",
+        *[make_person(id=f"H{i}", lat="53.96" if i < 40 else "54.005") for i in range(80)],
+    )
+    monkeypatch.setattr(exact, "MAX_ROUNDS", 1)
+    monkeypatch.setattr(exact, "PER_PERSON", 1)
+    result = match(volunteers, households, k=1, today=TODAY)
+    assert not result.summary.all_pairs_checked
+    assert "stopped after 1 rounds" in result.warnings[-1]
+
+
+@pytest.mark.parametrize("crowd", [0.0, 1.0])
+def test_ortools_cross_check_gives_the_same_optimum(crowd: float) -> None:
+    programme = generate(150, 140, seed=11, today=TODAY)
+    volunteers, households = _crowded(programme, crowd, 11)
+    ours = match(volunteers, households, k=3, today=TODAY)
+    theirs = match(volunteers, households, k=3, today=TODAY, solver="ortools")
+    assert (ours.summary.pairs, ours.summary.total_cost) == (
+        theirs.summary.pairs,
+        theirs.summary.total_cost,
+    )
+
+
+def test_a_household_whose_nearest_volunteers_all_fail_is_not_told_a_false_reason() -> None:
+    # 70 volunteers next door offer smoking, which H1 does not accept; one compatible
+    # volunteer 3 km away prefers the household beside it.  H1 has a compatible
+    # partner, so "no condition met" would be false.
+    smokers = [make_person(id=f"S{i}", offers="smoking") for i in range(70)]
+    far = {"lat": "53.987"}
+    volunteers = people("volunteers", *smokers, make_person(id="VF", **far))
+    households = people("households", make_person(id="H1"), make_person(id="H2", **far))
+    result = match(volunteers, households, k=1, today=TODAY)
+    reasons = dict(result.unpaired("households"))
+    assert reasons.get("H1", "paired") in ("paired", "lost to a better pair")
