@@ -115,7 +115,7 @@ def test_a_hand_made_pair_may_share_only_a_regional_variant_of_a_language(cohort
     v0.save(update_fields=["speaks"])
     h0.save(update_fields=["speaks"])
     run = run_now()
-    review.run_rule_set(run=run, volunteer=v0, household=h0, kind="lock")
+    review.run_rule_set(run=run, volunteer=v0, household=h0, kind="lock", by=run.started_by)
     assert RunRule.objects.filter(run=run, volunteer=v0, household=h0).exists()
 
 
