@@ -108,7 +108,8 @@ def feed_visits_get(*, token: str, today: dt.date | None = None) -> tuple[str, l
         raise Http404
     model = Volunteer if feed.side == "volunteer" else Household
     reader = {"user": feed.user} if feed.side == "volunteer" else {"members__user": feed.user}
-    person = model.objects.filter(pk=feed.person_id, **reader).first()
+    # Someone who left has no visits to show; the feed answers as if it never existed.
+    person = model.objects.filter(pk=feed.person_id, **reader).exclude(state="left").first()
     if person is None:
         raise Http404
     visits = Visit.objects.filter(_mine(person)).exclude(state=Visit.State.CANCELLED)

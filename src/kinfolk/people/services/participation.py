@@ -26,6 +26,7 @@ from kinfolk.people.selectors import account_for_email, signup_programme_get
 from kinfolk.people.services.enrolment import participant_create
 from kinfolk.privacy.services import contact_details_write
 from kinfolk.programmes.models import Programme
+from kinfolk.visits.services.feeds import calendar_feeds_revoke_all
 from kinfolk.visits.services.planning import visits_pause, visits_resume
 
 Person = Volunteer | Household
@@ -106,6 +107,7 @@ def participant_leave(*, person: Person) -> Person:
         Consent.objects.filter(**_owner(person), withdrawn_at__isnull=True).update(
             withdrawn_at=timezone.now()
         )
+        calendar_feeds_revoke_all(person=person)
         _state_set(person, "left")
     return person
 

@@ -26,3 +26,9 @@ def calendar_feed_revoke(*, user: Any, person: Person) -> int:
         user=user, side=person.side, person_id=person.pk
     ).delete()
     return deleted
+
+
+def calendar_feeds_revoke_all(*, person: Person) -> int:
+    """Every reader's address of this person answers 404 from now on (they left)."""
+    deleted, _ = CalendarFeed.objects.filter(side=person.side, person_id=person.pk).delete()
+    return deleted

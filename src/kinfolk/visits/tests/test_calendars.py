@@ -79,3 +79,22 @@ def test_someone_elses_download_is_404(client, agreed, volunteer, household_user
     client.force_login(household_user)
     url = reverse("visits:visit_ics", args=["volunteer", volunteer.pk, agreed.pk])
     assert client.get(url).status_code == 404
+
+
+def test_a_feed_stops_answering_when_the_person_leaves(client, volunteer, volunteer_user):
+    from kinfolk.people.services.participation import participant_leave
+    from kinfolk.visits.models import CalendarFeed
+
+    feed = calendar_feed_create(user=volunteer_user, person=volunteer)
+    participant_leave(person=volunteer)
+    assert client.get(reverse("visits:feed", args=[feed.token])).status_code == 404
+    assert not CalendarFeed.objects.exists()  # revoked, not merely hidden
+
+
+def test_a_feed_of_someone_who_left_answers_404_even_if_not_revoked(
+    client, volunteer, volunteer_user
+):
+    feed = calendar_feed_create(user=volunteer_user, person=volunteer)
+    volunteer.state = "left"
+    volunteer.save(update_fields=["state"])
+    assert client.get(reverse("visits:feed", args=[feed.token])).status_code == 404
