@@ -364,7 +364,7 @@ def _in_row(indices: Any, start: int, end: int, b: int) -> bool:
 def violations(
     A: Side, B: Side, grid: Any, indptr: Any, indices: Any, excluded: Any, a_is_volunteer: bool,
     m: int, dual_a: Any, dual_b: Any, big: int, w: Any, vj: Any, vk: Any, vd: Any, effort: Any,
-    limit: int,
+    limit: int, bound: Any,
 ) -> tuple[Any, Any, Any]:  # fmt: skip
     """Compatible pairs outside the graph whose reduced cost is negative.
 
@@ -372,41 +372,62 @@ def violations(
     (sorted).  With the solver's duals (``dual_a + dual_b + cost >= big`` on every graph
     pair), a pair breaking that inequality could improve the optimum.  Returns
     ``(a, b, chord)`` of at most ``limit`` such pairs per person, the most negative first.
+
+    ``bound`` = (cell keys, cell starts, cell minimum of g, g, effort floor): with
+    ``g_b = dual_b - 1000 * waiting * months_b``, a pair's cost is at least
+    ``1000 * (distance * km * effort + waiting * (36 - months_a - months_b))``, so a
+    whole cell whose smallest ``g`` plus that distance term reaches the person's
+    budget holds no violation and is skipped unread.
     """
     n_a = A[0].shape[0]
     out_b = np.full((n_a, limit), -1, dtype=np.int64)
     out_c = np.zeros((n_a, limit), dtype=np.float64)
     out_rc = np.zeros((n_a, limit), dtype=np.float64)
     found = np.zeros(n_a, dtype=np.int64)
-    members = grid[3]
+    cell_keys, cell_start, cell_min, g, effort_floor = bound
+    step, n_lon, _, members = grid
+    margin = 2.0 + 1e-12 * big
     buffer = np.empty((64, 2), dtype=np.int64)
     hashes = np.zeros(limit, dtype=np.uint64)
     for a in range(n_a):
         if not A[14][a]:
             continue
         size = 0
+        budget = float(big - dual_a[a]) - 1000.0 * w[4] * (36.0 - A[13][a]) + margin
+        slope = 1000.0 * w[0] * (effort[A[12][a]] + effort_floor) / 2.0  # per km
         ranges = _ranges(A, a, A[4][a], grid, buffer)
         for r in range(ranges.shape[0]):
-            for at in range(ranges[r, 0], ranges[r, 1]):
-                b = members[at]
-                if not B[14][b]:
+            first = np.searchsorted(cell_keys, grid[2][ranges[r, 0]])
+            last = np.searchsorted(cell_keys, grid[2][ranges[r, 1] - 1], side="right")
+            for cell in range(first, last):
+                if (
+                    cell_min[cell]
+                    + slope * _cell_km(A[1][a], A[2][a], cell_keys[cell], step, n_lon)
+                    >= budget
+                ):
                     continue
-                c = _chord(A, a, B, b)
-                if stage(a, b, c, A, B) != 0 or _in_row(indices, indptr[a], indptr[a + 1], b):
-                    continue
-                v, h = (a, b) if a_is_volunteer else (b, a)
-                if _excluded(excluded, v * m + h):
-                    continue
-                km = pair_km(c)
-                if a_is_volunteer:
-                    cost = edge_cost(a, b, km, A, B, w, vj, vk, vd, effort)
-                else:
-                    cost = edge_cost(b, a, km, B, A, w, vj, vk, vd, effort)
-                reduced = dual_a[a] + dual_b[b] + cost - big
-                if reduced < 0:
-                    # Keep the most negative: a max-heap on the reduced cost.
-                    size = _heap_push(out_rc[a], hashes, out_b[a], size, limit, float(reduced),
-                                      np.uint64(b), b)  # fmt: skip
+                for at in range(cell_start[cell], cell_start[cell + 1]):
+                    b = members[at]
+                    if not B[14][b]:
+                        continue
+                    c = _chord(A, a, B, b)
+                    if g[b] + slope * c * 6371.0088 >= budget:
+                        continue
+                    if stage(a, b, c, A, B) != 0 or _in_row(indices, indptr[a], indptr[a + 1], b):
+                        continue
+                    v, h = (a, b) if a_is_volunteer else (b, a)
+                    if _excluded(excluded, v * m + h):
+                        continue
+                    km = pair_km(c)
+                    if a_is_volunteer:
+                        cost = edge_cost(a, b, km, A, B, w, vj, vk, vd, effort)
+                    else:
+                        cost = edge_cost(b, a, km, B, A, w, vj, vk, vd, effort)
+                    reduced = dual_a[a] + dual_b[b] + cost - big
+                    if reduced < 0:
+                        # Keep the most negative: a max-heap on the reduced cost.
+                        size = _heap_push(out_rc[a], hashes, out_b[a], size, limit,
+                                          float(reduced), np.uint64(b), b)  # fmt: skip
         found[a] = size
         for t in range(size):
             out_c[a, t] = _chord(A, a, B, out_b[a, t])
@@ -421,6 +442,20 @@ def violations(
             chord[at] = out_c[a, t]
             at += 1
     return rows.astype(np.int64), cols, chord
+
+
+@jit
+def _cell_km(lat: float, lon: float, key: int, step: float, n_lon: int) -> float:
+    """A lower bound of the km from (lat, lon) to any point of grid cell ``key``."""
+    row, col = key // n_lon, key % n_lon
+    south, west = row * step - 90.0, col * step - 180.0
+    north, east = south + step, west + step
+    dlat = max(south - lat, lat - north, 0.0)
+    dlon = max(west - lon, lon - east, 0.0)
+    dlon = min(dlon, 360.0 - dlon) if dlon > 0.0 else 0.0
+    polar = min(max(abs(lat), abs(south), abs(north)), 90.0)
+    east_west = dlon * math.cos(math.radians(polar))
+    return 0.999 * 111.19508372419142 * max(dlat, east_west)
 
 
 @jit
@@ -511,3 +546,19 @@ def graph_costs(
     for t in range(rows.size):
         out[t] = edge_cost(rows[t], cols[t], km[t], V, H, w, vj, vk, vd, effort)
     return out
+
+
+def pruning_bound(
+    cells_b: Cells, dual_b: npt.NDArray[np.int64], months_b: npt.NDArray[np.float64],
+    w: cm.Weights,
+) -> tuple[Any, ...]:  # fmt: skip
+    """Per-cell minimum of ``g_b`` for :func:`violations` to skip whole cells."""
+    g = dual_b.astype(np.float64) - 1000.0 * w.waiting * months_b
+    keys = cells_b.keys
+    if keys.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, np.zeros(1, dtype=np.int64), np.zeros(0), g, float(cm.TRAVEL_EFFORT.min())
+    unique, start = np.unique(keys, return_index=True)
+    cell_min = np.minimum.reduceat(g[cells_b.members], start)
+    starts = np.append(start, keys.size).astype(np.int64)
+    return unique, starts, cell_min, g, float(cm.TRAVEL_EFFORT.min())

@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -73,26 +74,26 @@ def restore(cell: str) -> str:
     return cell
 
 
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
 def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
+    # Plain decimal numbers only: float() would also accept "\r1" or " -1".
+    return _NUMBER.fullmatch(cell) is not None
 
 
-def read_table(path: str | os.PathLike[str]) -> tuple[list[str], list[list[str]], list[int]]:
-    """Read a UTF-8 CSV file: the header, the rows (cells restored) and their row numbers.
+def read_rows(path: str | os.PathLike[str]) -> tuple[list[str], list[list[str]], list[int]]:
+    """Read a UTF-8 CSV file: the header, the raw rows and their row numbers.
 
     Blank lines are skipped, but row numbers still count them, as a
-    spreadsheet does.
+    spreadsheet does.  Cells are as written: see :func:`read_table` for
+    restored and length-checked cells, or :func:`table_columns`.
 
     Raises
     ------
     RowError
-        For text that is not UTF-8, a NUL byte, a field longer than
-        :data:`MAX_FIELD_CHARS` or quoting that cannot be read, naming the row
-        (and the field where one can be told).
+        For text that is not UTF-8, a NUL byte or quoting that cannot be read,
+        naming the row (and the field where one can be told).
     OSError
         When the file cannot be opened.
     """
@@ -114,16 +115,72 @@ def read_table(path: str | os.PathLike[str]) -> tuple[list[str], list[list[str]]
         raise _located_error(text[:nul], row, column, "holds a NUL byte; remove it")
     rows = _parse(text)
     header = [cell.strip() for cell in rows[0]] if rows else []
-    for number, cells in enumerate(rows, start=1):
+    numbers = [number for number, cells in enumerate(rows[1:], start=2) if any(cells)]
+    body = rows[1:] if len(numbers) == len(rows) - 1 else [rows[n - 1] for n in numbers]
+    return header, body, numbers
+
+
+def read_table(path: str | os.PathLike[str]) -> tuple[list[str], list[list[str]], list[int]]:
+    """Read a UTF-8 CSV file: the header, the rows (cells restored) and their row numbers.
+
+    Raises
+    ------
+    RowError
+        As :func:`read_rows`, and for a field longer than :data:`MAX_FIELD_CHARS`.
+    OSError
+        When the file cannot be opened.
+    """
+    header, rows, numbers = read_rows(path)
+    for number, cells in zip(numbers, rows, strict=True):
         for index, cell in enumerate(cells):
             if len(cell) > MAX_FIELD_CHARS:
-                name = header[index] if index < len(header) else f"column {index + 1}"
-                raise RowError(
-                    number, name, f"is {len(cell):,} characters long; at most {MAX_FIELD_CHARS:,}"
-                )
-    kept = [number for number, cells in enumerate(rows[1:], start=2) if any(cells)]
-    body = [[restore(cell) for cell in rows[number - 1]] for number in kept]
-    return header, body, kept
+                raise _too_long(header, number, index, len(cell))
+    return header, [[restore(cell) for cell in cells] for cells in rows], numbers
+
+
+def table_columns(
+    header: Sequence[str], rows: list[list[str]], numbers: Sequence[int], wanted: Sequence[str]
+) -> dict[str, Sequence[str]]:
+    """The ``wanted`` columns of a table, cells restored and length-checked.
+
+    A column missing from the header comes back empty (all ``""``).  Only
+    C-level passes over each column (transposition, ``max(map(len, …))``, a
+    join to look for quotes), so 110,000 rows take milliseconds per column.
+
+    Raises
+    ------
+    RowError
+        For the earliest field longer than :data:`MAX_FIELD_CHARS`.
+    """
+    n = len(rows)
+    position = {name: index for index, name in enumerate(header)}
+    width = max(map(len, rows), default=0)
+    if rows and min(map(len, rows)) < width:
+        rows = [cells + [""] * (width - len(cells)) for cells in rows]
+    split = list(zip(*rows, strict=True)) if rows else []
+    out: dict[str, Sequence[str]] = {}
+    too_long: list[tuple[int, int, int]] = []
+    for name in wanted:
+        index = position.get(name)
+        if index is None or index >= len(split):
+            out[name] = [""] * n
+            continue
+        column: Sequence[str] = split[index]
+        if n and max(map(len, column)) > MAX_FIELD_CHARS:
+            at = next(i for i, cell in enumerate(column) if len(cell) > MAX_FIELD_CHARS)
+            too_long.append((numbers[at], index, len(column[at])))
+        if "\x1f'" in "\x1f" + "\x1f".join(column):
+            column = [restore(cell) for cell in column]
+        out[name] = column
+    if too_long:
+        number, index, length = min(too_long)
+        raise _too_long(header, number, index, length)
+    return out
+
+
+def _too_long(header: Sequence[str], number: int, index: int, length: int) -> RowError:
+    name = header[index] if index < len(header) else f"column {index + 1}"
+    return RowError(number, name, f"is {length:,} characters long; at most {MAX_FIELD_CHARS:,}")
 
 
 def _parse(text: str) -> list[list[str]]:

@@ -32,6 +32,7 @@ PARTS: tuple[str, ...] = ("am", "pm", "eve")
 #: Slot ``i`` is day ``i // 3`` and part of day ``i % 3``; a week has 21.
 SLOTS: tuple[str, ...] = tuple(f"{d}-{p}" for d in DAYS for p in PARTS)
 ALL_SLOTS_MASK = (1 << len(SLOTS)) - 1
+_SLOT_BITS = {slot: 1 << i for i, slot in enumerate(SLOTS)}
 
 VISIT_PLACES: tuple[str, ...] = ("home", "public", "either")
 TRAVEL_MODES: tuple[str, ...] = ("car", "public", "walk")
@@ -80,17 +81,21 @@ def _items(text: str) -> list[str]:
 
 def parse_language_tag(tag: str, *, field: str = "speaks") -> str:
     """Return the standard form of an IETF language tag, or raise FieldError."""
-    cleaned = tag.strip()
-    if not cleaned or not langcodes.tag_is_valid(cleaned):
-        raise FieldError(
-            field, f"'{tag}' is not a known language tag (for example en, sw, zh-Hans)"
-        )
-    standard = langcodes.standardize_tag(cleaned)
-    if standard == "und":
+    standard = _standard_tag(tag.strip())
+    if standard is None:
         raise FieldError(
             field, f"'{tag}' is not a known language tag (for example en, sw, zh-Hans)"
         )
     return standard
+
+
+@lru_cache(maxsize=4096)
+def _standard_tag(cleaned: str) -> str | None:
+    # langcodes is thorough but slow; a programme uses a few dozen tags.
+    if not cleaned or not langcodes.tag_is_valid(cleaned):
+        return None
+    standard = langcodes.standardize_tag(cleaned)
+    return None if standard == "und" else standard
 
 
 def parse_speaks(text: str, *, field: str = "speaks") -> tuple[tuple[str, str], ...]:
@@ -127,13 +132,13 @@ def parse_availability(text: str, *, field: str = "availability") -> int:
     """Parse ``mon-am;tue-eve`` into a 21-bit mask (bit i is ``SLOTS[i]``)."""
     mask = 0
     for item in _items(text):
-        slot = item.lower()
-        if slot not in SLOTS:
+        bit = _SLOT_BITS.get(item.lower())
+        if bit is None:
             raise FieldError(
                 field,
                 f"'{item}' is not a weekly slot; use day-part such as mon-am, tue-pm, sat-eve",
             )
-        mask |= 1 << SLOTS.index(slot)
+        mask |= bit
     return mask
 
 

@@ -115,15 +115,17 @@ def _violations(
     from_volunteers = float(np.mean(p.v.max_travel_km)) <= float(np.mean(p.h.max_travel_km))
     if from_volunteers:
         indptr, indices = _sorted_csr(p.rows, cols, n)
+        bound = cells.pruning_bound(p.h_cells, col_dual, p.h_months, p.weights)
         rows, found, chords = cells.violations(
             p.v_side, p.h_side, p.h_cells.grid(), indptr, indices, p.excluded, True, m,
-            row_dual, col_dual, big, w, vj, vk, vd, cm.TRAVEL_EFFORT, PER_PERSON,
+            row_dual, col_dual, big, w, vj, vk, vd, cm.TRAVEL_EFFORT, PER_PERSON, bound,
         )  # fmt: skip
         return rows, found, chords
     indptr, indices = _sorted_csr(cols, p.rows, m)
+    bound = cells.pruning_bound(p.v_cells, row_dual, p.v_months, p.weights)
     found, rows, chords = cells.violations(
         p.h_side, p.v_side, p.v_cells.grid(), indptr, indices, p.excluded, False, m,
-        col_dual, row_dual, big, w, vj, vk, vd, cm.TRAVEL_EFFORT, PER_PERSON,
+        col_dual, row_dual, big, w, vj, vk, vd, cm.TRAVEL_EFFORT, PER_PERSON, bound,
     )  # fmt: skip
     return rows, found, chords
 

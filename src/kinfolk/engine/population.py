@@ -17,17 +17,16 @@ strings (as in a CSV file) and :meth:`Population.to_records` gives them back.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from kinfolk.engine import dictionary as dd
-from kinfolk.engine.csvfiles import RowError, read_table, write_tables
+from kinfolk.engine.csvfiles import RowError, read_rows, table_columns, write_tables
 
 __all__ = ["COLUMNS", "KINDS", "MAX_LANGUAGES", "Population", "RowError", "read_csv", "write_csv"]
 
@@ -51,8 +50,6 @@ COLUMNS: tuple[str, ...] = (
 KINDS: tuple[str, ...] = ("volunteers", "households")
 #: A language bitmask is one uint64, so one population may use 64 languages.
 MAX_LANGUAGES = 64
-
-_T = TypeVar("_T")
 
 
 @dataclass(eq=False)
@@ -149,16 +146,52 @@ class Population:
 
         Notes
         -----
-        O(n) Python work per row, but each distinct field text is parsed
-        once (people share ``speaks`` and ``availability`` strings often),
-        so 100,000 rows take about a second.
+        Turns the records into columns and calls :meth:`from_columns`.
+        """
+        rows = list(records)
+        columns = {name: [record.get(name) or "" for record in rows] for name in COLUMNS}
+        return cls.from_columns(columns, kind=kind, conditions=conditions, row_numbers=row_numbers)
+
+    @classmethod
+    def from_columns(
+        cls,
+        columns: Mapping[str, Sequence[str]],
+        *,
+        kind: str,
+        conditions: Sequence[str] = dd.CONDITIONS,
+        row_numbers: Sequence[int] | None = None,
+        nul_checked: bool = False,
+    ) -> Population:
+        """Parse data dictionary strings given as whole columns (the fast path of the reader).
+
+        Parameters
+        ----------
+        columns : mapping str -> sequence of str
+            Keyed by :data:`COLUMNS`, all of one length; a missing column
+            counts as empty.  See :meth:`from_records` for the fields.
+        kind, conditions, row_numbers
+            As for :meth:`from_records`.
+        nul_checked : bool
+            True when the caller has already refused NUL bytes (``read_csv`` does,
+            on the whole text).
+
+        Raises
+        ------
+        RowError
+            Naming the earliest bad row (header = row 1) and its field.
+
+        Notes
+        -----
+        Each column is parsed as a whole: every distinct text is parsed once
+        and mapped back to its rows (availability, languages and conditions
+        repeat heavily), and numbers are converted by numpy in one call, so
+        110,000 rows take a fraction of a second.
         """
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-        parser = _RecordParser(tuple(conditions))
-        for index, record in enumerate(records):
-            parser.add(row_numbers[index] if row_numbers is not None else index + 2, record)
-        return parser.build(kind)
+        from kinfolk.engine.columns import ColumnParser
+
+        return ColumnParser(columns, tuple(conditions), row_numbers, nul_checked).build(kind)
 
     def to_records(self) -> list[dict[str, str]]:
         """Return one dict of data dictionary strings per person, keyed by :data:`COLUMNS`."""
@@ -249,139 +282,6 @@ def _mask_items(mask: int, names: Sequence[str]) -> list[str]:
     return [name for j, name in enumerate(names) if mask >> j & 1]
 
 
-class _RecordParser:
-    """Accumulates parsed rows; each distinct field text is parsed once."""
-
-    def __init__(self, conditions: tuple[str, ...]) -> None:
-        self.conditions = conditions
-        self.languages: dict[str, int] = {}
-        self.columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
-        self.cache: dict[tuple[str, str], Any] = {}
-        self.first_row: dict[str, int] = {}
-        self.row = 0
-
-    def add(self, row: int, record: Mapping[str, str]) -> None:
-        self.row = row
-        person_id = (record.get("id") or "").strip()
-        if not person_id:
-            raise RowError(row, "id", "is empty; every person needs the programme's own id")
-        if person_id in self.first_row:
-            raise RowError(
-                row, "id", f"'{person_id}' is also the id in row {self.first_row[person_id]}"
-            )
-        self.first_row[person_id] = row
-        text = {name: (record.get(name) or "").strip() for name in COLUMNS}
-        for column, cell in text.items():
-            if "\x00" in cell:
-                raise RowError(row, column, "holds a NUL byte; remove it")
-        values = {
-            "id": person_id,
-            "first_name": text["first_name"],
-            "town": text["town"],
-            "lat": self._field("lat", text["lat"], lambda t: dd.parse_coordinate(t, field="lat")),
-            "lon": self._field("lon", text["lon"], lambda t: dd.parse_coordinate(t, field="lon")),
-            "max_travel_km": self._field("max_travel_km", text["max_travel_km"], dd.parse_km),
-            "visit_places": self._choice("visit_places", text["visit_places"] or "home"),
-            "speaks": self._field("speaks", text["speaks"], self._speaks),
-            "learning": self._field("learning", text["learning"], self._learning),
-            "availability": self._field("availability", text["availability"], self._slots),
-            "offers": self._field("offers", text["offers"], self._conditions("offers")),
-            "accepts": self._field("accepts", text["accepts"], self._conditions("accepts")),
-            "waiting_since": self._field("waiting_since", text["waiting_since"], _waiting),
-            "blackout": self._field("blackout", text["blackout"], dd.parse_blackout),
-            "travel_mode": self._choice("travel_mode", text["travel_mode"] or "public"),
-        }
-        for name, value in values.items():
-            self.columns[name].append(value)
-
-    def _field(self, name: str, text: str, parse: Callable[[str], _T]) -> _T:
-        key = (name, text)
-        if key in self.cache:
-            return self.cache[key]  # type: ignore[no-any-return]
-        try:
-            value = parse(text)
-        except dd.FieldError as error:
-            raise RowError(self.row, name, error.message) from None
-        self.cache[key] = value
-        return value
-
-    def _choice(self, name: str, text: str) -> int:
-        choices = dd.VISIT_PLACES if name == "visit_places" else dd.TRAVEL_MODES
-        return self._field(
-            name, text, lambda t: choices.index(dd.parse_choice(t, field=name, choices=choices))
-        )
-
-    def _index(self, tag: str, name: str) -> int:
-        if tag not in self.languages:
-            if len(self.languages) == MAX_LANGUAGES:
-                raise dd.FieldError(
-                    name,
-                    f"'{tag}' would be language {MAX_LANGUAGES + 1}; "
-                    f"one run supports {MAX_LANGUAGES}",
-                )
-            self.languages[tag] = len(self.languages)
-        return self.languages[tag]
-
-    def _speaks(self, text: str) -> tuple[int, int, int]:
-        pairs = dd.parse_speaks(text)
-        if not pairs:
-            raise dd.FieldError("speaks", "is empty; give at least one language, as in en:fluent")
-        any_ = conv = fluent = 0
-        for tag, level in pairs:
-            bit = 1 << self._index(tag, "speaks")
-            any_ |= bit
-            conv |= bit if dd.LEVELS.index(level) >= dd.COMMUNICATION_LEVEL else 0
-            fluent |= bit if level == "fluent" else 0
-        return any_, conv, fluent
-
-    def _learning(self, text: str) -> int:
-        return sum(1 << self._index(tag, "learning") for tag in dd.parse_languages(text))
-
-    def _slots(self, text: str) -> int:
-        mask = dd.parse_availability(text)
-        if mask == 0:
-            raise dd.FieldError("availability", "is empty; give at least one slot, as in sat-am")
-        return mask
-
-    def _conditions(self, name: str) -> Callable[[str], int]:
-        def parse(text: str) -> int:
-            words = dd.parse_conditions(text, field=name, vocabulary=self.conditions)
-            return sum(1 << self.conditions.index(word) for word in words)
-
-        return parse
-
-    def build(self, kind: str) -> Population:
-        c = self.columns
-        speaks = np.array(c["speaks"], dtype=np.uint64).reshape(-1, 3)
-        blackout = np.fromiter(c["blackout"], dtype=object, count=len(c["blackout"]))
-        return Population(
-            kind=kind,
-            id=np.array(c["id"], dtype=str),
-            first_name=np.array(c["first_name"], dtype=str),
-            town=np.array(c["town"], dtype=str),
-            lat=np.array(c["lat"], dtype=np.float64),
-            lon=np.array(c["lon"], dtype=np.float64),
-            max_travel_km=np.array(c["max_travel_km"], dtype=np.float32),
-            visit_places=np.array(c["visit_places"], dtype=np.int8),
-            speaks_any=speaks[:, 0].copy(),
-            speaks_conv=speaks[:, 1].copy(),
-            speaks_fluent=speaks[:, 2].copy(),
-            learning=np.array(c["learning"], dtype=np.uint64),
-            availability=np.array(c["availability"], dtype=np.uint32),
-            offers=np.array(c["offers"], dtype=np.uint32),
-            accepts=np.array(c["accepts"], dtype=np.uint32),
-            waiting_since=np.array(c["waiting_since"], dtype="datetime64[D]"),
-            blackout=blackout,
-            travel_mode=np.array(c["travel_mode"], dtype=np.int8),
-            languages=tuple(self.languages),
-            conditions=self.conditions,
-        )
-
-
-def _waiting(text: str) -> dt.date | None:
-    return dd.parse_date(text, field="waiting_since") if text else None
-
-
 def read_csv(
     path: str | os.PathLike[str], kind: str, *, conditions: Sequence[str] = dd.CONDITIONS
 ) -> Population:
@@ -396,14 +296,12 @@ def read_csv(
         Naming the row (header = row 1) and field of the first bad value; see
         :func:`kinfolk.engine.csvfiles.read_table` for what is refused.
     """
-    header, rows, numbers = read_table(path)
+    header, rows, numbers = read_rows(path)
     check_header(header)
-    position = {name: index for index, name in enumerate(header) if name in COLUMNS}
-    records = (
-        {name: cells[index] if index < len(cells) else "" for name, index in position.items()}
-        for cells in rows
+    columns = table_columns(header, rows, numbers, COLUMNS)
+    return Population.from_columns(
+        columns, kind=kind, conditions=conditions, row_numbers=numbers, nul_checked=True
     )
-    return Population.from_records(records, kind=kind, conditions=conditions, row_numbers=numbers)
 
 
 def check_header(header: Sequence[str]) -> None:

@@ -86,6 +86,11 @@ def demo(
             demo_data.demo_build(size=size, seed=seed, data_dir=data_dir, progress=progress)
     else:
         console.print(f"Reusing the demo programme in {data_dir}.")
+    from kinfolk.engine.compiled import warm_up
+
+    # Compile the matching engine now (once per machine; later runs load it from
+    # disk), so that nobody waits for it at their first matching run.
+    console.print(f"Matching engine ready ({warm_up():.1f} s).")
     _print_logins(demo_data.demo_logins(data_dir), port)
     if not no_serve:
         _serve_with_worker(port)

@@ -178,3 +178,29 @@ def test_names_that_look_like_formulas_round_trip_through_a_file(tmp_path: Path)
 def test_a_nul_byte_in_a_record_is_refused() -> None:
     with pytest.raises(RowError, match="row 2, field first_name: holds a NUL byte"):
         Population.from_records([make_record(first_name="A\x00da")], kind="volunteers")
+
+
+def test_the_columnar_reader_names_the_earliest_bad_row_of_any_column(tmp_path: Path) -> None:
+    header = "id,lat,lon,max_travel_km,speaks,availability"
+    rows = [f"V{i}, 53.9 ,-1.0,10,en:fluent,sat-am" for i in range(3000)]
+    rows[2500] = rows[2500].replace("sat-am", "sat-noon")  # row 2502
+    rows[2700] = rows[2700].replace("en:fluent", "en:superb")  # row 2702, an earlier column
+    rows.insert(100, "")  # a blank line still counts as a row
+    path = tmp_path / "volunteers.csv"
+    path.write_text("\n".join([header, *rows]) + "\n")
+    with pytest.raises(RowError) as caught:
+        read_csv(path, "volunteers")
+    assert (caught.value.row, caught.value.field) == (2503, "availability")
+
+
+def test_the_columnar_reader_strips_padding_and_fills_short_rows(tmp_path: Path) -> None:
+    path = tmp_path / "households.csv"
+    path.write_text(
+        "id,lat,lon,max_travel_km,speaks,availability,learning\n"
+        " H1 ,53.9,-1.0,10, en:fluent ,sat-am\n"
+        "H2,53.9,-1.0,10,fr:fluent,sun-pm,es\n"
+    )
+    people = read_csv(path, "households")
+    assert people.id.tolist() == ["H1", "H2"]
+    assert people.languages == ("en", "fr", "es")
+    assert people.learning.tolist() == [0, 4]

@@ -1,0 +1,293 @@
+"""Parsing data dictionary columns as whole columns: each distinct text once.
+
+:class:`ColumnParser` is the engine of :meth:`Population.from_columns` (and so of
+``read_csv`` and ``from_records``).  A column is factorised into its distinct
+texts and the code of each row; each distinct text is parsed once by
+:mod:`kinfolk.engine.dictionary` and the result mapped back to every row with
+numpy.  Numbers are converted by numpy in one call.  An error names the
+earliest bad row of all columns, and its field.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from kinfolk.engine import dictionary as dd
+from kinfolk.engine.csvfiles import RowError
+
+if TYPE_CHECKING:
+    from kinfolk.engine.population import Population
+
+#: The data dictionary's columns, in the order errors are looked for within a row.
+ORDER: tuple[str, ...] = (
+    "id", "first_name", "town", "lat", "lon", "max_travel_km", "visit_places", "speaks",
+    "learning", "availability", "offers", "accepts", "waiting_since", "blackout", "travel_mode",
+)  # fmt: skip
+MAX_LANGUAGES = 64
+_PADDED = re.compile(r"(?:^|\x1f)\s|\s(?:\x1f|$)")
+
+
+class _Bad(Exception):
+    """The first bad row of one column: (position, message)."""
+
+    def __init__(self, position: int, message: str) -> None:
+        super().__init__(message)
+        self.position = position
+        self.message = message
+
+
+def factorise(column: Sequence[str]) -> tuple[npt.NDArray[np.int64], list[str]]:
+    """The code of each row and the distinct texts, in order of first appearance.
+
+    ``dict.setdefault`` mapped over the column keeps each text's first position
+    without a Python-level loop; positions then become dense codes.
+    """
+    lookup: dict[str, int] = {}
+    first = np.fromiter(
+        map(lookup.setdefault, column, itertools.count()), dtype=np.int64, count=len(column)
+    )
+    dense = np.empty(len(column), dtype=np.int64)
+    dense[np.fromiter(lookup.values(), dtype=np.int64, count=len(lookup))] = np.arange(len(lookup))
+    return dense[first], list(lookup)
+
+
+class ColumnParser:
+    """Parses the columns of one side; :meth:`build` gives the :class:`Population`."""
+
+    def __init__(
+        self,
+        columns: Mapping[str, Sequence[str]],
+        conditions: tuple[str, ...],
+        row_numbers: Sequence[int] | None,
+        nul_checked: bool = False,
+    ) -> None:
+        self.n = len(columns.get("id", ()))
+        self.nul = [] if nul_checked else [(name, _nul_at(columns.get(name))) for name in ORDER]
+        self.text = {name: self._strip(columns.get(name), name) for name in ORDER}
+        self.numbers = np.asarray(
+            row_numbers if row_numbers is not None else np.arange(2, self.n + 2), dtype=np.int64
+        )
+        self.conditions = conditions
+        self.languages: dict[str, int] = {}
+        self.errors: list[tuple[int, int, str, str]] = []
+
+    def _strip(self, column: Sequence[str] | None, name: str) -> Sequence[str]:
+        if column is None or len(column) == 0:
+            return [""] * self.n
+        # One C-level search over the joined column finds whether any cell needs it.
+        if _PADDED.search("\x1f".join(column)) is None:
+            return column
+        return list(map(str.strip, column))
+
+    def build(self, kind: str) -> Population:
+        """Every column parsed, or the earliest bad row raised as :class:`RowError`."""
+        from kinfolk.engine.population import Population
+
+        self._nul()
+        values = {name: self._parse(name) for name in ORDER}
+        if self.errors:
+            row, _, name, message = min(self.errors)
+            raise RowError(row, name, message)
+        speaks = values["speaks"]
+        return Population(
+            kind=kind,
+            id=np.array(self.text["id"], dtype=str),
+            first_name=np.array(self.text["first_name"], dtype=str),
+            town=np.array(self.text["town"], dtype=str),
+            lat=values["lat"],
+            lon=values["lon"],
+            max_travel_km=values["max_travel_km"].astype(np.float32),
+            visit_places=values["visit_places"].astype(np.int8),
+            speaks_any=speaks[:, 0].copy(),
+            speaks_conv=speaks[:, 1].copy(),
+            speaks_fluent=speaks[:, 2].copy(),
+            learning=values["learning"],
+            availability=values["availability"].astype(np.uint32),
+            offers=values["offers"].astype(np.uint32),
+            accepts=values["accepts"].astype(np.uint32),
+            waiting_since=values["waiting_since"],
+            blackout=values["blackout"],
+            travel_mode=values["travel_mode"].astype(np.int8),
+            languages=tuple(self.languages),
+            conditions=self.conditions,
+        )
+
+    def _nul(self) -> None:
+        for name, at in self.nul:
+            if at >= 0:
+                self._fail(name, at, "holds a NUL byte; remove it")
+
+    def _fail(self, name: str, position: int, message: str) -> None:
+        self.errors.append((int(self.numbers[position]), ORDER.index(name), name, message))
+
+    def _parse(self, name: str) -> Any:
+        parse = getattr(self, f"_{name}", None)
+        try:
+            return parse() if parse else None
+        except _Bad as bad:
+            self._fail(name, bad.position, bad.message)
+            return _EMPTY[name](self.n)
+
+    # --- one method per column --------------------------------------------------------------
+
+    def _id(self) -> None:
+        ids = self.text["id"]
+        if "" in ids:
+            raise _Bad(list(ids).index(""), "is empty; every person needs the programme's own id")
+        codes, _ = factorise(ids)
+        first = np.full(codes.max(initial=-1) + 1, -1, dtype=np.int64)
+        first[codes[::-1]] = np.arange(self.n - 1, -1, -1)
+        repeated = np.flatnonzero(first[codes] != np.arange(self.n))
+        if repeated.size:
+            at = int(repeated[0])
+            earlier = int(self.numbers[first[codes[at]]])
+            raise _Bad(at, f"'{ids[at]}' is also the id in row {earlier}")
+
+    def _number(self, name: str, parse: Callable[[str], float]) -> npt.NDArray[np.float64]:
+        column = self.text[name]
+        try:
+            values = np.fromiter(map(float, column), dtype=np.float64, count=self.n)
+        except ValueError:
+            values = None
+        if values is not None:
+            limit = 90.0 if name == "lat" else 180.0 if name == "lon" else None
+            low, high = (-limit, limit) if limit else (0.0, 1000.0)
+            bad = np.flatnonzero(~((values >= low) & (values <= high)))
+            if bad.size == 0:
+                return values
+        return np.asarray(self._each(name, parse, np.float64), dtype=np.float64)
+
+    def _lat(self) -> npt.NDArray[np.float64]:
+        return self._number("lat", lambda t: dd.parse_coordinate(t, field="lat"))
+
+    def _lon(self) -> npt.NDArray[np.float64]:
+        return self._number("lon", lambda t: dd.parse_coordinate(t, field="lon"))
+
+    def _max_travel_km(self) -> npt.NDArray[np.float64]:
+        return self._number("max_travel_km", dd.parse_km)
+
+    def _each(self, name: str, parse: Callable[[str], Any], dtype: Any) -> Any:
+        """Parse each distinct text of a column once and map the results back."""
+        codes, texts = factorise(self.text[name])
+        parsed: list[Any] = []
+        for code, text in enumerate(texts):
+            try:
+                parsed.append(parse(text))
+            except dd.FieldError as error:
+                raise _Bad(int(np.argmax(codes == code)), error.message) from None
+        if dtype is object:
+            table = np.empty(len(parsed), dtype=object)
+            table[:] = parsed
+        else:
+            table = np.asarray(parsed, dtype=dtype)
+        return table[codes] if self.n else table[:0]
+
+    def _choice(self, name: str, default: str, choices: tuple[str, ...]) -> Any:
+        def parse(text: str) -> int:
+            return choices.index(dd.parse_choice(text or default, field=name, choices=choices))
+
+        return self._each(name, parse, np.int64)
+
+    def _visit_places(self) -> Any:
+        return self._choice("visit_places", "home", dd.VISIT_PLACES)
+
+    def _travel_mode(self) -> Any:
+        return self._choice("travel_mode", "public", dd.TRAVEL_MODES)
+
+    def _index(self, tag: str, name: str) -> int:
+        if tag not in self.languages:
+            if len(self.languages) == MAX_LANGUAGES:
+                raise dd.FieldError(
+                    name,
+                    f"'{tag}' would be language {MAX_LANGUAGES + 1}; "
+                    f"one run supports {MAX_LANGUAGES}",
+                )
+            self.languages[tag] = len(self.languages)
+        return self.languages[tag]
+
+    def _speaks(self) -> Any:
+        def parse(text: str) -> tuple[int, int, int]:
+            pairs = dd.parse_speaks(text)
+            if not pairs:
+                raise dd.FieldError(
+                    "speaks", "is empty; give at least one language, as in en:fluent"
+                )
+            any_ = conv = fluent = 0
+            for tag, level in pairs:
+                bit = 1 << self._index(tag, "speaks")
+                any_ |= bit
+                conv |= bit if dd.LEVELS.index(level) >= dd.COMMUNICATION_LEVEL else 0
+                fluent |= bit if level == "fluent" else 0
+            return any_, conv, fluent
+
+        return self._each("speaks", parse, np.uint64).reshape(-1, 3)
+
+    def _learning(self) -> Any:
+        def parse(text: str) -> int:
+            return sum(1 << self._index(tag, "learning") for tag in dd.parse_languages(text))
+
+        return self._each("learning", parse, np.uint64)
+
+    def _availability(self) -> Any:
+        def parse(text: str) -> int:
+            mask = dd.parse_availability(text)
+            if mask == 0:
+                raise dd.FieldError(
+                    "availability", "is empty; give at least one slot, as in sat-am"
+                )
+            return mask
+
+        return self._each("availability", parse, np.int64)
+
+    def _conditions(self, name: str) -> Any:
+        def parse(text: str) -> int:
+            words = dd.parse_conditions(text, field=name, vocabulary=self.conditions)
+            return sum(1 << self.conditions.index(word) for word in words)
+
+        return self._each(name, parse, np.int64)
+
+    def _offers(self) -> Any:
+        return self._conditions("offers")
+
+    def _accepts(self) -> Any:
+        return self._conditions("accepts")
+
+    def _waiting_since(self) -> Any:
+        def parse(text: str) -> np.datetime64:
+            if not text:
+                return np.datetime64("NaT", "D")
+            return np.datetime64(dd.parse_date(text, field="waiting_since"), "D")
+
+        return self._each("waiting_since", parse, "datetime64[D]")
+
+    def _blackout(self) -> Any:
+        return self._each("blackout", dd.parse_blackout, object)
+
+
+def _nul_at(column: Sequence[str] | None) -> int:
+    """The first position holding a NUL byte, or -1 (numpy would drop trailing NULs)."""
+    if column is None or "\x00" not in "\x1f".join(column):
+        return -1
+    return next(at for at, text in enumerate(column) if "\x00" in text)
+
+
+def _objects(n: int) -> npt.NDArray[np.object_]:
+    out = np.empty(n, dtype=object)
+    out[:] = [()] * n
+    return out
+
+
+_EMPTY: dict[str, Callable[[int], Any]] = {
+    "speaks": lambda n: np.zeros((n, 3), dtype=np.uint64),
+    "learning": lambda n: np.zeros(n, dtype=np.uint64),
+    "waiting_since": lambda n: np.full(n, "NaT", dtype="datetime64[D]"),
+    "blackout": _objects,
+}
+for _name in ORDER:
+    _EMPTY.setdefault(_name, lambda n: np.zeros(n, dtype=np.int64))
