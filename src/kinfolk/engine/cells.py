@@ -26,12 +26,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
 from kinfolk.engine import candidates as cand
 from kinfolk.engine import costs as cm
-from kinfolk.engine.compiled import jit
+from kinfolk.engine.compiled import jit, jit_parallel
 
 #: Side tuple: xyz, lat, lon, reach chord, reach km, places, talk, conv, learn reach,
 #: availability, offers, accepts, travel mode, months waited, free.
@@ -296,7 +297,7 @@ def _heap_push(
     return size
 
 
-@jit
+@jit_parallel
 def nearest(
     k: int, A: Side, B: Side, grid: Any, excluded: Any, a_is_volunteer: bool, m: int, salt: int,
     start_km: float,
@@ -313,11 +314,11 @@ def nearest(
     count = np.zeros(n_a, dtype=np.int64)
     reason = np.full(n_a, 7, dtype=np.int8)  # LOCKED
     members = grid[3]
-    buffer = np.empty((64, 2), dtype=np.int64)
-    hashes = np.zeros(k, dtype=np.uint64)
-    for a in range(n_a):
+    for a in numba.prange(n_a):
         if not A[14][a]:
             continue
+        buffer = np.empty((64, 2), dtype=np.int64)
+        hashes = np.zeros(k, dtype=np.uint64)
         reach = A[4][a]
         radius = min(start_km, reach)
         while True:
@@ -360,7 +361,7 @@ def _in_row(indices: Any, start: int, end: int, b: int) -> bool:
     return bool(at < end and indices[at] == b)
 
 
-@jit
+@jit_parallel
 def violations(
     A: Side, B: Side, grid: Any, indptr: Any, indices: Any, excluded: Any, a_is_volunteer: bool,
     m: int, dual_a: Any, dual_b: Any, big: int, w: Any, vj: Any, vk: Any, vd: Any, effort: Any,
@@ -387,11 +388,11 @@ def violations(
     cell_keys, cell_start, cell_min, g, effort_floor = bound
     step, n_lon, _, members = grid
     margin = 2.0 + 1e-12 * big
-    buffer = np.empty((64, 2), dtype=np.int64)
-    hashes = np.zeros(limit, dtype=np.uint64)
-    for a in range(n_a):
+    for a in numba.prange(n_a):
         if not A[14][a]:
             continue
+        buffer = np.empty((64, 2), dtype=np.int64)
+        hashes = np.zeros(limit, dtype=np.uint64)
         size = 0
         budget = float(big - dual_a[a]) - 1000.0 * w[4] * (36.0 - A[13][a]) + margin
         slope = 1000.0 * w[0] * (effort[A[12][a]] + effort_floor) / 2.0  # per km
@@ -458,7 +459,7 @@ def _cell_km(lat: float, lon: float, key: int, step: float, n_lon: int) -> float
     return 0.999 * 111.19508372419142 * max(dlat, east_west)
 
 
-@jit
+@jit_parallel
 def blocking(
     V: Side, H: Side, grid: Any, indptr: Any, indices: Any, excluded: Any, m: int,
     v_mate_km: Any, v_mate_common: Any, v_mate_rank: Any, h_mate_key: Any, v_rank: Any,
@@ -480,11 +481,11 @@ def blocking(
     out_c = np.zeros((n, limit), dtype=np.float64)
     found = np.zeros(n, dtype=np.int64)
     members = grid[3]
-    buffer = np.empty((64, 2), dtype=np.int64)
-    hashes = np.zeros(limit, dtype=np.uint64)
-    for v in range(n):
+    for v in numba.prange(n):
         if not V[14][v]:
             continue
+        buffer = np.empty((64, 2), dtype=np.int64)
+        hashes = np.zeros(limit, dtype=np.uint64)
         size = 0
         radius = min(V[4][v], np.float64(v_mate_km[v]) * (1 + 1e-6) + 1e-6)
         ranges = _ranges(V, v, radius, grid, buffer)

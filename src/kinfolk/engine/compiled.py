@@ -23,6 +23,13 @@ def jit(function: F) -> F:
     return cast(F, numba.njit(cache=True, nogil=True)(function))
 
 
+def jit_parallel(function: F) -> F:
+    """Compile ``function`` with numba, its ``prange`` loops spread over the cores."""
+    import numba
+
+    return cast(F, numba.njit(cache=True, nogil=True, parallel=True)(function))
+
+
 def warm_up() -> float:
     """Compile (or load from the disk cache) every kernel; return the seconds it took."""
     import datetime as dt

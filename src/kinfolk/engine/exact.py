@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 IntArray = npt.NDArray[np.int64]
 MAX_ROUNDS = 12
-PER_PERSON = 8
+PER_PERSON = 16
 
 
 def optimal(problem: Problem) -> tuple[Problem, IntArray, int, bool]:
