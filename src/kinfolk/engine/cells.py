@@ -563,3 +563,78 @@ def pruning_bound(
     cell_min = np.minimum.reduceat(g[cells_b.members], start)
     starts = np.append(start, keys.size).astype(np.int64)
     return unique, starts, cell_min, g, float(cm.TRAVEL_EFFORT.min())
+
+
+@jit
+def csr_rows(n: int, rows: Any, cols: Any, chords: Any) -> tuple[Any, Any, Any]:
+    """Edges grouped by row, each row by (chord, col), repeated pairs once: CSR arrays."""
+    counts = np.zeros(n + 1, dtype=np.int64)
+    for r in rows:
+        counts[r + 1] += 1
+    start = np.cumsum(counts)
+    fill = start[:-1].copy()
+    by_row = np.empty(rows.size, dtype=np.int64)
+    for e in range(rows.size):
+        by_row[fill[rows[e]]] = e
+        fill[rows[e]] += 1
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    out_cols = np.empty(rows.size, dtype=np.int64)
+    out_chords = np.empty(rows.size, dtype=np.float64)
+    at = 0
+    for r in range(n):
+        edges = by_row[start[r] : start[r + 1]]
+        keys = np.empty(edges.size, dtype=np.float64)
+        for t in range(edges.size):
+            keys[t] = chords[edges[t]]
+        order = np.argsort(keys, kind="mergesort")
+        first = at
+        for t in order:
+            e = edges[t]
+            repeated = False
+            u = at - 1
+            while u >= first and out_chords[u] == chords[e]:  # a pair repeats at one distance
+                if out_cols[u] == cols[e]:
+                    repeated = True
+                    break
+                u -= 1
+            if not repeated:
+                out_cols[at] = cols[e]
+                out_chords[at] = chords[e]
+                at += 1
+        # equal distances: order by column, as the rest of the engine expects
+        _sort_ties(out_cols, out_chords, first, at)
+        indptr[r + 1] = at
+    return indptr, out_cols[:at].astype(np.int32), out_chords[:at].copy()
+
+
+@jit
+def _sort_ties(cols: Any, chords: Any, start: int, end: int) -> None:
+    t = start
+    while t < end:
+        u = t
+        while u + 1 < end and chords[u + 1] == chords[t]:
+            u += 1
+        if u > t:
+            cols[t : u + 1] = np.sort(cols[t : u + 1])
+        t = u + 1
+
+
+@jit
+def row_order(n: int, rows: Any, keys: Any, cols: Any) -> Any:
+    """The permutation that orders edges by row, then key, then column (a counting sort)."""
+    counts = np.zeros(n + 1, dtype=np.int64)
+    for r in rows:
+        counts[r + 1] += 1
+    start = np.cumsum(counts)
+    fill = start[:-1].copy()
+    order = np.empty(rows.size, dtype=np.int64)
+    for e in range(rows.size):
+        order[fill[rows[e]]] = e
+        fill[rows[e]] += 1
+    for r in range(n):
+        edges = order[start[r] : start[r + 1]]
+        if edges.size < 2:
+            continue
+        by_col = edges[np.argsort(cols[edges], kind="mergesort")]
+        order[start[r] : start[r + 1]] = by_col[np.argsort(keys[by_col], kind="mergesort")]
+    return order

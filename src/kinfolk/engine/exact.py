@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 IntArray = npt.NDArray[np.int64]
 MAX_ROUNDS = 12
-PER_PERSON = 16
+PER_PERSON = 32
 
 
 def optimal(problem: Problem) -> tuple[Problem, IntArray, int, bool]:
@@ -174,7 +174,7 @@ def with_edges(
     all_cols = np.concatenate([g.indices.astype(np.int64), cols])
     all_km = np.concatenate([g.distance_km, km])
     all_cost = np.concatenate([p.cost, cost])
-    order = np.lexsort((all_cols, all_km, all_rows))
+    order = cells.row_order(g.n_volunteers, all_rows, all_km.astype(np.float64), all_cols)
     indptr = np.zeros(g.n_volunteers + 1, dtype=np.int64)
     np.cumsum(np.bincount(all_rows, minlength=g.n_volunteers), out=indptr[1:])
     graph = replace(
