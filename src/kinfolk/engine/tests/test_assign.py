@@ -13,6 +13,7 @@ from kinfolk.engine.solvers import (
     greedy_matching,
     maximum_matching,
     optimal_matching,
+    optimal_with_duals,
 )
 from kinfolk.engine.synth import generate
 
@@ -337,3 +338,67 @@ def test_a_run_too_large_for_memory_is_refused_before_anything_is_built() -> Non
         )  # fmt: skip
     assert seen == []
     assert memory_check(110_000, 110_000, k=32) < 16 * 1024**3
+
+
+@st.composite
+def adversarial_graphs(draw: st.DrawFn) -> tuple[int, int, np.ndarray, np.ndarray, np.ndarray]:
+    """Chains, complete bipartite blocks, stars, with ties, zero and negative costs."""
+    shape = draw(st.sampled_from(["chain", "blocks", "star", "random"]))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    n, m = draw(st.integers(1, 30)), draw(st.integers(1, 30))
+    if shape == "chain":  # v0-h0-v1-h1-...: one long alternating path
+        length = min(n, m)
+        rows = np.concatenate([np.arange(length), np.arange(1, length)])
+        cols = np.concatenate([np.arange(length), np.arange(length - 1)])
+    elif shape == "blocks":  # complete bipartite blocks of uneven sides
+        rows_list, cols_list = [], []
+        v0 = h0 = 0
+        while v0 < n and h0 < m:
+            a, b = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+            block_v = np.arange(v0, min(n, v0 + a))
+            block_h = np.arange(h0, min(m, h0 + b))
+            rows_list.append(np.repeat(block_v, block_h.size))
+            cols_list.append(np.tile(block_h, block_v.size))
+            v0, h0 = v0 + a, h0 + b
+        rows, cols = np.concatenate(rows_list), np.concatenate(cols_list)
+    elif shape == "star":  # everyone wants the same few: no perfect matching
+        hubs = min(m, 3)
+        rows = np.repeat(np.arange(n), hubs)
+        cols = np.tile(np.arange(hubs), n)
+    else:
+        keys = np.flatnonzero(rng.random(n * m) < draw(st.floats(0.05, 1.0)))
+        rows, cols = keys // m, keys % m
+    costs = draw(st.sampled_from(["ties", "zero", "negative", "wide"]))
+    if costs == "ties":
+        cost = rng.integers(0, 2, rows.size) * 5
+    elif costs == "zero":
+        cost = np.zeros(rows.size, dtype=np.int64)
+    elif costs == "negative":
+        cost = rng.integers(-1000, 1000, rows.size)
+    else:
+        cost = rng.integers(0, 10**9, rows.size)
+    return n, m, rows.astype(np.int64), cols.astype(np.int64), cost.astype(np.int64)
+
+
+@settings(max_examples=200, deadline=None)
+@given(adversarial_graphs())
+def test_compiled_solver_equals_ortools_and_scipy_on_adversarial_graphs(graph) -> None:  # type: ignore[no-untyped-def]
+    n, m, rows, cols, cost = graph
+    best = optimal_with_duals(n, m, rows, cols, cost)
+    mate = best.mate
+    used = mate[mate >= 0]
+    assert used.size == np.unique(used).size
+    expected = _ortools_reference(n, m, rows, cols, cost)
+    assert _score(mate, rows, cols, cost) == expected
+    # The scipy reference pads with prices above any total, so it needs costs >= 0: a
+    # constant shift changes every maximum matching's total alike.
+    low = min(int(cost.min(initial=0)), 0)
+    pairs, total = _scipy_reference(n, m, rows, cols, cost - low)
+    assert _score(mate, rows, cols, cost) == (pairs, total + pairs * low)
+    # The certificate: non-negative reduced costs, tight on pairs, zero on the unpaired.
+    reduced = best.row_dual[rows] + best.col_dual[cols] + cost - best.big
+    assert (reduced >= 0).all() and (reduced[mate[rows] == cols] == 0).all()
+    paired_h = np.zeros(m, bool)
+    paired_h[used] = True
+    assert (best.row_dual[mate < 0] == 0).all() and (best.col_dual[~paired_h] == 0).all()
