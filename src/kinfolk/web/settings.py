@@ -67,6 +67,8 @@ if not SECRET_KEY:
     if not DEBUG and not envbool("KINFOLK_INSECURE_DEV_KEY", False):
         raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE); `kinfolk demo` sets one.")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+if SECRET_KEY == "change-me" and not DEBUG:
+    raise ImproperlyConfigured("SECRET_KEY is still the placeholder of .env.example; set your own.")
 ALLOWED_HOSTS = [h for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -218,9 +220,25 @@ RATE_LIMITS = {
     },
 }
 
+# A site whose SITE_URL is https is served over HTTPS only: cookies never travel
+# in clear, plain-HTTP requests are redirected, and browsers are told (HSTS) to
+# refuse plain HTTP for a year.  Each can be overridden; see docs/operations.md.
+_HTTPS = SITE_URL.startswith("https://")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", _HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = envbool("HTTPS_REDIRECT", _HTTPS)
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 365 * 86400 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Joining the browsers' preload list is a one-way decision for the owner of
+    # the domain (hstspreload.org), not a flaw of a site that has not made it.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if TRUSTED_PROXIES > 0:
+    # The proxy that terminates TLS says so; without this, the HTTPS redirect
+    # behind a proxy would loop.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
