@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -15,6 +17,7 @@ from kinfolk.accounts import selectors
 from kinfolk.accounts.forms import LoginForm, PasswordResetRequestForm, TotpForm
 from kinfolk.accounts.ratelimits import rate_limit_check
 from kinfolk.accounts.services import two_factor
+from kinfolk.devices.services import sessions_end_others
 from kinfolk.people.selectors import roles_get
 
 #: The session key holding the enrolment link a site administrator opened.
@@ -25,7 +28,15 @@ login = auth_views.LoginView.as_view(
     authentication_form=LoginForm,
     redirect_authenticated_user=True,
 )
-logout = require_POST(auth_views.LogoutView.as_view())
+_logout = auth_views.LogoutView.as_view()
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    """Signing out here signs out every other device of the person too."""
+    if request.user.is_authenticated:
+        sessions_end_others(user=request.user, keep=request.session.session_key)
+    return _logout(request)
 
 
 class _PasswordResetView(auth_views.PasswordResetView):
@@ -46,11 +57,40 @@ password_reset = _PasswordResetView.as_view()
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )
-password_set = auth_views.PasswordResetConfirmView.as_view(
-    template_name="accounts/password_set.html",
-    success_url=reverse_lazy("accounts:password_reset_complete"),
-    post_reset_login=False,
-)
+
+
+class _PasswordSetView(auth_views.PasswordResetConfirmView):
+    """A new password from a link: every device signed in with the old one is signed out."""
+
+    template_name = "accounts/password_set.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    post_reset_login = False
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        sessions_end_others(user=form.user, keep=None)
+        return response
+
+
+password_set = _PasswordSetView.as_view()
+
+
+class _PasswordChangeView(auth_views.PasswordChangeView):
+    """A signed-in person changes their password: this device stays, the others are signed out."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("devices:list")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)  # keeps this session, under a new key
+        sessions_end_others(user=form.user, keep=self.request.session.session_key)
+        messages.success(
+            self.request, _("Your password is changed; every other device is signed out.")
+        )
+        return response
+
+
+password_change = _PasswordChangeView.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "kinfolk.outbox",
     "kinfolk.ticks",
     "kinfolk.visits",
+    "kinfolk.devices",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +108,7 @@ MIDDLEWARE = [
     "kinfolk.accounts.middleware.SecondFactorMiddleware",
     "kinfolk.accounts.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kinfolk.devices.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -225,6 +227,17 @@ RATE_LIMITS = {
 # refuse plain HTTP for a year.  Each can be overridden; see docs/operations.md.
 _HTTPS = SITE_URL.startswith("https://")
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are rows of kinfolk.devices (one per signed-in device, listed on the
+# person's "Signed-in devices" page).  A session ends after SESSION_IDLE_MINUTES
+# without use, or SESSION_ABSOLUTE_HOURS after signing in, whichever comes first;
+# coordinators and site administrators, who see other people's data, get the
+# shorter STAFF_ limits.
+SESSION_ENGINE = "kinfolk.devices.sessions"
+SESSION_IDLE_SECONDS = envint("SESSION_IDLE_MINUTES", 120) * 60
+SESSION_ABSOLUTE_SECONDS = envint("SESSION_ABSOLUTE_HOURS", 14 * 24) * 3600
+STAFF_SESSION_IDLE_SECONDS = envint("STAFF_SESSION_IDLE_MINUTES", 30) * 60
+STAFF_SESSION_ABSOLUTE_SECONDS = envint("STAFF_SESSION_ABSOLUTE_HOURS", 12) * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", _HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = envbool("HTTPS_REDIRECT", _HTTPS)
