@@ -1,4 +1,4 @@
-"""The ``kinfolk`` command: demo, serve, worker, tick, synth, match, manage."""
+"""The ``kinfolk`` command: demo, serve, worker, tick, backup, restore, synth, match, manage."""
 
 from __future__ import annotations
 
@@ -15,7 +15,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from kinfolk import matchcli
 
@@ -282,6 +289,83 @@ def tick() -> None:
         failed = failed or outcome.startswith("failed")
     if failed:  # every job ran; cron hears that one failed
         raise typer.Exit(code=1)
+
+
+@app.command()
+def backup(
+    target: Annotated[
+        Path | None,
+        typer.Argument(help="File to write (default: DATA_DIR/backups/kinfolk-DATE.kfbackup)."),
+    ] = None,
+) -> None:
+    """Write a backup of the whole database while the site keeps running."""
+    data_dir = _prepare_local_environment()
+    _django_setup()
+    from kinfolk.web.backups import BackupRefused, backup_create
+
+    if target is None:
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+        target = data_dir / "backups" / f"kinfolk-{stamp}.kfbackup"
+        target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with _progress() as bar:
+            manifest = backup_create(target, progress=_bar_stages(bar))
+    except BackupRefused as refused:
+        console.print(f"[red]{refused.message}[/red]", soft_wrap=True)
+        raise typer.Exit(code=1) from None
+    console.print(
+        f"Backup written to {target}: {len(manifest.tables)} tables, {manifest.rows} rows.",
+        soft_wrap=True,
+    )
+
+
+@app.command()
+def restore(
+    source: Annotated[Path, typer.Argument(help="A file written by `kinfolk backup`.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Replace the whole database with a backup's; stop the site and its worker first.
+
+    A file that is not a Kinfolk backup, or a backup from a newer version, is
+    refused and nothing changes.  People erased since the backup was taken
+    are erased again.
+    """
+    _prepare_local_environment()
+    _django_setup()
+    from kinfolk.web.backups import BackupRefused, backup_inspect, backup_restore
+
+    try:
+        manifest = backup_inspect(source)
+        console.print(
+            f"{source.name}: a {manifest.engine} backup of {manifest.created_at[:19]} UTC, "
+            f"{len(manifest.tables)} tables, {manifest.rows} rows.",
+            soft_wrap=True,
+        )
+        if not yes and not typer.confirm("Replace everything in this site's database with it?"):
+            raise typer.Exit(code=1)
+        with _progress() as bar:
+            backup_restore(source, progress=_bar_stages(bar), reapply_ledger=False)
+    except BackupRefused as refused:
+        console.print(f"[red]{refused.message}[/red]", soft_wrap=True)
+        raise typer.Exit(code=1) from None
+    # A backup from an older version is brought up to this version's schema.
+    _migrate()
+    from kinfolk.web.backups import ledger_reapply
+
+    if ledger_reapply():
+        console.print("Erasures recorded since the backup were applied again.")
+    console.print(f"Restored {manifest.rows} rows; every table's count matches the backup.")
+
+
+def _bar_stages(bar: Progress) -> Callable[[str, int, int], None]:
+    tasks: dict[str, TaskID] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    return progress
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
