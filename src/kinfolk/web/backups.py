@@ -226,7 +226,7 @@ def _open(source: Path) -> Iterator[tarfile.TarFile]:
     if not source.is_file():
         raise BackupRefused(_("There is no file %(file)s.") % {"file": source})
     try:
-        archive = tarfile.open(source, "r:")
+        archive = tarfile.open(source, "r:")  # noqa: SIM115 (closed by the with below)
     except (tarfile.TarError, OSError):
         raise BackupRefused(not_a_backup) from None
     with archive:
