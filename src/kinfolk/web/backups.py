@@ -182,20 +182,21 @@ def backup_inspect(source: Path, *, database: dict[str, Any] | None = None) -> M
 
 
 def backup_restore(
-    source: Path,
-    *,
-    database: dict[str, Any] | None = None,
-    progress: Progress = _quiet,
-    reapply_ledger: bool = True,
+    source: Path, *, database: dict[str, Any] | None = None, progress: Progress = _quiet
 ) -> Manifest:
     """Replace the contents of ``database`` with the backup's; refuse, changing nothing, a bad file.
 
     Everything that can be checked is checked before the database is touched.
-    Afterwards the row count of every table is compared with the manifest's
-    and the erasure ledger is applied again (``reapply_ledger``).
+    Afterwards the row count of every table is compared with the manifest's.
+    Restoring the site's own database (the default) then brings an older
+    backup up to this version's schema and erases again everyone erased
+    since the backup was taken (``ledger_reapply``).
     """
+    own = database is None
     database = _database(database)
     engine = _engine(database)
+    # The backup carries the ledger of its own day; read today's before it is replaced.
+    ledger = ledger_entries() if own else []
     with _open(Path(source)) as archive, tempfile.TemporaryDirectory() as work:
         manifest = _manifest_checked(archive, engine)
         payload = Path(work) / PAYLOAD[engine]
@@ -215,8 +216,11 @@ def backup_restore(
             _("The restore did not bring back every row (tables: %(tables)s).")
             % {"tables": ", ".join(sorted(missing))}
         )
-    if reapply_ledger:
-        ledger_reapply()
+    if own:
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
+        ledger_reapply(ledger)
     return manifest
 
 
@@ -330,12 +334,45 @@ def _postgresql_load(database: dict[str, Any], payload: Path, progress: Progress
     )
 
 
-def ledger_reapply() -> bool:
-    """Erase again everyone the erasure ledger names; False when this site has no ledger."""
+#: The erasure ledger's columns: ids and dates only, nothing that names anyone.
+_LEDGER_FIELDS = ("kind", "erased_id", "programme_id", "erased_at")
+
+
+def _ledger_model() -> Any:
+    from django.apps import apps
+
+    try:
+        return apps.get_model("privacy", "ErasureRecord")
+    except LookupError:  # a site without the erasure ledger
+        return None
+
+
+def ledger_entries() -> list[dict[str, Any]]:
+    """The erasure ledger of the site's database as it is now (empty if it has none yet)."""
+    from django.db import DatabaseError, transaction
+
+    model = _ledger_model()
+    if model is None:
+        return []
+    try:
+        with transaction.atomic():
+            return list(model.objects.values(*_LEDGER_FIELDS))
+    except DatabaseError:  # a database not yet migrated: nobody was erased in it
+        return []
+
+
+def ledger_reapply(entries: list[dict[str, Any]]) -> bool:
+    """Put back the ledger ``entries`` and erase again everyone it names.
+
+    Returns False when this site has no erasure ledger.
+    """
     try:
         from kinfolk.privacy.erasure import reapply_ledger  # type: ignore[attr-defined]
     except ImportError:
         return False
+    model = _ledger_model()
+    if model is not None and entries:
+        model.objects.bulk_create([model(**e) for e in entries], ignore_conflicts=True)
     reapply_ledger()
     return True
 

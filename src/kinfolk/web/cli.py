@@ -344,17 +344,15 @@ def restore(
         if not yes and not typer.confirm("Replace everything in this site's database with it?"):
             raise typer.Exit(code=1)
         with _progress() as bar:
-            backup_restore(source, progress=_bar_stages(bar), reapply_ledger=False)
+            backup_restore(source, progress=_bar_stages(bar))
     except BackupRefused as refused:
         console.print(f"[red]{refused.message}[/red]", soft_wrap=True)
         raise typer.Exit(code=1) from None
-    # A backup from an older version is brought up to this version's schema.
-    _migrate()
-    from kinfolk.web.backups import ledger_reapply
-
-    if ledger_reapply():
-        console.print("Erasures recorded since the backup were applied again.")
-    console.print(f"Restored {manifest.rows} rows; every table's count matches the backup.")
+    console.print(
+        f"Restored {manifest.rows} rows; every table's count matches the backup. "
+        "The schema is up to date, and everyone erased since the backup is erased again.",
+        soft_wrap=True,
+    )
 
 
 def _bar_stages(bar: Progress) -> Callable[[str, int, int], None]:

@@ -66,7 +66,6 @@ def test_a_backup_restored_into_an_empty_database_has_every_row_of_every_table(
     manifest = backup_restore(
         backup_file,
         database=empty_database,
-        reapply_ledger=False,
         progress=lambda stage, done, total: stages.append((stage, done, total)),
     )
     original = table_fingerprints()
@@ -226,8 +225,36 @@ def test_the_restore_command_asks_before_replacing_anything(backup_file, tmp_pat
 # --- The erasure ledger ----------------------------------------------------------------------
 
 
-def test_someone_erased_after_the_backup_stays_erased_after_a_restore(backup_file, volunteer_user):
+def test_restoring_the_sites_own_database_brings_back_its_rows(backup_file, volunteer):
+    from kinfolk.people.models import Volunteer
+
+    Volunteer.objects.filter(pk=volunteer.pk).update(first_name="Changed after the backup")
+    backup_restore(backup_file)
+    assert Volunteer.objects.get(pk=volunteer.pk).first_name == "Vera"
+
+
+def test_someone_erased_after_the_backup_stays_erased_after_a_restore(
+    backup_file, household, household_user
+):
     erasure = pytest.importorskip("kinfolk.privacy.erasure")
     if not hasattr(erasure, "reapply_ledger"):
-        pytest.skip("this site has no erasure ledger yet")
-    pytest.skip("wire to the erasure service once it exists")
+        pytest.skip("this site has no erasure ledger")
+    from django.contrib.auth import get_user_model
+
+    from kinfolk.people.models import Household
+
+    erasure.person_erase(person=household)
+    backup_restore(backup_file)  # the backup still holds Hana, and a ledger without her
+    assert Household.objects.get(pk=household.pk).is_erased
+    assert not get_user_model().objects.filter(pk=household_user.pk).exists()
+    assert "hana@example.org" not in _every_value()
+
+
+def _every_value() -> str:
+    """Every value of every row of every table, as one string to search."""
+    with connection.cursor() as cursor:
+        values = []
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            values.extend(repr(row) for row in cursor.fetchall())
+    return "\n".join(values)
