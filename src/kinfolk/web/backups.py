@@ -107,7 +107,9 @@ def backup_create(
         else:
             manifest = _postgresql_dump(database, payload, progress)
         partial = target.with_name(f".{target.name}.partial")
-        with tarfile.open(partial, "w") as archive:
+        # pg_dump -Fc compresses its own archive; a SQLite file is compressed here.
+        mode = "w:gz" if engine == "sqlite" else "w"
+        with tarfile.open(partial, mode) as archive:
             data = json.dumps(asdict(manifest), indent=2, sort_keys=True).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size = len(data)
@@ -230,7 +232,7 @@ def _open(source: Path) -> Iterator[tarfile.TarFile]:
     if not source.is_file():
         raise BackupRefused(_("There is no file %(file)s.") % {"file": source})
     try:
-        archive = tarfile.open(source, "r:")  # noqa: SIM115 (closed by the with below)
+        archive = tarfile.open(source, "r:*")  # noqa: SIM115 (closed by the with below)
     except (tarfile.TarError, OSError):
         raise BackupRefused(not_a_backup) from None
     with archive:
