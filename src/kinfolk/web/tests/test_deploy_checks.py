@@ -50,7 +50,8 @@ def test_deploy_check_is_clean_with_the_documented_production_settings(tmp_path)
 
 def test_https_site_url_turns_on_hsts_redirect_and_secure_cookies(tmp_path):
     env = _example_env(tmp_path, SITE_URL="https://kinfolk.example.org")
-    env.pop("SECURE_COOKIES")
+    for name in ("SECURE_COOKIES", "HTTPS_REDIRECT", "HSTS_SECONDS"):
+        env.pop(name)  # left to follow SITE_URL
     values = _settings(
         env,
         "SECURE_HSTS_SECONDS",
@@ -70,7 +71,8 @@ def test_https_site_url_turns_on_hsts_redirect_and_secure_cookies(tmp_path):
 
 def test_plain_http_site_url_keeps_cookies_usable_without_tls(tmp_path):
     env = _example_env(tmp_path, SITE_URL="http://127.0.0.1:8000")
-    env.pop("SECURE_COOKIES")
+    for name in ("SECURE_COOKIES", "HTTPS_REDIRECT", "HSTS_SECONDS"):
+        env.pop(name)  # left to follow SITE_URL
     values = _settings(env, "SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE")
     assert values == {
         "SECURE_HSTS_SECONDS": 0,
