@@ -16,7 +16,7 @@ _BROWSERS = (
     (re.compile(r"\b(OPR|Opera)/"), "Opera"),
     (re.compile(r"\bSamsungBrowser/"), "Samsung Internet"),
     (re.compile(r"\b(Firefox|FxiOS)/"), "Firefox"),
-    (re.compile(r"\b(Chrome|Chromium|CriOS)/"), "Chrome"),
+    (re.compile(r"\b(Chrome|Chromium|CriOS|HeadlessChrome)/"), "Chrome"),
     (re.compile(r"\bVersion/[\d.]+.*Safari/"), "Safari"),
 )
 _SYSTEMS = (

@@ -18,6 +18,8 @@ AGENTS = {
     "Chrome/126.0.0.0 Safari/537.36": "Chrome on ChromeOS",
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/126.0.0.0 Safari/537.36 OPR/111.0.0.0": "Opera on Windows",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "HeadlessChrome/126.0.0.0 Safari/537.36": "Chrome on Linux",
     "curl/8.5.0": "An unknown browser",
     "": "An unknown browser",
 }
