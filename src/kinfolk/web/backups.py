@@ -211,18 +211,20 @@ def backup_restore(
             _sqlite_load(database, payload, manifest, progress)
         else:
             _postgresql_load(database, payload, progress)
+    # Counted before migrations and erasures change any row.
     restored = table_counts(database)
-    missing = {t: n for t, n in manifest.tables.items() if restored.get(t) != n}
-    if missing:
-        raise BackupRefused(
-            _("The restore did not bring back every row (tables: %(tables)s).")
-            % {"tables": ", ".join(sorted(missing))}
-        )
+    differ = sorted(t for t, n in manifest.tables.items() if restored.get(t) != n)
     if own:
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
+        # Whatever else went wrong, nobody erased comes back.
         ledger_reapply(ledger)
+    if differ:
+        raise BackupRefused(
+            _("The database was restored, but these tables do not have the backup's rows: %(t)s.")
+            % {"t": ", ".join(differ)}
+        )
     return manifest
 
 
@@ -247,16 +249,23 @@ def _manifest_checked(archive: tarfile.TarFile, engine: str) -> Manifest:
     member = archive.extractfile(MANIFEST)
     try:
         raw = json.loads(member.read(1_000_000)) if member else None
-        if not isinstance(raw, dict) or raw.get("format") != FORMAT:
-            raise BackupRefused(not_a_backup)
-        manifest = Manifest(**raw)
-    except (ValueError, TypeError):
+    except ValueError:
         raise BackupRefused(not_a_backup) from None
-    if manifest.format_version > FORMAT_VERSION:
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        raise BackupRefused(not_a_backup)
+    version = raw.get("format_version")
+    if isinstance(version, int) and version > FORMAT_VERSION:
+        # Checked before the rest: a newer format may have fields this one lacks.
         raise BackupRefused(
             _("This backup was written by a newer Kinfolk (format %(n)d); upgrade Kinfolk first.")
-            % {"n": manifest.format_version}
+            % {"n": version}
         )
+    try:
+        manifest = Manifest(**raw)
+    except TypeError:
+        raise BackupRefused(not_a_backup) from None
+    if not (isinstance(manifest.schema, dict) and isinstance(manifest.tables, dict)):
+        raise BackupRefused(not_a_backup)
     if manifest.engine != engine:
         raise BackupRefused(
             _("This is a %(theirs)s backup; this site's database is %(ours)s.")

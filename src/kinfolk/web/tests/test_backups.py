@@ -166,6 +166,12 @@ def test_a_backup_from_a_newer_schema_is_refused(backup_file, tmp_path):
 
 def test_a_backup_in_a_newer_format_is_refused(backup_file, tmp_path):
     assert "newer Kinfolk" in _refused(_rewritten(backup_file, tmp_path, format_version=99))
+    newer_with_new_fields = _rewritten(backup_file, tmp_path, format_version=2, checksums={})
+    assert "newer Kinfolk" in _refused(newer_with_new_fields)
+
+
+def test_a_manifest_with_fields_of_the_wrong_kind_is_refused(backup_file, tmp_path):
+    assert "not a Kinfolk backup" in _refused(_rewritten(backup_file, tmp_path, schema=[1]))
 
 
 def test_a_backup_of_another_engine_is_refused(backup_file, tmp_path):
@@ -258,3 +264,13 @@ def _every_value() -> str:
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             values.extend(repr(row) for row in cursor.fetchall())
     return "\n".join(values)
+
+
+def test_a_restore_that_does_not_bring_back_every_row_says_so(
+    backup_file, tmp_path, empty_database
+):
+    manifest = backups.backup_inspect(backup_file)
+    lying = _rewritten(backup_file, tmp_path, tables={**manifest.tables, "people_volunteer": 99})
+    with pytest.raises(BackupRefused) as refused:
+        backup_restore(lying, database=empty_database)
+    assert "people_volunteer" in refused.value.message
