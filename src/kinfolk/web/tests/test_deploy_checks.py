@@ -96,3 +96,11 @@ def test_https_site_sends_hsts_header_and_redirects_plain_http(client, settings)
     assert plain["Location"].startswith("https://")
     secure = client.get("/accounts/login/", secure=True)
     assert "max-age=3600" in secure["Strict-Transport-Security"]
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "two"])
+def test_a_session_time_out_that_is_not_a_positive_number_is_refused(tmp_path, value):
+    env = _example_env(tmp_path, STAFF_SESSION_IDLE_MINUTES=value)
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        _settings(env, "STAFF_SESSION_IDLE_SECONDS")
+    assert "STAFF_SESSION_IDLE_MINUTES" in refused.value.stderr or "above 0" in refused.value.stderr
