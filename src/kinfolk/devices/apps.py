@@ -11,6 +11,7 @@ class DevicesConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from kinfolk.devices import jobs  # noqa: F401  (registers the tick job)
         from kinfolk.devices.services import session_sign_in
 
         # Every way in (the sign-in form, a password link, tests' force_login)

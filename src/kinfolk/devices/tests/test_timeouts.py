@@ -93,3 +93,19 @@ def test_the_expiry_kept_in_the_database_follows_the_idle_limit(
     row = SignedInSession.objects.get(session_key=client.session.session_key)
     left = (row.expire_date.timestamp() - time.time()) / 60
     assert settings.SESSION_IDLE_SECONDS / 60 - 2 < left <= settings.SESSION_IDLE_SECONDS / 60
+
+
+def test_the_daily_tick_deletes_expired_sessions_only(volunteer_user, household_user):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kinfolk.devices.jobs import sessions_purge
+
+    old, current = _client_for(volunteer_user), _client_for(household_user)
+    SignedInSession.objects.filter(session_key=old.session.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(minutes=1)
+    )
+    assert sessions_purge(timezone.now()) == "1 expired sessions deleted"
+    assert list(SignedInSession.objects.values_list("user_id", flat=True)) == [household_user.pk]
+    assert current.get(PAGE).status_code == 200
