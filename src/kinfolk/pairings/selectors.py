@@ -200,3 +200,21 @@ def visitor_report_list(*, programme: Programme) -> QuerySet[Any]:
     return VisitorReport.objects.filter(pairing__programme=programme).select_related(
         "pairing__volunteer", "pairing__household"
     )
+
+
+def alternative_people(
+    *, programme: Programme, ids: dict[str, set[str]]
+) -> dict[tuple[str, str], Person]:
+    """The people named as next-best alternatives, by (side, external id): two queries at most.
+
+    Only what the wording needs is loaded: a first name and a point to measure from.
+    """
+    found: dict[tuple[str, str], Person] = {}
+    for side, model in (("volunteer", Volunteer), ("household", Household)):
+        if not ids.get(side):
+            continue
+        rows = model.objects.filter(programme=programme, external_id__in=ids[side]).only(
+            "external_id", "first_name", "lat", "lon"
+        )
+        found.update(((side, p.external_id), p) for p in rows)
+    return found

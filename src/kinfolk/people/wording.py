@@ -265,21 +265,32 @@ def _spoken(speaks: str) -> dict[str, int]:
         return {}
 
 
-def alternative_words(name: str, extra_km: float | None) -> str:
-    """The next-best alternative: "next best: Bea, 1.3 km further" (or nearer, or as near)."""
+def alternative_words(for_name: str, name: str, extra_km: float | None) -> str:
+    """The next-best alternative: "next best for Ana: Bea, 1.3 km further" (or nearer)."""
+    values = {"for": for_name, "name": name}
     if extra_km is None:
-        return _("next best: %(name)s") % {"name": name}
+        return _("next best for %(for)s: %(name)s") % values
     if abs(extra_km) < 0.1:
-        return _("next best: %(name)s, about as far") % {"name": name}
+        return _("next best for %(for)s: %(name)s, about as far") % values
+    values["km"] = _number(round(abs(extra_km), 1))
     if extra_km > 0:
-        return _("next best: %(name)s, %(km)s km further") % {
-            "name": name,
-            "km": _number(round(extra_km, 1)),
-        }
-    return _("next best: %(name)s, %(km)s km nearer") % {
-        "name": name,
-        "km": _number(round(-extra_km, 1)),
-    }
+        return _("next best for %(for)s: %(name)s, %(km)s km further") % values
+    return _("next best for %(for)s: %(name)s, %(km)s km nearer") % values
+
+
+def lock_words(cost_change: int | None, pairs_change: int | None) -> str:
+    """What keeping a pair by hand does to the rest of the run, without its cost units."""
+    if cost_change is None:
+        return ""
+    if pairs_change and pairs_change < 0:
+        return ngettext(
+            "kept by hand: the run makes %(n)s pair fewer because of it",
+            "kept by hand: the run makes %(n)s pairs fewer because of it",
+            -pairs_change,
+        ) % {"n": -pairs_change}
+    if cost_change > 0:
+        return _("kept by hand: the other pairs fit a little less well because of it")
+    return _("kept by hand: it is also the best fit")
 
 
 def great_circle_km(a: Sequence[float], b: Sequence[float]) -> float:

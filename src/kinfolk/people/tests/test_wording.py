@@ -108,10 +108,18 @@ def test_a_language_spoken_only_at_basic_level_is_not_shared():
 
 
 def test_the_next_best_alternative_says_how_much_further():
-    assert w.alternative_words("Bea", 1.26) == "next best: Bea, 1.3 km further"
-    assert w.alternative_words("Bea", -0.5) == "next best: Bea, 0.5 km nearer"
-    assert w.alternative_words("Bea", 0.02) == "next best: Bea, about as far"
-    assert w.alternative_words("Bea", None) == "next best: Bea"
+    assert w.alternative_words("Tom", "Bea", 1.26) == "next best for Tom: Bea, 1.3 km further"
+    assert w.alternative_words("Tom", "Bea", -0.5) == "next best for Tom: Bea, 0.5 km nearer"
+    assert w.alternative_words("Tom", "Bea", 0.02) == "next best for Tom: Bea, about as far"
+    assert w.alternative_words("Tom", "Bea", None) == "next best for Tom: Bea"
+
+
+def test_a_pair_kept_by_hand_is_described_without_cost_units():
+    assert w.lock_words(None, None) == ""
+    assert w.lock_words(0, 0) == "kept by hand: it is also the best fit"
+    assert "fit a little less well" in w.lock_words(23340, 0)
+    assert w.lock_words(23340, -1) == "kept by hand: the run makes 1 pair fewer because of it"
+    assert "23340" not in w.lock_words(23340, 0)
 
 
 def test_great_circle_distance_leeds_to_bradford():
@@ -122,7 +130,7 @@ def test_no_wording_prints_a_cost_or_a_coordinate():
     phrases = [
         w.distance_words(2.1),
         w.choice_words("Ana", 1, "Tom", 2),
-        w.alternative_words("Bea", 1.3),
+        w.alternative_words("Tom", "Bea", 1.3),
         w.pair_summary([w.distance_words(2.1), "", None, "shares English"]),
     ]
     assert all("cost" not in p.lower() and "°" not in p for p in phrases)
