@@ -160,6 +160,54 @@ def _condition_list(conditions: str) -> str:
     return str(get_text_list(names, _("and"))) if names else ""
 
 
+def blackout_words(blackout: str) -> str:
+    """``2026-12-20..2027-01-03`` in the locale's date format, as "20 Dec 2026 to 3 Jan 2027"."""
+    try:
+        ranges = dd.parse_blackout(blackout)
+    except dd.FieldError:
+        return blackout
+
+    def day(date: dt.date) -> str:
+        return str(formats.date_format(date, "DATE_FORMAT"))
+
+    return ", ".join(
+        day(first)
+        if first == last
+        else _("%(first)s to %(last)s") % {"first": day(first), "last": day(last)}
+        for first, last in ranges
+    )
+
+
+@dataclass(frozen=True)
+class ProfileWords:
+    """Everything a person page shows of a profile, in words; no coordinate, no code."""
+
+    town: str
+    speaks: list[str]
+    learning: list[str]
+    travel: str
+    places: str
+    conditions: list[str]
+    grid: list[GridDay]
+    parts: list[str]
+    blackout: str
+
+
+def profile_words(person: Any) -> ProfileWords:
+    """A volunteer's or household's stored profile, worded for a page about them."""
+    return ProfileWords(
+        town=person.town,
+        speaks=speaks_words(person.speaks),
+        learning=learning_words(person.learning),
+        travel=travel_words(person.max_travel_km, person.travel_mode),
+        places=place_words(person.visit_places, side=person.side),
+        conditions=condition_sentences(person.first_name, person.offers, person.accepts),
+        grid=availability_grid(person.availability),
+        parts=part_names(),
+        blackout=blackout_words(person.blackout),
+    )
+
+
 # --- a pair ----------------------------------------------------------------------------
 
 

@@ -28,7 +28,7 @@ from kinfolk.accounts.ratelimits import rate_limit_check
 from kinfolk.accounts.selectors import participant_account_get
 from kinfolk.accounts.services import passwords
 from kinfolk.pairings.selectors import exclusion_list
-from kinfolk.people.forms import PROFILE_FIELDS, ProfileForm, blackout_words
+from kinfolk.people.forms import ProfileForm
 from kinfolk.people.models import Household, Invitation, Volunteer
 from kinfolk.people.selectors import (
     consent_list,
@@ -44,6 +44,7 @@ from kinfolk.people.selectors import (
     volunteer_list,
 )
 from kinfolk.people.services import coordination
+from kinfolk.people.wording import profile_words, waiting_words
 from kinfolk.privacy.services import CONTACT_FIELDS, ContactAccessRefused, contact_details_read
 from kinfolk.programmes.forms import (
     ApprovalForm,
@@ -167,28 +168,14 @@ def _detail_page(
         "programme": programme,
         "person": person,
         "kind": kind,
-        "facts": _profile_facts(person),
+        "words": profile_words(person),
+        "waiting": waiting_words(person.waiting_since, programme.today()),
         "contact": contact,
         "consents": consent_list(person=person),
         "exclusions": exclusion_list(programme=programme, person=person),
         **extra,
     }
     return render(request, "programmes/person_detail.html", context)
-
-
-# Names head the page and contact details come only through the logged service.
-_FACT_FIELDS = (
-    "external_id",
-    *(f for f in PROFILE_FIELDS if f not in {"first_name", "last_name"}),
-    "waiting_since",
-)
-
-
-def _profile_facts(person: Volunteer | Household) -> list[tuple[Any, Any]]:
-    meta = person._meta
-    values = {f: getattr(person, f) for f in _FACT_FIELDS}
-    values["blackout"] = blackout_words(person.blackout)
-    return [(getattr(meta.get_field(f), "verbose_name", f), values[f]) for f in _FACT_FIELDS]
 
 
 # --- a link to choose a new password -------------------------------------
