@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,7 @@ from kinfolk.engine import dictionary as dd
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.people.selectors import household_member_list
 from kinfolk.people.widgets import LanguagesField, SpeaksField
+from kinfolk.privacy.phones import phone_normalise
 from kinfolk.privacy.services import contact_details_read
 from kinfolk.programmes.models import Programme
 from kinfolk.programmes.places import distance_km, town_get, towns
@@ -69,7 +71,13 @@ CONTACT_FORM_FIELDS = ("phone", "address")
 class ProfileForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=80)
     last_name = forms.CharField(label=_("Last name"), max_length=80, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        help_text=_("As you would dial it; a number from another country with its + code."),
+    )
     address = forms.CharField(
         label=_("Address"),
         max_length=300,
@@ -196,6 +204,15 @@ class ProfileForm(forms.Form):
                 _("Add at least one language you speak at conversational level or better.")
             )
         return speaks
+
+    def clean_phone(self) -> str:
+        """Any way of writing a valid number of the programme's country (or with +), as E.164."""
+        try:
+            return phone_normalise(
+                self.cleaned_data.get("phone", ""), country=self.programme.country
+            )
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
 
     def clean_learning(self) -> str:
         return self._dictionary("learning", dd.parse_languages, dd.format_languages)
