@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from kinfolk.accounts.tokens import token_hash
@@ -70,10 +70,36 @@ def _search(qs: QuerySet[Any], query: str) -> QuerySet[Any]:
     return qs
 
 
-def _filter(qs: QuerySet[Any], query: str, **equal: Any) -> QuerySet[Any]:
-    """Keep the rows whose fields equal every given value; an empty value filters nothing."""
+#: The orders a list of people can take; each ends on ``id`` so pages never overlap.
+SORTS: dict[str, tuple[Any, ...]] = {
+    "name": ("first_name", "last_name", "id"),
+    "town": ("town", "first_name", "id"),
+    # Longest waiting first; people who are not waiting (no date) last.
+    "waiting": (F("waiting_since").asc(nulls_last=True), "id"),
+    "state": ("state", "first_name", "id"),
+}
+
+
+def _filter(
+    qs: QuerySet[Any],
+    query: str,
+    *,
+    town: str = "",
+    sort: str = "name",
+    ids: list[int] | None = None,
+    **equal: Any,
+) -> QuerySet[Any]:
+    """Keep the rows whose fields equal every given value; an empty value filters nothing.
+
+    ``town`` matches the start of the town's name in any case ("lee" finds
+    Leeds); ``ids``, when given, are the only rows that may match (a search by
+    contact details, made through the privacy service).
+    """
     qs = qs.filter(**{name: value for name, value in equal.items() if value})
-    return _search(qs, query)
+    if town:
+        qs = qs.filter(town__istartswith=town.strip())
+    qs = qs.filter(pk__in=ids) if ids is not None else _search(qs, query)
+    return qs.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
 def volunteer_list(
@@ -83,17 +109,24 @@ def volunteer_list(
     state: str = "",
     town: str = "",
     organisation: Organisation | None = None,
+    sort: str = "name",
+    ids: list[int] | None = None,
 ) -> QuerySet[Volunteer]:
     """Volunteers of a programme already fetched through ``programme_get``."""
-    qs = programme.volunteers.select_related("organisation").order_by("first_name", "id")
-    return _filter(qs, query, state=state, town=town, organisation=organisation)
+    qs = programme.volunteers.select_related("organisation")
+    return _filter(qs, query, town=town, sort=sort, ids=ids, state=state, organisation=organisation)
 
 
 def household_list(
-    *, programme: Programme, query: str = "", state: str = "", town: str = ""
+    *,
+    programme: Programme,
+    query: str = "",
+    state: str = "",
+    town: str = "",
+    sort: str = "name",
+    ids: list[int] | None = None,
 ) -> QuerySet[Household]:
-    qs = programme.households.order_by("first_name", "id")
-    return _filter(qs, query, state=state, town=town)
+    return _filter(programme.households.all(), query, town=town, sort=sort, ids=ids, state=state)
 
 
 def volunteer_get(*, programme: Programme, volunteer_id: int) -> Volunteer:

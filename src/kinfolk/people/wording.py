@@ -253,17 +253,39 @@ def choice_words(
 
 def waiting_words(since: dt.date | None, today: dt.date) -> str:
     """ "waiting 8 months", "waiting 3 weeks", "waiting 2 days"; "" without a date."""
-    if since is None or since > today:
+    found = _wait(since, today)
+    if found is None:
         return ""
+    n, unit = found
+    if unit == "months":
+        return ngettext("waiting %(n)s month", "waiting %(n)s months", n) % {"n": n}
+    if unit == "weeks":
+        return ngettext("waiting %(n)s week", "waiting %(n)s weeks", n) % {"n": n}
+    return ngettext("waiting %(n)s day", "waiting %(n)s days", n) % {"n": n}
+
+
+def wait_length(since: dt.date | None, today: dt.date) -> str:
+    """How long since a date, for beside it: "8 months", "3 weeks", "2 days"; "" without one."""
+    found = _wait(since, today)
+    if found is None:
+        return ""
+    n, unit = found
+    if unit == "months":
+        return ngettext("%(n)s month", "%(n)s months", n) % {"n": n}
+    if unit == "weeks":
+        return ngettext("%(n)s week", "%(n)s weeks", n) % {"n": n}
+    return ngettext("%(n)s day", "%(n)s days", n) % {"n": n}
+
+
+def _wait(since: dt.date | None, today: dt.date) -> tuple[int, str] | None:
+    if since is None or since > today:
+        return None
     gap = relativedelta(today, since)
     months = gap.years * 12 + gap.months
     if months >= 1:
-        return ngettext("waiting %(n)s month", "waiting %(n)s months", months) % {"n": months}
+        return months, "months"
     days = (today - since).days
-    if days >= 14:
-        weeks = days // 7
-        return ngettext("waiting %(n)s week", "waiting %(n)s weeks", weeks) % {"n": weeks}
-    return ngettext("waiting %(n)s day", "waiting %(n)s days", days) % {"n": days}
+    return (days // 7, "weeks") if days >= 14 else (days, "days")
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from kinfolk.accounts.ratelimits import rate_limit_check
 from kinfolk.accounts.selectors import participant_account_get
 from kinfolk.accounts.services import passwords
-from kinfolk.pairings.selectors import exclusion_list
+from kinfolk.pairings.selectors import exclusion_list, person_statuses
 from kinfolk.people.forms import ProfileForm
 from kinfolk.people.models import Household, Invitation, Volunteer
 from kinfolk.people.selectors import (
@@ -44,8 +44,13 @@ from kinfolk.people.selectors import (
     volunteer_list,
 )
 from kinfolk.people.services import coordination
-from kinfolk.people.wording import profile_words, waiting_words
-from kinfolk.privacy.services import CONTACT_FIELDS, ContactAccessRefused, contact_details_read
+from kinfolk.people.wording import profile_words, wait_length
+from kinfolk.privacy.services import (
+    CONTACT_FIELDS,
+    ContactAccessRefused,
+    contact_details_read,
+    contact_details_search,
+)
 from kinfolk.programmes.forms import (
     ApprovalForm,
     InvitationForm,
@@ -62,6 +67,7 @@ from kinfolk.web.bidi import isolated
 PAGE_SIZE = 50
 INVITATIONS_SHOWN = 100
 CONTACT_REASON = "coordinator detail page"
+SEARCH_REASON = "coordinator list search"
 
 
 def _service_call(service: Callable[..., Any], *forms_: Form, **arguments: Any) -> Any:
@@ -110,7 +116,9 @@ def _state_rows(states: type[TextChoices], counts: dict[str, int]) -> list[dict[
 def volunteers(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     filters = VolunteerFilterForm(request.GET, states=Volunteer.State.choices, programme=programme)
-    people = volunteer_list(programme=programme, **filters.values())
+    chosen = filters.values()
+    ids = _contact_search(request, programme, "volunteer", chosen["query"])
+    people = volunteer_list(programme=programme, ids=ids, **chosen)
     return _list_page(request, programme, filters, people, "volunteer")
 
 
@@ -118,16 +126,50 @@ def volunteers(request: HttpRequest, programme_id: int) -> HttpResponse:
 def households(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     filters = ListFilterForm(request.GET, states=Household.State.choices)
-    people = household_list(programme=programme, **filters.values())
+    chosen = filters.values()
+    ids = _contact_search(request, programme, "household", chosen["query"])
+    people = household_list(programme=programme, ids=ids, **chosen)
     return _list_page(request, programme, filters, people, "household")
+
+
+def _contact_search(
+    request: HttpRequest, programme: Programme, side: str, query: str
+) -> list[int] | None:
+    """People whose e-mail or phone the query is, found and logged by the privacy service.
+
+    None when the query is neither, so the list searches names and ids instead.
+    """
+    if not query.strip():
+        return None
+    try:
+        return contact_details_search(
+            viewer=request.user, programme=programme, side=side, query=query, reason=SEARCH_REASON
+        )
+    except ContactAccessRefused:
+        raise Http404 from None
 
 
 def _list_page(
     request: HttpRequest, programme: Programme, filters: ListFilterForm, people: Any, kind: str
 ) -> HttpResponse:
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"programme": programme, "filters": filters, "page": page, "kind": kind}
+    rows = list(page)
+    statuses = person_statuses(people=rows)
+    today = programme.today()
+    context = {
+        "programme": programme,
+        "filters": filters,
+        "page": page,
+        "kind": kind,
+        "rows": [_list_row(p, statuses[p.pk], today) for p in rows],
+        "sort": filters.cleaned_data.get("sort") or "name",
+    }
     return render(request, "programmes/person_list.html", context)
+
+
+def _list_row(person: Volunteer | Household, status: Any, today: Any) -> dict[str, Any]:
+    waiting = wait_length(status.since, today) if status.code == "waiting" else ""
+    return {"person": person, "status": status, "waiting": waiting}
 
 
 # --- detail pages ---------------------------------------------------------
@@ -169,7 +211,7 @@ def _detail_page(
         "person": person,
         "kind": kind,
         "words": profile_words(person),
-        "waiting": waiting_words(person.waiting_since, programme.today()),
+        "waiting": wait_length(person.waiting_since, programme.today()),
         "contact": contact,
         "consents": consent_list(person=person),
         "exclusions": exclusion_list(programme=programme, person=person),

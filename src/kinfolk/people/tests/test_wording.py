@@ -93,6 +93,8 @@ def test_waiting_time_in_months_weeks_or_days():
     assert w.waiting_words(dt.date(2026, 11, 2), today) == "waiting 4 weeks"
     assert w.waiting_words(dt.date(2026, 11, 29), today) == "waiting 1 day"
     assert w.waiting_words(None, today) == ""
+    assert w.wait_length(dt.date(2026, 3, 20), today) == "8 months"
+    assert w.wait_length(dt.date(2026, 11, 30), today) == "0 days"
 
 
 def test_languages_of_a_pair_shared_and_exchanged():
