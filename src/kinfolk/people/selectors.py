@@ -258,3 +258,20 @@ def account_for_email(*, email: str) -> Any:
 def signup_programme_get(*, programme_id: int) -> Programme | None:
     """The programme a sign-up link names, or None once it stops taking sign-ups."""
     return Programme.objects.filter(pk=programme_id, signup_open=True).first()
+
+
+def person_choices(
+    *, programme: Programme, side: str, query: str, limit: int = 10
+) -> QuerySet[Any]:
+    """Active people of the programme whose name or id matches, for picking one by typing.
+
+    Only names, ids and towns are loaded: what the picker shows.  Nothing is
+    offered before two characters are typed.
+    """
+    people = programme.volunteers if side == "volunteer" else programme.households
+    if len(query.strip()) < 2:
+        return people.none()
+    qs = _search(people.filter(state="active"), query)
+    return qs.order_by(*SORTS["name"]).only("first_name", "last_name", "external_id", "town")[
+        :limit
+    ]

@@ -37,6 +37,7 @@ from kinfolk.people.selectors import (
     household_member_list,
     invitation_get,
     invitation_list,
+    person_choices,
     state_counts,
     town_counts,
     volunteer_check_list,
@@ -170,6 +171,25 @@ def _list_page(
 def _list_row(person: Volunteer | Household, status: Any, today: Any) -> dict[str, Any]:
     waiting = wait_length(status.since, today) if status.code == "waiting" else ""
     return {"person": person, "status": status, "waiting": waiting}
+
+
+@login_required
+def volunteer_choices(request: HttpRequest, programme_id: int) -> HttpResponse:
+    return _choices(request, programme_id, "volunteer")
+
+
+@login_required
+def household_choices(request: HttpRequest, programme_id: int) -> HttpResponse:
+    return _choices(request, programme_id, "household")
+
+
+def _choices(request: HttpRequest, programme_id: int, side: str) -> HttpResponse:
+    """The names that match what a coordinator is typing, as a datalist fragment (htmx)."""
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    query = request.GET.get(f"{side}_id") or request.GET.get("q") or ""
+    people = person_choices(programme=programme, side=side, query=query[:100])
+    context = {"side": side, "people": people}
+    return render(request, "programmes/_person_choices.html", context)
 
 
 # --- detail pages ---------------------------------------------------------
