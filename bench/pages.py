@@ -239,7 +239,8 @@ def main(argv: list[str] | None = None) -> None:
     from django.db import connection
 
     stages, results = run(args.pairings, args.waiting, repeat=args.repeat, seed=args.seed)
-    print(f"{args.pairings:,} pairings and {args.waiting:,} waiting per side on {connection.vendor}")
+    sizes = f"{args.pairings:,} pairings and {args.waiting:,} waiting per side"
+    print(f"{sizes} on {connection.vendor}")
     print(table(stages))
     print()
     print(f"Target: each page under {TARGET_MS:.0f} ms (median of {args.repeat}).")
