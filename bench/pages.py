@@ -210,9 +210,7 @@ def results_table(results: list[tuple[str, float, float, int, str]]) -> str:
     return "\n".join(lines)
 
 
-def run(
-    pairings: int, waiting: int, *, repeat: int, seed: int = 7
-) -> tuple[Stages, list[Any]]:
+def run(pairings: int, waiting: int, *, repeat: int, seed: int = 7) -> tuple[Stages, list[Any]]:
     from django.db import transaction
 
     stages: Stages = []
