@@ -23,7 +23,13 @@ import langcodes
 from dateutil.relativedelta import relativedelta
 from django.utils import formats
 from django.utils.text import get_text_list
-from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext
+from django.utils.translation import (
+    get_language,
+    gettext_lazy,
+    ngettext,
+    pgettext,
+    pgettext_lazy,
+)
 from django.utils.translation import gettext as _
 
 from kinfolk.engine import dictionary as dd
@@ -36,6 +42,15 @@ DAY_NAMES = (
     gettext_lazy("Friday"),
     gettext_lazy("Saturday"),
     gettext_lazy("Sunday"),
+)
+DAY_SHORT_NAMES = (
+    pgettext_lazy("day of the week, short", "Mon"),
+    pgettext_lazy("day of the week, short", "Tue"),
+    pgettext_lazy("day of the week, short", "Wed"),
+    pgettext_lazy("day of the week, short", "Thu"),
+    pgettext_lazy("day of the week, short", "Fri"),
+    pgettext_lazy("day of the week, short", "Sat"),
+    pgettext_lazy("day of the week, short", "Sun"),
 )
 PART_NAMES = (gettext_lazy("morning"), gettext_lazy("afternoon"), gettext_lazy("evening"))
 LEVEL_NAMES = {
@@ -92,6 +107,7 @@ class GridDay:
     """One row of the availability grid: a day and whether each part of it is free."""
 
     name: str
+    short: str
     free: tuple[bool, bool, bool]
 
 
@@ -102,6 +118,7 @@ def availability_grid(availability: str) -> list[GridDay]:
     return [
         GridDay(
             name=str(DAY_NAMES[d]),
+            short=str(DAY_SHORT_NAMES[d]),
             free=tuple(dd.SLOTS[d * n + p] in chosen for p in range(n)),  # type: ignore[arg-type]
         )
         for d in range(len(dd.DAYS))

@@ -74,7 +74,10 @@ def _grid(page):
     """The week grid's rows: day name and the three cells' classes."""
     table = page[page.index('class="slot-grid week-grid"') :]
     table = table[: table.index("</table>")]
-    return re.findall(r'<th scope="row">(\w+)</th>((?:<td class="\w+">.*?</td>){3})', table)
+    return re.findall(
+        r'<th scope="row"><abbr title="(\w+)">\w+</abbr></th>((?:<td class="\w+">.*?</td>){3})',
+        table,
+    )
 
 
 def test_the_coordinators_person_page_is_in_words(client, coordinator, programme, ana):
