@@ -12,6 +12,10 @@ was.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python bench/pages.py --pairings 110000
 
+``--keep`` commits the programme instead (and vacuums, as autovacuum would),
+and ``--reuse`` times the pages of the programme a ``--keep`` run left, so
+that indexes and queries can be tried without building it again.
+
 Target (issue 9): the sorted, filtered list of volunteers and a person page
 each answer in under 300 ms.
 """
@@ -175,7 +179,7 @@ def time_pages(world: dict[str, Any], repeat: int) -> list[tuple[str, float, flo
 
     from kinfolk.programmes.models import Coordinator
 
-    Coordinator.objects.create(programme=world["programme"], user=world["coordinator"])
+    Coordinator.objects.get_or_create(programme=world["programme"], user=world["coordinator"])
     client = Client()
     client.force_login(world["coordinator"])
     results = []
@@ -210,7 +214,10 @@ def results_table(results: list[tuple[str, float, float, int, str]]) -> str:
     return "\n".join(lines)
 
 
-def run(pairings: int, waiting: int, *, repeat: int, seed: int = 7) -> tuple[Stages, list[Any]]:
+def run(
+    pairings: int, waiting: int, *, repeat: int, seed: int = 7, keep: bool = False
+) -> tuple[Stages, list[Any]]:
+    """Build, time and roll back; with ``keep``, commit the programme for ``--reuse`` runs."""
     from django.db import transaction
 
     stages: Stages = []
@@ -218,11 +225,59 @@ def run(pairings: int, waiting: int, *, repeat: int, seed: int = 7) -> tuple[Sta
     try:
         with transaction.atomic():
             world = programme_build(pairings, waiting, seed=seed, stages=stages)
-            results = time_pages(world, repeat)
-            raise Rollback
+            if keep:
+                _remember(world)
+            else:
+                results = time_pages(world, repeat)
+                raise Rollback
     except Rollback:
         pass
+    if keep:
+        _vacuum(stages)
+        results = time_pages(_recall(), repeat)
     return stages, results
+
+
+def _remember(world: dict[str, Any]) -> None:
+    """Name the kept programme's people in its coordinator's first name, for ``_recall``."""
+    from kinfolk.programmes.models import Coordinator
+
+    keys = ("paired_volunteer", "paired_household", "waiting_volunteer", "proposed_volunteer")
+    world["coordinator"].first_name = "bench:" + ",".join(str(world[k].pk) for k in keys)
+    world["coordinator"].save(update_fields=["first_name"])
+    Coordinator.objects.create(programme=world["programme"], user=world["coordinator"])
+
+
+def _recall() -> dict[str, Any]:
+    """The programme a ``--keep`` run left, newest first."""
+    from kinfolk.people.models import Household, Volunteer
+    from kinfolk.programmes.models import Coordinator
+
+    found = (
+        Coordinator.objects.filter(user__first_name__startswith="bench:")
+        .select_related("programme", "user")
+        .latest("id")
+    )
+    pv, ph, wv, prv = (int(x) for x in found.user.first_name.removeprefix("bench:").split(","))
+    return {
+        "programme": found.programme,
+        "coordinator": found.user,
+        "paired_volunteer": Volunteer.objects.select_related("user").get(pk=pv),
+        "paired_household": Household.objects.get(pk=ph),
+        "waiting_volunteer": Volunteer.objects.get(pk=wv),
+        "proposed_volunteer": Volunteer.objects.get(pk=prv),
+    }
+
+
+def _vacuum(stages: Stages) -> None:
+    """What autovacuum does after a load: visibility map and statistics."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with stage(stages, "setup: VACUUM ANALYZE"), connection.cursor() as cursor:
+        for name in TABLES:
+            cursor.execute(f"VACUUM ANALYZE {name}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -231,12 +286,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--waiting", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--keep", action="store_true", help="commit the programme (then VACUUM) for --reuse"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="time the programme a --keep run left; build nothing"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     django_setup()
     from django.db import connection
 
-    stages, results = run(args.pairings, args.waiting, repeat=args.repeat, seed=args.seed)
+    if args.reuse:
+        stages, results = [], time_pages(_recall(), args.repeat)
+    else:
+        stages, results = run(
+            args.pairings, args.waiting, repeat=args.repeat, seed=args.seed, keep=args.keep
+        )
     sizes = f"{args.pairings:,} pairings and {args.waiting:,} waiting per side"
     print(f"{sizes} on {connection.vendor}")
     print(table(stages))

@@ -60,12 +60,17 @@ def roles_get(*, viewer: Any) -> Roles:
 
 
 def _search(qs: QuerySet[Any], query: str) -> QuerySet[Any]:
-    for word in query.split():
+    """Rows where each word starts the first name, the last name or the town, or is the id.
+
+    Prefixes, in any case, rather than any part of a word: each of these has
+    an index (migration 0007), so a search of 110,000 people stays fast.
+    """
+    for word in query.split()[:5]:
         qs = qs.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
+            Q(first_name__istartswith=word)
+            | Q(last_name__istartswith=word)
             | Q(external_id__iexact=word)
-            | Q(town__icontains=word)
+            | Q(town__istartswith=word)
         )
     return qs
 
@@ -73,10 +78,10 @@ def _search(qs: QuerySet[Any], query: str) -> QuerySet[Any]:
 #: The orders a list of people can take; each ends on ``id`` so pages never overlap.
 SORTS: dict[str, tuple[Any, ...]] = {
     "name": ("first_name", "last_name", "id"),
-    "town": ("town", "first_name", "id"),
+    "town": ("town", "first_name", "last_name", "id"),
     # Longest waiting first; people who are not waiting (no date) last.
     "waiting": (F("waiting_since").asc(nulls_last=True), "id"),
-    "state": ("state", "first_name", "id"),
+    "state": ("state", "first_name", "last_name", "id"),
 }
 
 
