@@ -67,7 +67,8 @@ def _contact(fields: dict[str, Any]) -> dict[str, str]:
     """Pop the contact fields out of ``fields``: the privacy app stores them, not the person."""
     n = next(_serial)
     return {
-        "phone": fields.pop("phone", f"+44 7700 900{n % 1000:03d}"),
+        # Ofcom's range for drama in Leeds: valid numbers that ring nobody.
+        "phone": fields.pop("phone", f"+44 113 496 0{n % 1000:03d}"),
         "address": fields.pop("address", f"{n} Example Street"),
     }
 

@@ -24,7 +24,8 @@ def _markers(world: World) -> dict[str, tuple[str, str]]:
     """marker -> (person key, field): fresh values in every contact field."""
     found = {}
     for n, (key, person) in enumerate(world.people.items()):
-        phone, address = f"zq{n:02d}phone", f"zq{n:02d}address"
+        # Phones are stored as valid E.164 numbers: a unique one per person.
+        phone, address = f"+4411349609{n:02d}", f"zq{n:02d}address"
         contact_details_write(person=person, phone=phone, address=address)
         found |= {phone: (key, "phone"), address: (key, "address")}
         owners = world.owners(person)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kinfolk.pairings.models import MatchingRun, RunPair, RunRule
@@ -129,14 +130,34 @@ class RuleForm(forms.Form):
 
 
 class ManualPairForm(forms.Form):
-    """Two people the coordinator pairs by hand, named by the programme's own ids."""
+    """Two people the coordinator pairs by hand, picked by typing a name (or an id).
 
-    volunteer_id = forms.CharField(label=_("Volunteer id"), max_length=64)
-    household_id = forms.CharField(label=_("Household id"), max_length=64)
+    The inputs offer matching names as the coordinator types (an htmx request
+    fills a datalist with "Ana Silva · V123"); without JavaScript a unique full
+    name or an id works too.
+    """
+
+    volunteer_id = forms.CharField(
+        label=_("Volunteer"), max_length=200, help_text=_("Type a name or an id.")
+    )
+    household_id = forms.CharField(
+        label=_("Household"), max_length=200, help_text=_("Type a name or an id.")
+    )
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
+        for name, side in (("volunteer_id", "volunteer"), ("household_id", "household")):
+            self.fields[name].widget.attrs.update(
+                {
+                    "list": f"{side}-choices",
+                    "autocomplete": "off",
+                    "hx-get": reverse(f"programmes:{side}_choices", args=[programme.pk]),
+                    "hx-trigger": "input changed delay:250ms",
+                    "hx-target": f"#{side}-choices",
+                    "hx-swap": "outerHTML",
+                }
+            )
 
     def clean_volunteer_id(self) -> Volunteer:
         return self._person(self.programme.volunteers.all(), self.cleaned_data["volunteer_id"])
@@ -146,18 +167,41 @@ class ManualPairForm(forms.Form):
 
     @staticmethod
     def _person(people: Any, raw: str) -> Any:
-        external_id = raw.strip()
-        found = people.filter(external_id=external_id).first()
+        text = raw.strip()
+        # "Ana Silva · V123", as the list offers it, or a bare id.
+        tail = text.rsplit(CHOICE_SEPARATOR, 1)[-1].strip()
+        found = people.filter(external_id=tail).first()
         if found is None:
-            raise forms.ValidationError(
-                _("No one with id '%(id)s' in this programme.") % {"id": external_id}
-            )
+            found = _one_by_name(people, text)
         if found.state != "active":
             raise forms.ValidationError(
                 _("%(name)s (%(id)s) is not active, so cannot be paired.")
-                % {"name": found.first_name, "id": external_id}
+                % {"name": found.first_name, "id": found.external_id}
             )
         return found
+
+
+#: Between a name and an id in what the name picker offers.
+CHOICE_SEPARATOR = "·"
+
+
+def _one_by_name(people: Any, text: str) -> Any:
+    """The one person whose full name is ``text`` (any case), or a message saying what to do."""
+    first, _sep, last = text.partition(" ")
+    named = people.filter(first_name__iexact=first.strip())
+    if last.strip():
+        named = named.filter(last_name__iexact=last.strip())
+    found = list(named.order_by("id")[:2])
+    if not found:
+        raise forms.ValidationError(
+            _("No one with id or name '%(text)s' in this programme.") % {"text": text}
+        )
+    if len(found) > 1:
+        raise forms.ValidationError(
+            _("Several people are called %(text)s: pick one from the list, which shows their ids.")
+            % {"text": text}
+        )
+    return found[0]
 
 
 class PairingImportForm(forms.Form):

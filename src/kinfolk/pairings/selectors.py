@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from kinfolk.pairings.models import (
     MatchingRun,
@@ -200,3 +203,63 @@ def visitor_report_list(*, programme: Programme) -> QuerySet[Any]:
     return VisitorReport.objects.filter(pairing__programme=programme).select_related(
         "pairing__volunteer", "pairing__household"
     )
+
+
+def alternative_people(
+    *, programme: Programme, ids: dict[str, set[str]]
+) -> dict[tuple[str, str], Person]:
+    """The people named as next-best alternatives, by (side, external id): two queries at most.
+
+    Only what the wording needs is loaded: a first name and a point to measure from.
+    """
+    found: dict[tuple[str, str], Person] = {}
+    for side, model in (("volunteer", Volunteer), ("household", Household)):
+        if not ids.get(side):
+            continue
+        rows = model.objects.filter(programme=programme, external_id__in=ids[side]).only(
+            "external_id", "first_name", "lat", "lon"
+        )
+        found.update(((side, p.external_id), p) for p in rows)
+    return found
+
+
+@dataclass(frozen=True)
+class ListStatus:
+    """Where a person stands, for a list: paired, proposed, paused, waiting, or their state."""
+
+    code: str
+    since: dt.date | None = None
+
+
+def person_statuses(*, people: list[Person]) -> dict[int, ListStatus]:
+    """The status of each listed person (all of one side), in two queries whatever their number.
+
+    The people come from a list the viewer may see; only their ids are looked up.
+    """
+    if not people:
+        return {}
+    side = people[0].side
+    ids = [p.pk for p in people]
+    paired = dict(
+        Pairing.objects.filter(state="active", **{f"{side}_id__in": ids}).values_list(
+            f"{side}_id", "started_on"
+        )
+    )
+    proposed = dict(
+        Proposal.objects.filter(state="open", **{f"{side}_id__in": ids}).values_list(
+            f"{side}_id", "sent_at"
+        )
+    )
+    return {p.pk: _status(p, paired.get(p.pk), proposed.get(p.pk)) for p in people}
+
+
+def _status(person: Person, paired_on: Any, proposed_at: Any) -> ListStatus:
+    if person.state in ("left", "paused"):
+        return ListStatus(person.state)
+    if paired_on is not None:
+        return ListStatus("paired", paired_on)
+    if proposed_at is not None:
+        return ListStatus("proposed", timezone.localdate(proposed_at))
+    if person.state == "active":
+        return ListStatus("waiting", person.waiting_since)
+    return ListStatus(person.state)

@@ -22,11 +22,12 @@ from django.views.decorators.http import require_POST
 
 from kinfolk.engine.candidates import REASONS as ENGINE_REASONS
 from kinfolk.pairings import review
-from kinfolk.pairings.explain import language_names, slot_names
+from kinfolk.pairings.explain import alternative_ids, language_names, pair_words, slot_names
 from kinfolk.pairings.forms import ManualPairForm, PairSearchForm, RuleForm, RunStartForm
 from kinfolk.pairings.models import MatchingRun, RunPair, RunRule, RunUnpaired
 from kinfolk.pairings.notices import run_notice_counts, run_unreached_list
 from kinfolk.pairings.selectors import (
+    alternative_people,
     run_exclusion_list,
     run_get,
     run_list,
@@ -160,7 +161,7 @@ def _review_context(request: HttpRequest, run: MatchingRun, query: str) -> dict[
         "reason": reason,
         "histogram": _histogram_rows(summary.get("distance_histogram", [])),
         "pairs": pairs,
-        "rows": [_pair_row(p, rules) for p in pairs],
+        "rows": _pair_rows(run, pairs, rules),
         "rules": decisions,
         "unpaired": unpaired,
         "unpaired_rows": [_unpaired_row(u) for u in unpaired],
@@ -215,27 +216,33 @@ def _histogram_rows(histogram: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _pair_row(pair: RunPair, rules: dict[tuple[int, int], str]) -> dict[str, Any]:
+def _pair_rows(run: MatchingRun, pairs: Any, rules: dict[tuple[int, int], str]) -> list[Any]:
+    """The page's pairs in words; the alternatives they name are fetched in one go."""
+    ids = alternative_ids([p.explanation for p in pairs])
+    found = alternative_people(programme=run.programme, ids=ids)
+    today = run.programme.today()
+    return [_pair_row(p, rules, found, today) for p in pairs]
+
+
+def _pair_row(
+    pair: RunPair, rules: dict[tuple[int, int], str], found: dict[Any, Any], today: Any
+) -> dict[str, Any]:
     why = pair.explanation or {}
-    change = why.get("lock_cost_change")
+    words = pair_words(
+        volunteer=pair.volunteer,
+        household=pair.household,
+        distance_km=pair.distance_km,
+        explanation=why,
+        today=today,
+        alternatives=found,
+    )
     return {
         "pair": pair,
         "rule": rules.get((pair.volunteer_id, pair.household_id), ""),
         "shared": language_names(why.get("shared_languages", [])),
         "exchange": language_names(why.get("exchange_languages", [])),
         "slots": slot_names(why.get("common_slots", [])),
-        "rank_volunteer": why.get("volunteer_rank"),
-        "rank_household": why.get("household_rank"),
-        "cost_vs_optimum": None if change is None else f"{change:+d}",
-        # The volunteer's next-best households, then the household's next-best volunteers.
-        "alternatives": [
-            {"who": who, "side": side, "cost": cost}
-            for side, key in (
-                ("household", "volunteer_alternatives"),
-                ("volunteer", "household_alternatives"),
-            )
-            for who, cost in why.get(key) or []
-        ],
+        "words": words,
     }
 
 

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import langcodes
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
-from django.utils import formats
+from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kinfolk.engine import dictionary as dd
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.people.selectors import household_member_list
 from kinfolk.people.widgets import LanguagesField, SpeaksField
+from kinfolk.privacy.phones import phone_normalise
 from kinfolk.privacy.services import contact_details_read
 from kinfolk.programmes.models import Programme
 from kinfolk.programmes.places import distance_km, town_get, towns
@@ -48,40 +47,6 @@ LEVEL_LABELS = {"basic": _("basic"), "conversational": _("conversational"), "flu
 CONDITION_CHOICES = [(c, c.replace("_", " ")) for c in dd.CONDITIONS]
 
 
-def _language_name(tag: str) -> str:
-    try:
-        return str(langcodes.Language.get(tag).display_name(get_language() or "en"))
-    except (LookupError, ValueError):
-        return tag
-
-
-def _speaks_words(speaks: str) -> str:
-    """``en:fluent;pl:basic`` as "English (fluent), Polish (basic)" in the page's language."""
-    try:
-        pairs = dd.parse_speaks(speaks)
-    except dd.FieldError:
-        return speaks
-    return ", ".join(f"{_language_name(t)} ({LEVEL_LABELS.get(lv, lv)})" for t, lv in pairs)
-
-
-def blackout_words(blackout: str) -> str:
-    """``2026-12-20..2027-01-03`` in the locale's date format, as "20 Dec 2026 to 3 Jan 2027"."""
-    try:
-        ranges = dd.parse_blackout(blackout)
-    except dd.FieldError:
-        return blackout
-
-    def day(date: Any) -> str:
-        return str(formats.date_format(date, "DATE_FORMAT"))
-
-    return ", ".join(
-        day(first)
-        if first == last
-        else _("%(first)s to %(last)s") % {"first": day(first), "last": day(last)}
-        for first, last in ranges
-    )
-
-
 #: The profile fields that forms, CSV files and the engine share, stored on the person.
 PROFILE_FIELDS = (
     "first_name",
@@ -106,7 +71,13 @@ CONTACT_FORM_FIELDS = ("phone", "address")
 class ProfileForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=80)
     last_name = forms.CharField(label=_("Last name"), max_length=80, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        help_text=_("As you would dial it; a number from another country with its + code."),
+    )
     address = forms.CharField(
         label=_("Address"),
         max_length=300,
@@ -219,29 +190,6 @@ class ProfileForm(forms.Form):
             initial["lat"] = initial["lon"] = None
         return initial
 
-    @classmethod
-    def facts_for(cls, person: Volunteer | Household) -> list[tuple[str, str]]:
-        """The stored profile in words (label, value), for the person's own home page."""
-        fields = cls.base_fields
-
-        def choice(name: str, values: str) -> str:
-            labels = dict(fields[name].choices)  # type: ignore[attr-defined]
-            return ", ".join(str(labels.get(v, v)) for v in values.split(";") if v)
-
-        words = [
-            (_("Nearest town"), person.town),
-            (_("Languages spoken"), _speaks_words(person.speaks)),
-            (_("Learning"), ", ".join(_language_name(t) for t in person.learning.split(";") if t)),
-            (_("Usually free"), choice("availability", person.availability)),
-            (_("How far (km)"), f"{person.max_travel_km:g}"),
-            (fields["visit_places"].label, choice("visit_places", person.visit_places)),
-            (_("My home has"), choice("offers", person.offers)),
-            (_("Happy to visit a home with"), choice("accepts", person.accepts)),
-            (_("Dates with no visits"), blackout_words(person.blackout)),
-            (fields["travel_mode"].label, choice("travel_mode", person.travel_mode)),
-        ]
-        return [(str(label), value or "—") for label, value in words]
-
     def _dictionary(self, name: str, parse: Any, fmt: Any) -> str:
         try:
             return str(fmt(parse(self.cleaned_data.get(name, ""))))
@@ -256,6 +204,15 @@ class ProfileForm(forms.Form):
                 _("Add at least one language you speak at conversational level or better.")
             )
         return speaks
+
+    def clean_phone(self) -> str:
+        """Any way of writing a valid number of the programme's country (or with +), as E.164."""
+        try:
+            return phone_normalise(
+                self.cleaned_data.get("phone", ""), country=self.programme.country
+            )
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
 
     def clean_learning(self) -> str:
         return self._dictionary("learning", dd.parse_languages, dd.format_languages)

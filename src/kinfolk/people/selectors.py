@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from kinfolk.accounts.tokens import token_hash
@@ -60,20 +60,51 @@ def roles_get(*, viewer: Any) -> Roles:
 
 
 def _search(qs: QuerySet[Any], query: str) -> QuerySet[Any]:
-    for word in query.split():
+    """Rows where each word starts the first name, the last name or the town, or is the id.
+
+    Prefixes, in any case, rather than any part of a word: each of these has
+    an index (migration 0007), so a search of 110,000 people stays fast.
+    """
+    for word in query.split()[:5]:
         qs = qs.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
+            Q(first_name__istartswith=word)
+            | Q(last_name__istartswith=word)
             | Q(external_id__iexact=word)
-            | Q(town__icontains=word)
+            | Q(town__istartswith=word)
         )
     return qs
 
 
-def _filter(qs: QuerySet[Any], query: str, **equal: Any) -> QuerySet[Any]:
-    """Keep the rows whose fields equal every given value; an empty value filters nothing."""
+#: The orders a list of people can take; each ends on ``id`` so pages never overlap.
+SORTS: dict[str, tuple[Any, ...]] = {
+    "name": ("first_name", "last_name", "id"),
+    "town": ("town", "first_name", "last_name", "id"),
+    # Longest waiting first; people who are not waiting (no date) last.
+    "waiting": (F("waiting_since").asc(nulls_last=True), "id"),
+    "state": ("state", "first_name", "last_name", "id"),
+}
+
+
+def _filter(
+    qs: QuerySet[Any],
+    query: str,
+    *,
+    town: str = "",
+    sort: str = "name",
+    ids: list[int] | None = None,
+    **equal: Any,
+) -> QuerySet[Any]:
+    """Keep the rows whose fields equal every given value; an empty value filters nothing.
+
+    ``town`` matches the start of the town's name in any case ("lee" finds
+    Leeds); ``ids``, when given, are the only rows that may match (a search by
+    contact details, made through the privacy service).
+    """
     qs = qs.filter(**{name: value for name, value in equal.items() if value})
-    return _search(qs, query)
+    if town:
+        qs = qs.filter(town__istartswith=town.strip())
+    qs = qs.filter(pk__in=ids) if ids is not None else _search(qs, query)
+    return qs.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
 def volunteer_list(
@@ -83,17 +114,24 @@ def volunteer_list(
     state: str = "",
     town: str = "",
     organisation: Organisation | None = None,
+    sort: str = "name",
+    ids: list[int] | None = None,
 ) -> QuerySet[Volunteer]:
     """Volunteers of a programme already fetched through ``programme_get``."""
-    qs = programme.volunteers.select_related("organisation").order_by("first_name", "id")
-    return _filter(qs, query, state=state, town=town, organisation=organisation)
+    qs = programme.volunteers.select_related("organisation")
+    return _filter(qs, query, town=town, sort=sort, ids=ids, state=state, organisation=organisation)
 
 
 def household_list(
-    *, programme: Programme, query: str = "", state: str = "", town: str = ""
+    *,
+    programme: Programme,
+    query: str = "",
+    state: str = "",
+    town: str = "",
+    sort: str = "name",
+    ids: list[int] | None = None,
 ) -> QuerySet[Household]:
-    qs = programme.households.order_by("first_name", "id")
-    return _filter(qs, query, state=state, town=town)
+    return _filter(programme.households.all(), query, town=town, sort=sort, ids=ids, state=state)
 
 
 def volunteer_get(*, programme: Programme, volunteer_id: int) -> Volunteer:
@@ -225,3 +263,20 @@ def account_for_email(*, email: str) -> Any:
 def signup_programme_get(*, programme_id: int) -> Programme | None:
     """The programme a sign-up link names, or None once it stops taking sign-ups."""
     return Programme.objects.filter(pk=programme_id, signup_open=True).first()
+
+
+def person_choices(
+    *, programme: Programme, side: str, query: str, limit: int = 10
+) -> QuerySet[Any]:
+    """Active people of the programme whose name or id matches, for picking one by typing.
+
+    Only names, ids and towns are loaded: what the picker shows.  Nothing is
+    offered before two characters are typed.
+    """
+    people = programme.volunteers if side == "volunteer" else programme.households
+    if len(query.strip()) < 2:
+        return people.none()
+    qs = _search(people.filter(state="active"), query)
+    return qs.order_by(*SORTS["name"]).only("first_name", "last_name", "external_id", "town")[
+        :limit
+    ]

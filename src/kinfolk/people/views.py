@@ -41,6 +41,7 @@ from kinfolk.people.selectors import (
 )
 from kinfolk.people.services import participation
 from kinfolk.people.services.participation import ParticipationError, Person, Signup
+from kinfolk.people.wording import profile_words
 from kinfolk.programmes.selectors import programme_by_signup_token
 from kinfolk.web.bidi import isolated
 
@@ -62,7 +63,7 @@ def _home(request: HttpRequest, person: Person) -> HttpResponse:
         "person": person,
         "kind": person.side,
         "links": _links(person),
-        "facts": ProfileForm.facts_for(person),
+        "words": profile_words(person),
     }
     return render(request, "people/home.html", context)
 

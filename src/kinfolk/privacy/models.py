@@ -38,6 +38,8 @@ class ContactDetails(models.Model):
                 name="contact_details_of_one_participant",
             )
         ]
+        # A coordinator finds someone by the number they give on the phone (stored as E.164).
+        indexes = [models.Index(fields=["phone"], name="contact_details_phone")]
 
 
 class ContactAccessLog(models.Model):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils import timezone
 from kinfolk.pairings.models import Pairing
 from kinfolk.people.models import Household, HouseholdMember, Volunteer
 from kinfolk.privacy.models import ContactAccessLog, ContactDetails
+from kinfolk.privacy.phones import phone_e164_or_none, phone_normalise
 from kinfolk.programmes.models import Coordinator
 
 Person = Volunteer | Household
@@ -150,7 +152,16 @@ def _viewer_facts(viewer: Any, person: Person, grant: str) -> dict[str, Any]:
 def contact_details_write(
     *, person: Person, phone: str | None = None, address: str | None = None
 ) -> None:
-    """Store the person's own phone and address; a field given as None is left as it is."""
+    """Store the person's own phone (in E.164) and address; a field given as None is left as it is.
+
+    A phone that is not a valid number for the programme's country is refused
+    with a ValidationError on ``phone``, and nothing is stored.
+    """
+    if phone is not None:
+        try:
+            phone = phone_normalise(phone, country=_country(person))
+        except ValidationError as error:
+            raise ValidationError({"phone": error.messages}) from None
     changes = {name: value for name, value in (("phone", phone), ("address", address))}
     changes = {name: value for name, value in changes.items() if value is not None}
     if not changes:
@@ -170,10 +181,18 @@ def contact_details_bulk_create(
 ) -> None:
     """Store (person, phone, address) of people who have none yet, in batches (the demo)."""
     details = [
-        ContactDetails(**{person.side: person}, phone=phone, address=address)
+        ContactDetails(
+            **{person.side: person},
+            phone=phone_normalise(phone, country=_country(person)),
+            address=address,
+        )
         for person, phone, address in rows
     ]
     ContactDetails.objects.bulk_create(details, batch_size=batch_size)
+
+
+def _country(person: Person) -> str:
+    return str(person.programme.country)
 
 
 def phone_for_delivery(person: Person) -> str:
@@ -212,3 +231,49 @@ def address_mentioned(*, text: str, people: Iterable[Person]) -> bool:
         if address and address in lowered:
             return True
     return False
+
+
+# --- finding people by their contact details -----------------------------------------
+
+#: A search by e-mail or phone names at most this many people (and logs as many reads).
+SEARCH_LIMIT = 20
+
+
+def contact_details_search(
+    *, viewer: Any, programme: Any, side: str, query: str, reason: str
+) -> list[int] | None:
+    """Ids of the programme's volunteers (or households) whose e-mail or phone is ``query``.
+
+    None when the query is neither an e-mail address nor a valid phone number,
+    so the caller searches by name.  Only an exact number or address matches:
+    a search never lists people by part of a number.  Finding someone by their
+    contact details tells the viewer what those details are, so each person
+    found is logged as a read of that field (charter rule 5), and only a
+    coordinator of the programme may search at all.
+    """
+    if not Coordinator.objects.filter(programme=programme, user=viewer).exists():
+        raise ContactAccessRefused
+    found, field = _search_ids(programme, side, query.strip())
+    if field is None:
+        return None
+    model = Volunteer if side == "volunteer" else Household
+    for person in model.objects.filter(pk__in=found).select_related("programme"):
+        _log(viewer, person, [field], reason, "coordinator")
+    return found
+
+
+def _search_ids(programme: Any, side: str, query: str) -> tuple[list[int], str | None]:
+    if "@" in query:
+        email = query.lower()
+        if side == "volunteer":
+            people = Volunteer.objects.filter(programme=programme, user__email=email)
+        else:
+            people = Household.objects.filter(programme=programme, members__user__email=email)
+        return list(people.values_list("pk", flat=True)[:SEARCH_LIMIT]), "email"
+    phone = phone_e164_or_none(query, country=programme.country)
+    if phone is None:
+        return [], None
+    stored = ContactDetails.objects.filter(
+        phone=phone, **{f"{side}__programme": programme}
+    ).values_list(f"{side}_id", flat=True)
+    return list(stored[:SEARCH_LIMIT]), "phone"

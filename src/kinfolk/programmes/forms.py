@@ -102,9 +102,32 @@ def service_errors_add(error: ValidationError, *forms_: forms.Form) -> None:
 class ListFilterForm(forms.Form):
     """The filters of a list of people; ``values()`` gives the list selector's arguments."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("A name, an id, or a whole e-mail address or phone number."),
+    )
     state = forms.ChoiceField(label=_("State"), required=False)
-    town = forms.CharField(label=_("Town"), required=False, max_length=120)
+    town = forms.CharField(
+        label=_("Town"),
+        required=False,
+        max_length=120,
+        help_text=_("The start of its name is enough."),
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("name", _("name")),
+            ("town", _("town")),
+            ("waiting", _("waiting longest")),
+            ("state", _("state")),
+        ],
+        error_messages={
+            "invalid_choice": _("“%(value)s” is not a way to sort this list; it is sorted by name.")
+        },
+    )
 
     def __init__(self, *args: Any, states: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,6 +7,16 @@ urlpatterns = [
     path("<int:programme_id>/", views.overview, name="overview"),
     path("<int:programme_id>/volunteers/", views.volunteers, name="volunteers"),
     path(
+        "<int:programme_id>/volunteers/choices/",
+        views.volunteer_choices,
+        name="volunteer_choices",
+    ),
+    path(
+        "<int:programme_id>/households/choices/",
+        views.household_choices,
+        name="household_choices",
+    ),
+    path(
         "<int:programme_id>/volunteers/<int:volunteer_id>/",
         views.volunteer_detail,
         name="volunteer_detail",

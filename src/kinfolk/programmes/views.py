@@ -27,8 +27,8 @@ from django.views.decorators.http import require_POST
 from kinfolk.accounts.ratelimits import rate_limit_check
 from kinfolk.accounts.selectors import participant_account_get
 from kinfolk.accounts.services import passwords
-from kinfolk.pairings.selectors import exclusion_list
-from kinfolk.people.forms import PROFILE_FIELDS, ProfileForm, blackout_words
+from kinfolk.pairings.selectors import exclusion_list, person_statuses
+from kinfolk.people.forms import ProfileForm
 from kinfolk.people.models import Household, Invitation, Volunteer
 from kinfolk.people.selectors import (
     consent_list,
@@ -37,6 +37,7 @@ from kinfolk.people.selectors import (
     household_member_list,
     invitation_get,
     invitation_list,
+    person_choices,
     state_counts,
     town_counts,
     volunteer_check_list,
@@ -44,7 +45,13 @@ from kinfolk.people.selectors import (
     volunteer_list,
 )
 from kinfolk.people.services import coordination
-from kinfolk.privacy.services import CONTACT_FIELDS, ContactAccessRefused, contact_details_read
+from kinfolk.people.wording import profile_words, wait_length
+from kinfolk.privacy.services import (
+    CONTACT_FIELDS,
+    ContactAccessRefused,
+    contact_details_read,
+    contact_details_search,
+)
 from kinfolk.programmes.forms import (
     ApprovalForm,
     InvitationForm,
@@ -61,6 +68,7 @@ from kinfolk.web.bidi import isolated
 PAGE_SIZE = 50
 INVITATIONS_SHOWN = 100
 CONTACT_REASON = "coordinator detail page"
+SEARCH_REASON = "coordinator list search"
 
 
 def _service_call(service: Callable[..., Any], *forms_: Form, **arguments: Any) -> Any:
@@ -109,7 +117,9 @@ def _state_rows(states: type[TextChoices], counts: dict[str, int]) -> list[dict[
 def volunteers(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     filters = VolunteerFilterForm(request.GET, states=Volunteer.State.choices, programme=programme)
-    people = volunteer_list(programme=programme, **filters.values())
+    chosen = filters.values()
+    ids = _contact_search(request, programme, "volunteer", chosen["query"])
+    people = volunteer_list(programme=programme, ids=ids, **chosen)
     return _list_page(request, programme, filters, people, "volunteer")
 
 
@@ -117,16 +127,69 @@ def volunteers(request: HttpRequest, programme_id: int) -> HttpResponse:
 def households(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     filters = ListFilterForm(request.GET, states=Household.State.choices)
-    people = household_list(programme=programme, **filters.values())
+    chosen = filters.values()
+    ids = _contact_search(request, programme, "household", chosen["query"])
+    people = household_list(programme=programme, ids=ids, **chosen)
     return _list_page(request, programme, filters, people, "household")
+
+
+def _contact_search(
+    request: HttpRequest, programme: Programme, side: str, query: str
+) -> list[int] | None:
+    """People whose e-mail or phone the query is, found and logged by the privacy service.
+
+    None when the query is neither, so the list searches names and ids instead.
+    """
+    if not query.strip():
+        return None
+    try:
+        return contact_details_search(
+            viewer=request.user, programme=programme, side=side, query=query, reason=SEARCH_REASON
+        )
+    except ContactAccessRefused:
+        raise Http404 from None
 
 
 def _list_page(
     request: HttpRequest, programme: Programme, filters: ListFilterForm, people: Any, kind: str
 ) -> HttpResponse:
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"programme": programme, "filters": filters, "page": page, "kind": kind}
+    rows = list(page)
+    statuses = person_statuses(people=rows)
+    today = programme.today()
+    context = {
+        "programme": programme,
+        "filters": filters,
+        "page": page,
+        "kind": kind,
+        "rows": [_list_row(p, statuses[p.pk], today) for p in rows],
+        "sort": filters.cleaned_data.get("sort") or "name",
+    }
     return render(request, "programmes/person_list.html", context)
+
+
+def _list_row(person: Volunteer | Household, status: Any, today: Any) -> dict[str, Any]:
+    waiting = wait_length(status.since, today) if status.code == "waiting" else ""
+    return {"person": person, "status": status, "waiting": waiting}
+
+
+@login_required
+def volunteer_choices(request: HttpRequest, programme_id: int) -> HttpResponse:
+    return _choices(request, programme_id, "volunteer")
+
+
+@login_required
+def household_choices(request: HttpRequest, programme_id: int) -> HttpResponse:
+    return _choices(request, programme_id, "household")
+
+
+def _choices(request: HttpRequest, programme_id: int, side: str) -> HttpResponse:
+    """The names that match what a coordinator is typing, as a datalist fragment (htmx)."""
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    query = request.GET.get(f"{side}_id") or request.GET.get("q") or ""
+    people = person_choices(programme=programme, side=side, query=query[:100])
+    context = {"side": side, "people": people}
+    return render(request, "programmes/_person_choices.html", context)
 
 
 # --- detail pages ---------------------------------------------------------
@@ -167,28 +230,14 @@ def _detail_page(
         "programme": programme,
         "person": person,
         "kind": kind,
-        "facts": _profile_facts(person),
+        "words": profile_words(person),
+        "waiting": wait_length(person.waiting_since, programme.today()),
         "contact": contact,
         "consents": consent_list(person=person),
         "exclusions": exclusion_list(programme=programme, person=person),
         **extra,
     }
     return render(request, "programmes/person_detail.html", context)
-
-
-# Names head the page and contact details come only through the logged service.
-_FACT_FIELDS = (
-    "external_id",
-    *(f for f in PROFILE_FIELDS if f not in {"first_name", "last_name"}),
-    "waiting_since",
-)
-
-
-def _profile_facts(person: Volunteer | Household) -> list[tuple[Any, Any]]:
-    meta = person._meta
-    values = {f: getattr(person, f) for f in _FACT_FIELDS}
-    values["blackout"] = blackout_words(person.blackout)
-    return [(getattr(meta.get_field(f), "verbose_name", f), values[f]) for f in _FACT_FIELDS]
 
 
 # --- a link to choose a new password -------------------------------------

@@ -143,7 +143,7 @@ def _contact(rng: np.random.Generator, town: str) -> tuple[str, str, str]:
     street = STREETS[int(rng.integers(len(STREETS)))]
     return (
         SURNAMES[int(rng.integers(len(SURNAMES)))],
-        f"07700 900{int(rng.integers(1000)):03d}",
+        f"+441134960{int(rng.integers(1000)):03d}",
         f"{int(rng.integers(1, 200))} {street}, {town}",
     )
 

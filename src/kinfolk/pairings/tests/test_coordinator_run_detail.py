@@ -70,25 +70,36 @@ def test_each_pair_shows_people_languages_slots_and_why(signed_in, programme, re
     assert pair.volunteer.external_id in page
     assert "English" in page and "Monday evening" in page
     assert "<details" in page
-    # The engine's explanation of the stored pair is on the page: its rank and cost.
-    assert f"no. {pair.explanation['volunteer_rank']}" in page
+    # The engine's explanation of the stored pair is on the page, in words: its rank.
+    rank = pair.explanation["volunteer_rank"]
+    assert f"{pair.volunteer.first_name}&#x27;s {rank}" in page
+    assert "km apart" in page
 
 
-def test_ranks_alternatives_and_cost_against_the_optimum_are_shown(signed_in, programme, ready_run):
-    pair = RunPair.objects.filter(run=ready_run).first()
+def test_ranks_alternatives_and_a_kept_pair_are_in_words_without_costs(
+    signed_in, programme, ready_run
+):
+    pair = RunPair.objects.filter(run=ready_run).select_related("volunteer", "household").first()
+    other_h = make_household(programme, external_id="H7", first_name="Bea")
+    other_v = RunPair.objects.filter(run=ready_run).exclude(pk=pair.pk).first().volunteer
     pair.explanation = {
         **pair.explanation,
         "volunteer_rank": 3,
         "household_rank": 1,
         "volunteer_alternatives": [["H7", 5150]],
-        "household_alternatives": [["V8", 6160]],
+        "household_alternatives": [[other_v.external_id, 6160]],
         "lock_cost_change": 42,
+        "cost": 23340,
     }
     pair.save(update_fields=["explanation"])
     page = signed_in.get(_page(programme, ready_run)).content.decode()
-    assert "no. 3" in page and "+42" in page
-    assert "H7 (another household for the volunteer) · cost 5150" in page
-    assert "V8 (another volunteer for the household) · cost 6160" in page
+    v, h = pair.volunteer.first_name, pair.household.first_name
+    assert f"{v}&#x27;s 3rd choice, {h}&#x27;s 1st" in page
+    assert f"next best for {v}: {other_h.first_name}" in page
+    assert f"next best for {h}: {other_v.first_name}" in page
+    assert "kept by hand: the other pairs fit a little less well" in page
+    for code in ("5150", "6160", "23340", "+42", "Cost", "cost "):
+        assert code not in page
 
 
 def test_pairs_are_searchable_by_id(signed_in, programme, ready_run):

@@ -86,7 +86,7 @@ def test_sending_says_exactly_who_is_told_how(
     assert "1 person has no e-mail address or mobile phone" in page
     assert "both sides of each have been told" not in page
     assert len(mail.outbox) == 4
-    assert [t.to for t in sms.read_file(texts)] == ["+44 7700 900" + _phone_tail("VP")]
+    assert [t.to for t in sms.read_file(texts)] == ["+441134960" + _phone_tail("VP")]
     assert "A proposal: meet Paul" in sms.read_file(texts)[0].body
 
 

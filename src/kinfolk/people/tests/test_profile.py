@@ -77,10 +77,22 @@ def test_own_phone_and_address_are_kept_by_the_privacy_app_and_not_logged(
 ):
     client.force_login(volunteer_user)
     client.post(_url(volunteer), profile_data(phone="0113 496 0123", address="4 Park Row"))
-    assert contact_of(volunteer)["phone"] == "0113 496 0123"
+    assert contact_of(volunteer)["phone"] == "+441134960123"
     form = client.get(_url(volunteer)).context["form"]
-    assert (form.initial["phone"], form.initial["address"]) == ("0113 496 0123", "4 Park Row")
+    assert (form.initial["phone"], form.initial["address"]) == ("+441134960123", "4 Park Row")
     assert not ContactAccessLog.objects.exists()
+
+
+def test_a_phone_that_is_not_a_number_is_refused_beside_its_field_and_nothing_changes(
+    client, volunteer_user, volunteer
+):
+    before = contact_of(volunteer)
+    client.force_login(volunteer_user)
+    response = client.post(_url(volunteer), profile_data(phone="12345", address="4 Park Row"))
+    assert response.status_code == 200
+    errors = response.context["form"].errors["phone"]
+    assert errors and errors[0].startswith("Phone:") and "12345" in errors[0]
+    assert contact_of(volunteer) == before
 
 
 def test_household_saves_a_profile(client, household_user, household):

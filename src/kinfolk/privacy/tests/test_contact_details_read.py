@@ -29,7 +29,7 @@ def test_reading_returns_the_fields_and_logs_viewer_person_and_day(coordinator, 
     contact_details_write(person=household, phone="0113 496 0000", address="1 Hill Rise")
     values = _read(coordinator, household, ["phone", "address", "email"])
     assert values == {
-        "phone": "0113 496 0000",
+        "phone": "+441134960000",
         "address": "1 Hill Rise",
         "email": "hana@example.org",
     }
@@ -212,7 +212,7 @@ def test_writing_changes_only_the_fields_given(volunteer):
     contact_details_write(person=volunteer, phone="0113 496 0001", address="2 Oak Road")
     contact_details_write(person=volunteer, phone="0113 496 0002")
     stored = _read(volunteer.user, volunteer, ["phone", "address"])
-    assert stored == {"phone": "0113 496 0002", "address": "2 Oak Road"}
+    assert stored == {"phone": "+441134960002", "address": "2 Oak Road"}
 
 
 def test_a_too_long_phone_is_refused_and_nothing_changes(volunteer):
@@ -221,7 +221,7 @@ def test_a_too_long_phone_is_refused_and_nothing_changes(volunteer):
         contact_details_write(person=volunteer, phone="1" * 33, address="3 Elm Road")
     assert "phone" in error.value.message_dict
     stored = _read(volunteer.user, volunteer, ["phone", "address"])
-    assert stored == {"phone": "0113 496 0001", "address": "2 Oak Road"}
+    assert stored == {"phone": "+441134960001", "address": "2 Oak Road"}
 
 
 def test_address_mentioned_answers_only_yes_or_no(volunteer, household):
@@ -254,7 +254,7 @@ def test_phones_for_delivery_reads_many_people_in_two_queries(
     contact_details_write(person=other_household, phone="")
     with django_assert_num_queries(2):
         phones = phones_for_delivery(people=[volunteer, household, other_household])
-    assert phones[("volunteer", volunteer.pk)] == "0113 496 0001"
+    assert phones[("volunteer", volunteer.pk)] == "+441134960001"
     assert phones[("household", household.pk)] == phone_for_delivery(household)
     assert phones[("household", other_household.pk)] == ""
     assert not ContactAccessLog.objects.exists()

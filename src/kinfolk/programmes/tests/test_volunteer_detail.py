@@ -28,7 +28,7 @@ def test_coordinator_sees_profile_consent_and_checks(client, programme, coordina
     assert response.status_code == 200
     body = response.content.decode()
     assert volunteer.external_id in body
-    assert "en:fluent" in body
+    assert "English (fluent)" in body and "en:fluent" not in body
     assert "online sign-up" in body
     assert "training completed" in body
 

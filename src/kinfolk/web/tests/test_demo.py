@@ -40,7 +40,7 @@ def test_synthetic_people_have_no_usable_password(db, tmp_path):
 def test_demo_people_have_invented_contact_details(db, tmp_path):
     _build(tmp_path, size=60)
     assert not Volunteer.objects.filter(last_name="").exists()
-    assert all(phone_for_delivery(h).startswith("07700 900") for h in Household.objects.all())
+    assert all(phone_for_delivery(h).startswith("+441134960") for h in Household.objects.all())
 
 
 def test_demo_has_pairings_proposals_waiting_and_visits_under_way(db, tmp_path):
