@@ -83,3 +83,26 @@ class ContactAccessLog(models.Model):
     @property
     def appointed_themselves(self) -> bool:
         return self.appointed_by_id is not None and self.appointed_by_id == self.viewer_id
+
+
+class ErasureRecord(models.Model):
+    """The erasure ledger: which row was erased, and when; ids and dates only.
+
+    Kept for ever, so that restoring an older backup can erase the same rows
+    again (``kinfolk.privacy.erasure.reapply_ledger``).  ``kind`` is
+    "volunteer", "household" or "account" (a user).
+    """
+
+    kind = models.CharField(max_length=10)
+    erased_id = models.BigIntegerField()
+    programme_id = models.BigIntegerField(null=True, blank=True)
+    erased_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["erased_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "erased_id"], name="erasure_record_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.erased_id} erased {self.erased_at:%Y-%m-%d}"
