@@ -83,8 +83,9 @@ def person_erase(*, person: Person) -> ErasureRecord:
     with transaction.atomic():
         person = type(person).objects.select_for_update().get(pk=person.pk)
         participant_leave(person=person)
+        users = _accounts_of(person)
         traces = _person_erase_rows(person)
-        for user in _accounts_of(person):
+        for user in users:
             if _other_roles(user, person):
                 _detach(user, person)
             else:
@@ -102,13 +103,10 @@ def account_erase(*, user: Any) -> ErasureRecord:
     Coordinators and site administrators are refused: another administrator
     removes them, so that no programme is left without anyone running it.
     """
-    if user.is_staff or Coordinator.objects.filter(user=user).exists():
-        raise ErasureRefused(
-            _(
-                "Coordinators and site administrators cannot delete their own account here. "
-                "Ask a site administrator to remove your role first."
-            )
-        )
+    refusal = account_erase_refusal(user=user)
+    if refusal:
+        raise ErasureRefused(refusal)
+    user_pk = user.pk  # deleting the account clears it
     with transaction.atomic():
         for volunteer in Volunteer.objects.filter(user=user):
             person_erase(person=volunteer)
@@ -120,8 +118,18 @@ def account_erase(*, user: Any) -> ErasureRecord:
         user_model = get_user_model()
         if user_model.objects.filter(pk=user.pk).exists():
             traces_scrub(traces_of(_account_delete(user)))
-        record = _ledger_add("account", user.pk, None)
+        record = _ledger_add("account", user_pk, None)
     return record
+
+
+def account_erase_refusal(*, user: Any) -> str:
+    """Why this account cannot erase itself here, in words for its owner; "" when it can."""
+    if user.is_staff or Coordinator.objects.filter(user=user).exists():
+        return _(
+            "Coordinators and site administrators cannot delete their own account here. "
+            "Ask a site administrator to remove your role first."
+        )
+    return ""
 
 
 def person_erase_for_paper_request(*, person: Person, programme: Any) -> ErasureRecord:
@@ -142,7 +150,7 @@ def reapply_ledger() -> int:
         if record.kind in ("volunteer", "household"):
             model = Volunteer if record.kind == "volunteer" else Household
             person = model.objects.filter(pk=record.erased_id).first()
-            if person is not None and not _is_erased(person):
+            if person is not None and not person.is_erased:
                 person_erase(person=person)
                 again += 1
         elif record.kind == "account":
@@ -155,10 +163,6 @@ def reapply_ledger() -> int:
 
 
 # --- what is erased --------------------------------------------------------------------------
-
-
-def _is_erased(person: Person) -> bool:
-    return person.external_id == _erased_id(person) and not person.first_name
 
 
 def _erased_id(person: Person) -> str:

@@ -5,4 +5,6 @@ from kinfolk.privacy import views
 app_name = "privacy"
 urlpatterns = [
     path("", views.my_data, name="my_data"),
+    path("delete/", views.account_delete, name="account_delete"),
+    path("deleted/", views.account_deleted, name="account_deleted"),
 ]
