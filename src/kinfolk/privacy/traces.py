@@ -59,7 +59,6 @@ QUOTING_COLUMNS: list[Column] = [
     Column("visits.TimeProposal", "place_note"),
     Column("ticks.TickRun", "outcome"),
     Column("ticks.TickRun", "last_error"),
-    Column("privacy.ContactAccessLog", "reasons"),
     # A task's arguments and result are the task's own business: a task that
     # quotes the person is deleted, not edited.
     Column("django_tasks_database.DBTaskResult", "args_kwargs", delete=True),
