@@ -152,3 +152,10 @@ class ConsentAgreement(models.Model):
         "people.Consent", on_delete=models.CASCADE, related_name="agreement"
     )
     document = models.ForeignKey(ConsentDocument, on_delete=models.PROTECT, related_name="+")
+
+
+class ExportClaim(models.Model):
+    """A "My data" download being made now: one per account, so a second request waits."""
+
+    user_id = models.BigIntegerField(unique=True)
+    started_at = models.DateTimeField()

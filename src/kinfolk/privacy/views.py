@@ -5,11 +5,13 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.people.selectors import household_get, roles_get, volunteer_get
-from kinfolk.privacy import erasure
+from kinfolk.privacy import archive, erasure
+from kinfolk.privacy.exports import Subject, sections_build
 from kinfolk.privacy.forms import AccountDeleteForm, PaperErasureForm
 from kinfolk.privacy.selectors import contact_access_list
 from kinfolk.programmes.models import Programme
@@ -23,7 +25,26 @@ def my_data(request: HttpRequest) -> HttpResponse:
     roles = roles_get(viewer=request.user)
     people = [*roles.volunteers, *roles.households]
     rows = [(p, list(contact_access_list(person=p))) for p in people]
-    return render(request, "privacy/my_data.html", {"rows": rows})
+    context = {
+        "rows": rows,
+        "sections": sections_build(subject=Subject.of(request.user)),
+        "exemptions": archive.exemptions(),
+    }
+    return render(request, "privacy/my_data.html", context)
+
+
+@login_required
+def my_data_download(request: HttpRequest) -> HttpResponse:
+    """The ZIP of everything stored about me; a second request while one is made is refused."""
+    try:
+        content = archive.my_data_archive(user=request.user)
+    except archive.ExportBusy:
+        message = _("Your data is being prepared in another window. Try again in a minute.")
+        return render(request, "privacy/export_busy.html", {"message": message}, status=409)
+    response = HttpResponse(content, content_type="application/zip")
+    name = f"kinfolk-my-data-{timezone.now():%Y%m%d}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
