@@ -65,6 +65,12 @@ PROMISES = {
     ("people/templates/people/leave.html", "your partner is told only that the pairing ended"): (
         "test_leaving_tells_the_partner"
     ),
+    ("privacy/templates/privacy/account_delete.html", "partner is told only that it ended"): (
+        "test_deleting_an_account_tells_the_partner"
+    ),
+    ("privacy/templates/privacy/paper_erasure.html", "partner is told only that it ended"): (
+        "test_recording_an_erasure_tells_the_partner"
+    ),
     ("visits/views.py", "we have told the other side"): "test_a_proposed_time_is_told",
     ("visits/services/planning.py", "we will tell you when they are planned again"): (
         "test_resuming_tells_the_partner_visits_are_planned_again"
@@ -235,6 +241,28 @@ def test_leaving_tells_the_partner(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("people:volunteer_leave", args=[volunteer.pk]))
     _delivered("pairing_ended", "hana@example.org")
+
+
+def test_deleting_an_account_tells_the_partner(
+    client, volunteer, household, household_user, django_capture_on_commit_callbacks
+):
+    make_pairing(volunteer, household)
+    client.force_login(household_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("privacy:account_delete"), {"understood": "on"})
+    _delivered("pairing_ended", "vera@example.org")
+
+
+def test_recording_an_erasure_tells_the_partner(
+    client, volunteer, household, coordinator, django_capture_on_commit_callbacks
+):
+    make_pairing(volunteer, household)
+    client.force_login(coordinator)
+    args = [household.programme_id, household.pk]
+    url = reverse("privacy_coordinator:household_erase", args=args)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"asked": "on"})
+    _delivered("pairing_ended", "vera@example.org")
 
 
 def test_a_proposed_time_is_told(

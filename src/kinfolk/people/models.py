@@ -49,6 +49,11 @@ class Participant(models.Model):
     def __str__(self) -> str:
         return f"{self.first_name} ({self.external_id})"
 
+    @property
+    def is_erased(self) -> bool:
+        """Erased: an empty row kept for the programme's counts (``kinfolk.privacy.erasure``)."""
+        return self.external_id == f"erased-{self.pk}"
+
 
 def _list_indexes(side: str) -> list[models.Index]:
     """One index per order of the coordinator's lists (``people.selectors.SORTS``).

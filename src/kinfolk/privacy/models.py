@@ -85,3 +85,79 @@ class ContactAccessLog(models.Model):
     @property
     def appointed_themselves(self) -> bool:
         return self.appointed_by_id is not None and self.appointed_by_id == self.viewer_id
+
+
+class ErasureRecord(models.Model):
+    """The erasure ledger: which row was erased, and when; ids and dates only.
+
+    Kept for ever, so that restoring an older backup can erase the same rows
+    again (``kinfolk.privacy.erasure.reapply_ledger``).  ``kind`` is
+    "volunteer", "household" or "account" (a user).
+    """
+
+    kind = models.CharField(max_length=10)
+    erased_id = models.BigIntegerField()
+    programme_id = models.BigIntegerField(null=True, blank=True)
+    erased_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["erased_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "erased_id"], name="erasure_record_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.erased_id} erased {self.erased_at:%Y-%m-%d}"
+
+
+class ConsentDocumentEdited(Exception):
+    """A consent document's wording is never edited: a change of wording is a new version."""
+
+
+class ConsentDocument(models.Model):
+    """The exact words a person agreed to, one version per change of wording.
+
+    Rows are written once and never changed (``save`` refuses, and on
+    PostgreSQL a trigger refuses UPDATE and DELETE), so a consent always
+    points to the words its person saw.
+    """
+
+    programme_id = models.BigIntegerField()
+    purpose = models.CharField(max_length=40, default="participation")
+    language = models.CharField(max_length=16)
+    version = models.PositiveIntegerField()
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["programme_id", "purpose", "language", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme_id", "purpose", "language", "version"],
+                name="consent_document_version_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} v{self.version} ({self.language})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ConsentDocumentEdited(self.pk)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class ConsentAgreement(models.Model):
+    """Which version of the wording a consent agreed to."""
+
+    consent = models.OneToOneField(
+        "people.Consent", on_delete=models.CASCADE, related_name="agreement"
+    )
+    document = models.ForeignKey(ConsentDocument, on_delete=models.PROTECT, related_name="+")
+
+
+class ExportClaim(models.Model):
+    """A "My data" download being made now: one per account, so a second request waits."""
+
+    user_id = models.BigIntegerField(unique=True)
+    started_at = models.DateTimeField()

@@ -19,6 +19,7 @@ urlpatterns = [
     path("site/", include("kinfolk.programmes.admin_urls")),
     path("p/", include("kinfolk.programmes.urls")),
     path("p/", include("kinfolk.pairings.urls_coordinator")),
+    path("p/", include("kinfolk.privacy.urls_coordinator")),
     path("", include("kinfolk.people.urls")),
     path("", include("kinfolk.pairings.urls")),
     path("", include("kinfolk.visits.urls")),

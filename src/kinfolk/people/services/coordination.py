@@ -33,6 +33,7 @@ from kinfolk.people.models import (
 from kinfolk.people.selectors import COORDINATOR_INVITATION_ROLES
 from kinfolk.people.services.enrolment import participant_create
 from kinfolk.people.services.participation import participant_leave
+from kinfolk.privacy.consents import consent_document_attach
 from kinfolk.programmes.models import Organisation, Programme
 
 
@@ -220,6 +221,7 @@ def paper_consent_record(
     )
     consent.full_clean()
     consent.save()
+    consent_document_attach(consent=consent, programme=programme)
     if existing is None:
         return PaperEnrolment(person)
     invitation = invitation_create(

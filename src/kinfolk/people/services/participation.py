@@ -24,6 +24,7 @@ from kinfolk.people.forms import PROFILE_FIELDS
 from kinfolk.people.models import Consent, Household, HouseholdMember, Invitation, Volunteer
 from kinfolk.people.selectors import account_for_email, signup_programme_get
 from kinfolk.people.services.enrolment import participant_create
+from kinfolk.privacy.consents import consent_document_attach
 from kinfolk.privacy.services import contact_details_write
 from kinfolk.programmes.models import Programme
 from kinfolk.visits.services.feeds import calendar_feeds_revoke_all
@@ -217,9 +218,10 @@ def signup_complete(
     person = participant_create(
         programme=signup.programme, role=signup.role, profile=profile, user=user
     )
-    Consent.objects.create(
+    consent = Consent.objects.create(
         **_owner(person), user=user, method=Consent.Method.ONLINE, given_at=signup.consented_at
     )
+    consent_document_attach(consent=consent, programme=signup.programme)
     return user, person
 
 
@@ -326,9 +328,10 @@ def invitation_accept(
         user.save(update_fields=["email_verified_at"])
     person = _invited_person(invitation, user, profile)
     now = timezone.now()
-    Consent.objects.create(
+    consent = Consent.objects.create(
         **_owner(person), user=user, method=Consent.Method.INVITATION, given_at=now
     )
+    consent_document_attach(consent=consent, programme=invitation.programme)
     invitation.accepted_at = now
     invitation.save(update_fields=["accepted_at"])
     return user, person

@@ -1,0 +1,44 @@
+"""Showing the values of "My data" the way every page shows them (dates in the one format)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+#: A stored value in the data dictionary's own format (a blackout's dates) is shown as typed.
+_AS_TYPED = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@register.filter
+def data_value(value: Any) -> SafeString | str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value)
+        return f"{formats.date_format(local, 'DATE_FORMAT')} {formats.time_format(local)}"
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(value, dict | list):
+        text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+        return format_html("<code>{}</code>", text)
+    if isinstance(value, str) and _AS_TYPED.search(value):
+        return format_html("<code>{}</code>", value)
+    return str(value)
+
+
+@register.filter
+def column_title(key: str) -> str:
+    return key.replace("_", " ").capitalize()
