@@ -34,6 +34,7 @@ from kinfolk.people.selectors import COORDINATOR_INVITATION_ROLES
 from kinfolk.people.services.enrolment import participant_create
 from kinfolk.people.services.participation import participant_leave
 from kinfolk.programmes.models import Organisation, Programme
+from kinfolk.vetting.services import checks_expiry_apply
 
 
 @transaction.atomic
@@ -56,6 +57,7 @@ def volunteer_approve(
     existing = {c.kind: c for c in volunteer.checks.all()}
     for kind, completed_on in dates.items():
         _check_record(volunteer, existing.get(kind), kind, completed_on, approved_by)
+    checks_expiry_apply(volunteer=volunteer)
     now = timezone.now()
     volunteer.state = Volunteer.State.APPROVED
     volunteer.approved_at = now
