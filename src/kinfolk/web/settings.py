@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "kinfolk.ticks",
     "kinfolk.visits",
     "kinfolk.vetting",
+    "kinfolk.introductions",
 ]
 
 MIDDLEWARE = [

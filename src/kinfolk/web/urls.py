@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("kinfolk.people.urls")),
     path("", include("kinfolk.pairings.urls")),
     path("", include("kinfolk.visits.urls")),
+    path("", include("kinfolk.introductions.urls")),
     path("privacy/", include("kinfolk.privacy.urls")),
 ]
