@@ -237,7 +237,7 @@ def household_adult_remove(request: HttpRequest, household_id: int, user_id: int
     if member.user == request.user:
         messages.success(request, _("You are no longer an adult of this household."))
         return redirect("home")
-    done = _("%(name)s is no longer an adult of this household; we told them by e-mail.")
+    done = _("%(name)s is no longer an adult of this household; they have been told by e-mail.")
     messages.success(request, isolated(done, name=member.user.first_name))
     return redirect(_url(household, "adults"))
 
