@@ -63,7 +63,7 @@ def test_a_yes_waiting_for_the_other_side_and_the_proposal_shows_an_introduction
     proposal = make_proposal(volunteer, hana, volunteer_answer="accepted")
     sign_in_as(page, live_server, volunteer_user)
     page.goto(live_server.url + reverse("people:volunteer_home", args=[volunteer.pk]))
-    assert "You said yes to meeting Hana" in page.inner_text("#waiting")
+    assert "You said yes to meeting Hana" in page.inner_text("#state-heading + p")
     both_widths("participant-home-said-yes")
     page.goto(
         live_server.url

@@ -216,9 +216,9 @@ def _volunteer_words(
 ) -> tuple[str, str]:
     body = _(
         "Hello %(name)s,\n\n"
-        "Your %(check)s for %(programme)s is valid until %(date)s. Please arrange to renew it "
-        "with the coordinator before then: after that date we cannot propose a new pairing to "
-        "you until it is renewed. A pairing you have now carries on.\n\n%(link)s"
+        "Your check (%(check)s) for %(programme)s is valid until %(date)s. Please arrange to "
+        "renew it with the coordinator before then: after that date we cannot propose a new "
+        "pairing to you until it is renewed. A pairing you have now carries on.\n\n%(link)s"
     ) % {
         "name": volunteer.first_name,
         "check": check.get_kind_display(),
@@ -226,14 +226,14 @@ def _volunteer_words(
         "date": formats.date_format(expiry.expires_on, "DATE_FORMAT"),
         "link": site_link("people:volunteer_home", volunteer.pk),
     }
-    return _("Your %(check)s needs renewing") % {"check": check.get_kind_display()}, body
+    return _("A check needs renewing: %(check)s") % {"check": check.get_kind_display()}, body
 
 
 def _coordinator_words(
     programme: Programme, volunteer: Volunteer, check: VolunteerCheck, expiry: CheckExpiry
 ) -> tuple[str, str]:
     body = _(
-        "The %(check)s of %(name)s (%(id)s) in %(programme)s is valid until %(date)s. "
+        "The check (%(check)s) of %(name)s (%(id)s) in %(programme)s is valid until %(date)s. "
         "Record the renewal on their page; after that date they get no new proposal until "
         "it is renewed, and an active pairing is flagged.\n\n%(link)s"
     ) % {

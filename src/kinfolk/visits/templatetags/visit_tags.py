@@ -8,7 +8,6 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
-from kinfolk.pairings.selectors import partner_of, proposal_open_get
 from kinfolk.visits import selectors
 from kinfolk.visits.models import Visit
 from kinfolk.visits.services._common import today_in
@@ -48,19 +47,14 @@ def visits_status(person: Any, kind: str) -> dict[str, Any]:
 
 @register.simple_tag
 def waiting_for(person: Any) -> dict[str, Any]:
-    """What waits for the person: their proposal's answers and their visits' times."""
+    """What the person's visits wait for: a time to answer, or a new one after a decline.
+
+    Their proposal, if any, is on the home page's state card.
+    """
     if person.state != "active":
         return {}
-    proposal = proposal_open_get(person=person)
-    side = person.side
     waits = selectors.time_waits(person=person, today=today_in(person.programme))
-    return {
-        "proposal": proposal,
-        "my_answer": getattr(proposal, f"{side}_answer") if proposal else "",
-        "partner": partner_of(person=person, pair=proposal) if proposal else None,
-        "times": waits,
-        "any": bool(proposal or waits),
-    }
+    return {"times": waits, "any": bool(waits)}
 
 
 @register.simple_tag
