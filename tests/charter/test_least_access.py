@@ -218,6 +218,8 @@ def _pair_rows(volunteer, household, programme):
             household=household,
             set_at="2026-11-01T10:00:00Z",
         ),
+        # An account of someone else's household (or their volunteer): never one's own adult.
+        "user": (household.members.first() or volunteer).user,
     }
 
 

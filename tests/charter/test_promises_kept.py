@@ -94,6 +94,18 @@ PROMISES = {
     ("programmes/templates/programmes/withdraw.html", "partner is told only that the pairing"): (
         "test_a_recorded_withdrawal_tells_the_person_and_the_partner"
     ),
+    ("people/templates/people/adults.html", "and is told by e-mail"): (
+        "test_removing_a_households_adult_tells_them"
+    ),
+    ("people/views.py", "they have been told by e-mail"): (
+        "test_removing_a_households_adult_tells_them"
+    ),
+    ("vetting/templates/vetting/check_validity.html", "are told by e-mail 30 days before"): (
+        "test_a_check_about_to_expire_is_told_to_the_volunteer_and_coordinators"
+    ),
+    ("visits/templates/visits/visit_detail.html", "is told only that this time does not suit"): (
+        "test_declining_a_time_tells_the_side_that_proposed_it"
+    ),
 }
 
 
@@ -339,6 +351,50 @@ def test_a_recorded_withdrawal_tells_the_person_and_the_partner(
         "Your consent is withdrawn"
     )
     _delivered("pairing_ended", "hana@example.org")
+
+
+def test_removing_a_households_adult_tells_them(
+    client, household, household_user, django_capture_on_commit_callbacks
+):
+    from kinfolk.testing import make_user
+
+    kofi = make_user("kofi@example.org", first_name="Kofi")
+    household.members.create(user=kofi)
+    client.force_login(household_user)
+    url = reverse("people:household_adult_remove", args=[household.pk, kofi.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(url, follow=True).content.decode()
+    assert "been told by e-mail" in page
+    assert "removed you" in _delivered("household_adult_removed", "kofi@example.org").body
+
+
+def test_a_check_about_to_expire_is_told_to_the_volunteer_and_coordinators(
+    programme, coordinator, volunteer, django_capture_on_commit_callbacks
+):
+    from kinfolk.ticks.services import tick_run
+    from kinfolk.vetting.tests.helpers import days, make_check
+
+    make_check(volunteer, "references", expires_on=days(30, programme))
+    with django_capture_on_commit_callbacks(execute=True):
+        tick_run()
+    _delivered("check_expiry", "vera@example.org")
+    _delivered("check_expiry_coordinator", "cora@example.org")
+
+
+def test_declining_a_time_tells_the_side_that_proposed_it(
+    client, volunteer, household, household_user, django_capture_on_commit_callbacks
+):
+    from kinfolk.testing import make_time
+
+    visit = make_visit(make_pairing(volunteer, household))
+    time = make_time(visit, by="volunteer")
+    client.force_login(household_user)
+    page = client.get(reverse("visits:visit_detail", args=["household", household.pk, visit.pk]))
+    assert "is told only that this time does not suit" in page.content.decode()
+    url = reverse("visits:time_decline", args=["household", household.pk, visit.pk, time.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    assert "cannot make" in _delivered("time_declined", "vera@example.org").body
 
 
 @pytest.mark.parametrize("sentence", ["Nobody is told anything until you send them."])

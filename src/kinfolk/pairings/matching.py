@@ -25,6 +25,7 @@ from kinfolk.engine.population import COLUMNS, Population
 from kinfolk.pairings.models import MatchingRun, RunPair, RunRule, RunUnpaired
 from kinfolk.pairings.selectors import excluded_pairs, waiting_people
 from kinfolk.people.models import Household, Volunteer
+from kinfolk.vetting.selectors import volunteers_with_valid_checks
 
 #: The engine's columns are the model's fields, but for ``id``, which is ``external_id``.
 _FIELDS = ("pk", "external_id", *COLUMNS[1:])
@@ -35,6 +36,8 @@ logger = logging.getLogger(__name__)
 def run_people(run: MatchingRun) -> tuple[QuerySet[Volunteer], QuerySet[Household]]:
     """Who a run considers: the people waiting (see ``waiting_people``) within its scope."""
     volunteers, households = waiting_people(programme=run.programme)
+    # A volunteer whose check has expired gets no new proposal until it is renewed.
+    volunteers = volunteers_with_valid_checks(volunteers, programme=run.programme)
     if run.organisation_id:
         volunteers = volunteers.filter(organisation_id=run.organisation_id)
     elif run.town:

@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kinfolk.engine import dictionary as dd
@@ -33,9 +33,11 @@ from kinfolk.pairings.matching import (
 from kinfolk.pairings.models import MatchingRun, PairExclusion, Proposal, RunPair, RunRule
 from kinfolk.pairings.proposal_notices import Reach, proposal_notices_queue
 from kinfolk.pairings.services import PairingError
-from kinfolk.people.models import Household, HouseholdMember, Volunteer
+from kinfolk.people.models import Household, HouseholdMember, Volunteer, VolunteerCheck
 from kinfolk.privacy.services import phone_for_delivery
 from kinfolk.programmes.models import Organisation, Programme
+from kinfolk.vetting.models import CheckExpiry
+from kinfolk.vetting.selectors import check_expired_exists, volunteer_checks_expired
 
 logger = logging.getLogger(__name__)
 
@@ -181,6 +183,7 @@ def run_rule_set(
             )
     pair_allowed_check(volunteer=volunteer, household=household)
     pair_compatible_check(volunteer=volunteer, household=household)
+    checks_valid_check(volunteer=volunteer)
     rule, _created = RunRule.objects.update_or_create(
         run=run, volunteer=volunteer, household=household, defaults={"kind": RunRule.Kind.LOCK}
     )
@@ -209,6 +212,24 @@ def pair_compatible_check(*, volunteer: Volunteer, household: Household) -> None
                 _("%(who)s does not accept: %(what)s.")
                 % {"who": who, "what": ", ".join(sorted(missing))}
             )
+
+
+def checks_valid_check(*, volunteer: Volunteer) -> None:
+    """A volunteer one of whose required checks has expired gets no new proposal."""
+    expired = volunteer_checks_expired(volunteer=volunteer)
+    if expired:
+        first = expired[0]
+        raise PairingError(
+            _(
+                "%(name)s's %(check)s expired on %(date)s, so they cannot be proposed to anyone. "
+                "Record the renewal on their page first."
+            )
+            % {
+                "name": volunteer.first_name,
+                "check": first.volunteer_check.get_kind_display(),
+                "date": formats.date_format(first.expires_on, "DATE_FORMAT"),
+            }
+        )
 
 
 def run_rerun(*, run: MatchingRun, by: Any) -> MatchingRun:
@@ -268,12 +289,21 @@ def _scopes_overlap(a: MatchingRun, b: MatchingRun) -> bool:
 
 
 def _free_pairs(run: MatchingRun) -> QuerySet[RunPair]:
-    """The run's pairs whose two people are still free: the ones a send proposes."""
+    """The run's pairs whose two people are still free: the ones a send proposes.
+
+    A volunteer whose check expired since the run is not free: no new proposal
+    until the check is renewed.
+    """
     open_ = Proposal.objects.filter(state=Proposal.State.OPEN)
+    programme = run.programme
+    expired = check_expired_exists(
+        volunteer_ref=OuterRef("volunteer_id"), programme=programme, today=programme.today()
+    )
     return (
         RunPair.objects.filter(run=run, volunteer__state="active", household__state="active")
         .exclude(Exists(open_.filter(volunteer_id=OuterRef("volunteer_id"))))
         .exclude(Exists(open_.filter(household_id=OuterRef("household_id"))))
+        .exclude(expired)
     )
 
 
@@ -329,7 +359,8 @@ def _proposals_create(run: MatchingRun, now: dt.datetime) -> int:
     """One INSERT ... SELECT: a proposal for each pair whose two people are still free.
 
     Someone who paused or left since the run, or got another proposal, is skipped, and so
-    is a pair forbidden since the run (a forbid outlasts the run it was set in).
+    is a pair forbidden since the run (a forbid outlasts the run it was set in), and a
+    volunteer one of whose required checks has expired.
     Done in the database because a run of 100,000 pairs must send within a click.
     """
     answer_by = now + dt.timedelta(days=run.programme.proposal_days)
@@ -339,8 +370,27 @@ def _proposals_create(run: MatchingRun, now: dt.datetime) -> int:
     ]
     tables = {
         m.__name__: m._meta.db_table
-        for m in (Proposal, RunPair, Volunteer, Household, PairExclusion)
+        for m in (
+            Proposal,
+            RunPair,
+            Volunteer,
+            Household,
+            PairExclusion,
+            CheckExpiry,
+            VolunteerCheck,
+        )
     }
+    kinds = run.programme.required_checks
+    expired_sql, expired_params = "", []
+    if kinds:
+        expired_sql = f"""
+          AND NOT EXISTS (SELECT 1 FROM {tables["CheckExpiry"]} x
+                          JOIN {tables["VolunteerCheck"]} c ON c.id = x.volunteer_check_id
+                          WHERE c.volunteer_id = rp.volunteer_id
+                            AND c.kind IN ({", ".join(["%s"] * len(kinds))})
+                            AND x.expires_on < %s)"""
+        today = connection.ops.adapt_datefield_value(run.programme.today(now))
+        expired_params = [*kinds, today]
     sql = f"""
         INSERT INTO {tables["Proposal"]} (programme_id, run_id, volunteer_id, household_id, state,
             volunteer_answer, household_answer, explanation, distance_km, sent_at, answer_by,
@@ -360,5 +410,5 @@ def _proposals_create(run: MatchingRun, now: dt.datetime) -> int:
                             AND e.household_id = rp.household_id AND e.lifted_at IS NULL)
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [run.programme_id, *moments, run.pk])
+        cursor.execute(sql + expired_sql, [run.programme_id, *moments, run.pk, *expired_params])
         return int(cursor.rowcount)

@@ -22,6 +22,7 @@ from kinfolk.pairings.models import (
 )
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.programmes.models import Programme
+from kinfolk.vetting.selectors import check_expired_exists
 
 Person = Volunteer | Household
 
@@ -138,6 +139,12 @@ def pairing_list(
 ) -> QuerySet[Pairing]:
     qs = programme.pairings.select_related("volunteer", "household", "recorded_by").order_by(
         "-started_on", "id"
+    )
+    # Flagged, never ended: a volunteer whose check expired while paired.
+    qs = qs.annotate(
+        check_expired=check_expired_exists(
+            volunteer_ref=OuterRef("volunteer_id"), programme=programme, today=programme.today()
+        )
     )
     if state:
         qs = qs.filter(state=state)

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from kinfolk.accounts.tokens import token_hash
 from kinfolk.people.models import (
@@ -182,6 +183,31 @@ def volunteer_check_list(*, volunteer: Volunteer) -> QuerySet[VolunteerCheck]:
 def household_member_list(*, household: Household) -> QuerySet[HouseholdMember]:
     """The adults of a household already fetched through a scoped selector, first joined first."""
     return household.members.select_related("user").order_by("joined_at")
+
+
+def household_invitation_list(*, household: Household) -> QuerySet[Invitation]:
+    """Invitations the household sent to its adults that are still waiting, oldest first."""
+    return household.invitations.filter(
+        role=Invitation.Role.HOUSEHOLD_ADULT,
+        accepted_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).order_by("created_at", "id")
+
+
+def household_invitation_get(*, household: Household, invitation_id: int) -> Invitation:
+    """One of the household's own pending invitations to an adult; anything else is a 404."""
+    found = household_invitation_list(household=household).filter(pk=invitation_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def household_member_get(*, household: Household, user_id: int) -> HouseholdMember:
+    """The household's adult with this account; 404 for anyone not in the household."""
+    found = household.members.filter(user_id=user_id).select_related("user").first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def own_person_get(*, viewer: Any, side: str, person_id: int) -> Volunteer | Household:

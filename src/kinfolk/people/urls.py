@@ -29,6 +29,16 @@ urlpatterns = [
     path(
         "me/household/<int:household_id>/adults/", views.household_adults, name="household_adults"
     ),
+    path(
+        "me/household/<int:household_id>/adults/invitations/<int:invitation_id>/cancel/",
+        views.household_invitation_cancel,
+        name="household_invitation_cancel",
+    ),
+    path(
+        "me/household/<int:household_id>/adults/<int:user_id>/remove/",
+        views.household_adult_remove,
+        name="household_adult_remove",
+    ),
     *_participant_pages("household"),
     path("join/verify/<token:token>/", views.signup_verify, name="signup_verify"),
     path("join/<token:token>/", views.signup, name="signup"),

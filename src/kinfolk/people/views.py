@@ -33,13 +33,16 @@ from kinfolk.people.models import Invitation, Volunteer
 from kinfolk.people.selectors import (
     account_for_email,
     consent_list,
+    household_invitation_get,
+    household_invitation_list,
+    household_member_get,
     household_member_list,
     invitation_by_token,
     own_household_get,
     own_person_get,
     own_volunteer_get,
 )
-from kinfolk.people.services import participation
+from kinfolk.people.services import adults, participation
 from kinfolk.people.services.participation import ParticipationError, Person, Signup
 from kinfolk.people.wording import profile_words
 from kinfolk.programmes.selectors import programme_by_signup_token
@@ -192,13 +195,52 @@ def household_adults(request: HttpRequest, household_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Invitation sent. They join once they accept it."))
         return redirect(_url(household, "adults"))
+    members = list(household_member_list(household=household))
     context = {
         "person": household,
-        "members": household_member_list(household=household),
+        "members": members,
+        "invitations": household_invitation_list(household=household),
         "form": form,
         "links": _links(household),
     }
     return render(request, "people/adults.html", context)
+
+
+@require_POST
+@login_required
+def household_invitation_cancel(
+    request: HttpRequest, household_id: int, invitation_id: int
+) -> HttpResponse:
+    household = own_household_get(viewer=request.user, household_id=household_id)
+    invitation = household_invitation_get(household=household, invitation_id=invitation_id)
+    try:
+        adults.household_invitation_cancel(invitation=invitation)
+    except ParticipationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            isolated(_("The invitation to %(name)s is cancelled."), name=invitation.first_name),
+        )
+    return redirect(_url(household, "adults"))
+
+
+@require_POST
+@login_required
+def household_adult_remove(request: HttpRequest, household_id: int, user_id: int) -> HttpResponse:
+    household = own_household_get(viewer=request.user, household_id=household_id)
+    member = household_member_get(household=household, user_id=user_id)
+    try:
+        adults.household_adult_remove(household=household, member=member, by=request.user)
+    except ParticipationError as error:
+        messages.error(request, error.message)
+        return redirect(_url(household, "adults"))
+    if member.user == request.user:
+        messages.success(request, _("You are no longer an adult of this household."))
+        return redirect("home")
+    done = _("%(name)s is no longer an adult of this household; they have been told by e-mail.")
+    messages.success(request, isolated(done, name=member.user.first_name))
+    return redirect(_url(household, "adults"))
 
 
 # --- public sign-up ----------------------------------------------------------------------

@@ -305,3 +305,50 @@ def met_last_window(*, programme: Programme, today: dt.date) -> tuple[int, int]:
         .aggregate(total=Count("pk"), met=Count("pk", filter=Q(last=Visit.State.HAPPENED)))
     )
     return states["met"], states["total"]
+
+
+@dataclass(frozen=True)
+class TimeWait:
+    """The latest word on one live visit's time, as the person's home page shows it.
+
+    ``kind``: "answer" (the other side proposed a time), "declined" (they said
+    no to the person's time; propose another) or "waiting" (the person's time
+    waits for the other side).
+    """
+
+    kind: str
+    time: TimeProposal
+
+    @property
+    def visit(self) -> Visit:
+        return self.time.visit
+
+
+def time_waits(*, person: Person, today: dt.date) -> list[TimeWait]:
+    """For each of the person's live, open windows, what its latest time asks of them."""
+    times = (
+        TimeProposal.objects.filter(
+            _time_mine(person),
+            visit__state__in=_LIVE,
+            visit__window_end__gte=today,
+            visit__pairing__state=Pairing.State.ACTIVE,
+        )
+        .exclude(state=TimeProposal.State.SUPERSEDED)
+        .select_related(*(f"visit__{r}" for r in _RELATED))
+        .order_by("visit__window_start", "visit_id", "-created_at", "-id")
+    )
+    latest: dict[int, TimeProposal] = {}
+    for time in times:
+        latest.setdefault(time.visit_id, time)
+    waits = []
+    for time in latest.values():
+        mine = time.proposed_by == person.side
+        if time.state == TimeProposal.State.OPEN:
+            waits.append(TimeWait("waiting" if mine else "answer", time))
+        elif time.state == TimeProposal.State.DECLINED and mine and time.visit.state == "planned":
+            waits.append(TimeWait("declined", time))
+    return waits
+
+
+def _time_mine(person: Person) -> Q:
+    return Q(**{f"visit__pairing__{person.side}": person})

@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "kinfolk.ticks",
     "kinfolk.visits",
     "kinfolk.devices",
+    "kinfolk.vetting",
+    "kinfolk.introductions",
 ]
 
 MIDDLEWARE = [

@@ -20,8 +20,10 @@ urlpatterns = [
     path("p/", include("kinfolk.programmes.urls")),
     path("p/", include("kinfolk.pairings.urls_coordinator")),
     path("p/", include("kinfolk.privacy.urls_coordinator")),
+    path("p/", include("kinfolk.vetting.urls")),
     path("", include("kinfolk.people.urls")),
     path("", include("kinfolk.pairings.urls")),
     path("", include("kinfolk.visits.urls")),
+    path("", include("kinfolk.introductions.urls")),
     path("privacy/", include("kinfolk.privacy.urls")),
 ]

@@ -35,6 +35,7 @@ from kinfolk.people.services.enrolment import participant_create
 from kinfolk.people.services.participation import participant_leave
 from kinfolk.privacy.consents import consent_document_attach
 from kinfolk.programmes.models import Organisation, Programme
+from kinfolk.vetting.services import checks_expiry_apply
 
 
 @transaction.atomic
@@ -57,6 +58,7 @@ def volunteer_approve(
     existing = {c.kind: c for c in volunteer.checks.all()}
     for kind, completed_on in dates.items():
         _check_record(volunteer, existing.get(kind), kind, completed_on, approved_by)
+    checks_expiry_apply(volunteer=volunteer)
     now = timezone.now()
     volunteer.state = Volunteer.State.APPROVED
     volunteer.approved_at = now

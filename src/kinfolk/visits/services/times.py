@@ -26,6 +26,7 @@ from kinfolk.visits.services._common import (
     today_in,
     zone,
 )
+from kinfolk.visits.services.declines import time_declined_tell
 from kinfolk.visits.services.reminders import reminders_for_time
 
 _LIVE = (Visit.State.PLANNED, Visit.State.AGREED)
@@ -74,10 +75,12 @@ def time_accept(*, visit_id: int, time_id: int, person: Person) -> Visit:
 
 
 def time_decline(*, visit_id: int, time_id: int, person: Person) -> TimeProposal:
-    """Decline the other side's time; no reason is asked, and nothing is counted."""
+    """Decline the other side's time: no reason asked, nothing counted; the proposer is told."""
     with transaction.atomic():
         _visit, proposal = _answerable(visit_id, time_id, person)
         _close(proposal, TimeProposal.State.DECLINED)
+        # The side that proposed is told, in this transaction: both commit, or neither.
+        time_declined_tell(time=proposal)
     return proposal
 
 

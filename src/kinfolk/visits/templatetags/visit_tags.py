@@ -43,3 +43,23 @@ def visits_status(person: Any, kind: str) -> dict[str, Any]:
         "next": visits.coming[0] if visits.coming else None,
         "overdue": overdue,
     }
+
+
+@register.simple_tag
+def waiting_for(person: Any) -> dict[str, Any]:
+    """What the person's visits wait for: a time to answer, or a new one after a decline.
+
+    Their proposal, if any, is on the home page's state card.
+    """
+    if person.state != "active":
+        return {}
+    waits = selectors.time_waits(person=person, today=today_in(person.programme))
+    return {"times": waits, "any": bool(waits)}
+
+
+@register.simple_tag
+def partner_name(visit: Visit, side: str) -> str:
+    pairing = visit.pairing
+    return str(
+        pairing.household.first_name if side == "volunteer" else pairing.volunteer.first_name
+    )
