@@ -18,6 +18,11 @@ urlpatterns = [
         views.coordinator_remove,
         name="coordinator_remove",
     ),
+    path(
+        "<int:programme_id>/viewers/<int:viewer_id>/remove/",
+        views.viewer_remove,
+        name="viewer_remove",
+    ),
     path("administrators/", views.administrator_index, name="administrators"),
     path(
         "administrators/<int:user_id>/enrolment/",

@@ -18,6 +18,7 @@ from kinfolk.engine import dictionary as dd
 from kinfolk.people.models import VolunteerCheck
 from kinfolk.programmes.models import Organisation, Programme
 from kinfolk.programmes.places import countries
+from kinfolk.staff.scope import organisations_scoped
 from kinfolk.web.bidi import isolate
 
 
@@ -84,8 +85,48 @@ class ProgrammeForm(forms.ModelForm):
 
 
 class AppointForm(forms.Form):
-    email = forms.EmailField(label=_("Coordinator's e-mail address"))
+    """A coordinator (of everyone, or of some organisations) or a viewer of the figures."""
+
+    COORDINATOR, VIEWER = "coordinator", "viewer"
+
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (COORDINATOR, _("coordinator: runs the programme and sees its people")),
+            (VIEWER, _("viewer: reads counts and charts only, never a person")),
+        ],
+        initial=COORDINATOR,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    email = forms.EmailField(label=_("E-mail address"))
     first_name = forms.CharField(label=_("First name"), max_length=80)
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Limit to these organisations"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "A coordinator limited to organisations sees only their volunteers and the "
+            "households paired with them. Leave all unticked for the whole programme."
+        ),
+    )
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisations = cast(forms.ModelMultipleChoiceField, self.fields["organisations"])
+        organisations.queryset = programme.organisations.all()
+        organisations.label_from_instance = lambda o: isolate(o.name)  # type: ignore[method-assign]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["role"] = data.get("role") or self.COORDINATOR
+        if data["role"] == self.VIEWER and data.get("organisations"):
+            self.add_error(
+                "organisations",
+                _("A viewer sees counts of the whole programme; organisations limit coordinators."),
+            )
+        return data
 
 
 def service_errors_add(error: ValidationError, *forms_: forms.Form) -> None:
@@ -127,7 +168,7 @@ class VolunteerFilterForm(ListFilterForm):
         super().__init__(*args, **kwargs)
         self.fields["organisation"] = OrganisationChoiceField(
             label=_("Organisation"),
-            queryset=programme.organisations.all(),
+            queryset=organisations_scoped(programme.organisations.all(), programme),
             required=False,
             empty_label=_("any organisation"),
         )
@@ -163,7 +204,7 @@ class _EnrolmentForm(forms.Form):
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         organisation = cast(forms.ModelChoiceField, self.fields["organisation"])
-        organisation.queryset = programme.organisations.all()
+        organisation.queryset = organisations_scoped(programme.organisations.all(), programme)
 
 
 class InvitationForm(_EnrolmentForm):
