@@ -6,6 +6,7 @@ app_name = "programmes_admin"
 urlpatterns = [
     path("", views.programme_index, name="list"),
     path("new/", views.programme_create, name="create"),
+    path("places/", views.programme_places, name="places"),
     path("<int:programme_id>/", views.programme_detail, name="detail"),
     path("<int:programme_id>/coordinators/", views.coordinator_appoint, name="appoint"),
     path(

@@ -43,6 +43,13 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 
 
 @site_admin_required
+def programme_places(request: HttpRequest) -> HttpResponse:
+    """The centre's towns and the time zones of the country picked (an htmx fragment)."""
+    form = ProgrammeForm(initial={"country": request.GET.get("country", "")})
+    return render(request, "programmes/admin/_place_fields.html", {"form": form})
+
+
+@site_admin_required
 def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_admin_get(viewer=request.user, programme_id=programme_id)
     form = ProgrammeForm(request.POST or None, instance=programme)

