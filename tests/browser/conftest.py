@@ -66,7 +66,8 @@ def screenshot(page):
     def take(name: str) -> None:
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+            # caret="initial": hiding the caret injects a <style>, which our CSP reports.
+            page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True, caret="initial")
 
     return take
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -35,7 +36,8 @@ from kinfolk.pairings.models import (
 )
 from kinfolk.people.models import Household, HouseholdMember, Invitation, Volunteer
 from kinfolk.people.services.participation import participant_pause
-from kinfolk.programmes.models import Coordinator, Programme
+from kinfolk.programmes.models import Coordinator, Organisation, Programme
+from kinfolk.staff.models import CoordinatorOrganisation, Viewer
 from kinfolk.testing import (
     BRISTOL,
     make_coordinator,
@@ -75,7 +77,20 @@ class World:
         )
 
     def coordinators(self, person: Person) -> set[int]:
-        return set(person.programme.coordinators.values_list("user_id", flat=True))
+        """Coordinators who see the person: of the whole programme, or of the person's organisation.
+
+        (No household of the walk is linked to a limited coordinator's volunteer.)
+        """
+        limits = CoordinatorOrganisation.objects.filter(coordinator=OuterRef("pk"))
+        whole = person.programme.coordinators.exclude(Exists(limits))
+        ids = set(whole.values_list("user_id", flat=True))
+        if isinstance(person, Volunteer) and person.organisation_id:
+            ids |= set(
+                CoordinatorOrganisation.objects.filter(
+                    organisation_id=person.organisation_id
+                ).values_list("coordinator__user_id", flat=True)
+            )
+        return ids
 
     def partners(self, person: Person) -> set[int]:
         """The other side's accounts while their pairing is active (pausing keeps it)."""
@@ -92,6 +107,7 @@ def world_build(state: str, *, names: dict[str, str] | None = None) -> World:
     tests that need unusual ones.
     """
     leeds, bristol = make_programme(), make_programme("Bristol Welcome", centre=BRISTOL)
+    acme = Organisation.objects.create(programme=leeds, name="Acme Ltd", kind="company")
     names = names or {}
 
     def user(key: str, default: str) -> Any:
@@ -112,6 +128,7 @@ def world_build(state: str, *, names: dict[str, str] | None = None) -> World:
         "olu": household("olu", "Olu", (user("olu_adult", "Olu"),)),
         "pia": household("pia", "Pia", ()),
         "bea": volunteer("bea", "Bea", bristol, town="Bristol", lat=BRISTOL[0], lon=BRISTOL[1]),
+        "ines": volunteer("ines", "Ines", organisation=acme),
     }
     viewers = {
         "volunteer": people["vera"].user,
@@ -123,11 +140,26 @@ def world_build(state: str, *, names: dict[str, str] | None = None) -> World:
         "another programme's coordinator": make_coordinator(bristol, user("otto", "Otto")),
         "another programme's volunteer": people["bea"].user,
         "site administrator": make_user("ada@example.org", first_name="Ada", is_staff=True),
+        # Staff roles: reads counts only; coordinates only Acme's volunteers (Ines).
+        "viewer": _viewer(leeds, user("tess", "Tess")),
+        "organisation-limited coordinator": _limited(leeds, acme, user("lin", "Lin")),
         "stranger": user("stan", "Stan"),
     }
     world = World(state=state, people=people, viewers=viewers)
     world.rows = {"programme": [leeds, bristol], **_pair_rows(world, leeds)}
     return world
+
+
+def _viewer(programme: Programme, user: Any) -> Any:
+    Viewer.objects.create(programme=programme, user=user)
+    return user
+
+
+def _limited(programme: Programme, organisation: Organisation, user: Any) -> Any:
+    make_coordinator(programme, user)
+    membership = Coordinator.objects.get(programme=programme, user=user)
+    CoordinatorOrganisation.objects.create(coordinator=membership, organisation=organisation)
+    return user
 
 
 def _pair_rows(world: World, leeds: Any) -> dict[str, list[Any]]:
@@ -191,6 +223,7 @@ def _pair_rows(world: World, leeds: Any) -> dict[str, list[Any]]:
         "exclusion": [exclusion],
         "import": [refused],
         "coordinator": list(Coordinator.objects.filter(programme=leeds)),
+        "viewer": list(Viewer.objects.filter(programme=leeds)),
         "user": [world.viewers["coordinator"]],
     }
 
@@ -265,6 +298,7 @@ def _fill(
 #: What the walk fills URLs with; a page with another parameter stops it until taught.
 _KNOWN = {"programme", "person", "volunteer", "household", "proposal", "pairing", "visit"}
 _KNOWN |= {"time", "run", "invitation", "exclusion", "import", "coordinator", "user", "message"}
+_KNOWN |= {"viewer"}
 
 
 def pages_walk(

@@ -21,7 +21,8 @@ from kinfolk.outbox.models import Message
 from kinfolk.outbox.services import email_queue
 from kinfolk.pairings.models import MatchingRun, PairExclusion, Pairing, PairingImport, Proposal
 from kinfolk.people.models import Household, Invitation, Volunteer
-from kinfolk.programmes.models import Coordinator
+from kinfolk.programmes.models import Coordinator, Organisation
+from kinfolk.staff.models import CoordinatorOrganisation, Viewer
 from kinfolk.testing import (
     BRISTOL,
     make_household,
@@ -42,6 +43,7 @@ GUARDED_NAMESPACES = {
     "matching",
     "programmes_admin",
     "outbox",
+    "staff",
 }
 
 
@@ -76,6 +78,8 @@ ALL_PAGES = sorted(
 def _owner_kind(name: str, defaults: dict) -> str:
     if name.startswith(("programmes_admin:", "outbox:")):
         return "site_admin"
+    if name.startswith("staff:"):
+        return "figures"  # the programme's coordinators and viewers
     if name.startswith(("programmes:", "matching:", "visits:programme_")):
         return "coordinator"
     if "volunteer" in name or defaults.get("kind") == "volunteer":
@@ -130,6 +134,7 @@ def rows(programme, volunteer, household, coordinator):
         ),
         "coordinator_user": coordinator,
         "message": _failed_message(volunteer),
+        "viewer": Viewer.objects.create(programme=programme, user=make_user("vivi@example.org")),
     }
 
 
@@ -149,9 +154,32 @@ def intruders(request, other_coordinator, other_volunteer, applicant, other_hous
     coordinator = request.getfixturevalue("coordinator")
     other_adult = other_household.members.get().user
     stranger = make_user("stranger@example.org", first_name="Stan")
+    viewer, other_viewer = _viewers(request)
     return {
-        "site_admin": [coordinator, other_coordinator, volunteer_user, household_user, stranger],
-        "coordinator": [other_coordinator, volunteer_user, household_user, site_admin, stranger],
+        "site_admin": [
+            coordinator,
+            other_coordinator,
+            volunteer_user,
+            household_user,
+            viewer,
+            stranger,
+        ],
+        "coordinator": [
+            other_coordinator,
+            volunteer_user,
+            household_user,
+            site_admin,
+            viewer,
+            stranger,
+        ],
+        "figures": [
+            other_coordinator,
+            other_viewer,
+            volunteer_user,
+            household_user,
+            site_admin,
+            stranger,
+        ],
         "volunteer": [
             coordinator,
             other_coordinator,
@@ -173,6 +201,27 @@ def intruders(request, other_coordinator, other_volunteer, applicant, other_hous
     }
 
 
+def _viewers(request):
+    """A viewer of Leeds (the rows' programme), and one of Bristol."""
+    leeds = request.getfixturevalue("programme")
+    bristol = request.getfixturevalue("other_programme")
+    viewer = make_user("tess@example.org", first_name="Tess")
+    other = make_user("theo@example.org", first_name="Theo")
+    Viewer.objects.create(programme=leeds, user=viewer)
+    Viewer.objects.create(programme=bristol, user=other)
+    return viewer, other
+
+
+@pytest.fixture
+def limited_coordinator(programme):
+    """A Leeds coordinator limited to an organisation none of the rows' people belong to."""
+    user = make_user("lin@example.org", first_name="Lin")
+    membership = Coordinator.objects.create(programme=programme, user=user)
+    acme = Organisation.objects.create(programme=programme, name="Acme Ltd")
+    CoordinatorOrganisation.objects.create(coordinator=membership, organisation=acme)
+    return user
+
+
 def _snapshot():
     return (
         sorted(Volunteer.objects.values_list("id", "state", "first_name", "speaks", "user_id")),
@@ -186,6 +235,8 @@ def _snapshot():
         sorted(TwoFactorEnrolment.objects.values_list("id", flat=True)),
         sorted(PairExclusion.objects.values_list("id", "lifted_at", "lifted_by")),
         sorted(Message.objects.values_list("id", "state", "attempts")),
+        sorted(Viewer.objects.values_list("id", "programme_id", "user_id")),
+        sorted(CoordinatorOrganisation.objects.values_list("id", "coordinator_id")),
     )
 
 
@@ -312,6 +363,8 @@ def test_the_walk_reaches_the_pages_of_every_role():
         "programmes_admin:detail",
         "programmes_admin:coordinator_remove",
         "programmes_admin:enrolment_issue",
+        "programmes_admin:viewer_remove",
+        "staff:figures",
         "people:volunteer_home",
         "people:household_home",
     } <= names
@@ -328,6 +381,23 @@ def test_nobody_else_reaches_the_page(client, rows, intruders, name, params, def
         else:
             client.force_login(intruder)
         _refused(client, url, intruder.email)
+    assert _snapshot() == before
+
+
+ID_PAGES = [
+    p for p in ALL_PAGES if _owner_kind(p[0], dict(p[2])) == "coordinator" and len(p[1]) > 1
+]
+
+
+@pytest.mark.parametrize(("name", "params", "defaults"), ID_PAGES, ids=[p[0] for p in ID_PAGES])
+def test_organisation_limited_coordinator_gets_404_for_everyone_outside(
+    client, rows, limited_coordinator, name, params, defaults
+):
+    """Every coordinator page with an id: the rows' people are in no organisation of Lin's."""
+    url = _url(name, params, dict(defaults), rows)
+    before = _snapshot()
+    client.force_login(limited_coordinator)
+    _refused(client, url, limited_coordinator.email)
     assert _snapshot() == before
 
 

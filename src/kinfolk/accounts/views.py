@@ -106,6 +106,8 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("programmes:overview", roles.programmes[0].pk)
         if roles.volunteers:
             return redirect("people:volunteer_home", roles.volunteers[0].pk)
+        if roles.viewing:
+            return redirect("staff:figures", roles.viewing[0].pk)
         return redirect("people:household_home", roles.households[0].pk)
     return render(request, "accounts/home.html", {"my_roles": roles})
 

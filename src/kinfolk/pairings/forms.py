@@ -18,6 +18,7 @@ from kinfolk.pairings.models import MatchingRun, RunPair, RunRule
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.programmes.forms import OrganisationChoiceField
 from kinfolk.programmes.models import Organisation, Programme
+from kinfolk.staff.scope import organisation_limit, organisations_scoped, volunteers_scoped
 from kinfolk.web.bidi import isolate
 
 #: Larger files are refused before they are read (110,000 rows fit in about 4 MB).
@@ -60,7 +61,12 @@ class RunStartForm(forms.Form):
         town = cast(forms.ChoiceField, self.fields["town"])
         town.choices = [("", _("any town")), *((t, isolate(t)) for t in towns)]
         organisation = cast(forms.ModelChoiceField, self.fields["organisation"])
-        organisation.queryset = programme.organisations.all()
+        organisation.queryset = organisations_scoped(programme.organisations.all(), programme)
+        if organisation_limit(programme) is not None:
+            # A coordinator limited to organisations pairs only their organisations' volunteers.
+            scope = cast(forms.ChoiceField, self.fields["scope"])
+            scope.choices = [(MatchingRun.Scope.ORGANISATION, MatchingRun.Scope.ORGANISATION.label)]
+            scope.initial = MatchingRun.Scope.ORGANISATION
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -160,7 +166,8 @@ class ManualPairForm(forms.Form):
             )
 
     def clean_volunteer_id(self) -> Volunteer:
-        return self._person(self.programme.volunteers.all(), self.cleaned_data["volunteer_id"])
+        volunteers = volunteers_scoped(self.programme.volunteers.all(), self.programme)
+        return self._person(volunteers, self.cleaned_data["volunteer_id"])
 
     def clean_household_id(self) -> Household:
         return self._person(self.programme.households.all(), self.cleaned_data["household_id"])

@@ -22,6 +22,13 @@ from kinfolk.pairings.models import (
 )
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.programmes.models import Programme
+from kinfolk.staff.scope import (
+    households_scoped,
+    pairs_scoped,
+    runs_scoped,
+    volunteers_scoped,
+    whole_programme_required,
+)
 from kinfolk.vetting.selectors import check_expired_exists
 
 Person = Volunteer | Household
@@ -85,7 +92,7 @@ def exclusion_list(*, programme: Programme, person: Person) -> QuerySet[PairExcl
 
 
 def exclusion_get(*, programme: Programme, exclusion_id: int) -> PairExclusion:
-    found = programme.exclusions.filter(pk=exclusion_id).first()
+    found = pairs_scoped(programme.exclusions.filter(pk=exclusion_id), programme).first()
     if found is None:
         raise Http404
     return found
@@ -105,6 +112,7 @@ def run_exclusion_list(*, run: MatchingRun) -> QuerySet[PairExclusion]:
 
 
 def pairing_import_get(*, programme: Programme, import_id: int) -> PairingImport:
+    whole_programme_required(programme)
     found = programme.imports.filter(pk=import_id).first()
     if found is None:
         raise Http404
@@ -112,11 +120,11 @@ def pairing_import_get(*, programme: Programme, import_id: int) -> PairingImport
 
 
 def run_list(*, programme: Programme) -> QuerySet[MatchingRun]:
-    return programme.runs.select_related("organisation", "started_by")
+    return runs_scoped(programme.runs.all(), programme).select_related("organisation", "started_by")
 
 
 def run_get(*, programme: Programme, run_id: int) -> MatchingRun:
-    found = programme.runs.filter(pk=run_id).first()
+    found = runs_scoped(programme.runs.filter(pk=run_id), programme).first()
     if found is None:
         raise Http404
     return found
@@ -148,7 +156,7 @@ def pairing_list(
     )
     if state:
         qs = qs.filter(state=state)
-    return _pair_search(qs, query)
+    return _pair_search(pairs_scoped(qs, programme), query)
 
 
 def run_pair_list(*, run: MatchingRun, query: str = "") -> QuerySet[RunPair]:
@@ -175,12 +183,12 @@ def waiting_people(*, programme: Programme) -> tuple[QuerySet[Volunteer], QueryS
     pairings = Pairing.objects.filter(programme=programme, state="active")
     proposals = Proposal.objects.filter(programme=programme, state="open")
     volunteers = (
-        programme.volunteers.filter(state="active")
+        volunteers_scoped(programme.volunteers.filter(state="active"), programme)
         .exclude(pk__in=pairings.values("volunteer_id"))
         .exclude(pk__in=proposals.values("volunteer_id"))
     )
     households = (
-        programme.households.filter(state="active")
+        households_scoped(programme.households.filter(state="active"), programme)
         .exclude(pk__in=pairings.values("household_id"))
         .exclude(pk__in=proposals.values("household_id"))
     )
@@ -195,8 +203,8 @@ def pairing_counts(*, programme: Programme) -> dict[str, Any]:
         for qs in (volunteers, households)
     ]
     return {
-        "active": programme.pairings.filter(state="active").count(),
-        "proposals": programme.proposals.filter(state="open").count(),
+        "active": pairs_scoped(programme.pairings.filter(state="active"), programme).count(),
+        "proposals": pairs_scoped(programme.proposals.filter(state="open"), programme).count(),
         "waiting_volunteers": volunteers.count(),
         "waiting_households": households.count(),
         "longest_wait": min((d for d in since if d), default=None),
@@ -207,7 +215,8 @@ def visitor_report_list(*, programme: Programme) -> QuerySet[Any]:
     """Reports households made about their visitors, for the programme's coordinators only."""
     from kinfolk.pairings.models import VisitorReport
 
-    return VisitorReport.objects.filter(pairing__programme=programme).select_related(
+    reports = VisitorReport.objects.filter(pairing__programme=programme)
+    return pairs_scoped(reports, programme, prefix="pairing__").select_related(
         "pairing__volunteer", "pairing__household"
     )
 

@@ -25,6 +25,7 @@ from kinfolk.people.models import (
     VolunteerCheck,
 )
 from kinfolk.programmes.models import Organisation, Programme
+from kinfolk.staff.scope import households_scoped, volunteers_scoped
 
 #: The roles a coordinator invites; a household's second adult is invited by the household.
 COORDINATOR_INVITATION_ROLES = (Invitation.Role.VOLUNTEER, Invitation.Role.HOUSEHOLD)
@@ -38,6 +39,8 @@ class Roles:
     programmes: list[Programme] = field(default_factory=list)
     volunteers: list[Volunteer] = field(default_factory=list)
     households: list[Household] = field(default_factory=list)
+    #: Programmes whose figures (counts and charts, no person) the user reads as a viewer.
+    viewing: list[Programme] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -46,6 +49,7 @@ class Roles:
             + len(self.programmes)
             + len(self.volunteers)
             + len(self.households)
+            + len(self.viewing)
         )
 
 
@@ -57,6 +61,7 @@ def roles_get(*, viewer: Any) -> Roles:
         programmes=list(Programme.objects.filter(coordinators__user=viewer)),
         volunteers=list(Volunteer.objects.filter(user=viewer).select_related("programme")),
         households=list(Household.objects.filter(members__user=viewer).select_related("programme")),
+        viewing=list(Programme.objects.filter(viewers__user=viewer)),
     )
 
 
@@ -119,7 +124,7 @@ def volunteer_list(
     ids: list[int] | None = None,
 ) -> QuerySet[Volunteer]:
     """Volunteers of a programme already fetched through ``programme_get``."""
-    qs = programme.volunteers.select_related("organisation")
+    qs = volunteers_scoped(programme.volunteers.select_related("organisation"), programme)
     return _filter(qs, query, town=town, sort=sort, ids=ids, state=state, organisation=organisation)
 
 
@@ -132,18 +137,20 @@ def household_list(
     sort: str = "name",
     ids: list[int] | None = None,
 ) -> QuerySet[Household]:
-    return _filter(programme.households.all(), query, town=town, sort=sort, ids=ids, state=state)
+    qs = households_scoped(programme.households.all(), programme)
+    return _filter(qs, query, town=town, sort=sort, ids=ids, state=state)
 
 
 def volunteer_get(*, programme: Programme, volunteer_id: int) -> Volunteer:
-    found = programme.volunteers.filter(pk=volunteer_id).select_related("user").first()
+    qs = volunteers_scoped(programme.volunteers.filter(pk=volunteer_id), programme)
+    found = qs.select_related("user").first()
     if found is None:
         raise Http404
     return found
 
 
 def household_get(*, programme: Programme, household_id: int) -> Household:
-    found = programme.households.filter(pk=household_id).first()
+    found = households_scoped(programme.households.filter(pk=household_id), programme).first()
     if found is None:
         raise Http404
     return found
@@ -222,26 +229,22 @@ def consent_list(*, person: Volunteer | Household) -> QuerySet[Consent]:
 
 
 def state_counts(*, programme: Programme) -> dict[str, dict[str, int]]:
-    """Counts of volunteers and households by state."""
+    """Counts of volunteers and households by state (a limited coordinator's people only)."""
+    volunteers = volunteers_scoped(programme.volunteers.all(), programme)
+    households = households_scoped(programme.households.all(), programme)
     return {
-        "volunteers": dict(
-            programme.volunteers.values_list("state").annotate(n=Count("id")).order_by()
-        ),
-        "households": dict(
-            programme.households.values_list("state").annotate(n=Count("id")).order_by()
-        ),
+        "volunteers": dict(volunteers.values_list("state").annotate(n=Count("id")).order_by()),
+        "households": dict(households.values_list("state").annotate(n=Count("id")).order_by()),
     }
 
 
 def town_counts(*, programme: Programme, limit: int = 15) -> list[dict[str, Any]]:
     """Active people per town, largest towns first."""
     live = ~Q(state="left")
-    vols = dict(
-        programme.volunteers.filter(live).values_list("town").annotate(n=Count("id")).order_by()
-    )
-    hhs = dict(
-        programme.households.filter(live).values_list("town").annotate(n=Count("id")).order_by()
-    )
+    volunteers = volunteers_scoped(programme.volunteers.filter(live), programme)
+    households = households_scoped(programme.households.filter(live), programme)
+    vols = dict(volunteers.values_list("town").annotate(n=Count("id")).order_by())
+    hhs = dict(households.values_list("town").annotate(n=Count("id")).order_by())
     rows = [
         {"town": t, "volunteers": vols.get(t, 0), "households": hhs.get(t, 0)}
         for t in set(vols) | set(hhs)
@@ -266,16 +269,13 @@ def invitation_list(*, programme: Programme) -> QuerySet[Invitation]:
     A household's invitations to its own adults are the household's business.
     """
     roles = (*COORDINATOR_INVITATION_ROLES, Invitation.Role.LINK)
-    return (
-        programme.invitations.filter(role__in=roles)
-        .select_related("organisation")
-        .order_by("-created_at")
-    )
+    qs = programme.invitations.filter(role__in=roles)
+    return volunteers_scoped(qs, programme).select_related("organisation").order_by("-created_at")
 
 
 def invitation_get(*, programme: Programme, invitation_id: int) -> Invitation:
     """Any invitation of a programme already fetched through ``programme_get``; else 404."""
-    found = programme.invitations.filter(pk=invitation_id).first()
+    found = volunteers_scoped(programme.invitations.filter(pk=invitation_id), programme).first()
     if found is None:
         raise Http404
     return found

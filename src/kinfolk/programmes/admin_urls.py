@@ -6,6 +6,7 @@ app_name = "programmes_admin"
 urlpatterns = [
     path("", views.programme_index, name="list"),
     path("new/", views.programme_create, name="create"),
+    path("places/", views.programme_places, name="places"),
     path("<int:programme_id>/", views.programme_detail, name="detail"),
     path("<int:programme_id>/coordinators/", views.coordinator_appoint, name="appoint"),
     path(
@@ -17,6 +18,11 @@ urlpatterns = [
         "<int:programme_id>/coordinators/<int:coordinator_id>/remove/",
         views.coordinator_remove,
         name="coordinator_remove",
+    ),
+    path(
+        "<int:programme_id>/viewers/<int:viewer_id>/remove/",
+        views.viewer_remove,
+        name="viewer_remove",
     ),
     path("administrators/", views.administrator_index, name="administrators"),
     path(

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from kinfolk.accounts import selectors as account_selectors
@@ -18,9 +19,11 @@ from kinfolk.accounts.services import passwords, two_factor
 from kinfolk.accounts.tokens import shown_once_pop, shown_once_set
 from kinfolk.programmes import admin_services, services
 from kinfolk.programmes.admin_selectors import account_event_list, coordinator_admin_get
-from kinfolk.programmes.forms import AppointForm, ProgrammeForm
+from kinfolk.programmes.forms import AppointForm, ProgrammeForm, service_errors_add
 from kinfolk.programmes.models import Programme
 from kinfolk.programmes.selectors import programme_admin_get, programme_list
+from kinfolk.staff import selectors as staff_selectors
+from kinfolk.staff import services as staff_services
 
 
 @site_admin_required
@@ -40,6 +43,13 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 
 
 @site_admin_required
+def programme_places(request: HttpRequest) -> HttpResponse:
+    """The centre's towns and the time zones of the country picked (an htmx fragment)."""
+    form = ProgrammeForm(initial={"country": request.GET.get("country", "")})
+    return render(request, "programmes/admin/_place_fields.html", {"form": form})
+
+
+@site_admin_required
 def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_admin_get(viewer=request.user, programme_id=programme_id)
     form = ProgrammeForm(request.POST or None, instance=programme)
@@ -47,17 +57,23 @@ def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
         form.save()
         messages.success(request, _("Saved."))
         return redirect("programmes_admin:detail", programme.pk)
-    return _detail_page(request, programme, form=form, appoint_form=AppointForm())
+    return _detail_page(
+        request, programme, form=form, appoint_form=AppointForm(programme=programme)
+    )
 
 
 @site_admin_required
 def coordinator_appoint(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_admin_get(viewer=request.user, programme_id=programme_id)
-    form = AppointForm(request.POST or None)
+    form = AppointForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
-        services.coordinator_appoint(programme=programme, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Coordinator appointed; they have been told by e-mail."))
-        return redirect("programmes_admin:detail", programme.pk)
+        try:
+            staff_services.staff_appoint(programme=programme, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            service_errors_add(error, form)
+        else:
+            messages.success(request, _APPOINTED[form.cleaned_data["role"]])
+            return redirect("programmes_admin:detail", programme.pk)
     return _detail_page(
         request, programme, form=ProgrammeForm(instance=programme), appoint_form=form
     )
@@ -66,11 +82,15 @@ def coordinator_appoint(request: HttpRequest, programme_id: int) -> HttpResponse
 def _detail_page(
     request: HttpRequest, programme: Programme, *, form: ProgrammeForm, appoint_form: AppointForm
 ) -> HttpResponse:
+    limits = staff_selectors.coordinator_limits(programme=programme)
     context = {
         "programme": programme,
         "form": form,
         "appoint_form": appoint_form,
-        "coordinators": programme.coordinators.select_related("user"),
+        "coordinators": [
+            (c, limits.get(c.pk, [])) for c in programme.coordinators.select_related("user")
+        ],
+        "viewers": staff_selectors.viewer_list(programme=programme),
         "events": account_event_list(programme=programme),
     }
     return render(request, "programmes/admin/detail.html", context)
@@ -116,6 +136,29 @@ def coordinator_remove(
         request,
         _("%(name)s no longer coordinates %(programme)s.")
         % {"name": membership.user.first_name, "programme": programme.name},
+    )
+    return redirect("programmes_admin:detail", programme.pk)
+
+
+_APPOINTED = {
+    AppointForm.COORDINATOR: _lazy("Coordinator appointed; they have been told by e-mail."),
+    AppointForm.VIEWER: _lazy("Viewer appointed; they have been told by e-mail."),
+}
+
+
+@site_admin_required
+def viewer_remove(request: HttpRequest, programme_id: int, viewer_id: int) -> HttpResponse:
+    """GET asks to confirm; POST ends the viewer's appointment at once."""
+    programme = programme_admin_get(viewer=request.user, programme_id=programme_id)
+    viewer = staff_selectors.viewer_admin_get(programme=programme, viewer_id=viewer_id)
+    if request.method != "POST":
+        context = {"programme": programme, "membership": viewer}
+        return render(request, "staff/viewer_remove.html", context)
+    staff_services.viewer_remove(viewer=viewer, removed_by=request.user)
+    messages.success(
+        request,
+        _("%(name)s no longer reads the figures of %(programme)s.")
+        % {"name": viewer.user.first_name, "programme": programme.name},
     )
     return redirect("programmes_admin:detail", programme.pk)
 

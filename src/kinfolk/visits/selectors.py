@@ -17,6 +17,7 @@ from kinfolk.accounts.tokens import token_hash
 from kinfolk.pairings.models import Pairing
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.programmes.models import Programme
+from kinfolk.staff.scope import pairs_scoped
 from kinfolk.visits.models import CalendarFeed, ReminderPreference, TimeProposal, Visit
 
 Person = Volunteer | Household
@@ -140,12 +141,13 @@ def check_in_list(*, programme: Programme, today: dt.date) -> list[CheckIn]:
 
 def _closed_windows(programme: Programme, today: dt.date) -> QuerySet[Visit]:
     """The last year's closed, not cancelled windows of active pairings: what signals come from."""
-    return Visit.objects.filter(
+    closed = Visit.objects.filter(
         pairing__programme=programme,
         pairing__state="active",
         window_end__gte=today - dt.timedelta(days=365),
         window_end__lt=today,
     ).exclude(state=Visit.State.CANCELLED)
+    return pairs_scoped(closed, programme, prefix="pairing__")
 
 
 def check_in_pairing_ids(*, programme: Programme, today: dt.date) -> list[int]:
@@ -233,8 +235,9 @@ def _facts(entry: CheckIn, visit: Visit, before: Visit | None, grace: dt.date) -
 def overdue_list(*, programme: Programme, today: dt.date) -> QuerySet[Visit]:
     """Closed windows with no record for 14 days or more, for the coordinator."""
     grace = today - dt.timedelta(days=COORDINATOR_OVERDUE_DAYS)
+    visits = pairs_scoped(Visit.objects.all(), programme, prefix="pairing__")
     return (
-        Visit.objects.filter(
+        visits.filter(
             pairing__programme=programme,
             pairing__state="active",
             state__in=_LIVE,
@@ -263,8 +266,9 @@ def month_counts(
     """Visits planned, agreed, happened and missed per month of their window."""
     first = (today.replace(day=1) - dt.timedelta(days=31 * before)).replace(day=1)
     last = (today.replace(day=1) + dt.timedelta(days=31 * (after + 1))).replace(day=1)
+    visits = pairs_scoped(Visit.objects.all(), programme, prefix="pairing__")
     rows = (
-        Visit.objects.filter(
+        visits.filter(
             pairing__programme=programme,
             window_start__gte=first,
             window_start__lt=last,
@@ -299,7 +303,7 @@ def met_last_window(*, programme: Programme, today: dt.date) -> tuple[int, int]:
         .values("state")[:1]
     )
     states = (
-        programme.pairings.filter(state="active")
+        pairs_scoped(programme.pairings.filter(state="active"), programme)
         .annotate(last=Subquery(last))
         .exclude(last=None)
         .aggregate(total=Count("pk"), met=Count("pk", filter=Q(last=Visit.State.HAPPENED)))

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "kinfolk.devices",
     "kinfolk.vetting",
     "kinfolk.introductions",
+    "kinfolk.staff",
 ]
 
 MIDDLEWARE = [
@@ -324,6 +325,14 @@ TASKS = {
 # A running matching job refreshes its heartbeat; one silent for this many seconds
 # lost its worker (killed, out of memory) and is marked failed.
 MATCHING_RUN_STALE_SECONDS = envint("MATCHING_RUN_STALE_SECONDS", 300)
+
+# The country a new programme starts in, as an ISO 3166 code (its towns, time zones and currency).
+KINFOLK_DEFAULT_COUNTRY = envstr("KINFOLK_DEFAULT_COUNTRY", "GB").strip().upper()
+if not (len(KINFOLK_DEFAULT_COUNTRY) == 2 and KINFOLK_DEFAULT_COUNTRY.isalpha()):
+    raise ImproperlyConfigured(
+        f"KINFOLK_DEFAULT_COUNTRY must be a two-letter country code such as GB, "
+        f"not {KINFOLK_DEFAULT_COUNTRY!r}"
+    )
 
 # How long a sign-up or invitation link stays valid.
 SIGNUP_LINK_DAYS = envint("SIGNUP_LINK_DAYS", 3)

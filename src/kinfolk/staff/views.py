@@ -1,0 +1,37 @@
+"""The figures of a programme: counts and charts for its viewers and coordinators, no person."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kinfolk.pairings.selectors import pairing_counts
+from kinfolk.people.models import Household, Volunteer
+from kinfolk.people.selectors import state_counts
+from kinfolk.staff.selectors import figures_programme_get
+from kinfolk.visits.selectors import met_last_window, month_counts
+
+
+@login_required
+def figures(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = figures_programme_get(viewer=request.user, programme_id=programme_id)
+    today = programme.today()
+    counts = state_counts(programme=programme)
+    met, met_total = met_last_window(programme=programme, today=today)
+    context = {
+        "programme": programme,
+        "volunteer_states": _rows(Volunteer.State, counts["volunteers"]),
+        "household_states": _rows(Household.State, counts["households"]),
+        "pairs": pairing_counts(programme=programme),
+        "met": met,
+        "met_total": met_total,
+        "met_percent": round(100 * met / met_total) if met_total else None,
+        "months": month_counts(programme=programme, today=today),
+        "is_coordinator": programme.coordinators.filter(user=request.user).exists(),
+    }
+    return render(request, "staff/figures.html", context)
+
+
+def _rows(states: type, counts: dict[str, int]) -> list[tuple[str, int]]:
+    return [(state.label, counts.get(state.value, 0)) for state in states]
