@@ -212,3 +212,49 @@ def address_mentioned(*, text: str, people: Iterable[Person]) -> bool:
         if address and address in lowered:
             return True
     return False
+
+
+def contact_details_same(*, side: str, given: dict[int, tuple[str, str]]) -> set[int]:
+    """Of ``{person id: (phone, address)}``, the ids whose stored details are exactly these.
+
+    For an import's preview ("unchanged" or "updated"): only ids come back, so
+    nothing is read out and nothing is logged.
+    """
+    same = set()
+    stored = ContactDetails.objects.filter(**{f"{side}_id__in": list(given)})
+    for pk, phone, address in stored.values_list(f"{side}_id", "phone", "address").iterator(
+        chunk_size=5000
+    ):
+        if given[pk] == (phone, address):
+            same.add(pk)
+    missing = set(given) - set(stored.values_list(f"{side}_id", flat=True))
+    return same | {pk for pk in missing if given[pk] == ("", "")}
+
+
+def contact_details_import(*, side: str, given: dict[int, tuple[str, str]]) -> None:
+    """Store ``{person id: (phone, address)}`` as an import's file has them, in bulk.
+
+    The caller's transaction holds it, so an import that fails stores none.
+    """
+    existing = dict(
+        ContactDetails.objects.filter(**{f"{side}_id__in": list(given)}).values_list(
+            f"{side}_id", "pk"
+        )
+    )
+    ContactDetails.objects.bulk_create(
+        [
+            ContactDetails(**{f"{side}_id": pk}, phone=phone, address=address)
+            for pk, (phone, address) in given.items()
+            if pk not in existing
+        ],
+        batch_size=5000,
+    )
+    ContactDetails.objects.bulk_update(
+        [
+            ContactDetails(pk=existing[pk], phone=phone, address=address)
+            for pk, (phone, address) in given.items()
+            if pk in existing
+        ],
+        ["phone", "address"],
+        batch_size=2000,
+    )

@@ -18,6 +18,7 @@ urlpatterns = [
     path("site/", include("kinfolk.programmes.admin_urls")),
     path("p/", include("kinfolk.programmes.urls")),
     path("p/", include("kinfolk.pairings.urls_coordinator")),
+    path("p/", include("kinfolk.imports.urls")),
     path("", include("kinfolk.people.urls")),
     path("", include("kinfolk.pairings.urls")),
     path("", include("kinfolk.visits.urls")),
