@@ -101,7 +101,7 @@ class Progress:
 
 
 def _beat_seconds() -> float:
-    return max(0.2, min(2.0, settings.IMPORT_STALE_SECONDS / 10))
+    return max(0.2, min(5.0, settings.IMPORT_STALE_SECONDS / 10))
 
 
 def _claim(import_id: int, status: str) -> PeopleImport | None:
