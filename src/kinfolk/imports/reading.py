@@ -67,8 +67,9 @@ def _decoded(data: bytes) -> tuple[str, str]:
     ):
         if data.startswith(bom):
             return data.decode(encoding), name
-    if data[1:200:2].count(0) > 50 and not data[:200:2].count(0):
-        return data.decode("utf-16-le"), "UTF-16"  # UTF-16 without its mark
+    head = data[:400]
+    if len(head) > 3 and head[1::2].count(0) > len(head) // 4 and not head[::2].count(0):
+        return data.decode("utf-16-le", errors="replace"), "UTF-16"  # UTF-16 without its mark
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
