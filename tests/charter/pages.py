@@ -24,6 +24,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from kinfolk.imports.models import PeopleImport
 from kinfolk.outbox.models import Message
 from kinfolk.pairings.models import (
     MatchingRun,
@@ -190,6 +191,11 @@ def _pair_rows(world: World, leeds: Any) -> dict[str, list[Any]]:
         "invitation": [invitation],
         "exclusion": [exclusion],
         "import": [refused],
+        "people_import": [
+            PeopleImport.objects.create(
+                programme=leeds, side="household", filename="people.csv", status="previewed"
+            )
+        ],
         "coordinator": list(Coordinator.objects.filter(programme=leeds)),
         "user": [world.viewers["coordinator"]],
     }
@@ -265,6 +271,7 @@ def _fill(
 #: What the walk fills URLs with; a page with another parameter stops it until taught.
 _KNOWN = {"programme", "person", "volunteer", "household", "proposal", "pairing", "visit"}
 _KNOWN |= {"time", "run", "invitation", "exclusion", "import", "coordinator", "user", "message"}
+_KNOWN |= {"people_import"}
 
 
 def pages_walk(

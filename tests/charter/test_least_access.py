@@ -17,6 +17,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kinfolk.accounts.models import AccountEvent, TwoFactorEnrolment
+from kinfolk.imports.models import PeopleImport
 from kinfolk.outbox.models import Message
 from kinfolk.outbox.services import email_queue
 from kinfolk.pairings.models import MatchingRun, PairExclusion, Pairing, PairingImport, Proposal
@@ -42,6 +43,7 @@ GUARDED_NAMESPACES = {
     "matching",
     "programmes_admin",
     "outbox",
+    "imports",
 }
 
 
@@ -76,7 +78,7 @@ ALL_PAGES = sorted(
 def _owner_kind(name: str, defaults: dict) -> str:
     if name.startswith(("programmes_admin:", "outbox:")):
         return "site_admin"
-    if name.startswith(("programmes:", "matching:", "visits:programme_")):
+    if name.startswith(("programmes:", "matching:", "visits:programme_", "imports:")):
         return "coordinator"
     if "volunteer" in name or defaults.get("kind") == "volunteer":
         return "volunteer"
@@ -121,6 +123,7 @@ def rows(programme, volunteer, household, coordinator):
         "import": PairingImport.objects.create(
             programme=programme, problems=1, problems_csv="row,column,value,problem\r\n"
         ),
+        "people_import": _people_import(programme),
         "exclusion": PairExclusion.objects.create(
             programme=programme,
             volunteer=volunteer,
@@ -131,6 +134,12 @@ def rows(programme, volunteer, household, coordinator):
         "coordinator_user": coordinator,
         "message": _failed_message(volunteer),
     }
+
+
+def _people_import(programme):
+    return PeopleImport.objects.create(
+        programme=programme, side="household", filename="people.csv", status="previewed"
+    )
 
 
 def _failed_message(volunteer):
@@ -186,6 +195,7 @@ def _snapshot():
         sorted(TwoFactorEnrolment.objects.values_list("id", flat=True)),
         sorted(PairExclusion.objects.values_list("id", "lifted_at", "lifted_by")),
         sorted(Message.objects.values_list("id", "state", "attempts")),
+        sorted(PeopleImport.objects.values_list("id", "status", "stage", "inviting")),
     )
 
 
@@ -212,6 +222,7 @@ def _pair_rows(volunteer, household, programme):
         "import": PairingImport.objects.create(
             programme=programme, problems=1, problems_csv="row,column,value,problem\r\n"
         ),
+        "people_import": _people_import(programme),
         "exclusion": PairExclusion.objects.create(
             programme=programme,
             volunteer=volunteer,
