@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 
 from kinfolk.imports import inviting, services
@@ -39,6 +40,8 @@ def test_everyone_with_an_address_is_invited_once_through_the_outbox(
         "ann2@example.org",
     ]
     assert all("Taking part is voluntary" in m.body for m in messages)
+    assert set(messages.values_list("state", flat=True)) == {"sent"}
+    assert sorted(m.to[0] for m in mail.outbox) == ["ann1@example.org", "ann2@example.org"]
     assert Invitation.objects.filter(role="link", household__isnull=False).count() == 2
     # Sending again invites nobody twice.
     _send(imported, coordinator, django_capture_on_commit_callbacks)
