@@ -26,13 +26,14 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kinfolk.imports.checking import Problem, RowChecker, rows_check
+from kinfolk.imports.checking import ColumnChecker, Problem
 from kinfolk.imports.models import Invitee, PeopleImport, PostcodeCentroid
 from kinfolk.imports.places import Placer
 from kinfolk.imports.services import data_unpack
 from kinfolk.pairings.importing import spreadsheet_safe
 from kinfolk.people.models import Consent, Household, Volunteer
 from kinfolk.privacy.services import contact_details_import, contact_details_same
+from kinfolk.web.bulk import db_date, db_datetime, rows_insert, rows_update
 
 logger = logging.getLogger(__name__)
 
@@ -168,20 +169,20 @@ def problems_csv(problems: list[Problem]) -> str:
 def plan_make(people_import: PeopleImport, progress: Progress) -> Plan:
     programme = people_import.programme
     header, rows = data_unpack(bytes(people_import.data))
-    progress.stage("checking", total=len(rows))
     postcodes = {
         code: (lat, lon)
         for code, lat, lon in PostcodeCentroid.objects.filter(programme=programme).values_list(
             "postcode", "lat", "lon"
         )
     }
-    checker = RowChecker(
+    checker = ColumnChecker(
         side=people_import.side,
         mapping=people_import.mapping,
         header=header,
         placer=Placer(country=programme.country, postcodes=postcodes),
     )
-    checked = rows_check(checker, iter(rows), progress.rows)
+    progress.stage("checking", total=checker.steps)
+    checked = checker.check(rows, progress.rows)
     progress.stage("comparing", total=len(checked.records))
     plan = _compared(people_import, checked.records)
     plan.problems, plan.invalid = checked.problems, checked.invalid_rows
@@ -274,65 +275,90 @@ def _finish(people_import: PeopleImport, plan: Plan) -> None:
     )
 
 
-def _values(record: dict[str, Any], fields: list[str]) -> dict[str, Any]:
-    return {f: record[f] for f in fields}
-
-
 def _write(people_import: PeopleImport, plan: Plan, progress: Progress) -> None:
     side = people_import.side
     model = _model(side)
     mapped = set(people_import.mapping.values())
     fields = [f for f in PROFILE if f in mapped or f in ("town", "lat", "lon")]
-    state = "applied" if side == "volunteer" else "invited"
-    created = []
-    for start in range(0, len(plan.new), _BATCH):
-        batch = [
-            model(
-                programme_id=people_import.programme_id,
-                external_id=r["id"],
-                state=state,
-                **_values(r, fields),
-            )
-            for r in plan.new[start : start + _BATCH]
-        ]
-        created += model.objects.bulk_create(batch)
-        progress.rows(len(created))
-    people = [model(pk=pk, **_values(r, fields)) for pk, r in plan.changed]
-    for start in range(0, len(people), _BATCH):
-        model.objects.bulk_update(people[start : start + _BATCH], fields)
-        progress.rows(len(created) + start)
-    pairs = [(p.pk, r) for p, r in zip(created, plan.new, strict=True)] + plan.changed
-    if {"phone", "address"} & mapped:
-        given = {pk: (r.get("phone", ""), r.get("address", "")) for pk, r in pairs}
-        contact_details_import(side=side, given=given)
-    _invitees_write(people_import, pairs, "email" in mapped)
+    created = _people_insert(people_import, model, fields, plan.new)
+    progress.rows(len(created))
+    rows_update(
+        model,
+        [model._meta.get_field(f).column for f in fields],
+        ((*(_db(f, r[f]) for f in fields), pk) for pk, r in plan.changed),
+    )
+    progress.rows(len(created) + len(plan.changed))
+    contacts = {"phone", "address"} & mapped
+    if contacts:
+        contact_details_import(
+            side=side,
+            new={pk: (r.get("phone", ""), r.get("address", "")) for pk, r in created},
+            changed={pk: (r.get("phone", ""), r.get("address", "")) for pk, r in plan.changed},
+        )
+    _invitees_write(people_import, created, plan.changed, "email" in mapped)
+
+
+def _db(field: str, value: Any) -> Any:
+    return db_date(value) if field == "waiting_since" else value
+
+
+def _people_insert(
+    people_import: PeopleImport, model: Any, fields: list[str], new: list[dict[str, Any]]
+) -> list[tuple[int, dict[str, Any]]]:
+    """Insert the new people in one statement; returns (id, record) of each."""
+    now = db_datetime(timezone.now())
+    fixed: dict[str, Any] = {
+        "programme": people_import.programme_id,
+        "state": "applied" if people_import.side == "volunteer" else "invited",
+    }
+    # Each column takes the record's value (by key) or one value for every row.
+    columns: list[str] = []
+    sources: list[tuple[str, Any]] = []
+    for f in model._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        columns.append(f.column)
+        if f.name == "external_id":
+            sources.append(("id", None))
+        elif f.name in fields:
+            sources.append((f.name, None))
+        elif f.name in fixed:
+            sources.append(("", fixed[f.name]))
+        elif getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False):
+            sources.append(("", now))
+        else:
+            sources.append(("", f.get_default()))
+    rows = (tuple(_db(key, r[key]) if key else value for key, value in sources) for r in new)
+    rows_insert(model, columns, rows)
+    ids = dict(
+        model.objects.filter(programme=people_import.programme_id).values_list("external_id", "pk")
+    )
+    return [(ids[r["id"]], r) for r in new]
 
 
 def _invitees_write(
-    people_import: PeopleImport, pairs: list[tuple[int, dict[str, Any]]], emails: bool
+    people_import: PeopleImport,
+    created: list[tuple[int, dict[str, Any]]],
+    changed: list[tuple[int, dict[str, Any]]],
+    emails: bool,
 ) -> None:
     side = people_import.side
-    existing = dict(
-        Invitee.objects.filter(**{f"{side}_id__in": [pk for pk, _r in pairs]}).values_list(
-            f"{side}_id", "pk"
+    existing: dict[int, int] = {}
+    for start in range(0, len(changed), _BATCH):
+        pks = [pk for pk, _r in changed[start : start + _BATCH]]
+        existing |= dict(
+            Invitee.objects.filter(**{f"{side}_id__in": pks}).values_list(f"{side}_id", "pk")
         )
-    )
-    Invitee.objects.bulk_create(
-        [
-            Invitee(
-                programme_id=people_import.programme_id,
-                imported_in=people_import,
-                email=r.get("email", ""),
-                **{f"{side}_id": pk},
-            )
-            for pk, r in pairs
-            if pk not in existing
-        ],
-        batch_size=_BATCH,
+    new = created + [(pk, r) for pk, r in changed if pk not in existing]
+    columns = ["programme_id", f"{side}_id", "email", "imported_in_id"]
+    rows_insert(
+        Invitee,
+        columns,
+        ((people_import.programme_id, pk, r.get("email", ""), people_import.pk) for pk, r in new),
     )
     if emails:
-        Invitee.objects.bulk_update(
-            [Invitee(pk=existing[pk], email=r["email"]) for pk, r in pairs if pk in existing],
+        rows_update(
+            Invitee,
             ["email"],
-            batch_size=2000,
+            ((r["email"], existing[pk]) for pk, r in changed if pk in existing),
         )

@@ -1,7 +1,7 @@
 """Steps of the import kill -9 test that need the site's own settings, each its own process.
 
-    python -m kinfolk.imports.tests.worker_process seed 20000  # tables, a checked import, queued
-    python -m kinfolk.imports.tests.worker_process again IMPORT # set back, commit in this process
+python -m kinfolk.imports.tests.worker_process seed 20000  # tables, a checked import, queued
+python -m kinfolk.imports.tests.worker_process again IMPORT # set back, commit in this process
 """
 
 from __future__ import annotations
