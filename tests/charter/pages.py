@@ -25,6 +25,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from kinfolk.imports.models import PeopleImport
 from kinfolk.outbox.models import Message
 from kinfolk.pairings.models import (
     MatchingRun,
@@ -222,6 +223,11 @@ def _pair_rows(world: World, leeds: Any) -> dict[str, list[Any]]:
         "invitation": [invitation],
         "exclusion": [exclusion],
         "import": [refused],
+        "people_import": [
+            PeopleImport.objects.create(
+                programme=leeds, side="household", filename="people.csv", status="previewed"
+            )
+        ],
         "coordinator": list(Coordinator.objects.filter(programme=leeds)),
         "viewer": list(Viewer.objects.filter(programme=leeds)),
         "user": [world.viewers["coordinator"]],
@@ -299,6 +305,7 @@ def _fill(
 _KNOWN = {"programme", "person", "volunteer", "household", "proposal", "pairing", "visit"}
 _KNOWN |= {"time", "run", "invitation", "exclusion", "import", "coordinator", "user", "message"}
 _KNOWN |= {"viewer"}
+_KNOWN |= {"people_import"}
 
 
 def pages_walk(

@@ -17,6 +17,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kinfolk.accounts.models import AccountEvent, TwoFactorEnrolment
+from kinfolk.imports.models import PeopleImport
 from kinfolk.outbox.models import Message
 from kinfolk.outbox.services import email_queue
 from kinfolk.pairings.models import MatchingRun, PairExclusion, Pairing, PairingImport, Proposal
@@ -44,6 +45,7 @@ GUARDED_NAMESPACES = {
     "programmes_admin",
     "outbox",
     "staff",
+    "imports",
 }
 
 
@@ -80,7 +82,7 @@ def _owner_kind(name: str, defaults: dict) -> str:
         return "site_admin"
     if name.startswith("staff:"):
         return "figures"  # the programme's coordinators and viewers
-    if name.startswith(("programmes:", "matching:", "visits:programme_")):
+    if name.startswith(("programmes:", "matching:", "visits:programme_", "imports:")):
         return "coordinator"
     if "volunteer" in name or defaults.get("kind") == "volunteer":
         return "volunteer"
@@ -125,6 +127,7 @@ def rows(programme, volunteer, household, coordinator):
         "import": PairingImport.objects.create(
             programme=programme, problems=1, problems_csv="row,column,value,problem\r\n"
         ),
+        "people_import": _people_import(programme),
         "exclusion": PairExclusion.objects.create(
             programme=programme,
             volunteer=volunteer,
@@ -136,6 +139,12 @@ def rows(programme, volunteer, household, coordinator):
         "message": _failed_message(volunteer),
         "viewer": Viewer.objects.create(programme=programme, user=make_user("vivi@example.org")),
     }
+
+
+def _people_import(programme):
+    return PeopleImport.objects.create(
+        programme=programme, side="household", filename="people.csv", status="previewed"
+    )
 
 
 def _failed_message(volunteer):
@@ -237,6 +246,7 @@ def _snapshot():
         sorted(Message.objects.values_list("id", "state", "attempts")),
         sorted(Viewer.objects.values_list("id", "programme_id", "user_id")),
         sorted(CoordinatorOrganisation.objects.values_list("id", "coordinator_id")),
+        sorted(PeopleImport.objects.values_list("id", "status", "stage", "inviting")),
     )
 
 
@@ -263,6 +273,7 @@ def _pair_rows(volunteer, household, programme):
         "import": PairingImport.objects.create(
             programme=programme, problems=1, problems_csv="row,column,value,problem\r\n"
         ),
+        "people_import": _people_import(programme),
         "exclusion": PairExclusion.objects.create(
             programme=programme,
             volunteer=volunteer,

@@ -16,7 +16,9 @@ __all__ = ["CONTACT_COLUMNS", "IMPORT_COLUMNS", "SENSITIVE_WORDS", "participant_
 #: Contact columns never reach the engine; they are read only through
 #: ``contact_details_read`` once stored.
 CONTACT_COLUMNS: tuple[str, ...] = ("last_name", "email", "phone", "address")
-IMPORT_COLUMNS: tuple[str, ...] = (*ENGINE_COLUMNS, *CONTACT_COLUMNS, "organisation", "state")
+IMPORT_COLUMNS: tuple[str, ...] = (
+    *ENGINE_COLUMNS, *CONTACT_COLUMNS, "organisation", "state", "postcode",
+)  # fmt: skip
 
 
 def participant_fields(record: dict[str, str]) -> dict[str, object]:

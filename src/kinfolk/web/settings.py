@@ -97,10 +97,12 @@ INSTALLED_APPS = [
     "kinfolk.vetting",
     "kinfolk.introductions",
     "kinfolk.staff",
+    "kinfolk.imports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kinfolk.imports.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -333,6 +335,14 @@ if not (len(KINFOLK_DEFAULT_COUNTRY) == 2 and KINFOLK_DEFAULT_COUNTRY.isalpha())
         f"KINFOLK_DEFAULT_COUNTRY must be a two-letter country code such as GB, "
         f"not {KINFOLK_DEFAULT_COUNTRY!r}"
     )
+# People imports (volunteers and households from a spreadsheet): the largest file
+# taken, in megabytes (a bigger upload is refused by its size before it is read),
+# and the seconds of silence after which a commit's worker is taken for dead.
+IMPORT_MAX_MB = envint("IMPORT_MAX_MB", 64)
+IMPORT_STALE_SECONDS = envint("IMPORT_STALE_SECONDS", 300)
+# Django refuses a request body larger than this before any view reads it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # How long a sign-up or invitation link stays valid.
 SIGNUP_LINK_DAYS = envint("SIGNUP_LINK_DAYS", 3)

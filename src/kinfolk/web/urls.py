@@ -22,6 +22,7 @@ urlpatterns = [
     path("p/", include("kinfolk.privacy.urls_coordinator")),
     path("p/", include("kinfolk.vetting.urls")),
     path("p/", include("kinfolk.staff.urls")),
+    path("p/", include("kinfolk.imports.urls")),
     path("", include("kinfolk.people.urls")),
     path("", include("kinfolk.pairings.urls")),
     path("", include("kinfolk.visits.urls")),

@@ -272,7 +272,7 @@ def _invited_person(invitation: Invitation, user: Any, profile: dict[str, Any] |
     if invitation.role in (Invitation.Role.HOUSEHOLD_ADULT, Invitation.Role.LINK):
         assert invitation.household is not None
         HouseholdMember.objects.get_or_create(household=invitation.household, user=user)
-        return invitation.household
+        return _household_joined(invitation.household)
     assert profile is not None
     programme = invitation.programme
     if (
@@ -287,6 +287,16 @@ def _invited_person(invitation: Invitation, user: Any, profile: dict[str, Any] |
         user=user,
         organisation=invitation.organisation,
     )
+
+
+def _household_joined(household: Household) -> Household:
+    """An imported household (``invited``) takes part from the moment its first adult accepts."""
+    if household.state == Household.State.INVITED:
+        household.state = Household.State.ACTIVE
+        household.waiting_since = household.waiting_since or household.programme.today()
+        household.state_changed_at = timezone.now()
+        household.save(update_fields=["state", "waiting_since", "state_changed_at"])
+    return household
 
 
 def _volunteer_link(volunteer: Volunteer, user: Any) -> Volunteer:

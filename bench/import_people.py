@@ -1,0 +1,132 @@
+"""Benchmark: importing 110,000 households from a CSV file, as a coordinator does it.
+
+Builds a synthetic households file (``kinfolk.imports.synthetic``, the people of
+``kinfolk synth``), then runs the real services and jobs one after the other:
+upload (read, drop refused columns, store), mapping, preview (every row checked
+and compared with the database) and commit (every valid row written in one
+transaction).  Then the same file again (nothing may change) and a file with 5%
+bad rows (every one must be reported).  The programme is deleted at the end.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kf_bench python bench/import_people.py
+
+Targets (issue 11): validate, preview and commit of 110,000 households under
+60 s on PostgreSQL, with peak memory under 1 GiB (the process's peak resident
+set, Django included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # run alone or imported
+from _harness import Stages, django_setup, stage, table  # noqa: E402
+
+TARGET_SECONDS = 60.0
+TARGET_BYTES = 1024**3
+
+
+def _peak_bytes() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+
+
+def _programme(name: str) -> tuple[Any, Any]:
+    from django.contrib.auth import get_user_model
+
+    from kinfolk.programmes.models import Coordinator, Programme
+
+    programme = Programme.objects.create(
+        name=name, country="GB", centre_lat=54.3, centre_lon=-2.3, radius_km=700
+    )
+    user = get_user_model().objects.create_user(
+        f"bench-{programme.pk}-{time.time_ns()}@example.org", first_name="Cora"
+    )
+    Coordinator.objects.create(programme=programme, user=user)
+    return programme, user
+
+
+def _import(programme: Any, user: Any, data: bytes, stages: Stages, label: str, commit: bool):
+    from kinfolk.imports import running, services
+
+    with stage(stages, f"{label}: upload (read, normalise, store)"):
+        made = services.import_upload(
+            programme=programme, side="household", filename="h.csv", data=data, by=user
+        )
+        services.import_map(people_import=made, mapping=made.mapping, by=user)
+    with stage(stages, f"{label}: preview (check and compare every row)"):
+        running.import_preview(import_id=made.pk)
+    made.refresh_from_db()
+    if commit:
+        services.import_commit_start(people_import=made, by=user)
+        with stage(stages, f"{label}: commit (check again, write in one transaction)"):
+            running.import_commit(import_id=made.pk)
+        made.refresh_from_db()
+    return made
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--households", type=int, default=110_000)
+    args = parser.parse_args()
+    os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.dummy.DummyBackend")
+    django_setup()
+    from django.db import connection
+
+    from kinfolk.imports.synthetic import households_csv
+
+    n = args.households
+    stages: Stages = []
+    with stage(stages, "setup: synthetic households file"):
+        data, _none = households_csv(n, seed=5)
+        bad_data, bad_rows = households_csv(n, seed=6, bad_every=20)
+    programme, user = _programme("Import benchmark")
+    try:
+        start = time.perf_counter()
+        first = _import(programme, user, data, stages, "new file", commit=True)
+        seconds = time.perf_counter() - start
+        again = _import(programme, user, data, stages, "same file again", commit=True)
+        bad = _import(programme, user, bad_data, stages, "5% bad rows", commit=False)
+    finally:
+        with stage(stages, "cleanup: delete the programme"):
+            programme.delete()
+            user.delete()
+    reported = {row for row, *_rest in _problem_rows(bad)}
+    peak = _peak_bytes()
+    print(f"\nImport of {n:,} households on {connection.vendor}, file {len(data) / 1e6:.1f} MB\n")
+    print(table(stages))
+    print()
+    print(f"{'target':<52} {'measured':>14} {'target':>10}  ok")
+    print("-" * 84)
+    rows = [
+        ("validate + preview + commit, new file (s)", f"{seconds:.1f}", f"{TARGET_SECONDS:.0f}",
+         seconds < TARGET_SECONDS),
+        ("peak memory of the process (MiB)", f"{peak / 2**20:.0f}", f"{TARGET_BYTES / 2**20:.0f}",
+         peak < TARGET_BYTES),
+        ("new file: new / updated / unchanged / invalid",
+         f"{first.new}/{first.updated}/{first.unchanged}/{first.invalid}", f"{n}/0/0/0",
+         (first.new, first.updated, first.invalid) == (n, 0, 0)),
+        ("same file again: new / updated / unchanged",
+         f"{again.new}/{again.updated}/{again.unchanged}", f"0/0/{n}",
+         (again.new, again.updated, again.unchanged) == (0, 0, n)),
+        ("5% bad file: bad rows reported / broken", f"{len(reported)}/{len(bad_rows)}",
+         "all", reported == set(bad_rows) and bad.invalid == len(bad_rows)),
+    ]  # fmt: skip
+    for name, measured, target, ok in rows:
+        print(f"{name:<52} {measured:>14} {target:>10}  {'yes' if ok else 'NO'}")
+    return 0 if all(ok for *_x, ok in rows) else 1
+
+
+def _problem_rows(made: Any) -> list[list[str]]:
+    import csv
+    import io
+
+    lines = list(csv.reader(io.StringIO(made.problems_csv)))[1:]
+    return [[int(line[0]), *line[1:]] for line in lines]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Reads of the people import, always scoped to a programme the viewer coordinates."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from kinfolk.imports.models import Invitee, PeopleImport, PostcodeCentroid
+from kinfolk.people.models import Household, Volunteer
+from kinfolk.programmes.models import Programme
+
+IMPORTS_SHOWN = 20
+
+
+def import_list(*, programme: Programme) -> QuerySet[PeopleImport]:
+    return PeopleImport.objects.filter(programme=programme).defer("data", "problems_csv")[
+        :IMPORTS_SHOWN
+    ]
+
+
+def import_get(*, programme: Programme, import_id: int) -> PeopleImport:
+    """The programme's import, or 404 (another programme's id included)."""
+    found = PeopleImport.objects.filter(programme=programme, pk=import_id).defer("data").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def postcode_count(*, programme: Programme) -> int:
+    return PostcodeCentroid.objects.filter(programme=programme).count()
+
+
+def invitee_person_get(*, programme: Programme, side: str, person_id: int) -> Volunteer | Household:
+    """An imported person of the programme (404 otherwise), for recording a paper consent."""
+    model = Volunteer if side == "volunteer" else Household
+    person = model.objects.filter(programme=programme, pk=person_id).first()
+    if person is None or not Invitee.objects.filter(**{side: person}).exists():
+        raise Http404
+    return person
+
+
+def invitee_counts(*, people_import: PeopleImport) -> dict[str, int]:
+    """Of the import's people: invited, without an address, and taking part now."""
+    side = people_import.side
+    invitees = Invitee.objects.filter(imported_in=people_import)
+    return {
+        "people": invitees.count(),
+        "invited": invitees.filter(invitation__isnull=False).count(),
+        "no_email": invitees.filter(email="").count(),
+        "taking_part": invitees.filter(**{f"{side}__consents__withdrawn_at__isnull": True})
+        .distinct()
+        .count(),
+    }
