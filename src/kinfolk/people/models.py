@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from kinfolk.accounts.tokens import token_hash, token_hash_unusable, token_new
 from kinfolk.programmes.models import Organisation, Programme
+from kinfolk.timestamps import Updated
 
 
-class Participant(models.Model):
+class Participant(Updated):
     """What volunteers and households share: a place, languages, a week.
 
     Phone and address are not here: they live in the privacy app, which alone
@@ -42,7 +43,7 @@ class Participant(models.Model):
     state_changed_at = models.DateTimeField(auto_now_add=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(Updated.Meta):
         abstract = True
         ordering = ["first_name", "id"]
 
@@ -90,6 +91,8 @@ class Volunteer(Participant):
             models.Index(fields=["programme", "state"]),
             models.Index(fields=["programme", "first_name", "id"]),
             models.Index(fields=["programme", "town"]),
+            # The API's pages: rows changed since, in (updated_at, id) order.
+            models.Index(fields=["programme", "updated_at", "id"]),
         ]
 
 
@@ -116,6 +119,8 @@ class Household(Participant):
             models.Index(fields=["programme", "state"]),
             models.Index(fields=["programme", "first_name", "id"]),
             models.Index(fields=["programme", "town"]),
+            # The API's pages: rows changed since, in (updated_at, id) order.
+            models.Index(fields=["programme", "updated_at", "id"]),
         ]
 
 
