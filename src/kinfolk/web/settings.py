@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # The API docs page (/api/docs) with its scripts served from here, not a CDN.
+    "ninja",
     "kinfolk.accounts",
     "kinfolk.programmes",
     "kinfolk.people",
@@ -91,6 +93,7 @@ INSTALLED_APPS = [
     "kinfolk.outbox",
     "kinfolk.ticks",
     "kinfolk.visits",
+    "kinfolk.api",
 ]
 
 MIDDLEWARE = [
