@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import NinjaAPI, Path, Query, Schema
+from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from pydantic import AwareDatetime, Field
@@ -137,14 +137,14 @@ def volunteer_approve_checks(request: HttpRequest, volunteer_id: Id, checks: App
     """Record the programme's required checks and approve an applicant (a write token only)."""
     token = _programme_token(request)
     if not token.may_write:
-        return 403, {"detail": "this token may only read"}
+        return Status(403, {"detail": "this token may only read"})
     person = volunteer_get(programme=token.programme, volunteer_id=volunteer_id)
     try:
         return volunteer_approve(
             volunteer=person, approved_by=token.created_by, checks=checks.model_dump()
         )
     except ValidationError as error:
-        return 422, {"detail": [str(m) for m in error.messages]}
+        return Status(422, {"detail": [str(m) for m in error.messages]})
 
 
 # --- households ---------------------------------------------------------------------------

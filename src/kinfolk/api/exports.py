@@ -261,7 +261,8 @@ def xlsx_file(title: str, header: list[str], batches: Iterator[list[list[Any]]])
     for batch in batches:
         for row in batch:
             sheet.append([cell(v) for v in row])
-    out = tempfile.TemporaryFile()
+    # Handed to the response, which closes it once sent.
+    out = tempfile.TemporaryFile()  # noqa: SIM115
     workbook.save(out)
     out.seek(0)
     return out

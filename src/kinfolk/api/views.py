@@ -23,7 +23,7 @@ from kinfolk.web.bidi import isolated
 @login_required
 def tokens(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
-    form = ApiTokenForm(request.POST or None)
+    form = ApiTokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         token = api_token_create(programme=programme, created_by=request.user, **form.cleaned_data)
         shown_once_set(request, f"api_token:{programme.pk}", token.token)
