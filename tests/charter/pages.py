@@ -24,6 +24,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from kinfolk.api.services import api_token_create
 from kinfolk.outbox.models import Message
 from kinfolk.pairings.models import (
     MatchingRun,
@@ -170,6 +171,9 @@ def _pair_rows(world: World, leeds: Any) -> dict[str, list[Any]]:
     exclusion = PairExclusion.objects.create(
         programme=leeds, volunteer=world.people["vic"], household=world.people["olu"], set_at=now
     )
+    api_token = api_token_create(
+        programme=leeds, created_by=world.viewers["coordinator"], name="CRM", scope="read"
+    )
     refused = PairingImport.objects.create(
         programme=leeds, problems=1, problems_csv="row,column,value,problem\r\n"
     )
@@ -190,6 +194,7 @@ def _pair_rows(world: World, leeds: Any) -> dict[str, list[Any]]:
         "invitation": [invitation],
         "exclusion": [exclusion],
         "import": [refused],
+        "api_token": [api_token],
         "coordinator": list(Coordinator.objects.filter(programme=leeds)),
         "user": [world.viewers["coordinator"]],
     }
@@ -265,6 +270,7 @@ def _fill(
 #: What the walk fills URLs with; a page with another parameter stops it until taught.
 _KNOWN = {"programme", "person", "volunteer", "household", "proposal", "pairing", "visit"}
 _KNOWN |= {"time", "run", "invitation", "exclusion", "import", "coordinator", "user", "message"}
+_KNOWN |= {"api_token"}
 
 
 def pages_walk(

@@ -17,6 +17,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kinfolk.accounts.models import AccountEvent, TwoFactorEnrolment
+from kinfolk.api.models import ApiToken
+from kinfolk.api.services import api_token_create
 from kinfolk.outbox.models import Message
 from kinfolk.outbox.services import email_queue
 from kinfolk.pairings.models import MatchingRun, PairExclusion, Pairing, PairingImport, Proposal
@@ -42,6 +44,7 @@ GUARDED_NAMESPACES = {
     "matching",
     "programmes_admin",
     "outbox",
+    "api_pages",
 }
 
 
@@ -76,7 +79,7 @@ ALL_PAGES = sorted(
 def _owner_kind(name: str, defaults: dict) -> str:
     if name.startswith(("programmes_admin:", "outbox:")):
         return "site_admin"
-    if name.startswith(("programmes:", "matching:", "visits:programme_")):
+    if name.startswith(("programmes:", "matching:", "visits:programme_", "api_pages:")):
         return "coordinator"
     if "volunteer" in name or defaults.get("kind") == "volunteer":
         return "volunteer"
@@ -130,6 +133,9 @@ def rows(programme, volunteer, household, coordinator):
         ),
         "coordinator_user": coordinator,
         "message": _failed_message(volunteer),
+        "api_token": api_token_create(
+            programme=programme, created_by=coordinator, name="CRM", scope="read"
+        ),
     }
 
 
@@ -186,6 +192,7 @@ def _snapshot():
         sorted(TwoFactorEnrolment.objects.values_list("id", flat=True)),
         sorted(PairExclusion.objects.values_list("id", "lifted_at", "lifted_by")),
         sorted(Message.objects.values_list("id", "state", "attempts")),
+        sorted(ApiToken.objects.values_list("id", "name", "revoked_at")),
     )
 
 
@@ -218,11 +225,19 @@ def _pair_rows(volunteer, household, programme):
             household=household,
             set_at="2026-11-01T10:00:00Z",
         ),
+        "api_token": api_token_create(
+            programme=programme,
+            created_by=programme.coordinators.first().user,
+            name="CRM",
+            scope="read",
+        ),
     }
 
 
 @pytest.fixture
-def foreign_rows(programme, other_programme, other_volunteer, other_household):
+def foreign_rows(
+    programme, other_programme, other_volunteer, other_household, coordinator, other_coordinator
+):
     """Rows of another pair in Leeds, and of a pair in Bristol (another programme)."""
     bristol_household = make_household(
         other_programme, users=(make_user(),), town="Bristol", lat=BRISTOL[0], lon=BRISTOL[1]

@@ -12,7 +12,7 @@ from kinfolk.api.services import api_token_create, api_token_revoke
 from kinfolk.people.models import Volunteer, VolunteerCheck
 from kinfolk.privacy.models import ContactAccessLog
 from kinfolk.programmes.models import Coordinator
-from kinfolk.testing import make_household, make_pairing, make_visit, make_volunteer
+from kinfolk.testing import make_household, make_pairing, make_visit
 
 pytestmark = pytest.mark.django_db
 
