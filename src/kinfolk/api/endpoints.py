@@ -11,6 +11,7 @@ at ``/api/docs``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, field_validator
 
 from kinfolk.api import schemas
 from kinfolk.api.exports import outcome_rows
@@ -63,18 +64,42 @@ api = NinjaAPI(
 )
 
 
+#: An ISO 8601 date and time; pydantic alone would also take a number as seconds since 1970.
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
 class PageQuery(Schema):
-    cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the last page")
+    cursor: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_-]{1,200}$",
+        description="`next_cursor` of the last page, as it was handed out",
+    )
     updated_since: AwareDatetime | None = Field(
-        None, description="only rows changed at or after this moment (with a time zone)"
+        None,
+        description="only rows changed at or after this moment: ISO 8601 with a time zone, "
+        "e.g. 2026-11-30T08:00:00Z",
     )
     limit: int = Field(100, ge=1, le=500)
+
+    @field_validator("updated_since", mode="before")
+    @classmethod
+    def _iso_only(cls, value: Any) -> Any:
+        if value is not None and not (isinstance(value, str) and _ISO_MOMENT.match(value)):
+            raise ValueError("give an ISO 8601 date and time with a time zone")
+        return value
 
 
 class ApproveIn(Schema):
     references: dt.date | None = None
     training: dt.date | None = None
     safeguarding: dt.date | None = None
+
+
+def _answers(ok: Any, *problems: int) -> dict[int, Any]:
+    """The statuses an operation may answer with, so that clients (and the fuzzer) know them."""
+    return {200: ok, 401: schemas.Problem, 422: schemas.Problem} | dict.fromkeys(
+        problems, schemas.Problem
+    )
 
 
 def _programme_token(request: HttpRequest) -> ApiToken:
@@ -108,7 +133,7 @@ def _contact(request: HttpRequest, person: Volunteer | Household) -> dict[str, s
 # --- volunteers ---------------------------------------------------------------------------
 
 
-@api.get("/volunteers", response=schemas.VolunteerPage, tags=["volunteers"])
+@api.get("/volunteers", response=_answers(schemas.VolunteerPage, 400), tags=["volunteers"])
 def volunteers(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
     programme = _programme_token(request).programme
     return _page(
@@ -116,12 +141,18 @@ def volunteers(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
     )
 
 
-@api.get("/volunteers/{volunteer_id}", response=schemas.VolunteerOut, tags=["volunteers"])
+@api.get(
+    "/volunteers/{volunteer_id}", response=_answers(schemas.VolunteerOut, 404), tags=["volunteers"]
+)
 def volunteer(request: HttpRequest, volunteer_id: Id) -> Volunteer:
     return volunteer_get(programme=_programme_token(request).programme, volunteer_id=volunteer_id)
 
 
-@api.get("/volunteers/{volunteer_id}/contact", response=schemas.ContactOut, tags=["volunteers"])
+@api.get(
+    "/volunteers/{volunteer_id}/contact",
+    response=_answers(schemas.ContactOut, 404),
+    tags=["volunteers"],
+)
 def volunteer_contact(request: HttpRequest, volunteer_id: Id) -> dict[str, str]:
     """The volunteer's e-mail, phone and address; the read shows in their access log."""
     person = volunteer_get(programme=_programme_token(request).programme, volunteer_id=volunteer_id)
@@ -130,11 +161,15 @@ def volunteer_contact(request: HttpRequest, volunteer_id: Id) -> dict[str, str]:
 
 @api.post(
     "/volunteers/{volunteer_id}/approve",
-    response={200: schemas.VolunteerOut, 403: schemas.Problem, 422: schemas.Problem},
+    response=_answers(schemas.VolunteerOut, 400, 403, 404, 409),
     tags=["volunteers"],
 )
 def volunteer_approve_checks(request: HttpRequest, volunteer_id: Id, checks: ApproveIn) -> Any:
-    """Record the programme's required checks and approve an applicant (a write token only)."""
+    """Record the programme's required checks and approve an applicant (a write token only).
+
+    Answers 409 when the programme's rules refuse: the volunteer is not an
+    applicant, a required check has no date, or a date is in the future.
+    """
     token = _programme_token(request)
     if not token.may_write:
         return Status(403, {"detail": "this token may only read"})
@@ -144,24 +179,31 @@ def volunteer_approve_checks(request: HttpRequest, volunteer_id: Id, checks: App
             volunteer=person, approved_by=token.created_by, checks=checks.model_dump()
         )
     except ValidationError as error:
-        return Status(422, {"detail": [str(m) for m in error.messages]})
+        # The request fits the schema; the programme's rules refuse it: a conflict.
+        return Status(409, {"detail": [str(m) for m in error.messages]})
 
 
 # --- households ---------------------------------------------------------------------------
 
 
-@api.get("/households", response=schemas.HouseholdPage, tags=["households"])
+@api.get("/households", response=_answers(schemas.HouseholdPage, 400), tags=["households"])
 def households(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
     programme = _programme_token(request).programme
     return _page(Household.objects.filter(programme=programme), query)
 
 
-@api.get("/households/{household_id}", response=schemas.HouseholdOut, tags=["households"])
+@api.get(
+    "/households/{household_id}", response=_answers(schemas.HouseholdOut, 404), tags=["households"]
+)
 def household(request: HttpRequest, household_id: Id) -> Household:
     return household_get(programme=_programme_token(request).programme, household_id=household_id)
 
 
-@api.get("/households/{household_id}/contact", response=schemas.ContactOut, tags=["households"])
+@api.get(
+    "/households/{household_id}/contact",
+    response=_answers(schemas.ContactOut, 404),
+    tags=["households"],
+)
 def household_contact(request: HttpRequest, household_id: Id) -> dict[str, str]:
     """The household's e-mails, phone and address; the read shows in its access log."""
     person = household_get(programme=_programme_token(request).programme, household_id=household_id)
@@ -187,27 +229,27 @@ def _one(rows: QuerySet[Any], pk: int) -> Any:
     return found
 
 
-@api.get("/pairings", response=schemas.PairingPage, tags=["pairings"])
+@api.get("/pairings", response=_answers(schemas.PairingPage, 400), tags=["pairings"])
 def pairings(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
     return _page(_pairings(request), query)
 
 
-@api.get("/pairings/{pairing_id}", response=schemas.PairingOut, tags=["pairings"])
+@api.get("/pairings/{pairing_id}", response=_answers(schemas.PairingOut, 404), tags=["pairings"])
 def pairing(request: HttpRequest, pairing_id: Id) -> Pairing:
     return _one(_pairings(request), pairing_id)
 
 
-@api.get("/visits", response=schemas.VisitPage, tags=["visits"])
+@api.get("/visits", response=_answers(schemas.VisitPage, 400), tags=["visits"])
 def visits(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
     return _page(_visits(request), query)
 
 
-@api.get("/visits/{visit_id}", response=schemas.VisitOut, tags=["visits"])
+@api.get("/visits/{visit_id}", response=_answers(schemas.VisitOut, 404), tags=["visits"])
 def visit(request: HttpRequest, visit_id: Id) -> Visit:
     return _one(_visits(request), visit_id)
 
 
-@api.get("/outcomes", response=schemas.VisitPage, tags=["visits"])
+@api.get("/outcomes", response=_answers(schemas.VisitPage, 400), tags=["visits"])
 def outcomes(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
     """Visits whose outcome was recorded by either side (or that closed unconfirmed)."""
     return _page(outcome_rows(_programme_token(request).programme), query)

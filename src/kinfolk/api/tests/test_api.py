@@ -78,7 +78,9 @@ def test_a_bad_cursor_is_a_400(client, programme, coordinator, cursor):
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("since", ["yesterday", "2026-13-01T00:00:00Z", "2026-01-01T00:00:00"])
+@pytest.mark.parametrize(
+    "since", ["yesterday", "2026-13-01T00:00:00Z", "2026-01-01T00:00:00", "0.5", "1700000000"]
+)
 def test_a_bad_or_zoneless_updated_since_is_a_422(client, programme, coordinator, since):
     response = _get(client, "/api/households", _token(programme, coordinator), updated_since=since)
     assert response.status_code == 422
@@ -169,7 +171,7 @@ def test_an_approval_missing_a_check_is_refused_and_stores_nothing(
     future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
     for body in ({"references": "2026-01-05"}, {"references": future, "training": future}):
         response = _post(client, f"/api/volunteers/{applicant.pk}/approve", token, body)
-        assert response.status_code == 422
+        assert response.status_code == 409
     applicant.refresh_from_db()
     assert applicant.state == Volunteer.State.APPLIED
     assert not VolunteerCheck.objects.exists()
