@@ -72,10 +72,20 @@ def test_updated_since_returns_only_what_changed(client, programme, coordinator)
     assert old.pk not in [h["id"] for h in body.json()["items"]]
 
 
-@pytest.mark.parametrize("cursor", ["nonsense", "e30", "WyJ4IiwxXQ", "W251bGwsLTFd", "%%%"])
-def test_a_bad_cursor_is_a_400(client, programme, coordinator, cursor):
+@pytest.mark.parametrize(
+    ("cursor", "status"),
+    [
+        ("nonsense", 400),  # not base64 of anything
+        ("e30", 400),  # {}
+        ("WyJ4IiwxXQ", 400),  # ["x",1]
+        ("W251bGwsLTFd", 400),  # [null,-1]
+        ("%%%", 422),  # not even the cursor's alphabet
+        ("a" * 201, 422),
+    ],
+)
+def test_a_bad_cursor_is_refused(client, programme, coordinator, cursor, status):
     response = _get(client, "/api/households", _token(programme, coordinator), cursor=cursor)
-    assert response.status_code == 400
+    assert response.status_code == status
 
 
 @pytest.mark.parametrize(
