@@ -25,6 +25,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from kinfolk.api.services import api_token_create
 from kinfolk.imports.models import PeopleImport
 from kinfolk.outbox.models import Message
 from kinfolk.pairings.models import (
@@ -203,6 +204,9 @@ def _pair_rows(world: World, leeds: Any) -> dict[str, list[Any]]:
     exclusion = PairExclusion.objects.create(
         programme=leeds, volunteer=world.people["vic"], household=world.people["olu"], set_at=now
     )
+    api_token = api_token_create(
+        programme=leeds, created_by=world.viewers["coordinator"], name="CRM", scope="read"
+    )
     refused = PairingImport.objects.create(
         programme=leeds, problems=1, problems_csv="row,column,value,problem\r\n"
     )
@@ -228,6 +232,7 @@ def _pair_rows(world: World, leeds: Any) -> dict[str, list[Any]]:
                 programme=leeds, side="household", filename="people.csv", status="previewed"
             )
         ],
+        "api_token": [api_token],
         "coordinator": list(Coordinator.objects.filter(programme=leeds)),
         "viewer": list(Viewer.objects.filter(programme=leeds)),
         "user": [world.viewers["coordinator"]],
@@ -306,6 +311,7 @@ _KNOWN = {"programme", "person", "volunteer", "household", "proposal", "pairing"
 _KNOWN |= {"time", "run", "invitation", "exclusion", "import", "coordinator", "user", "message"}
 _KNOWN |= {"viewer"}
 _KNOWN |= {"people_import"}
+_KNOWN |= {"api_token"}
 
 
 def pages_walk(

@@ -17,6 +17,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kinfolk.accounts.models import AccountEvent, TwoFactorEnrolment
+from kinfolk.api.models import ApiToken
+from kinfolk.api.services import api_token_create
 from kinfolk.imports.models import PeopleImport
 from kinfolk.outbox.models import Message
 from kinfolk.outbox.services import email_queue
@@ -46,6 +48,7 @@ GUARDED_NAMESPACES = {
     "outbox",
     "staff",
     "imports",
+    "api_pages",
 }
 
 
@@ -82,7 +85,8 @@ def _owner_kind(name: str, defaults: dict) -> str:
         return "site_admin"
     if name.startswith("staff:"):
         return "figures"  # the programme's coordinators and viewers
-    if name.startswith(("programmes:", "matching:", "visits:programme_", "imports:")):
+    coordinators_only = ("programmes:", "matching:", "visits:programme_", "imports:", "api_pages:")
+    if name.startswith(coordinators_only):
         return "coordinator"
     if "volunteer" in name or defaults.get("kind") == "volunteer":
         return "volunteer"
@@ -138,6 +142,9 @@ def rows(programme, volunteer, household, coordinator):
         "coordinator_user": coordinator,
         "message": _failed_message(volunteer),
         "viewer": Viewer.objects.create(programme=programme, user=make_user("vivi@example.org")),
+        "api_token": api_token_create(
+            programme=programme, created_by=coordinator, name="CRM", scope="read"
+        ),
     }
 
 
@@ -247,6 +254,7 @@ def _snapshot():
         sorted(Viewer.objects.values_list("id", "programme_id", "user_id")),
         sorted(CoordinatorOrganisation.objects.values_list("id", "coordinator_id")),
         sorted(PeopleImport.objects.values_list("id", "status", "stage", "inviting")),
+        sorted(ApiToken.objects.values_list("id", "name", "revoked_at")),
     )
 
 
@@ -282,11 +290,19 @@ def _pair_rows(volunteer, household, programme):
         ),
         # An account of someone else's household (or their volunteer): never one's own adult.
         "user": (household.members.first() or volunteer).user,
+        "api_token": api_token_create(
+            programme=programme,
+            created_by=programme.coordinators.first().user,
+            name="CRM",
+            scope="read",
+        ),
     }
 
 
 @pytest.fixture
-def foreign_rows(programme, other_programme, other_volunteer, other_household):
+def foreign_rows(
+    programme, other_programme, other_volunteer, other_household, coordinator, other_coordinator
+):
     """Rows of another pair in Leeds, and of a pair in Bristol (another programme)."""
     bristol_household = make_household(
         other_programme, users=(make_user(),), town="Bristol", lat=BRISTOL[0], lon=BRISTOL[1]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.programmes.models import Organisation, Programme
+from kinfolk.timestamps import Updated
 
 
 class MatchingRun(models.Model):
@@ -237,7 +238,7 @@ class PairingImport(models.Model):
         ordering = ["-created_at"]
 
 
-class Pairing(models.Model):
+class Pairing(Updated):
     """A volunteer and a household who both said yes; the household can end it alone."""
 
     class State(models.TextChoices):
@@ -288,6 +289,8 @@ class Pairing(models.Model):
                 name="pairing_one_active_household",
             ),
         ]
+        # The API's pages: rows changed since, in (updated_at, id) order.
+        indexes = [models.Index(fields=["programme", "updated_at", "id"])]
 
 
 class VisitorReport(models.Model):

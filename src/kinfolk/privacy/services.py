@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from kinfolk.pairings.models import Pairing
@@ -21,6 +21,7 @@ from kinfolk.people.models import Household, HouseholdMember, Volunteer
 from kinfolk.privacy.models import ContactAccessLog, ContactDetails
 from kinfolk.privacy.phones import phone_e164_or_none, phone_normalise
 from kinfolk.programmes.models import Coordinator
+from kinfolk.programmes.models import Coordinator, Programme
 
 Person = Volunteer | Household
 
@@ -130,8 +131,12 @@ def _viewer_facts(viewer: Any, person: Person, grant: str) -> dict[str, Any]:
     The appointment (by whom, when) shows a site administrator who appointed
     themselves for what they are, not as just another coordinator.
     """
+    return _reader_facts(viewer, person.programme_id, grant)
+
+
+def _reader_facts(viewer: Any, programme_id: int, grant: str) -> dict[str, Any]:
     appointment = (
-        Coordinator.objects.filter(programme_id=person.programme_id, user=viewer)
+        Coordinator.objects.filter(programme_id=programme_id, user=viewer)
         .select_related("appointed_by")
         .first()
     )
@@ -326,3 +331,108 @@ def contact_details_import(
 
 #: Ids per query: SQLite allows some 32,000 parameters in one statement.
 _CHUNK = 10000
+# --- many people at once: exports ------------------------------------------------------
+
+
+def contact_details_read_many(
+    *, viewer: Any, people: QuerySet[Any], fields: Iterable[str], reason: str
+) -> dict[int, dict[str, str]]:
+    """Contact fields of a batch of one programme's people, for its coordinator: {id: fields}.
+
+    ``people`` is a queryset of volunteers or of households of one programme
+    (an export's batch).  Only a coordinator of that programme may read them
+    this way, otherwise ContactAccessRefused.  The access log keeps its rule of
+    one row per viewer, person and day: a batch costs a few statements, not
+    one per person (see ``_log_many``).
+    """
+    model = people.model
+    side = model.side
+    programme_ids = set(people.values_list("programme_id", flat=True).distinct())
+    if len(programme_ids) > 1:
+        raise ContactAccessRefused
+    ids = list(people.values_list("pk", flat=True))
+    if not ids:
+        return {}
+    programme = Programme.objects.get(pk=programme_ids.pop())
+    if (
+        not getattr(viewer, "is_authenticated", False)
+        or not Coordinator.objects.filter(programme=programme, user=viewer).exists()
+    ):
+        raise ContactAccessRefused
+    wanted = list(dict.fromkeys(f for f in fields if f in CONTACT_FIELDS))
+    values = _values_many(side, ids, wanted)
+    _log_many(viewer, programme, side, ids, wanted, reason)
+    return values
+
+
+def _values_many(side: str, ids: list[int], wanted: list[str]) -> dict[int, dict[str, str]]:
+    values = {pk: dict.fromkeys(wanted, "") for pk in ids}
+    stored_fields = [f for f in wanted if f in STORED_FIELDS]
+    if stored_fields:
+        stored = ContactDetails.objects.filter(**{f"{side}_id__in": ids})
+        for pk, *cells in stored.values_list(f"{side}_id", *stored_fields):
+            values[pk].update(zip(stored_fields, cells, strict=True))
+    if "email" in wanted:
+        for pk, email in _emails_many(side, ids):
+            values[pk]["email"] = (
+                f"{values[pk]['email']}, {email}" if values[pk]["email"] else email
+            )
+    return values
+
+
+def _emails_many(side: str, ids: list[int]) -> Iterable[tuple[int, str]]:
+    if side == "household":
+        members = HouseholdMember.objects.filter(household_id__in=ids)
+        return members.order_by("household_id", "joined_at", "id").values_list(
+            "household_id", "user__email"
+        )
+    volunteers = Volunteer.objects.filter(pk__in=ids, user__isnull=False)
+    return volunteers.values_list("pk", "user__email")
+
+
+def _log_many(
+    viewer: Any, programme: Programme, side: str, ids: list[int], wanted: list[str], reason: str
+) -> None:
+    """``_log`` for a batch: one update per distinct earlier entry, then one insert.
+
+    Today's rows of people already in the log are merged in place, grouped by
+    what they hold (an export's rows mostly hold the same), and everyone else
+    gets a new row in one insert.  A row another request inserts in between
+    is left as it is (``ignore_conflicts``): the read is logged either way.
+    """
+    now = timezone.now()
+    today = now.date()
+    with transaction.atomic():
+        earlier = ContactAccessLog.objects.select_for_update().filter(
+            viewer_id=viewer.pk, person_kind=side, day=today, person_id__in=ids
+        )
+        groups: dict[tuple[str, str], list[int]] = {}
+        seen = set()
+        for pk, person_id, held, reasons in earlier.values_list(
+            "pk", "person_id", "fields", "reasons"
+        ):
+            groups.setdefault((held, reasons), []).append(pk)
+            seen.add(person_id)
+        for (held, reasons), pks in groups.items():
+            merged = ",".join(sorted(set(held.split(",")) | set(wanted)))
+            if reason not in reasons.split("; "):
+                reasons = f"{reasons}; {reason}"[:300]
+            ContactAccessLog.objects.filter(pk__in=pks).update(
+                fields=merged, reasons=reasons, reads=F("reads") + 1, last_read_at=now
+            )
+        facts = _reader_facts(viewer, programme.pk, "coordinator")
+        new = [
+            ContactAccessLog(
+                viewer_id=viewer.pk,
+                person_kind=side,
+                person_id=pk,
+                day=today,
+                fields=",".join(wanted),
+                reasons=reason[:300],
+                last_read_at=now,
+                **facts,
+            )
+            for pk in ids
+            if pk not in seen
+        ]
+        ContactAccessLog.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)

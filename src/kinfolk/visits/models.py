@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kinfolk.accounts.tokens import token_hash, token_hash_unusable, token_new
 from kinfolk.pairings.models import Pairing
+from kinfolk.timestamps import Updated
 
 SIDES = ("volunteer", "household")
 
 
-class Visit(models.Model):
+class Visit(Updated):
     """One visit window of a pairing: the pair settles an exact time inside it."""
 
     class Host(models.TextChoices):
@@ -92,6 +93,8 @@ class Visit(models.Model):
             models.Index(fields=["state", "window_start"]),
             models.Index(fields=["pairing", "window_start"]),
             models.Index(fields=["state", "agreed_at"]),
+            # The API's pages: rows changed since, in (updated_at, id) order.
+            models.Index(fields=["updated_at", "id"]),
         ]
 
     def __str__(self) -> str:

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # The API docs page (/api/docs) with its scripts served from here, not a CDN.
+    "ninja",
     "kinfolk.accounts",
     "kinfolk.programmes",
     "kinfolk.people",
@@ -98,6 +100,7 @@ INSTALLED_APPS = [
     "kinfolk.introductions",
     "kinfolk.staff",
     "kinfolk.imports",
+    "kinfolk.api",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
 from kinfolk.accounts import views as account_views
+from kinfolk.api.endpoints import api
 from kinfolk.web.converters import SideConverter, TokenConverter
 
 register_converter(SideConverter, "side")
@@ -23,6 +24,8 @@ urlpatterns = [
     path("p/", include("kinfolk.vetting.urls")),
     path("p/", include("kinfolk.staff.urls")),
     path("p/", include("kinfolk.imports.urls")),
+    path("p/", include("kinfolk.api.urls")),
+    path("api/", api.urls),
     path("", include("kinfolk.people.urls")),
     path("", include("kinfolk.pairings.urls")),
     path("", include("kinfolk.visits.urls")),
