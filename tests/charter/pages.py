@@ -149,6 +149,7 @@ def _pair_rows(world: World, leeds: Any) -> dict[str, list[Any]]:
         pairing = make_pairing(vera, hana, started_on=leeds.today() - dt.timedelta(days=60))
         visit = make_visit(pairing, state="agreed", agreed_at=now + dt.timedelta(days=2))
         rows |= {"pairing": [pairing], "visit": [visit], "time": [make_time(visit)]}
+        rows["concern"] = [_concern(pairing, world.viewers["household adult"])]
         if world.state == "paused":
             participant_pause(person=hana)
         if world.state == "ended":
@@ -193,6 +194,18 @@ def _pair_rows(world: World, leeds: Any) -> dict[str, list[Any]]:
         "coordinator": list(Coordinator.objects.filter(programme=leeds)),
         "user": [world.viewers["coordinator"]],
     }
+
+
+def _concern(pairing: Pairing, by: Any) -> Any:
+    from kinfolk.casework.models import Concern
+
+    return Concern.objects.create(
+        programme=pairing.programme,
+        pairing=pairing,
+        source="household",
+        raised_by=by,
+        words="Came late twice.",
+    )
 
 
 # --- the URL configuration ----------------------------------------------------------------
@@ -265,6 +278,7 @@ def _fill(
 #: What the walk fills URLs with; a page with another parameter stops it until taught.
 _KNOWN = {"programme", "person", "volunteer", "household", "proposal", "pairing", "visit"}
 _KNOWN |= {"time", "run", "invitation", "exclusion", "import", "coordinator", "user", "message"}
+_KNOWN |= {"concern"}
 
 
 def pages_walk(

@@ -42,6 +42,7 @@ GUARDED_NAMESPACES = {
     "matching",
     "programmes_admin",
     "outbox",
+    "casework",
 }
 
 
@@ -76,7 +77,9 @@ ALL_PAGES = sorted(
 def _owner_kind(name: str, defaults: dict) -> str:
     if name.startswith(("programmes_admin:", "outbox:")):
         return "site_admin"
-    if name.startswith(("programmes:", "matching:", "visits:programme_")):
+    if name == "casework:volunteer_concern":
+        return "volunteer"
+    if name.startswith(("programmes:", "matching:", "visits:programme_", "casework:")):
         return "coordinator"
     if "volunteer" in name or defaults.get("kind") == "volunteer":
         return "volunteer"
@@ -130,7 +133,16 @@ def rows(programme, volunteer, household, coordinator):
         ),
         "coordinator_user": coordinator,
         "message": _failed_message(volunteer),
+        "concern": _concern(pairing, None),
     }
+
+
+def _concern(pairing, by):
+    from kinfolk.casework.models import Concern
+
+    return Concern.objects.create(
+        programme=pairing.programme, pairing=pairing, source="household", raised_by=by, words="w"
+    )
 
 
 def _failed_message(volunteer):
@@ -186,6 +198,18 @@ def _snapshot():
         sorted(TwoFactorEnrolment.objects.values_list("id", flat=True)),
         sorted(PairExclusion.objects.values_list("id", "lifted_at", "lifted_by")),
         sorted(Message.objects.values_list("id", "state", "attempts")),
+        _casework_snapshot(),
+    )
+
+
+def _casework_snapshot():
+    from kinfolk.casework.models import BehalfAction, CaseNote, Concern, ConcernNote
+
+    return (
+        sorted(CaseNote.objects.values_list("id", flat=True)),
+        sorted(BehalfAction.objects.values_list("id", flat=True)),
+        sorted(Concern.objects.values_list("id", "state", "owner_id", "outcome")),
+        sorted(ConcernNote.objects.values_list("id", flat=True)),
     )
 
 
@@ -218,6 +242,7 @@ def _pair_rows(volunteer, household, programme):
             household=household,
             set_at="2026-11-01T10:00:00Z",
         ),
+        "concern": _concern(pairing, None),
     }
 
 

@@ -198,5 +198,5 @@ def visitor_report_list(*, programme: Programme) -> QuerySet[Any]:
     from kinfolk.pairings.models import VisitorReport
 
     return VisitorReport.objects.filter(pairing__programme=programme).select_related(
-        "pairing__volunteer", "pairing__household"
+        "pairing__volunteer", "pairing__household", "concern"
     )

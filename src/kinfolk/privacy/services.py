@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from kinfolk.pairings.models import Pairing
@@ -212,3 +212,18 @@ def address_mentioned(*, text: str, people: Iterable[Person]) -> bool:
         if address and address in lowered:
             return True
     return False
+
+
+def without_phone(*, people: QuerySet[Any]) -> QuerySet[Any]:
+    """The people of ``people`` (volunteers or households) with no phone stored.
+
+    For the coordinator's "cannot be reached" list: a yes or no per person,
+    decided in the database, so no number is read out and nothing is logged.
+    """
+    side = people.model.side
+    with_phone = (
+        ContactDetails.objects.filter(**{f"{side}__isnull": False})
+        .exclude(phone="")
+        .values(f"{side}_id")
+    )
+    return people.exclude(pk__in=with_phone)

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "kinfolk.outbox",
     "kinfolk.ticks",
     "kinfolk.visits",
+    "kinfolk.casework",
 ]
 
 MIDDLEWARE = [

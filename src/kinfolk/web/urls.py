@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("kinfolk.pairings.urls")),
     path("", include("kinfolk.visits.urls")),
     path("privacy/", include("kinfolk.privacy.urls")),
+    path("", include("kinfolk.casework.urls")),
 ]

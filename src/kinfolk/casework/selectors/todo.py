@@ -1,0 +1,104 @@
+"""Everything waiting on a programme's coordinators, each kind oldest first.
+
+Each section runs a count and one query for the rows it shows, so the page
+costs the same number of queries however many rows there are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from kinfolk.casework.selectors.checkins import CheckInDue, check_in_due_list
+from kinfolk.casework.selectors.scoped import concern_list
+from kinfolk.pairings.models import MatchingRun, Proposal
+from kinfolk.people import selectors as people_selectors
+from kinfolk.people.models import Household, HouseholdMember, Volunteer
+from kinfolk.privacy.services import without_phone
+from kinfolk.programmes.models import Programme
+
+#: Rows shown per section; each section says how many there are in all.
+SHOWN = 10
+#: Proposals whose answer is due within this many days are "about to lapse".
+LAPSE_DAYS = 3
+#: Checks expiring within this many days.
+EXPIRY_DAYS = 30
+
+
+@dataclass
+class Section:
+    rows: list[Any] = field(default_factory=list)
+    total: int = 0
+
+
+@dataclass
+class ToDo:
+    applicants: Section
+    concerns: Section
+    check_ins: Section
+    unreachable_volunteers: Section
+    unreachable_households: Section
+    lapsing: Section
+    runs: Section
+    #: None when this Kinfolk records no expiry dates for checks.
+    expiring: Section | None
+
+
+def _section(found: QuerySet[Any]) -> Section:
+    return Section(rows=list(found[:SHOWN]), total=found.count())
+
+
+def _unreachable_volunteers(programme: Programme) -> QuerySet[Volunteer]:
+    no_email = Q(user__isnull=True) | Q(user__is_active=False) | Q(user__email="")
+    found = Volunteer.objects.filter(programme=programme).exclude(state="left").filter(no_email)
+    return without_phone(people=found).order_by("created_at", "pk")
+
+
+def _unreachable_households(programme: Programme) -> QuerySet[Household]:
+    reader = HouseholdMember.objects.filter(household=OuterRef("pk"), user__is_active=True).exclude(
+        user__email=""
+    )
+    found = Household.objects.filter(programme=programme).exclude(state="left")
+    found = found.exclude(Exists(reader))
+    return without_phone(people=found).order_by("created_at", "pk")
+
+
+def _expiring(programme: Programme, today: dt.date) -> Section | None:
+    # Expiry dates of checks come from the people app when it records them.
+    checks_expiring = getattr(people_selectors, "checks_expiring", None)
+    if checks_expiring is None:
+        return None
+    found = checks_expiring(programme=programme, within_days=EXPIRY_DAYS)
+    rows = list(found)
+    return Section(rows=rows[:SHOWN], total=len(rows))
+
+
+def _check_ins(programme: Programme, today: dt.date) -> Section:
+    due: list[CheckInDue] = check_in_due_list(programme=programme, today=today)
+    return Section(rows=due[:SHOWN], total=len(due))
+
+
+def todo_get(*, programme: Programme, now: dt.datetime | None = None) -> ToDo:
+    now = now or timezone.now()
+    today = programme.today(now)
+    applicants = Volunteer.objects.filter(programme=programme, state=Volunteer.State.APPLIED)
+    lapsing = Proposal.objects.filter(
+        programme=programme,
+        state=Proposal.State.OPEN,
+        answer_by__lte=now + dt.timedelta(days=LAPSE_DAYS),
+    ).select_related("volunteer", "household")
+    runs = MatchingRun.objects.filter(programme=programme, status=MatchingRun.Status.READY)
+    return ToDo(
+        applicants=_section(applicants.order_by("created_at", "pk")),
+        concerns=_section(concern_list(programme=programme, open_only=True)),
+        check_ins=_check_ins(programme, today),
+        unreachable_volunteers=_section(_unreachable_volunteers(programme)),
+        unreachable_households=_section(_unreachable_households(programme)),
+        lapsing=_section(lapsing.order_by("answer_by", "pk")),
+        runs=_section(runs.order_by("created_at", "pk")),
+        expiring=_expiring(programme, today),
+    )
