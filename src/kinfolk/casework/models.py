@@ -139,8 +139,9 @@ class Concern(models.Model):
         VisitorReport, on_delete=models.CASCADE, null=True, blank=True, related_name="concern"
     )
     source = models.CharField(max_length=10, choices=Source.choices)
+    #: Empty once that account is erased; the concern stays for the coordinators.
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     words = models.TextField(_("what happened"), max_length=2000)
     state = models.CharField(max_length=8, choices=State.choices, default=State.NEW)
