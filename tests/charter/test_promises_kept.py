@@ -88,6 +88,9 @@ PROMISES = {
     ("programmes/templates/programmes/withdraw.html", "partner is told only that the pairing"): (
         "test_a_recorded_withdrawal_tells_the_person_and_the_partner"
     ),
+    ("casework/templates/casework/behalf.html", "they are told by e-mail"): (
+        "test_leaving_on_their_behalf_tells_the_person_and_the_partner"
+    ),
 }
 
 
@@ -307,6 +310,20 @@ def test_a_recorded_withdrawal_tells_the_person_and_the_partner(
     url = reverse("programmes:volunteer_withdraw", args=[programme.pk, volunteer.pk])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url)
+    assert _delivered("withdrawal_recorded", "vera@example.org").subject == (
+        "Your consent is withdrawn"
+    )
+    _delivered("pairing_ended", "hana@example.org")
+
+
+def test_leaving_on_their_behalf_tells_the_person_and_the_partner(
+    client, programme, coordinator, volunteer, household, django_capture_on_commit_callbacks
+):
+    make_pairing(volunteer, household)
+    client.force_login(coordinator)
+    url = reverse("casework:volunteer_behalf", args=[programme.pk, volunteer.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "leave", "asked_by": "letter"})
     assert _delivered("withdrawal_recorded", "vera@example.org").subject == (
         "Your consent is withdrawn"
     )

@@ -175,7 +175,7 @@ def concern_list(request: HttpRequest, programme_id: int) -> HttpResponse:
 _CONCERN_DONE = {
     "take": gettext_lazy("You have this concern in hand."),
     "note": gettext_lazy("Note added."),
-    "close": gettext_lazy("The concern is closed. Nobody it is about is told."),
+    "close": gettext_lazy("The concern is closed. The person it is about never sees it."),
 }
 
 
