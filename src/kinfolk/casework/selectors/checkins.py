@@ -89,7 +89,8 @@ def check_in_due_list(*, programme: Programme, today: dt.date) -> list[CheckInDu
     for pairing_id, entry in entries.items():
         # (words, the window's start as shown, the day the signal arose)
         signals = [(text, day, ends.get((pairing_id, day), day)) for text, day in entry.reasons]
-        if pairing_id in first_due:
+        # A first visit due matters only when nothing else brings the pair here.
+        if pairing_id in first_due and not signals:
             day = first_due[pairing_id]
             signals.append((_("a new pair's first visit is due, window from"), day, day))
         checked = last.get(pairing_id)

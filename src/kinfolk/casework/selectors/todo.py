@@ -16,7 +16,6 @@ from django.utils import timezone
 from kinfolk.casework.selectors.checkins import CheckInDue, check_in_due_list
 from kinfolk.casework.selectors.scoped import concern_list
 from kinfolk.pairings.models import MatchingRun, Proposal
-from kinfolk.people import selectors as people_selectors
 from kinfolk.people.models import Household, HouseholdMember, Volunteer
 from kinfolk.privacy.services import without_phone
 from kinfolk.programmes.models import Programme
@@ -68,13 +67,12 @@ def _unreachable_households(programme: Programme) -> QuerySet[Household]:
 
 
 def _expiring(programme: Programme, today: dt.date) -> Section | None:
-    # Expiry dates of checks come from the people app when it records them.
-    checks_expiring = getattr(people_selectors, "checks_expiring", None)
-    if checks_expiring is None:
+    """Checks expiring soon, where this Kinfolk records expiry dates (the vetting app)."""
+    try:
+        from kinfolk.vetting.selectors import checks_expiring
+    except ImportError:
         return None
-    found = checks_expiring(programme=programme, within_days=EXPIRY_DAYS)
-    rows = list(found)
-    return Section(rows=rows[:SHOWN], total=len(rows))
+    return _section(checks_expiring(programme=programme, within_days=EXPIRY_DAYS, today=today))
 
 
 def _check_ins(programme: Programme, today: dt.date) -> Section:

@@ -74,7 +74,31 @@ def test_the_todo_lists_each_kind_with_links(coordinator_client, programme, appl
     assert reverse("programmes:volunteer_approve", args=[programme.pk, applicant.pk]) in page
     for section in ("concerns", "applicants", "check-ins", "lapsing", "runs", "unreachable"):
         assert f'id="todo-{section}"' in page
-    assert "Checks about to expire" not in page  # no expiry dates are recorded in this tree
+    # Checks expire only where the vetting app records their dates.
+    assert ("Checks about to expire" in page) == _vetting_installed()
+
+
+def _vetting_installed():
+    try:
+        import kinfolk.vetting.selectors  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def test_the_todo_lists_expiring_checks_when_their_dates_are_recorded(
+    coordinator_client, programme, monkeypatch
+):
+    import sys
+    import types
+
+    from kinfolk.people.models import VolunteerCheck
+
+    vetting = types.ModuleType("kinfolk.vetting.selectors")
+    vetting.checks_expiring = lambda **_kw: VolunteerCheck.objects.none()
+    monkeypatch.setitem(sys.modules, "kinfolk.vetting.selectors", vetting)
+    page = coordinator_client.get(reverse("casework:todo", args=[programme.pk])).content.decode()
+    assert 'id="todo-expiring"' in page
 
 
 def test_the_todo_lists_people_who_cannot_be_reached(coordinator_client, programme):
