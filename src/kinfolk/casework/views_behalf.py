@@ -19,37 +19,19 @@ from django.utils.translation import gettext as _
 from kinfolk.accounts.selectors import participant_account_get
 from kinfolk.casework.forms import AskedForm, BehalfForm
 from kinfolk.casework.models import BehalfAction
+from kinfolk.casework.selectors.behalf import pending_invitation, recordable_visits
 from kinfolk.casework.services import CaseworkError, behalf
 from kinfolk.casework.views import person_get, person_url
 from kinfolk.pairings.selectors import pairing_active_get
 from kinfolk.people.forms import ProfileForm
-from kinfolk.people.models import Invitation
+from kinfolk.people.selectors import household_member_list
 from kinfolk.programmes.models import Programme
 from kinfolk.programmes.selectors import programme_get
-from kinfolk.visits.models import Visit
 from kinfolk.visits.selectors import own_visit_get
+from kinfolk.web.bidi import isolated
 
 Action = BehalfAction.Action
-#: Visits offered for an outcome: the latest closed or open windows, not cancelled.
-OUTCOME_VISITS = 6
 EDIT_REASON = "editing the profile on their behalf"
-
-
-def _recordable_visits(person: Any) -> list[Visit]:
-    today = person.programme.today()
-    return list(
-        Visit.objects.filter(**{f"pairing__{person.side}": person}, window_start__lte=today)
-        .exclude(state=Visit.State.CANCELLED)
-        .order_by("-window_start")[:OUTCOME_VISITS]
-    )
-
-
-def _pending_invitation(person: Any) -> Invitation | None:
-    return (
-        Invitation.objects.filter(**{person.side: person}, accepted_at__isnull=True)
-        .order_by("-created_at")
-        .first()
-    )
 
 
 def _call(programme: Programme, person: Any, user: Any, data: dict[str, Any]) -> Any:
@@ -77,16 +59,15 @@ def _call(programme: Programme, person: Any, user: Any, data: dict[str, Any]) ->
         if account is None:
             raise CaseworkError(_("This person has no account to sign in with."))
         return behalf.behalf_password_link(user=account, **common)
-    invitation = _pending_invitation(person)
+    invitation = pending_invitation(person=person)
     if invitation is None:
         raise CaseworkError(_("There is no unaccepted invitation to send again."))
     return behalf.behalf_invitation_resend(invitation=invitation, **common)
 
 
 def _left_message(person: Any) -> str:
-    return _("%(name)s has left the programme; nothing can be done on their behalf.") % {
-        "name": person.first_name
-    }
+    message = _("%(name)s has left the programme; nothing can be done on their behalf.")
+    return isolated(message, name=person.first_name)
 
 
 def _behalf_page(
@@ -113,7 +94,7 @@ def _behalf_page(
         label = dict(Action.choices)[form.cleaned_data["action"]]
         messages.success(
             request,
-            _("Done on %(name)s's behalf: %(what)s.") % {"name": person.first_name, "what": label},
+            isolated(_("Done on %(name)s's behalf: %(what)s."), name=person.first_name, what=label),
         )
         return redirect(person_url(programme, person) + "#casework")
     context = {
@@ -122,9 +103,9 @@ def _behalf_page(
         "kind": side,
         "asked": AskedForm(),
         "pairing": pairing_active_get(person=person),
-        "visits": _recordable_visits(person),
-        "invitation": _pending_invitation(person),
-        "adults": list(person.members.select_related("user")) if side == "household" else [],
+        "visits": recordable_visits(person=person),
+        "invitation": pending_invitation(person=person),
+        "adults": list(household_member_list(household=person)) if side == "household" else [],
     }
     return render(request, "casework/behalf.html", context)
 
@@ -166,7 +147,7 @@ def _profile_page(
             messages.error(request, error.message)
         else:
             messages.success(
-                request, _("%(name)s's profile is saved.") % {"name": person.first_name}
+                request, isolated(_("%(name)s's profile is saved."), name=person.first_name)
             )
             return redirect(person_url(programme, person) + "#casework")
     context = {"programme": programme, "person": person, "kind": side, "form": form, "asked": asked}

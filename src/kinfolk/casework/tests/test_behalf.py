@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -21,7 +23,7 @@ def test_pausing_a_household_after_a_phone_call_is_recorded_and_shown_to_it(
     coordinator_client, client, programme, coordinator, household, household_user
 ):
     response = _behalf(coordinator_client, programme, household, action="pause", asked_by="phone")
-    assert "Done on Hana" in response.content.decode()
+    assert "Done on <bdi>Hana</bdi>" in response.content.decode()
     household.refresh_from_db()
     assert household.state == "paused"
     action = BehalfAction.objects.get()
@@ -136,3 +138,58 @@ def test_participants_reach_no_casework_page(client, programme, household, volun
         assert client.get(reverse(name, args=[programme.pk])).status_code == 404
     url = reverse("casework:household_behalf", args=[programme.pk, household.pk])
     assert client.get(url).status_code == 404
+
+
+def test_sending_an_invitation_again_replaces_the_old_link(
+    coordinator_client, programme, coordinator, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from kinfolk.people.models import Invitation
+    from kinfolk.testing import make_volunteer
+
+    paper = make_volunteer(programme, user=None, state="applied", first_name="Pat")
+    old = Invitation.objects.create(
+        programme=programme,
+        role="link",
+        email="pat@example.org",
+        first_name="Pat",
+        volunteer=paper,
+        expires_at=timezone.now(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _behalf(coordinator_client, programme, paper, action="invitation_resend", asked_by="phone")
+    fresh = Invitation.objects.get(volunteer=paper)
+    assert fresh.pk != old.pk and fresh.expires_at > timezone.now()
+    assert BehalfAction.objects.get().action == "invitation_resend"
+
+
+def test_the_story_and_person_page_cost_the_same_queries_however_long_the_log(
+    coordinator_client, programme, coordinator, pairing, django_assert_max_num_queries
+):
+    from kinfolk.casework.services.notes import note_write
+    from kinfolk.testing import make_visit
+
+    story = reverse("casework:pairing_story", args=[programme.pk, pairing.pk])
+    person = reverse("programmes:household_detail", args=[programme.pk, pairing.household_id])
+
+    def counts():
+        found = []
+        for url in (story, person):
+            with django_assert_max_num_queries(60) as q:
+                coordinator_client.get(url)
+            found.append(len(q.captured_queries))
+        return found
+
+    note_write(programme=programme, subject=pairing, by=coordinator, channel="phone", words="a")
+    before = counts()
+    for i in range(5):
+        note_write(programme=programme, subject=pairing, by=coordinator, channel="phone", words="b")
+        make_visit(
+            pairing,
+            window_start=programme.today() + dt.timedelta(days=60 * (i + 1)),
+        )
+    behalf_pause(programme=programme, person=pairing.household, by=coordinator, asked_by="phone")
+    after = counts()
+    assert after[0] == before[0]
+    assert after[1] <= before[1] + 2  # the pause adds its own rows (state), not per-row queries
