@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from kinfolk.casework.models import CaseNote
 from kinfolk.casework.selectors.checkins import CheckInDue, check_in_due_list
 from kinfolk.casework.selectors.scoped import concern_list
 from kinfolk.pairings.models import MatchingRun, Proposal
@@ -36,6 +37,7 @@ class Section:
 
 @dataclass
 class ToDo:
+    follow_ups: Section
     applicants: Section
     concerns: Section
     check_ins: Section
@@ -75,6 +77,30 @@ def _expiring(programme: Programme, today: dt.date) -> Section | None:
     return _section(checks_expiring(programme=programme, within_days=EXPIRY_DAYS, today=today))
 
 
+def _follow_ups(programme: Programme, today: dt.date) -> QuerySet[CaseNote]:
+    """Notes whose follow-up day has come, with no later note about the same person or pair.
+
+    A note about the same person or pairing written on or after that day answers it.
+    """
+    # Each note has one subject; NULL never equals NULL, so match the one that is set.
+    same_subject = (
+        Q(volunteer__isnull=False, volunteer_id=OuterRef("volunteer_id"))
+        | Q(household__isnull=False, household_id=OuterRef("household_id"))
+        | Q(pairing__isnull=False, pairing_id=OuterRef("pairing_id"))
+    )
+    later = CaseNote.objects.filter(
+        same_subject,
+        written_at__gt=OuterRef("written_at"),
+        written_at__date__gte=OuterRef("follow_up_on"),
+    )
+    return (
+        CaseNote.objects.filter(programme=programme, follow_up_on__lte=today)
+        .exclude(Exists(later))
+        .select_related("volunteer", "household", "pairing__volunteer", "pairing__household")
+        .order_by("follow_up_on", "pk")
+    )
+
+
 def _check_ins(programme: Programme, today: dt.date) -> Section:
     due: list[CheckInDue] = check_in_due_list(programme=programme, today=today)
     return Section(rows=due[:SHOWN], total=len(due))
@@ -91,6 +117,7 @@ def todo_get(*, programme: Programme, now: dt.datetime | None = None) -> ToDo:
     ).select_related("volunteer", "household")
     runs = MatchingRun.objects.filter(programme=programme, status=MatchingRun.Status.READY)
     return ToDo(
+        follow_ups=_section(_follow_ups(programme, today)),
         applicants=_section(applicants.order_by("created_at", "pk")),
         concerns=_section(concern_list(programme=programme, open_only=True)),
         check_ins=_check_ins(programme, today),

@@ -117,3 +117,26 @@ def test_the_todo_query_count_does_not_grow_with_rows(
     _busy(programme, 8, "L")
     with django_assert_max_num_queries(len(few.captured_queries)):
         coordinator_client.get(url)
+
+
+def test_a_follow_up_is_due_until_a_later_note_answers_it(
+    coordinator_client, programme, coordinator, household
+):
+    from kinfolk.casework.models import CaseNote
+    from kinfolk.casework.services.notes import note_write
+
+    note = note_write(
+        programme=programme,
+        subject=household,
+        by=coordinator,
+        channel="phone",
+        words="Call back about the holidays",
+        follow_up_on=programme.today(),
+    )
+    url = reverse("casework:todo", args=[programme.pk])
+    assert "Call back about the holidays" in coordinator_client.get(url).content.decode()
+    CaseNote.objects.filter(pk=note.pk).update(written_at=timezone.now() - dt.timedelta(days=2))
+    note_write(
+        programme=programme, subject=household, by=coordinator, channel="phone", words="Done"
+    )
+    assert "Call back about the holidays" not in coordinator_client.get(url).content.decode()
