@@ -183,6 +183,7 @@ def _pair_rows(world: World, leeds: Any) -> dict[str, list[Any]]:
         pairing = make_pairing(vera, hana, started_on=leeds.today() - dt.timedelta(days=60))
         visit = make_visit(pairing, state="agreed", agreed_at=now + dt.timedelta(days=2))
         rows |= {"pairing": [pairing], "visit": [visit], "time": [make_time(visit)]}
+        rows["concern"] = [_concern(pairing, world.viewers["household adult"])]
         if world.state == "paused":
             participant_pause(person=hana)
         if world.state == "ended":
@@ -237,6 +238,18 @@ def _pair_rows(world: World, leeds: Any) -> dict[str, list[Any]]:
         "viewer": list(Viewer.objects.filter(programme=leeds)),
         "user": [world.viewers["coordinator"]],
     }
+
+
+def _concern(pairing: Pairing, by: Any) -> Any:
+    from kinfolk.casework.models import Concern
+
+    return Concern.objects.create(
+        programme=pairing.programme,
+        pairing=pairing,
+        source="household",
+        raised_by=by,
+        words="Came late twice.",
+    )
 
 
 # --- the URL configuration ----------------------------------------------------------------
@@ -312,6 +325,7 @@ _KNOWN |= {"time", "run", "invitation", "exclusion", "import", "coordinator", "u
 _KNOWN |= {"viewer"}
 _KNOWN |= {"people_import"}
 _KNOWN |= {"api_token"}
+_KNOWN |= {"concern"}
 
 
 def pages_walk(

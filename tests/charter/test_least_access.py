@@ -49,6 +49,7 @@ GUARDED_NAMESPACES = {
     "staff",
     "imports",
     "api_pages",
+    "casework",
 }
 
 
@@ -85,8 +86,10 @@ def _owner_kind(name: str, defaults: dict) -> str:
         return "site_admin"
     if name.startswith("staff:"):
         return "figures"  # the programme's coordinators and viewers
+    if name == "casework:volunteer_concern":
+        return "volunteer"
     coordinators_only = ("programmes:", "matching:", "visits:programme_", "imports:", "api_pages:")
-    if name.startswith(coordinators_only):
+    if name.startswith((*coordinators_only, "casework:")):
         return "coordinator"
     if "volunteer" in name or defaults.get("kind") == "volunteer":
         return "volunteer"
@@ -145,12 +148,21 @@ def rows(programme, volunteer, household, coordinator):
         "api_token": api_token_create(
             programme=programme, created_by=coordinator, name="CRM", scope="read"
         ),
+        "concern": _concern(pairing, None),
     }
 
 
 def _people_import(programme):
     return PeopleImport.objects.create(
         programme=programme, side="household", filename="people.csv", status="previewed"
+    )
+
+
+def _concern(pairing, by):
+    from kinfolk.casework.models import Concern
+
+    return Concern.objects.create(
+        programme=pairing.programme, pairing=pairing, source="household", raised_by=by, words="w"
     )
 
 
@@ -255,6 +267,18 @@ def _snapshot():
         sorted(CoordinatorOrganisation.objects.values_list("id", "coordinator_id")),
         sorted(PeopleImport.objects.values_list("id", "status", "stage", "inviting")),
         sorted(ApiToken.objects.values_list("id", "name", "revoked_at")),
+        _casework_snapshot(),
+    )
+
+
+def _casework_snapshot():
+    from kinfolk.casework.models import BehalfAction, CaseNote, Concern, ConcernNote
+
+    return (
+        sorted(CaseNote.objects.values_list("id", flat=True)),
+        sorted(BehalfAction.objects.values_list("id", flat=True)),
+        sorted(Concern.objects.values_list("id", "state", "owner_id", "outcome")),
+        sorted(ConcernNote.objects.values_list("id", flat=True)),
     )
 
 
@@ -296,6 +320,7 @@ def _pair_rows(volunteer, household, programme):
             name="CRM",
             scope="read",
         ),
+        "concern": _concern(pairing, None),
     }
 
 

@@ -106,6 +106,9 @@ PROMISES = {
     ("visits/templates/visits/visit_detail.html", "is told only that this time does not suit"): (
         "test_declining_a_time_tells_the_side_that_proposed_it"
     ),
+    ("casework/templates/casework/behalf.html", "they are told by e-mail"): (
+        "test_leaving_on_their_behalf_tells_the_person_and_the_partner"
+    ),
 }
 
 
@@ -395,6 +398,18 @@ def test_declining_a_time_tells_the_side_that_proposed_it(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url)
     assert "cannot make" in _delivered("time_declined", "vera@example.org").body
+def test_leaving_on_their_behalf_tells_the_person_and_the_partner(
+    client, programme, coordinator, volunteer, household, django_capture_on_commit_callbacks
+):
+    make_pairing(volunteer, household)
+    client.force_login(coordinator)
+    url = reverse("casework:volunteer_behalf", args=[programme.pk, volunteer.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "leave", "asked_by": "letter"})
+    assert _delivered("withdrawal_recorded", "vera@example.org").subject == (
+        "Your consent is withdrawn"
+    )
+    _delivered("pairing_ended", "hana@example.org")
 
 
 @pytest.mark.parametrize("sentence", ["Nobody is told anything until you send them."])

@@ -217,7 +217,7 @@ def visitor_report_list(*, programme: Programme) -> QuerySet[Any]:
 
     reports = VisitorReport.objects.filter(pairing__programme=programme)
     return pairs_scoped(reports, programme, prefix="pairing__").select_related(
-        "pairing__volunteer", "pairing__household"
+        "pairing__volunteer", "pairing__household", "concern"
     )
 
 

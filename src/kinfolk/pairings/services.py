@@ -261,6 +261,10 @@ def visitor_report(
         )
         report.full_clean()
         report.save()
+        # The programme's coordinators hear of it at once (e-mail and overview badge).
+        from kinfolk.casework.services.concerns import concern_from_visitor_report
+
+        concern_from_visitor_report(report=report)
         if end:
             pairing_end(pairing=pairing, by=household)
     return report

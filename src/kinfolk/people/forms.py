@@ -175,11 +175,17 @@ class ProfileForm(forms.Form):
         ]
 
     @classmethod
-    def initial_for(cls, person: Volunteer | Household, *, viewer: Any) -> dict[str, Any]:
-        """Turn a stored person into the form's initial values; ``viewer`` is the person."""
+    def initial_for(
+        cls, person: Volunteer | Household, *, viewer: Any, reason: str = "own profile"
+    ) -> dict[str, Any]:
+        """Turn a stored person into the form's initial values.
+
+        ``viewer`` is the person, or a coordinator editing on their behalf (whose
+        read of the contact details is logged with ``reason``).
+        """
         initial: dict[str, Any] = {f: getattr(person, f) for f in PROFILE_FIELDS}
         initial |= contact_details_read(
-            viewer=viewer, person=person, fields=CONTACT_FORM_FIELDS, reason="own profile"
+            viewer=viewer, person=person, fields=CONTACT_FORM_FIELDS, reason=reason
         )
         initial["availability"] = [s for s in initial["availability"].split(";") if s]
         initial["offers"] = [s for s in initial["offers"].split(";") if s]

@@ -436,3 +436,16 @@ def _log_many(
             if pk not in seen
         ]
         ContactAccessLog.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
+def without_phone(*, people: QuerySet[Any]) -> QuerySet[Any]:
+    """The people of ``people`` (volunteers or households) with no phone stored.
+
+    For the coordinator's "cannot be reached" list: a yes or no per person,
+    decided in the database, so no number is read out and nothing is logged.
+    """
+    side = people.model.side
+    with_phone = (
+        ContactDetails.objects.filter(**{f"{side}__isnull": False})
+        .exclude(phone="")
+        .values(f"{side}_id")
+    )
+    return people.exclude(pk__in=with_phone)

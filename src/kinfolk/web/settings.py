@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "kinfolk.staff",
     "kinfolk.imports",
     "kinfolk.api",
+    "kinfolk.casework",
 ]
 
 MIDDLEWARE = [

@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("kinfolk.visits.urls")),
     path("", include("kinfolk.introductions.urls")),
     path("privacy/", include("kinfolk.privacy.urls")),
+    path("", include("kinfolk.casework.urls")),
 ]

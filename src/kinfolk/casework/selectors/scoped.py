@@ -1,0 +1,49 @@
+"""Rows of one programme, fetched by id for its coordinators: anyone else's is a 404."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from kinfolk.casework.models import Concern
+from kinfolk.pairings.models import Pairing
+from kinfolk.people.models import Household, Volunteer
+from kinfolk.programmes.models import Programme
+
+Person = Volunteer | Household
+
+
+def pairing_get(*, programme: Programme, pairing_id: int) -> Pairing:
+    """A pairing of a programme already fetched through ``programme_get``; else 404."""
+    found = (
+        Pairing.objects.filter(programme=programme, pk=pairing_id)
+        .select_related("volunteer", "household", "programme", "proposal__run", "recorded_by")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def person_pairing_list(*, person: Person) -> QuerySet[Pairing]:
+    """Every pairing the person has been in, newest first."""
+    return Pairing.objects.filter(**{person.side: person}).select_related("volunteer", "household")
+
+
+def concern_list(*, programme: Programme, open_only: bool = False) -> QuerySet[Concern]:
+    """The programme's concerns, oldest first (the open ones are the coordinator's to-do)."""
+    found = Concern.objects.filter(programme=programme)
+    if open_only:
+        found = found.exclude(state=Concern.State.CLOSED)
+    return found.select_related("pairing__volunteer", "pairing__household", "owner", "visit")
+
+
+def concern_open_count(*, programme: Programme) -> int:
+    return Concern.objects.filter(programme=programme).exclude(state=Concern.State.CLOSED).count()
+
+
+def concern_get(*, programme: Programme, concern_id: int) -> Concern:
+    found = concern_list(programme=programme).filter(pk=concern_id).first()
+    if found is None:
+        raise Http404
+    return found
