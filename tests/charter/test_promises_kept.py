@@ -398,6 +398,8 @@ def test_declining_a_time_tells_the_side_that_proposed_it(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url)
     assert "cannot make" in _delivered("time_declined", "vera@example.org").body
+
+
 def test_leaving_on_their_behalf_tells_the_person_and_the_partner(
     client, programme, coordinator, volunteer, household, django_capture_on_commit_callbacks
 ):

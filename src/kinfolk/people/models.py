@@ -115,7 +115,9 @@ class Volunteer(Participant):
         indexes = [
             *_list_indexes("volunteer"),
             # The API's pages: rows changed since, in (updated_at, id) order.
-            models.Index(fields=["programme", "updated_at", "id"], name="people_volu_program_1810fd_idx"),
+            models.Index(
+                fields=["programme", "updated_at", "id"], name="people_volu_program_1810fd_idx"
+            ),
         ]
 
 
@@ -141,7 +143,9 @@ class Household(Participant):
         indexes = [
             *_list_indexes("household"),
             # The API's pages: rows changed since, in (updated_at, id) order.
-            models.Index(fields=["programme", "updated_at", "id"], name="people_hous_program_86520b_idx"),
+            models.Index(
+                fields=["programme", "updated_at", "id"], name="people_hous_program_86520b_idx"
+            ),
         ]
 
 

@@ -20,7 +20,6 @@ from kinfolk.pairings.models import Pairing
 from kinfolk.people.models import Household, HouseholdMember, Volunteer
 from kinfolk.privacy.models import ContactAccessLog, ContactDetails
 from kinfolk.privacy.phones import phone_e164_or_none, phone_normalise
-from kinfolk.programmes.models import Coordinator
 from kinfolk.programmes.models import Coordinator, Programme
 
 Person = Volunteer | Household
@@ -282,6 +281,8 @@ def _search_ids(programme: Any, side: str, query: str) -> tuple[list[int], str |
         phone=phone, **{f"{side}__programme": programme}
     ).values_list(f"{side}_id", flat=True)
     return list(stored[:SEARCH_LIMIT]), "phone"
+
+
 def contact_details_same(*, side: str, given: dict[int, tuple[str, str]]) -> set[int]:
     """Of ``{person id: (phone, address)}``, the ids whose stored details are exactly these.
 
@@ -436,6 +437,8 @@ def _log_many(
             if pk not in seen
         ]
         ContactAccessLog.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
+
+
 def without_phone(*, people: QuerySet[Any]) -> QuerySet[Any]:
     """The people of ``people`` (volunteers or households) with no phone stored.
 
