@@ -437,14 +437,14 @@ def _account_records(subject: Subject) -> list[Row]:
 
 def _casework_rows(subject: Subject) -> list[Row]:
     """Notes and actions recorded on the person's behalf, when the casework app is installed."""
-    try:
-        from kinfolk.casework.selectors import records_about  # type: ignore[import-not-found]
-    except ImportError:
-        return []
+    from kinfolk.casework.selectors import records_about
     rows = []
     for person in subject.people:
-        for record in records_about(person):
-            rows.append({f.name: getattr(record, f.attname) for f in record._meta.concrete_fields})
+        found = records_about(person)
+        for kind, records in (("note", found.notes), ("action on your behalf", found.actions)):
+            for record in records:
+                fields = record._meta.concrete_fields
+                rows.append({"record": kind, **{f.name: getattr(record, f.attname) for f in fields}})
     return rows
 
 
