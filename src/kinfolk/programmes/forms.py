@@ -66,8 +66,8 @@ class ProgrammeForm(forms.ModelForm):
     )
     languages = forms.MultipleChoiceField(
         label=_("Languages the programme works in"),
-        help_text=_("Hold Ctrl (or ⌘) to pick more than one."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Tick every language the programme's letters and pages use."),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checks-list"}),
         error_messages={"invalid_choice": _("%(value)s is not a language we know.")},
     )
 
@@ -109,7 +109,9 @@ class ProgrammeForm(forms.ModelForm):
         cast(forms.ChoiceField, self.fields["time_zone"]).choices = [(z, z) for z in zones]
         stored = dd.parse_languages(self.instance.languages or "", field="languages")
         languages = cast(forms.MultipleChoiceField, self.fields["languages"])
-        languages.choices = language_choices(get_language() or "en", tuple(stored))
+        # The programme's own languages first, so they are seen without scrolling.
+        named = language_choices(get_language() or "en", tuple(stored))
+        languages.choices = sorted(named, key=lambda choice: choice[0] not in stored)
         self._initial_values(zones, stored)
 
     def _country_code(self) -> str:
