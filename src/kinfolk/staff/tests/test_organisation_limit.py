@@ -175,3 +175,15 @@ def test_unlimited_coordinator_still_sees_everyone(client, other_programme, prog
     listed = _get(client, "programmes:volunteers", programme.pk).context["page"].object_list
     assert {v.first_name for v in listed} >= {"Adaline", "Solveig", "Niamh"}
     assert Pairing.objects.count() == 2
+
+
+def test_limited_coordinator_is_told_what_they_see(client, limited, programme, coordinator):
+    client.force_login(limited)
+    text = _get(client, "programmes:volunteers", programme.pk).content.decode()
+    assert "You coordinate some organisations of this programme" in text
+
+
+def test_limited_coordinator_figures_count_only_their_people(client, limited, programme, people):
+    client.force_login(limited)
+    response = _get(client, "staff:figures", programme.pk)
+    assert response.context["pairs"]["active"] == 1
