@@ -29,7 +29,7 @@ from kinfolk.programmes.places import (
     town_nearest,
     towns,
 )
-from kinfolk.staff.scope import organisations_scoped
+from kinfolk.staff.scope import organisation_limit, organisations_scoped
 from kinfolk.web.bidi import isolate
 
 
@@ -301,6 +301,18 @@ class _EnrolmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         organisation = cast(forms.ModelChoiceField, self.fields["organisation"])
         organisation.queryset = organisations_scoped(programme.organisations.all(), programme)
+        self.limited = organisation_limit(programme) is not None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # A limited coordinator enrols only volunteers of their organisations: anyone
+        # else would at once be out of their sight (kinfolk.staff.scope).
+        if self.limited and (data.get("role") != "volunteer" or not data.get("organisation")):
+            self.add_error(
+                "organisation",
+                _("You enrol volunteers of your organisations only: pick one of them."),
+            )
+        return data
 
 
 class InvitationForm(_EnrolmentForm):

@@ -187,3 +187,22 @@ def test_limited_coordinator_figures_count_only_their_people(client, limited, pr
     client.force_login(limited)
     response = _get(client, "staff:figures", programme.pk)
     assert response.context["pairs"]["active"] == 1
+
+
+def test_limited_coordinator_invites_only_volunteers_of_their_organisations(
+    client, limited, programme, acme, school
+):
+    from kinfolk.people.models import Invitation
+
+    client.force_login(limited)
+    url = reverse("programmes:invitations", args=[programme.pk])
+    base = {"first_name": "Ivy", "email": "ivy@example.org"}
+    for refused in (
+        {**base, "role": "household"},
+        {**base, "role": "volunteer"},
+        {**base, "role": "volunteer", "organisation": school.pk},
+    ):
+        assert client.post(url, refused).status_code == 200
+    assert not Invitation.objects.exists()
+    client.post(url, {**base, "role": "volunteer", "organisation": acme.pk})
+    assert Invitation.objects.get().organisation == acme
