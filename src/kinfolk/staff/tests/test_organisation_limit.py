@@ -206,3 +206,11 @@ def test_limited_coordinator_invites_only_volunteers_of_their_organisations(
     assert not Invitation.objects.exists()
     client.post(url, {**base, "role": "volunteer", "organisation": acme.pk})
     assert Invitation.objects.get().organisation == acme
+
+
+def test_limited_coordinator_adds_no_organisation(client, limited, programme):
+    client.force_login(limited)
+    url = reverse("programmes:organisations", args=[programme.pk])
+    assert "Add an organisation" not in client.get(url).content.decode()
+    assert client.post(url, {"name": "New Club", "kind": "club"}).status_code == 404
+    assert not Organisation.objects.filter(name="New Club").exists()
