@@ -153,6 +153,10 @@ def _review_context(request: HttpRequest, run: MatchingRun, query: str) -> dict[
     unpaired = Paginator(run_unpaired_list(run=run, reason=reason), PAGE_SIZE).get_page(
         request.GET.get("unpaired_page")
     )
+    rows = [_pair_row(p, rules) for p in pairs]
+    if getattr(run, "organisation_limit", None) is not None:
+        for row in rows:  # next-best alternatives may be people outside the coordinator's limit
+            row["alternatives"] = []
     return {
         "summary": summary,
         "exchange_percent": round(100 * summary.get("exchange_share", 0)),
@@ -160,7 +164,7 @@ def _review_context(request: HttpRequest, run: MatchingRun, query: str) -> dict[
         "reason": reason,
         "histogram": _histogram_rows(summary.get("distance_histogram", [])),
         "pairs": pairs,
-        "rows": [_pair_row(p, rules) for p in pairs],
+        "rows": rows,
         "rules": decisions,
         "unpaired": unpaired,
         "unpaired_rows": [_unpaired_row(u) for u in unpaired],

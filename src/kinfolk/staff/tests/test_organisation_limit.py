@@ -214,3 +214,37 @@ def test_limited_coordinator_adds_no_organisation(client, limited, programme):
     assert "Add an organisation" not in client.get(url).content.decode()
     assert client.post(url, {"name": "New Club", "kind": "club"}).status_code == 404
     assert not Organisation.objects.filter(name="New Club").exists()
+
+
+def test_organisation_run_shows_no_household_outside_the_limit(
+    client, limited, programme, acme, people
+):
+    from kinfolk.pairings.models import RunPair, RunUnpaired
+
+    run = MatchingRun.objects.create(
+        programme=programme,
+        organisation=acme,
+        scope="organisation",
+        status="ready",
+        summary={
+            "pairs": 1,
+            "unpaired_volunteers": 0,
+            "unpaired_households": 2,
+            "reasons": {"no shared language": 2},
+        },
+    )
+    RunPair.objects.create(
+        run=run,
+        volunteer=people["ada"],
+        household=people["lone"],
+        cost=1,
+        distance_km=2.0,
+        explanation={"volunteer_alternatives": [[people["haru"].external_id, 5]]},
+    )
+    RunUnpaired.objects.create(run=run, household=people["haru"], reason="no shared language")
+    RunUnpaired.objects.create(run=run, household=people["hugo"], reason="no shared language")
+    client.force_login(limited)
+    text = _get(client, "matching:run_detail", programme.pk, run.pk).content.decode()
+    # Proposed to Adaline (of Acme) in this run, and paired with her.
+    assert "Lonetta" in text and "Hugoline" in text
+    assert "Haruki" not in text and people["haru"].external_id not in text
