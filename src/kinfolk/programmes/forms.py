@@ -204,7 +204,8 @@ class AppointForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
             "A coordinator limited to organisations sees only their volunteers and the "
-            "households paired with them. Leave all unticked for the whole programme."
+            "households paired with them. Leave all unticked for the whole programme. "
+            "To change a coordinator's organisations, appoint them again."
         ),
     )
 
