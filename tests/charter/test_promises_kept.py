@@ -59,6 +59,9 @@ PROMISES = {
     ("programmes/admin_views.py", "they have been told by e-mail"): (
         "test_an_appointed_coordinator_is_emailed"
     ),
+    ("programmes/admin_views.py", "told by e-mail where to read the figures"): (
+        "test_an_appointed_viewer_is_emailed"
+    ),
     ("pairings/templates/pairings/pairing_end.html", "is told only that the pairing has ended"): (
         "test_ending_a_pairing_tells_the_partner"
     ),
@@ -235,6 +238,21 @@ def test_an_appointed_coordinator_is_emailed(
             {"email": "nia@example.org", "first_name": "Nia"},
         )
     _delivered("coordinator_appointed", "nia@example.org")
+
+
+def test_an_appointed_viewer_is_emailed(
+    client, site_admin, programme, django_capture_on_commit_callbacks
+):
+    otp_force_login(client, site_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("programmes_admin:appoint", args=[programme.pk]),
+            {"role": "viewer", "email": "tess@example.org", "first_name": "Tess"},
+            follow=True,
+        )
+    assert "told by e-mail where to read the figures" in response.content.decode()
+    row = _delivered("viewer_appointed", "tess@example.org")
+    assert reverse("staff:figures", args=[programme.pk]) in row.body
 
 
 def test_ending_a_pairing_tells_the_partner(

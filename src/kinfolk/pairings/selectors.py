@@ -24,6 +24,7 @@ from kinfolk.people.models import Household, Volunteer
 from kinfolk.programmes.models import Programme
 from kinfolk.staff.scope import (
     households_scoped,
+    organisation_limit,
     pairs_scoped,
     runs_scoped,
     volunteers_scoped,
@@ -127,6 +128,8 @@ def run_get(*, programme: Programme, run_id: int) -> MatchingRun:
     found = runs_scoped(programme.runs.filter(pk=run_id), programme).first()
     if found is None:
         raise Http404
+    # The run's lists (who was left unpaired) narrow to the same organisations.
+    found.organisation_limit = organisation_limit(programme)
     return found
 
 
@@ -166,6 +169,12 @@ def run_pair_list(*, run: MatchingRun, query: str = "") -> QuerySet[RunPair]:
 
 def run_unpaired_list(*, run: MatchingRun, reason: str = "") -> QuerySet[RunUnpaired]:
     qs = run.unpaired.select_related("volunteer", "household").order_by("reason", "id")
+    limit = getattr(run, "organisation_limit", None)
+    if limit is not None:
+        # A limited coordinator's runs pair only their volunteers; the households
+        # left over are everyone's, so only those already linked to them show.
+        linked = households_scoped(Household.objects.all(), run)  # type: ignore[arg-type]
+        qs = qs.filter(Q(household__isnull=True) | Q(household__in=linked))
     return qs.filter(reason=reason) if reason else qs
 
 

@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from kinfolk.accounts import selectors as account_selectors
@@ -72,7 +71,7 @@ def coordinator_appoint(request: HttpRequest, programme_id: int) -> HttpResponse
         except ValidationError as error:
             service_errors_add(error, form)
         else:
-            messages.success(request, _APPOINTED[form.cleaned_data["role"]])
+            messages.success(request, _appointed_words(form.cleaned_data["role"]))
             return redirect("programmes_admin:detail", programme.pk)
     return _detail_page(
         request, programme, form=ProgrammeForm(instance=programme), appoint_form=form
@@ -140,10 +139,10 @@ def coordinator_remove(
     return redirect("programmes_admin:detail", programme.pk)
 
 
-_APPOINTED = {
-    AppointForm.COORDINATOR: _lazy("Coordinator appointed; they have been told by e-mail."),
-    AppointForm.VIEWER: _lazy("Viewer appointed; they have been told by e-mail."),
-}
+def _appointed_words(role: str) -> str:
+    if role == AppointForm.VIEWER:
+        return _("Viewer appointed. They have been told by e-mail where to read the figures.")
+    return _("Coordinator appointed; they have been told by e-mail.")
 
 
 @site_admin_required

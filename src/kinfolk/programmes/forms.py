@@ -29,7 +29,7 @@ from kinfolk.programmes.places import (
     town_nearest,
     towns,
 )
-from kinfolk.staff.scope import organisations_scoped
+from kinfolk.staff.scope import organisation_limit, organisations_scoped
 from kinfolk.web.bidi import isolate
 
 
@@ -66,8 +66,8 @@ class ProgrammeForm(forms.ModelForm):
     )
     languages = forms.MultipleChoiceField(
         label=_("Languages the programme works in"),
-        help_text=_("Hold Ctrl (or ⌘) to pick more than one."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Tick every language the programme's letters and pages use."),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checks-list"}),
         error_messages={"invalid_choice": _("%(value)s is not a language we know.")},
     )
 
@@ -109,7 +109,9 @@ class ProgrammeForm(forms.ModelForm):
         cast(forms.ChoiceField, self.fields["time_zone"]).choices = [(z, z) for z in zones]
         stored = dd.parse_languages(self.instance.languages or "", field="languages")
         languages = cast(forms.MultipleChoiceField, self.fields["languages"])
-        languages.choices = language_choices(get_language() or "en", tuple(stored))
+        # The programme's own languages first, so they are seen without scrolling.
+        named = language_choices(get_language() or "en", tuple(stored))
+        languages.choices = sorted(named, key=lambda choice: choice[0] not in stored)
         self._initial_values(zones, stored)
 
     def _country_code(self) -> str:
@@ -202,7 +204,8 @@ class AppointForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
             "A coordinator limited to organisations sees only their volunteers and the "
-            "households paired with them. Leave all unticked for the whole programme."
+            "households paired with them. Leave all unticked for the whole programme. "
+            "To change a coordinator's organisations, appoint them again."
         ),
     )
 
@@ -322,6 +325,18 @@ class _EnrolmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         organisation = cast(forms.ModelChoiceField, self.fields["organisation"])
         organisation.queryset = organisations_scoped(programme.organisations.all(), programme)
+        self.limited = organisation_limit(programme) is not None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # A limited coordinator enrols only volunteers of their organisations: anyone
+        # else would at once be out of their sight (kinfolk.staff.scope).
+        if self.limited and (data.get("role") != "volunteer" or not data.get("organisation")):
+            self.add_error(
+                "organisation",
+                _("You enrol volunteers of your organisations only: pick one of them."),
+            )
+        return data
 
 
 class InvitationForm(_EnrolmentForm):

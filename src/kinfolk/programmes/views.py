@@ -63,6 +63,7 @@ from kinfolk.programmes.forms import (
 )
 from kinfolk.programmes.models import Programme
 from kinfolk.programmes.selectors import organisation_list, programme_get
+from kinfolk.staff.scope import whole_programme_required
 from kinfolk.web.bidi import isolated
 
 PAGE_SIZE = 50
@@ -459,6 +460,8 @@ def _paper_consent_recorded(request: HttpRequest, enrolment: coordination.PaperE
 @login_required
 def organisations(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    if request.method == "POST":
+        whole_programme_required(programme)  # a limited coordinator adds no organisation
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organisation = _service_call(

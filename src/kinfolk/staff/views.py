@@ -33,5 +33,11 @@ def figures(request: HttpRequest, programme_id: int) -> HttpResponse:
     return render(request, "staff/figures.html", context)
 
 
-def _rows(states: type, counts: dict[str, int]) -> list[tuple[str, int]]:
-    return [(state.label, counts.get(state.value, 0)) for state in states]
+def _rows(states: type, counts: dict[str, int]) -> list[tuple[str, int, int]]:
+    """(state's name, count, bar width in 5 % steps for the ``w-N`` classes) per state."""
+    top = max(counts.values(), default=0) or 1
+    return [
+        (state.label, n, 0 if n == 0 else max(5, round(20 * n / top) * 5))
+        for state in states
+        for n in [counts.get(state.value, 0)]
+    ]

@@ -26,6 +26,7 @@ from kinfolk.people.columns import participant_fields
 from kinfolk.people.models import Consent, Household, HouseholdMember, Volunteer, VolunteerCheck
 from kinfolk.privacy.services import contact_details_bulk_create
 from kinfolk.programmes.models import Coordinator, Organisation, Programme
+from kinfolk.staff.models import CoordinatorOrganisation, Viewer
 from kinfolk.visits.demo import visits_demo_seed
 
 DEMO_NAME = "Friendship Families UK (demo)"
@@ -305,6 +306,7 @@ def _logins_create(programme: Programme, pairing: Pairing) -> list[Login]:
         household=household,
         user=user("household", "household@demo.kinfolk.test", household.first_name),
     )
+    _staff_logins_create(programme, user)
     admin = user(
         "site administrator", "admin@demo.kinfolk.test", "Ada", is_staff=True, is_superuser=True
     )
@@ -314,6 +316,19 @@ def _logins_create(programme: Programme, pairing: Pairing) -> list[Login]:
         logins[-1].role, logins[-1].email, logins[-1].password, f"two-factor key {key}"
     )
     return logins
+
+
+def _staff_logins_create(programme: Programme, user: Callable[..., Any]) -> None:
+    """A viewer (figures only) and a coordinator of one organisation, to try both roles."""
+    Viewer.objects.create(
+        programme=programme, user=user("viewer", "viewer@demo.kinfolk.test", "Tess")
+    )
+    organisation = programme.organisations.order_by("name").first()
+    if organisation is None:
+        return
+    limited = user("coordinator of one organisation", "org-coordinator@demo.kinfolk.test", "Lin")
+    membership = Coordinator.objects.create(programme=programme, user=limited)
+    CoordinatorOrganisation.objects.create(coordinator=membership, organisation=organisation)
 
 
 def _logins_write(data_dir: Path, logins: list[Login]) -> None:

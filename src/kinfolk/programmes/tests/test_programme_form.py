@@ -53,8 +53,8 @@ def test_page_offers_towns_and_languages_by_name(admin_client):
     text = admin_client.get(reverse("programmes_admin:create")).content.decode()
     assert '<datalist id="towns-list">' in text and '<option value="Leeds">' in text
     assert 'list="towns-list"' in text
-    assert '<option value="sw">Swahili</option>' in text
-    assert '<option value="ar">Arabic</option>' in text
+    assert 'value="sw"' in text and "Swahili" in text
+    assert 'value="ar"' in text and "Arabic" in text
     assert 'name="centre_lat"' not in text and 'name="centre_lon"' not in text
 
 

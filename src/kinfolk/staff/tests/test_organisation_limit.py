@@ -175,3 +175,76 @@ def test_unlimited_coordinator_still_sees_everyone(client, other_programme, prog
     listed = _get(client, "programmes:volunteers", programme.pk).context["page"].object_list
     assert {v.first_name for v in listed} >= {"Adaline", "Solveig", "Niamh"}
     assert Pairing.objects.count() == 2
+
+
+def test_limited_coordinator_is_told_what_they_see(client, limited, programme, coordinator):
+    client.force_login(limited)
+    text = _get(client, "programmes:volunteers", programme.pk).content.decode()
+    assert "You coordinate some organisations of this programme" in text
+
+
+def test_limited_coordinator_figures_count_only_their_people(client, limited, programme, people):
+    client.force_login(limited)
+    response = _get(client, "staff:figures", programme.pk)
+    assert response.context["pairs"]["active"] == 1
+
+
+def test_limited_coordinator_invites_only_volunteers_of_their_organisations(
+    client, limited, programme, acme, school
+):
+    from kinfolk.people.models import Invitation
+
+    client.force_login(limited)
+    url = reverse("programmes:invitations", args=[programme.pk])
+    base = {"first_name": "Ivy", "email": "ivy@example.org"}
+    for refused in (
+        {**base, "role": "household"},
+        {**base, "role": "volunteer"},
+        {**base, "role": "volunteer", "organisation": school.pk},
+    ):
+        assert client.post(url, refused).status_code == 200
+    assert not Invitation.objects.exists()
+    client.post(url, {**base, "role": "volunteer", "organisation": acme.pk})
+    assert Invitation.objects.get().organisation == acme
+
+
+def test_limited_coordinator_adds_no_organisation(client, limited, programme):
+    client.force_login(limited)
+    url = reverse("programmes:organisations", args=[programme.pk])
+    assert "Add an organisation" not in client.get(url).content.decode()
+    assert client.post(url, {"name": "New Club", "kind": "club"}).status_code == 404
+    assert not Organisation.objects.filter(name="New Club").exists()
+
+
+def test_organisation_run_shows_no_household_outside_the_limit(
+    client, limited, programme, acme, people
+):
+    from kinfolk.pairings.models import RunPair, RunUnpaired
+
+    run = MatchingRun.objects.create(
+        programme=programme,
+        organisation=acme,
+        scope="organisation",
+        status="ready",
+        summary={
+            "pairs": 1,
+            "unpaired_volunteers": 0,
+            "unpaired_households": 2,
+            "reasons": {"no shared language": 2},
+        },
+    )
+    RunPair.objects.create(
+        run=run,
+        volunteer=people["ada"],
+        household=people["lone"],
+        cost=1,
+        distance_km=2.0,
+        explanation={"volunteer_alternatives": [[people["haru"].external_id, 5]]},
+    )
+    RunUnpaired.objects.create(run=run, household=people["haru"], reason="no shared language")
+    RunUnpaired.objects.create(run=run, household=people["hugo"], reason="no shared language")
+    client.force_login(limited)
+    text = _get(client, "matching:run_detail", programme.pk, run.pk).content.decode()
+    # Proposed to Adaline (of Acme) in this run, and paired with her.
+    assert "Lonetta" in text and "Hugoline" in text
+    assert "Haruki" not in text and people["haru"].external_id not in text
