@@ -108,8 +108,8 @@ def backup_create(
             manifest = _postgresql_dump(database, payload, progress)
         partial = target.with_name(f".{target.name}.partial")
         # pg_dump -Fc compresses its own archive; a SQLite file is compressed here.
-        mode = "w:gz" if engine == "sqlite" else "w"
-        with tarfile.open(partial, mode) as archive:
+        compressed = engine == "sqlite"
+        with tarfile.open(partial, "w:gz") if compressed else tarfile.open(partial, "w") as archive:
             data = json.dumps(asdict(manifest), indent=2, sort_keys=True).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size = len(data)
@@ -156,9 +156,11 @@ def _postgresql_dump(database: dict[str, Any], payload: Path, progress: Progress
     import psycopg
 
     with psycopg.connect(**_psycopg_args(database)) as conn:
-        # One snapshot for the counts and for pg_dump, so both see the same rows.
-        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        # One snapshot for the counts and for pg_dump, so both see the same rows:
+        # a repeatable-read transaction keeps the snapshot it exports.
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        conn.read_only = True
+        snapshot = _one(conn, "SELECT pg_export_snapshot()")
         tables = _counts(conn, "postgresql")
         manifest = Manifest(engine="postgresql", schema=_schema(conn), tables=tables)
         command = [
@@ -299,7 +301,7 @@ def _sqlite_load(
     source = sqlite3.connect(payload)
     try:
         try:
-            ok = source.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            ok = _one(source, "PRAGMA quick_check") == "ok"
             stored = _schema(source)
         except sqlite3.DatabaseError:
             ok, stored = False, {}
@@ -403,11 +405,13 @@ def _quote(table: str) -> str:
     return '"' + table.replace('"', '""') + '"'
 
 
+def _one(conn: Any, sql: str) -> Any:
+    """The one value a query returns."""
+    return conn.execute(sql).fetchone()[0]
+
+
 def _counts(conn: Any, engine: str) -> dict[str, int]:
-    return {
-        t: conn.execute(f"SELECT COUNT(*) FROM {_quote(t)}").fetchone()[0]
-        for t in _tables(conn, engine)
-    }
+    return {t: _one(conn, f"SELECT COUNT(*) FROM {_quote(t)}") for t in _tables(conn, engine)}
 
 
 def _schema(conn: Any) -> dict[str, str]:
@@ -419,11 +423,11 @@ def _schema(conn: Any) -> dict[str, str]:
 @contextlib.contextmanager
 def _connected(database: dict[str, Any]) -> Iterator[Any]:
     if _engine(database) == "sqlite":
-        conn = _sqlite_connect(database)
+        lite = _sqlite_connect(database)
         try:
-            yield conn
+            yield lite
         finally:
-            conn.close()
+            lite.close()
     else:
         import psycopg
 

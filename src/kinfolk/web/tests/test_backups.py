@@ -76,6 +76,28 @@ def test_a_backup_restored_into_an_empty_database_has_every_row_of_every_table(
     assert stages and stages[-1][1] == stages[-1][2]  # the bar reached its end
 
 
+def test_rows_written_during_a_backup_never_make_it_disagree_with_its_counts(
+    filled, tmp_path, empty_database, monkeypatch
+):
+    """The copy and the manifest's counts come from one snapshot, whatever the site writes."""
+    from kinfolk.testing import make_user
+
+    counts = backups._counts
+
+    def counts_while_someone_signs_up(conn, engine):
+        make_user()  # committed by the site while the backup runs
+        return counts(conn, engine)
+
+    monkeypatch.setattr(backups, "_counts", counts_while_someone_signs_up)
+    target = tmp_path / "busy.kfbackup"
+    manifest = backup_create(target)
+    monkeypatch.setattr(backups, "_counts", counts)
+    backup_restore(target, database=empty_database)  # checks every count against the copy
+    assert (
+        table_fingerprints(empty_database)["accounts_user"][0] == manifest.tables["accounts_user"]
+    )
+
+
 def test_the_manifest_carries_the_schema_and_engine(backup_file):
     manifest = backups.backup_inspect(backup_file)
     assert manifest.engine == {"sqlite": "sqlite", "postgresql": "postgresql"}[connection.vendor]
