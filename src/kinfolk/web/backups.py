@@ -374,6 +374,15 @@ def ledger_entries() -> list[dict[str, Any]]:
         return []
 
 
+def ledger_exists() -> bool:
+    """Whether this site keeps an erasure ledger to apply after a restore."""
+    try:
+        from kinfolk.privacy.erasure import reapply_ledger  # type: ignore[attr-defined]  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def ledger_reapply(entries: list[dict[str, Any]]) -> bool:
     """Put back the ledger ``entries`` and erase again everyone it names.
 

@@ -242,6 +242,20 @@ def test_the_backup_command_writes_a_backup_and_reports_it(filled, tmp_path, mon
     assert backups.backup_inspect(target).tables["people_volunteer"] == 2
 
 
+def test_the_restore_command_restores_and_says_what_it_checked(
+    backup_file, volunteer, tmp_path, monkeypatch
+):
+    from kinfolk.people.models import Volunteer
+
+    monkeypatch.setenv("KINFOLK_DATA_DIR", str(tmp_path))
+    Volunteer.objects.filter(pk=volunteer.pk).update(first_name="Changed after the backup")
+    result = CliRunner().invoke(app, ["restore", "--yes", str(backup_file)])
+    assert result.exit_code == 0, result.output
+    assert "every table's count matches the backup" in result.output
+    assert ("erased again" in result.output) == backups.ledger_exists()
+    assert Volunteer.objects.get(pk=volunteer.pk).first_name == "Vera"
+
+
 def test_the_restore_command_asks_before_replacing_anything(backup_file, tmp_path, monkeypatch):
     monkeypatch.setenv("KINFOLK_DATA_DIR", str(tmp_path))
     before = table_fingerprints()
