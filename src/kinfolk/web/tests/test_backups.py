@@ -163,6 +163,12 @@ def test_a_file_that_is_not_a_backup_is_refused(filled, tmp_path):
     assert "is not a Kinfolk backup" in _refused(text)
 
 
+def test_an_empty_file_is_refused(filled, tmp_path):
+    empty = tmp_path / "empty.kfbackup"
+    empty.write_bytes(b"")
+    assert "is not a Kinfolk backup" in _refused(empty)
+
+
 def test_a_tar_without_a_manifest_is_refused(filled, tmp_path):
     path = _tar_of(tmp_path, {"database.sqlite3": b"SQLite format 3\0"})
     assert "is not a Kinfolk backup" in _refused(path)
