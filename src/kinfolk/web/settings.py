@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "kinfolk.accounts",
+    "kinfolk.devices",
     "kinfolk.programmes",
     "kinfolk.people",
     "kinfolk.privacy",
@@ -93,7 +94,6 @@ INSTALLED_APPS = [
     "kinfolk.outbox",
     "kinfolk.ticks",
     "kinfolk.visits",
-    "kinfolk.devices",
 ]
 
 MIDDLEWARE = [
