@@ -301,7 +301,7 @@ def backup(
     """Write a backup of the whole database while the site keeps running."""
     data_dir = _prepare_local_environment()
     _django_setup()
-    from kinfolk.web.backups import BackupRefused, backup_create
+    from kinfolk.backups import BackupRefused, backup_create
 
     if target is None:
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
@@ -332,7 +332,7 @@ def restore(
     """
     _prepare_local_environment()
     _django_setup()
-    from kinfolk.web.backups import BackupRefused, backup_inspect, backup_restore, ledger_exists
+    from kinfolk.backups import BackupRefused, backup_inspect, backup_restore, ledger_exists
 
     try:
         manifest = backup_inspect(source)

@@ -17,8 +17,8 @@ import pytest
 from django.db import connection
 from typer.testing import CliRunner
 
-from kinfolk.web import backups
-from kinfolk.web.backups import BackupRefused, backup_create, backup_restore, table_fingerprints
+from kinfolk import backups
+from kinfolk.backups import BackupRefused, backup_create, backup_restore, copies, table_fingerprints
 from kinfolk.web.cli import app
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,7 +43,7 @@ def empty_database(tmp_path):
     import psycopg
 
     database["NAME"] = f"{connection.settings_dict['NAME']}_restored"
-    admin = {**backups._psycopg_args(connection.settings_dict), "dbname": "postgres"}
+    admin = {**copies.psycopg_args(connection.settings_dict), "dbname": "postgres"}
     with psycopg.connect(**admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{database["NAME"]}"')
         conn.execute(f'CREATE DATABASE "{database["NAME"]}"')
@@ -82,16 +82,16 @@ def test_rows_written_during_a_backup_never_make_it_disagree_with_its_counts(
     """The copy and the manifest's counts come from one snapshot, whatever the site writes."""
     from kinfolk.testing import make_user
 
-    counts = backups._counts
+    counts = copies._counts
 
     def counts_while_someone_signs_up(conn, engine):
         make_user()  # committed by the site while the backup runs
         return counts(conn, engine)
 
-    monkeypatch.setattr(backups, "_counts", counts_while_someone_signs_up)
+    monkeypatch.setattr(copies, "_counts", counts_while_someone_signs_up)
     target = tmp_path / "busy.kfbackup"
     manifest = backup_create(target)
-    monkeypatch.setattr(backups, "_counts", counts)
+    monkeypatch.setattr(copies, "_counts", counts)
     backup_restore(target, database=empty_database)  # checks every count against the copy
     assert (
         table_fingerprints(empty_database)["accounts_user"][0] == manifest.tables["accounts_user"]
