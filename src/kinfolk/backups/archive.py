@@ -53,19 +53,29 @@ def backup_create(
             manifest = sqlite_dump(database, payload, progress)
         else:
             manifest = postgresql_dump(database, payload, progress)
+        target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.partial")
-        # pg_dump -Fc compresses its own archive; a SQLite file is compressed here.
-        compressed = engine == "sqlite"
-        with tarfile.open(partial, "w:gz") if compressed else tarfile.open(partial, "w") as archive:
-            data = json.dumps(asdict(manifest), indent=2, sort_keys=True).encode()
-            info = tarfile.TarInfo(MANIFEST)
-            info.size = len(data)
-            info.mtime = int(dt.datetime.now(dt.UTC).timestamp())
-            archive.addfile(info, io.BytesIO(data))
-            archive.add(payload, arcname=payload.name)
-        partial.chmod(0o600)  # it holds everyone's personal data
+        try:
+            _archive_write(partial, manifest, payload, compressed=engine == "sqlite")
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         partial.replace(target)
     return manifest
+
+
+def _archive_write(path: Path, manifest: Manifest, payload: Path, *, compressed: bool) -> None:
+    # Readable by its owner only from the start: it holds everyone's personal data.
+    path.touch(mode=0o600)
+    path.chmod(0o600)
+    # pg_dump -Fc compresses its own archive; a SQLite file is compressed here.
+    with tarfile.open(path, "w:gz") if compressed else tarfile.open(path, "w") as archive:
+        data = json.dumps(asdict(manifest), indent=2, sort_keys=True).encode()
+        info = tarfile.TarInfo(MANIFEST)
+        info.size = len(data)
+        info.mtime = int(dt.datetime.now(dt.UTC).timestamp())
+        archive.addfile(info, io.BytesIO(data))
+        archive.add(payload, arcname=payload.name)
 
 
 def backup_inspect(source: Path, *, database: dict[str, Any] | None = None) -> Manifest:

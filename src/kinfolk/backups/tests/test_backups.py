@@ -117,6 +117,19 @@ def test_a_backup_file_is_readable_by_its_owner_only(backup_file):
     assert backup_file.stat().st_mode & 0o077 == 0
 
 
+def test_a_backup_that_fails_half_way_leaves_no_file(filled, tmp_path, monkeypatch):
+    from kinfolk.backups import archive
+
+    def disk_full(path, *args, **kwargs):
+        path.write_bytes(b"the first half")
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(archive, "_archive_write", disk_full)
+    with pytest.raises(OSError):
+        backup_create(tmp_path / "new" / "site.kfbackup")
+    assert list((tmp_path / "new").iterdir()) == []
+
+
 # --- Bad input: refused with a clear message, and nothing changes ----------------------------
 
 
