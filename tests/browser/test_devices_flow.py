@@ -49,3 +49,26 @@ def test_a_person_signs_their_phone_out_from_the_devices_page(
     screenshot("password-change-360")
     page.set_viewport_size({"width": 1280, "height": 800})
     screenshot("password-change-1280")
+
+
+def test_an_idle_session_lands_on_the_sign_in_page_saying_why(
+    page, live_server, volunteer, screenshot, settings
+):
+    import time
+
+    from kinfolk.devices import sessions
+    from kinfolk.devices.sessions import SessionStore
+
+    volunteer.user.set_password(PASSWORD)
+    volunteer.user.save(update_fields=["password"])
+    sign_in(page, live_server, volunteer.user.email, PASSWORD)
+    page.wait_for_url(f"**/me/volunteer/{volunteer.pk}/")
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME]
+    store = SessionStore(session_key=cookie["value"])
+    store[sessions.SEEN] = int(time.time()) - settings.SESSION_IDLE_SECONDS - 5
+    store.save()
+    page.reload()
+    page.wait_for_url("**/accounts/login/**")
+    assert "not used for a while" in page.inner_text("main")
+    page.set_viewport_size({"width": 360, "height": 740})
+    screenshot("timed-out-360")

@@ -301,7 +301,7 @@ def backup(
     """Write a backup of the whole database while the site keeps running."""
     data_dir = _prepare_local_environment()
     _django_setup()
-    from kinfolk.web.backups import BackupRefused, backup_create
+    from kinfolk.backups import BackupRefused, backup_create
 
     if target is None:
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
@@ -332,7 +332,7 @@ def restore(
     """
     _prepare_local_environment()
     _django_setup()
-    from kinfolk.web.backups import BackupRefused, backup_inspect, backup_restore
+    from kinfolk.backups import BackupRefused, backup_inspect, backup_restore, ledger_exists
 
     try:
         manifest = backup_inspect(source)
@@ -349,10 +349,12 @@ def restore(
         console.print(f"[red]{refused.message}[/red]", soft_wrap=True)
         raise typer.Exit(code=1) from None
     console.print(
-        f"Restored {manifest.rows} rows; every table's count matches the backup. "
-        "The schema is up to date, and everyone erased since the backup is erased again.",
+        f"Restored {manifest.rows} rows; every table's count matches the backup, "
+        "and the schema is up to date.",
         soft_wrap=True,
     )
+    if ledger_exists():
+        console.print("Everyone erased since the backup was taken is erased again.")
 
 
 def _bar_stages(bar: Progress) -> Callable[[str, int, int], None]:

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     # The API docs page (/api/docs) with its scripts served from here, not a CDN.
     "ninja",
     "kinfolk.accounts",
+    "kinfolk.devices",
     "kinfolk.programmes",
     "kinfolk.people",
     "kinfolk.privacy",
@@ -95,7 +96,6 @@ INSTALLED_APPS = [
     "kinfolk.outbox",
     "kinfolk.ticks",
     "kinfolk.visits",
-    "kinfolk.devices",
     "kinfolk.vetting",
     "kinfolk.introductions",
     "kinfolk.staff",

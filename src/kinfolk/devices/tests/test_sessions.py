@@ -111,3 +111,10 @@ def test_a_new_password_from_a_link_signs_out_every_device(mira):
 def test_the_password_change_page_needs_a_signed_in_person(client, db):
     response = client.get(reverse("accounts:password_change"))
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_an_erased_account_takes_its_sessions_with_it(mira):
+    laptop = _sign_in(mira)
+    mira.delete()
+    assert not SignedInSession.objects.filter(user_id=mira.pk).exists()
+    assert not SignedInSession.objects.filter(session_key=laptop.session.session_key).exists()

@@ -109,3 +109,13 @@ def test_the_daily_tick_deletes_expired_sessions_only(volunteer_user, household_
     assert sessions_purge(timezone.now()) == "1 expired sessions deleted"
     assert list(SignedInSession.objects.values_list("user_id", flat=True)) == [household_user.pk]
     assert current.get(PAGE).status_code == 200
+
+
+def test_a_site_administrator_gets_the_staff_limits(site_admin, settings):
+    from kinfolk.testing import otp_force_login
+
+    client = Client()
+    otp_force_login(client, site_admin)
+    assert client.get(PAGE).status_code == 200
+    _age(client, seen=settings.STAFF_SESSION_IDLE_SECONDS + 5)
+    assert client.get(PAGE)["Location"].startswith(reverse("accounts:login"))

@@ -13,5 +13,15 @@ def test_tick_runs_each_job_and_says_what_it_did(db, monkeypatch, tmp_path):
 
 def test_help_lists_every_command():
     result = CliRunner().invoke(app, ["--help"])
-    for command in ("demo", "serve", "worker", "tick", "manage", "synth", "match"):
+    for command in (
+        "demo",
+        "serve",
+        "worker",
+        "tick",
+        "backup",
+        "restore",
+        "manage",
+        "synth",
+        "match",
+    ):
         assert command in result.output

@@ -104,3 +104,17 @@ def test_a_session_time_out_that_is_not_a_positive_number_is_refused(tmp_path, v
     with pytest.raises(subprocess.CalledProcessError) as refused:
         _settings(env, "STAFF_SESSION_IDLE_SECONDS")
     assert "STAFF_SESSION_IDLE_MINUTES" in refused.value.stderr or "above 0" in refused.value.stderr
+
+
+def test_behind_a_trusted_proxy_its_https_header_is_believed(tmp_path):
+    with_proxy = _settings(_example_env(tmp_path, TRUSTED_PROXIES="1"), "SECURE_PROXY_SSL_HEADER")
+    alone = _settings(_example_env(tmp_path, TRUSTED_PROXIES="0"), "SECURE_PROXY_SSL_HEADER")
+    assert with_proxy == {"SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"]}
+    assert alone == {"SECURE_PROXY_SSL_HEADER": None}
+
+
+def test_a_request_the_proxy_received_over_https_is_not_redirected(client, settings, db):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert client.get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https").status_code == 200
+    assert client.get("/accounts/login/", HTTP_X_FORWARDED_PROTO="http").status_code == 301

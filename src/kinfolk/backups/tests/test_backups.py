@@ -17,8 +17,8 @@ import pytest
 from django.db import connection
 from typer.testing import CliRunner
 
-from kinfolk.web import backups
-from kinfolk.web.backups import BackupRefused, backup_create, backup_restore, table_fingerprints
+from kinfolk import backups
+from kinfolk.backups import BackupRefused, backup_create, backup_restore, copies, table_fingerprints
 from kinfolk.web.cli import app
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,7 +43,7 @@ def empty_database(tmp_path):
     import psycopg
 
     database["NAME"] = f"{connection.settings_dict['NAME']}_restored"
-    admin = {**backups._psycopg_args(connection.settings_dict), "dbname": "postgres"}
+    admin = {**copies.psycopg_args(connection.settings_dict), "dbname": "postgres"}
     with psycopg.connect(**admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{database["NAME"]}"')
         conn.execute(f'CREATE DATABASE "{database["NAME"]}"')
@@ -76,6 +76,28 @@ def test_a_backup_restored_into_an_empty_database_has_every_row_of_every_table(
     assert stages and stages[-1][1] == stages[-1][2]  # the bar reached its end
 
 
+def test_rows_written_during_a_backup_never_make_it_disagree_with_its_counts(
+    filled, tmp_path, empty_database, monkeypatch
+):
+    """The copy and the manifest's counts come from one snapshot, whatever the site writes."""
+    from kinfolk.testing import make_user
+
+    counts = copies._counts
+
+    def counts_while_someone_signs_up(conn, engine):
+        make_user()  # committed by the site while the backup runs
+        return counts(conn, engine)
+
+    monkeypatch.setattr(copies, "_counts", counts_while_someone_signs_up)
+    target = tmp_path / "busy.kfbackup"
+    manifest = backup_create(target)
+    monkeypatch.setattr(copies, "_counts", counts)
+    backup_restore(target, database=empty_database)  # checks every count against the copy
+    assert (
+        table_fingerprints(empty_database)["accounts_user"][0] == manifest.tables["accounts_user"]
+    )
+
+
 def test_the_manifest_carries_the_schema_and_engine(backup_file):
     manifest = backups.backup_inspect(backup_file)
     assert manifest.engine == {"sqlite": "sqlite", "postgresql": "postgresql"}[connection.vendor]
@@ -93,6 +115,19 @@ def _latest_applied(app_label: str) -> str:
 
 def test_a_backup_file_is_readable_by_its_owner_only(backup_file):
     assert backup_file.stat().st_mode & 0o077 == 0
+
+
+def test_a_backup_that_fails_half_way_leaves_no_file(filled, tmp_path, monkeypatch):
+    from kinfolk.backups import archive
+
+    def disk_full(path, *args, **kwargs):
+        path.write_bytes(b"the first half")
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(archive, "_archive_write", disk_full)
+    with pytest.raises(OSError):
+        backup_create(tmp_path / "new" / "site.kfbackup")
+    assert list((tmp_path / "new").iterdir()) == []
 
 
 # --- Bad input: refused with a clear message, and nothing changes ----------------------------
@@ -139,6 +174,12 @@ def test_a_file_that_is_not_a_backup_is_refused(filled, tmp_path):
     text = tmp_path / "notes.txt"
     text.write_text("not a backup at all")
     assert "is not a Kinfolk backup" in _refused(text)
+
+
+def test_an_empty_file_is_refused(filled, tmp_path):
+    empty = tmp_path / "empty.kfbackup"
+    empty.write_bytes(b"")
+    assert "is not a Kinfolk backup" in _refused(empty)
 
 
 def test_a_tar_without_a_manifest_is_refused(filled, tmp_path):
@@ -218,6 +259,20 @@ def test_the_backup_command_writes_a_backup_and_reports_it(filled, tmp_path, mon
     assert result.exit_code == 0, result.output
     assert "Backup written to" in result.output
     assert backups.backup_inspect(target).tables["people_volunteer"] == 2
+
+
+def test_the_restore_command_restores_and_says_what_it_checked(
+    backup_file, volunteer, tmp_path, monkeypatch
+):
+    from kinfolk.people.models import Volunteer
+
+    monkeypatch.setenv("KINFOLK_DATA_DIR", str(tmp_path))
+    Volunteer.objects.filter(pk=volunteer.pk).update(first_name="Changed after the backup")
+    result = CliRunner().invoke(app, ["restore", "--yes", str(backup_file)])
+    assert result.exit_code == 0, result.output
+    assert "every table's count matches the backup" in result.output
+    assert ("erased again" in result.output) == backups.ledger_exists()
+    assert Volunteer.objects.get(pk=volunteer.pk).first_name == "Vera"
 
 
 def test_the_restore_command_asks_before_replacing_anything(backup_file, tmp_path, monkeypatch):
