@@ -7,11 +7,13 @@ leak whether a row exists.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from kinfolk.accounts.tokens import token_hash
@@ -106,7 +108,7 @@ def _filter(
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     elif query.split():
-        qs = qs.filter(pk__in=_matching(qs, query))
+        return qs.filter(pk__in=_matching(qs, query)).order_by(*_sorted_apart(sort))
     return qs.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
@@ -114,14 +116,30 @@ def _filter(
 SEARCH_CAP = 5000
 
 
-def _matching(qs: QuerySet[Any], query: str) -> QuerySet[Any]:
-    """The ids a search matches, found on their own, unordered and capped.
+def _matching(qs: QuerySet[Any], query: str) -> list[int]:
+    """The ids a search matches, found on their own, unordered and capped: one query.
 
     Found apart from the list's order, PostgreSQL reads them from the prefix
     indexes; asked for "the first 50 by name that match", it would walk the
-    whole name index instead and test every row.
+    whole name index instead and test every row.  Kept as a list, the page
+    and its count then look the rows up by primary key.
     """
-    return _search(qs, query).order_by().values("pk")[:SEARCH_CAP]
+    return list(_search(qs, query).order_by().values_list("pk", flat=True)[:SEARCH_CAP])
+
+
+def _sorted_apart(sort: str) -> tuple[Any, ...]:
+    """The same order as ``SORTS``, with its first key an expression no index holds.
+
+    For the few thousand rows a search found, PostgreSQL then sorts them
+    itself.  Given the plain key it would walk the list's index in order,
+    testing every row of the programme against the found ids, betting that
+    the first 50 come early; they come early only by chance.
+    """
+    first, *rest = SORTS.get(sort, SORTS["name"])
+    if sort == "waiting":
+        # Coalesce to the last day there is: the same as "nulls last".
+        return (Coalesce("waiting_since", Value(dt.date.max)).asc(), *rest)
+    return (Coalesce(first, Value("")), *rest)
 
 
 def person_list_page(*, programme: Programme, side: str, ids: list[int]) -> list[Any]:
@@ -309,7 +327,5 @@ def person_choices(
     if len(query.strip()) < 2:
         return people.none()
     active = people.filter(state="active")
-    qs = active.filter(pk__in=_matching(active, query))
-    return qs.order_by(*SORTS["name"]).only("first_name", "last_name", "external_id", "town")[
-        :limit
-    ]
+    qs = active.filter(pk__in=_matching(active, query)).order_by(*_sorted_apart("name"))
+    return qs.only("first_name", "last_name", "external_id", "town")[:limit]
