@@ -154,6 +154,18 @@ def test_search_by_phone_however_it_is_typed_and_the_find_is_logged(
     assert "496 0777" not in signed_in.get(_url(programme), {"q": "+441134960777"}).content.decode()
 
 
+def test_the_person_found_by_phone_sees_the_search_on_their_my_data_page(
+    client, programme, coordinator
+):
+    user = make_user(first_name="Fay")
+    make_volunteer(programme, user=user, first_name="Fay", phone="0113 496 0777")
+    client.force_login(coordinator)
+    client.get(_url(programme), {"q": "0113 496 0777"})
+    client.force_login(user)
+    page = client.get(reverse("privacy:my_data")).content.decode()
+    assert "coordinator list search" in page and "Cora" in page
+
+
 def test_part_of_a_number_finds_nobody(signed_in, programme):
     make_volunteer(programme, first_name="Fay", phone="0113 496 0777")
     assert _names(signed_in.get(_url(programme), {"q": "0777"})) == []
