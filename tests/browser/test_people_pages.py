@@ -140,3 +140,14 @@ def test_a_coordinator_pairs_two_people_by_typing_their_names(
     page.wait_for_selector("text=are paired by hand")
     rule = RunRule.objects.get()
     assert (rule.volunteer.first_name, rule.household.first_name) == ("Zoltan", "Home2")
+
+
+def test_a_participant_reads_their_own_profile_in_words(page, live_server, programme, screenshot):
+    ana = _people(programme)
+    sign_in_as(page, live_server, ana.user)
+    page.goto(live_server.url + reverse("people:volunteer_home", args=[ana.pk]))
+    page.wait_for_selector("table.week-grid")
+    profile = page.inner_text("#profile-heading >> xpath=..")
+    assert "Swahili (fluent)" in profile and "up to 7.5 km, on foot" in profile
+    assert "sw:fluent" not in profile and "atitude" not in profile
+    _both_widths(page, screenshot, "own-profile")

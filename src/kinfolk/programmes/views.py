@@ -38,6 +38,7 @@ from kinfolk.people.selectors import (
     invitation_get,
     invitation_list,
     person_choices,
+    person_list_page,
     state_counts,
     town_counts,
     volunteer_check_list,
@@ -154,8 +155,9 @@ def _contact_search(
 def _list_page(
     request: HttpRequest, programme: Programme, filters: ListFilterForm, people: Any, kind: str
 ) -> HttpResponse:
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page)
+    ids = people.values_list("pk", flat=True)
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = person_list_page(programme=programme, side=kind, ids=list(page))
     statuses = person_statuses(people=rows)
     today = programme.today()
     context = {

@@ -39,7 +39,8 @@ def test_a_ready_run_shows_its_summary(signed_in, programme, ready_run):
     assert "Pairs proposed" in page and ">4</div>" in page
     assert "95th percentile" in page
     assert "With a language exchange" in page
-    assert "hx-get" not in page
+    # A finished run stops polling its progress (the name picker's own htmx stays).
+    assert _progress(programme, ready_run) not in page and 'hx-trigger="every' not in page
 
 
 def test_the_distance_chart_draws_one_bar_per_band_as_classes(signed_in, programme, ready_run):

@@ -13,7 +13,7 @@ def _url(programme):
 
 
 def _names(response):
-    return [h.first_name for h in response.context["page"]]
+    return [row["person"].first_name for row in response.context["rows"]]
 
 
 def test_coordinator_sees_households(client, programme, coordinator, household, other_household):

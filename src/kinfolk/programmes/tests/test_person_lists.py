@@ -79,6 +79,28 @@ def test_lists_sort_by_name_town_waiting_time_and_state(signed_in, programme, th
     assert _names(signed_in.get(_url(programme), {"sort": sort})) == names
 
 
+@pytest.mark.parametrize(
+    ("sort", "names"),
+    [("name", ["Alba", "Alf", "Alma"]), ("waiting", ["Alma", "Alba", "Alf"])],
+)
+def test_what_a_search_finds_keeps_the_chosen_order(signed_in, programme, sort, names):
+    for name, since in (
+        ("Alf", None),
+        ("Alba", dt.date(2026, 4, 1)),
+        ("Alma", dt.date(2026, 2, 1)),
+    ):
+        make_volunteer(programme, first_name=name, waiting_since=since)
+    make_volunteer(programme, first_name="Bert")
+    assert _names(signed_in.get(_url(programme), {"q": "al", "sort": sort})) == names
+
+
+def test_a_later_page_lists_the_next_people_in_order(signed_in, programme):
+    for n in range(55):
+        make_volunteer(programme, first_name=f"Row{n:02d}")
+    second = _names(signed_in.get(_url(programme), {"page": 2}))
+    assert second == [f"Row{n:02d}" for n in range(50, 55)]
+
+
 def test_an_unknown_sort_key_is_named_and_the_list_is_sorted_by_name(signed_in, programme, three):
     response = signed_in.get(_url(programme), {"sort": "cost"})
     assert response.status_code == 200
@@ -130,6 +152,18 @@ def test_search_by_phone_however_it_is_typed_and_the_find_is_logged(
     assert log.fields == "phone" and log.reasons == "coordinator list search"
     # The number is never printed in the list: only who has it.
     assert "496 0777" not in signed_in.get(_url(programme), {"q": "+441134960777"}).content.decode()
+
+
+def test_the_person_found_by_phone_sees_the_search_on_their_my_data_page(
+    client, programme, coordinator
+):
+    user = make_user(first_name="Fay")
+    make_volunteer(programme, user=user, first_name="Fay", phone="0113 496 0777")
+    client.force_login(coordinator)
+    client.get(_url(programme), {"q": "0113 496 0777"})
+    client.force_login(user)
+    page = client.get(reverse("privacy:my_data")).content.decode()
+    assert "coordinator list search" in page and "Cora" in page
 
 
 def test_part_of_a_number_finds_nobody(signed_in, programme):

@@ -9,7 +9,13 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 
-from kinfolk.testing import make_household, make_proposal, make_user, make_volunteer
+from kinfolk.testing import (
+    make_household,
+    make_pairing,
+    make_proposal,
+    make_user,
+    make_volunteer,
+)
 
 #: Strings that would mean a code, a coordinate or a cost reached the page.
 CODES = ("en:fluent", "sw:conversational", "mon-am", "tue-eve", "step_free", "Cost", "23340")
@@ -141,3 +147,13 @@ def test_an_alternative_from_another_programme_is_never_named(
     make_proposal(ana, tom, explanation={"volunteer_alternatives": [["H-ELSE", 1]]})
     page = _coordinator_page(client, coordinator, programme, ana)
     assert "Elsewhere" not in page
+
+
+def test_a_pairing_without_a_proposal_is_described_by_distance_and_languages(
+    client, coordinator, programme, ana, tom
+):
+    make_pairing(ana, tom)
+    page = _coordinator_page(client, coordinator, programme, tom)
+    assert re.search(r"\d+(\.\d)? km apart · shares Swahili", page)
+    # Both are paired now: nobody is described as waiting.
+    assert "waiting 8 months" not in page and "choice" not in page

@@ -16,7 +16,7 @@ def _url(programme):
 
 
 def _names(response):
-    return [v.first_name for v in response.context["page"]]
+    return [row["person"].first_name for row in response.context["rows"]]
 
 
 def test_coordinator_sees_volunteers(client, programme, coordinator, volunteer, applicant):
@@ -61,10 +61,10 @@ def test_fifty_a_page_without_a_query_per_row(client, programme, coordinator):
     client.force_login(coordinator)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(_url(programme))
-    assert len(response.context["page"]) == 50
+    assert len(response.context["rows"]) == 50
     assert len(queries) < 15
     second = client.get(_url(programme), {"page": 2})
-    assert len(second.context["page"]) == 5
+    assert len(second.context["rows"]) == 5
     assert "page=2" in response.content.decode()
 
 
