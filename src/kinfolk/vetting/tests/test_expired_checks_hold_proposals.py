@@ -78,3 +78,15 @@ def test_a_valid_check_raises_no_flag(client, programme, coordinator, volunteer)
     client.force_login(coordinator)
     url = reverse("programmes:volunteer_detail", args=[programme.pk, volunteer.pk])
     assert 'id="check-expired-flag"' not in client.get(url).content.decode()
+
+
+def test_the_send_page_counts_only_free_pairs_and_says_why(client, ready_run):
+    run, expired, _fine = ready_run
+    run.summary = {"pairs": 2}
+    run.save(update_fields=["summary"])
+    make_check(expired, "training", expires_on=days(-1, run.programme))
+    client.force_login(run.started_by)
+    page = client.get(reverse("matching:run_send", args=[run.programme_id, run.pk])).content
+    text = page.decode()
+    assert 'id="free-pairs">1<' in text
+    assert "let a check expire" in text
