@@ -90,3 +90,30 @@ def test_the_send_page_counts_only_free_pairs_and_says_why(client, ready_run):
     text = page.decode()
     assert 'id="free-pairs">1<' in text
     assert "let a check expire" in text
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_flagging_the_pairings_list_costs_the_same_queries_for_more_rows(
+    client, programme, coordinator
+):
+    client.force_login(coordinator)
+    url = reverse("matching:pairings", args=[programme.pk])
+
+    def pair_up(n, prefix):
+        volunteers, households = make_cohort(programme, n=n, prefix=prefix)
+        for v, h in zip(volunteers, households, strict=True):
+            make_pairing(v, h)
+            make_check(v, "references", expires_on=days(-1, programme))
+
+    pair_up(2, "A")
+    few = _queries(client, url)
+    pair_up(6, "B")
+    assert _queries(client, url) == few
