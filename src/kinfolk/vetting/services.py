@@ -12,7 +12,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
@@ -63,12 +63,39 @@ def _redate(programme: Programme, kind: str, months: int | None) -> None:
     CheckExpiry.objects.filter(volunteer_check__in=checks, explicit=False).delete()
     if not months:
         return
-    kept = CheckExpiry.objects.filter(volunteer_check__in=checks).values("volunteer_check_id")
-    rows = [
-        CheckExpiry(volunteer_check_id=pk, expires_on=expiry_from_validity(done, months))
-        for pk, done in checks.exclude(pk__in=kept).values_list("pk", "completed_on").iterator()
-    ]
-    CheckExpiry.objects.bulk_create(rows, batch_size=_BATCH)
+    # Checks done on the same day expire on the same day: one date sum per day, then
+    # INSERT ... SELECT joined to those days, so 110,000 checks need no model instances.
+    days = sorted(set(checks.values_list("completed_on", flat=True)))
+    until = {day: expiry_from_validity(day, months) for day in days}
+    for start in range(0, len(days), _DAYS_PER_INSERT):
+        _expiries_insert(
+            programme, kind, [(d, until[d]) for d in days[start : start + _DAYS_PER_INSERT]]
+        )
+
+
+#: Days per INSERT: two parameters each, well under SQLite's limit on parameters.
+_DAYS_PER_INSERT = 400
+
+
+def _expiries_insert(programme: Programme, kind: str, days: list[tuple[dt.date, Any]]) -> None:
+    """Date every check of ``kind`` done on one of ``days`` that has no date yet."""
+    tables = {m.__name__: m._meta.db_table for m in (CheckExpiry, VolunteerCheck, Volunteer)}
+    adapt = connection.ops.adapt_datefield_value
+    values = ", ".join(["(%s, %s)"] * len(days))
+    params: list[Any] = [v for done, until in days for v in (adapt(done), adapt(until))]
+    # VALUES names its columns column1, column2 in both SQLite and PostgreSQL.
+    sql = f"""
+        INSERT INTO {tables["CheckExpiry"]} (volunteer_check_id, expires_on, explicit)
+        SELECT c.id, d.column2, %s
+        FROM {tables["VolunteerCheck"]} c
+        JOIN {tables["Volunteer"]} v ON v.id = c.volunteer_id AND v.programme_id = %s
+        JOIN (VALUES {values}) d ON d.column1 = c.completed_on
+        WHERE c.kind = %s
+          AND NOT EXISTS (SELECT 1 FROM {tables["CheckExpiry"]} x
+                          WHERE x.volunteer_check_id = c.id)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [False, programme.pk, *params, kind])
 
 
 def checks_expiry_apply(*, volunteer: Volunteer) -> None:
