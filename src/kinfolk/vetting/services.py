@@ -63,39 +63,34 @@ def _redate(programme: Programme, kind: str, months: int | None) -> None:
     CheckExpiry.objects.filter(volunteer_check__in=checks, explicit=False).delete()
     if not months:
         return
-    # Checks done on the same day expire on the same day: one date sum per day, then
-    # INSERT ... SELECT joined to those days, so 110,000 checks need no model instances.
-    days = sorted(set(checks.values_list("completed_on", flat=True)))
-    until = {day: expiry_from_validity(day, months) for day in days}
-    for start in range(0, len(days), _DAYS_PER_INSERT):
-        _expiries_insert(
-            programme, kind, [(d, until[d]) for d in days[start : start + _DAYS_PER_INSERT]]
-        )
-
-
-#: Days per INSERT: two parameters each, well under SQLite's limit on parameters.
-_DAYS_PER_INSERT = 400
-
-
-def _expiries_insert(programme: Programme, kind: str, days: list[tuple[dt.date, Any]]) -> None:
-    """Date every check of ``kind`` done on one of ``days`` that has no date yet."""
-    tables = {m.__name__: m._meta.db_table for m in (CheckExpiry, VolunteerCheck, Volunteer)}
+    kept = CheckExpiry.objects.filter(volunteer_check__in=checks).values("volunteer_check_id")
+    # Checks done on the same day expire on the same day: one date sum per day, and
+    # rows inserted as plain tuples, so 110,000 checks need no model instances.
+    until: dict[dt.date, Any] = {}
     adapt = connection.ops.adapt_datefield_value
-    values = ", ".join(["(%s, %s)"] * len(days))
-    params: list[Any] = [v for done, until in days for v in (adapt(done), adapt(until))]
-    # VALUES names its columns column1, column2 in both SQLite and PostgreSQL.
-    sql = f"""
-        INSERT INTO {tables["CheckExpiry"]} (volunteer_check_id, expires_on, explicit)
-        SELECT c.id, d.column2, %s
-        FROM {tables["VolunteerCheck"]} c
-        JOIN {tables["Volunteer"]} v ON v.id = c.volunteer_id AND v.programme_id = %s
-        JOIN (VALUES {values}) d ON d.column1 = c.completed_on
-        WHERE c.kind = %s
-          AND NOT EXISTS (SELECT 1 FROM {tables["CheckExpiry"]} x
-                          WHERE x.volunteer_check_id = c.id)
-    """
+    rows = []
+    for pk, done in checks.exclude(pk__in=kept).values_list("pk", "completed_on").iterator():
+        if done not in until:
+            until[done] = adapt(expiry_from_validity(done, months))
+        rows.append((pk, until[done], False))
+    _rows_insert(rows)
+
+
+#: Rows per INSERT: three parameters each, under SQLite's oldest limit of 999.
+_ROWS_PER_INSERT = 300
+
+
+def _rows_insert(rows: list[tuple[int, Any, bool]]) -> None:
+    """Multi-row INSERTs: one round trip per few hundred rows, on SQLite and PostgreSQL."""
+    table = CheckExpiry._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(sql, [False, programme.pk, *params, kind])
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start : start + _ROWS_PER_INSERT]
+            values = ", ".join(["(%s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} (volunteer_check_id, expires_on, explicit) VALUES {values}",
+                [v for row in chunk for v in row],
+            )
 
 
 def checks_expiry_apply(*, volunteer: Volunteer) -> None:
