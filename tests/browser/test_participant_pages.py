@@ -116,3 +116,16 @@ def test_the_coordinator_sees_an_expired_check_and_a_bad_date_is_refused(
     page.click("main button:has-text('Record the check')")
     page.wait_for_selector("text=A check cannot expire before it was done")
     both_widths("coordinator-check-renew-refused")
+
+
+def test_the_coordinator_sets_how_long_checks_stay_valid(
+    page, live_server, programme, coordinator, volunteer, both_widths
+):
+    make_check(volunteer, "references", done=days(-400, programme), expires_on=None)
+    sign_in_as(page, live_server, coordinator)
+    page.goto(live_server.url + reverse("vetting:check_validity", args=[programme.pk]))
+    page.fill("input[name=references]", "12")
+    page.click("main button:has-text('Save')")
+    page.wait_for_selector("text=Checks are dated from these validities")
+    assert "Vera" in page.inner_text("#expiring-heading + .table-wrap")
+    both_widths("coordinator-check-validity")

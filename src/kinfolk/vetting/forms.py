@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from kinfolk.people.models import VolunteerCheck
@@ -19,7 +20,7 @@ class ValidityForm(forms.Form):
         super().__init__(*args, **kwargs)
         for kind, label in VolunteerCheck.Kind.choices:
             self.fields[kind] = forms.IntegerField(
-                label=label,
+                label=capfirst(label),
                 required=False,
                 min_value=1,
                 max_value=120,

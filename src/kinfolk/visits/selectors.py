@@ -349,7 +349,7 @@ def time_waits(*, person: Person, today: dt.date) -> list[TimeWait]:
         mine = time.proposed_by == person.side
         if time.state == TimeProposal.State.OPEN:
             waits.append(TimeWait("waiting" if mine else "answer", time))
-        elif time.state == TimeProposal.State.DECLINED and mine and time.visit.state == "planned":
+        elif time.state == TimeProposal.State.DECLINED and mine:
             waits.append(TimeWait("declined", time))
     return waits
 

@@ -30,3 +30,11 @@ def check_flag(person: Any) -> dict[str, Any]:
         return {}
     expired = volunteer_checks_expired(volunteer=volunteer)
     return {"volunteer": volunteer, "expired": expired, "paired": pairing} if expired else {}
+
+
+@register.simple_tag
+def checks_due(person: Any) -> list[Any]:
+    """A volunteer's own checks that expire within 30 days or have expired, for their home page."""
+    if not isinstance(person, Volunteer) or person.state not in ("approved", "active", "paused"):
+        return []
+    return [r for r in volunteer_check_rows(volunteer=person) if r.state in ("expiring", "expired")]

@@ -80,3 +80,28 @@ def test_checks_expiring_lists_soon_and_expired_oldest_first(programme, voluntee
     make_check(make_volunteer(programme), "references", expires_on=days(60, programme))
     found = [e.volunteer_check for e in checks_expiring(programme=programme)]
     assert found == [gone, soon]
+
+
+def test_the_volunteer_sees_a_check_about_to_expire_or_expired_on_their_page(
+    client, programme, volunteer, volunteer_user
+):
+    from django.urls import reverse
+
+    make_check(volunteer, "references", expires_on=days(12, programme))
+    make_check(volunteer, "training", expires_on=days(-1, programme))
+    client.force_login(volunteer_user)
+    page = client.get(reverse("people:volunteer_home", args=[volunteer.pk])).content.decode()
+    assert 'id="own-checks"' in page
+    assert "Your check (references taken) is valid until" in page
+    assert "Your check (training completed) expired on" in page
+
+
+def test_a_check_far_from_its_date_is_not_shown_to_the_volunteer(
+    client, programme, volunteer, volunteer_user
+):
+    from django.urls import reverse
+
+    make_check(volunteer, "references", expires_on=days(200, programme))
+    client.force_login(volunteer_user)
+    page = client.get(reverse("people:volunteer_home", args=[volunteer.pk])).content.decode()
+    assert 'id="own-checks"' not in page

@@ -80,3 +80,22 @@ def test_the_checks_page_lists_checks_expiring_soon_and_expired(signed_in, progr
     page = signed_in.get(reverse("vetting:check_validity", args=[programme.pk])).content.decode()
     assert "Vera" in page
     assert "check-expired" in page
+
+
+def test_a_validity_dates_each_check_from_its_own_day_and_only_in_its_programme(
+    programme, other_programme
+):
+    from kinfolk.testing import make_volunteer
+
+    done = [dt.date(2025, 1, 31), dt.date(2025, 3, 1), dt.date(2025, 1, 31)]
+    checks = [make_check(make_volunteer(programme), "training", done=d) for d in done]
+    stranger = make_check(make_volunteer(other_programme), "training", done=done[0])
+    check_validity_set(programme=programme, months={"training": 1})
+    dated = dict(CheckExpiry.objects.values_list("volunteer_check_id", "expires_on"))
+    assert [dated[c.pk] for c in checks] == [
+        dt.date(2025, 2, 27),
+        dt.date(2025, 3, 31),
+        dt.date(2025, 2, 27),
+    ]
+    assert stranger.pk not in dated
+    assert not CheckExpiry.objects.filter(explicit=True).exists()

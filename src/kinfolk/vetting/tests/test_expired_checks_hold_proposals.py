@@ -78,3 +78,42 @@ def test_a_valid_check_raises_no_flag(client, programme, coordinator, volunteer)
     client.force_login(coordinator)
     url = reverse("programmes:volunteer_detail", args=[programme.pk, volunteer.pk])
     assert 'id="check-expired-flag"' not in client.get(url).content.decode()
+
+
+def test_the_send_page_counts_only_free_pairs_and_says_why(client, ready_run):
+    run, expired, _fine = ready_run
+    run.summary = {"pairs": 2}
+    run.save(update_fields=["summary"])
+    make_check(expired, "training", expires_on=days(-1, run.programme))
+    client.force_login(run.started_by)
+    page = client.get(reverse("matching:run_send", args=[run.programme_id, run.pk])).content
+    text = page.decode()
+    assert 'id="free-pairs">1<' in text
+    assert "let a check expire" in text
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_flagging_the_pairings_list_costs_the_same_queries_for_more_rows(
+    client, programme, coordinator
+):
+    client.force_login(coordinator)
+    url = reverse("matching:pairings", args=[programme.pk])
+
+    def pair_up(n, prefix):
+        volunteers, households = make_cohort(programme, n=n, prefix=prefix)
+        for v, h in zip(volunteers, households, strict=True):
+            make_pairing(v, h)
+            make_check(v, "references", expires_on=days(-1, programme))
+
+    pair_up(2, "A")
+    few = _queries(client, url)
+    pair_up(6, "B")
+    assert _queries(client, url) == few
