@@ -12,6 +12,7 @@ from django import template
 from kinfolk.pairings.selectors import (
     pairing_active_get,
     pairing_counts,
+    pairing_last_ended_get,
     partner_of,
     proposal_open_get,
 )
@@ -28,6 +29,8 @@ def pairing_status(person: Any) -> dict[str, Any]:
         "proposal": proposal,
         "pairing": pairing,
         "partner": partner_of(person=person, pair=pair) if pair else None,
+        # Said without a name: the other side may have left or been erased.
+        "ended": None if pair else pairing_last_ended_get(person=person),
     }
 
 
