@@ -444,7 +444,11 @@ def _casework_rows(subject: Subject) -> list[Row]:
     rows = []
     for person in subject.people:
         for record in records_about(person):
-            rows.append({f.name: getattr(record, f.attname) for f in record._meta.concrete_fields})
+            if isinstance(record, dict):
+                rows.append(dict(record))
+            else:
+                fields = record._meta.concrete_fields
+                rows.append({f.name: getattr(record, f.attname) for f in fields})
     return rows
 
 

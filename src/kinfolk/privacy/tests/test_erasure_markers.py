@@ -180,7 +180,7 @@ def _found_in_sessions(markers: list[str], user_pk: int) -> list[str]:
 
 def _found_in_files(markers: list[str]) -> list[str]:
     found = []
-    roots = {getattr(settings, "MEDIA_ROOT", ""), getattr(settings, "KINFOLK_DATA_DIR", "")}
+    roots = {str(settings.MEDIA_ROOT or ""), str(getattr(settings, "DATA_DIR", "") or "")}
     for root in filter(None, roots):
         for path in Path(root).rglob("*"):
             if path.is_file() and path.stat().st_size < 50_000_000:

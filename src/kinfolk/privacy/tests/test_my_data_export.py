@@ -134,3 +134,18 @@ def test_a_stranger_is_sent_to_sign_in(client, db):
 def test_opening_the_download_address_shows_the_page(client, household_user, household):
     client.force_login(household_user)
     assert client.get(URL)["Location"] == reverse("privacy:my_data")
+
+
+def test_another_app_adds_a_section_through_the_registry(client, household_user, household):
+    from kinfolk.privacy.exports import EXPORTERS, exporter_register
+
+    before = list(EXPORTERS)
+    exporter_register("notes", "Notes", ("people.Household",))(
+        lambda subject: [{"note": f"about {p.first_name}"} for p in subject.people]
+    )
+    try:
+        client.force_login(household_user)
+        data = json.loads(_download(client).read("my-data.json"))
+    finally:
+        EXPORTERS[:] = before
+    assert data["notes"] == [{"note": "about Hana"}]
