@@ -70,3 +70,37 @@ def test_a_household_downloads_its_data_then_erases_its_account(
     for width in (1280, 360):
         _at(page, width)
         screenshot(f"rights-04-volunteer-after-{width}")
+
+
+def test_a_coordinator_records_an_erasure_and_an_administrator_sets_retention(
+    page, live_server, programme, coordinator, household, site_admin, screenshot
+):
+    from tests.browser.test_health_flow import _past_second_factor
+
+    sign_in_as(page, live_server, coordinator)
+    url = reverse("programmes:household_detail", args=[programme.pk, household.pk])
+    page.goto(live_server.url + url)
+    page.click("main a:has-text('Record an erasure request')")
+    for width in (1280, 360):
+        _at(page, width)
+        screenshot(f"rights-05-paper-erasure-{width}")
+    page.check("input[name=asked]")
+    page.click("main button:has-text('Erase now')")
+    page.wait_for_selector("text=only a dated record remains")
+    assert "(erased)" in page.inner_text("main table")
+    screenshot("rights-06-erased-in-list-1280")
+
+    Household.objects.filter(pk=household.pk).update(state="left")
+    _at(page, 1280)
+    _past_second_factor(page, live_server, site_admin)
+    page.goto(live_server.url + reverse("privacy_admin:retention", args=[programme.pk]))
+    page.fill("input[name=months]", "0")
+    page.click("main button:has-text('Save')")
+    page.wait_for_selector(".errorlist")
+    for width in (1280, 360):
+        _at(page, width)
+        screenshot(f"rights-07-retention-refused-{width}")
+    page.fill("input[name=months]", "24")
+    page.click("main button:has-text('Save')")
+    page.wait_for_selector("text=kept for 24 months")
+    screenshot("rights-08-retention-saved-1280")
