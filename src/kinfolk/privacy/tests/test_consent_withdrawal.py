@@ -58,3 +58,28 @@ def test_a_message_still_goes_to_someone_who_did_not_withdraw(household, queued)
     assert counts["sent"] == 2
     sent = [json.loads(line)["to"] for line in queued.read_text().splitlines()]
     assert sent == ["+447700900123"]
+
+
+def test_a_withdrawal_during_the_batch_stops_the_messages_not_yet_sent(
+    household, queued, monkeypatch
+):
+    from kinfolk.outbox.purposes import purpose_register
+    from kinfolk.outbox.services import delivery
+
+    # As if sending had already taken longer than the re-check interval.
+    monkeypatch.setattr(delivery, "RECHECK_SECONDS", 0)
+
+    def withdraws_meanwhile(messages):
+        # The batch's checks have passed; now the person withdraws, before anything is sent.
+        Household.objects.filter(pk=household.pk).update(state="left")
+        return {m.pk for m in messages}
+
+    purpose_register("test_notice", still_applies=withdraws_meanwhile)
+    try:
+        counts = outbox_deliver()
+    finally:
+        from kinfolk.outbox.purposes import PURPOSES
+
+        PURPOSES.pop("test_notice", None)
+    assert counts["sent"] == 0 and counts["dropped"] == 2
+    assert mail.outbox == []
