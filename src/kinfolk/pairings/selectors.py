@@ -44,6 +44,15 @@ def pairing_active_get(*, person: Person) -> Pairing | None:
     )
 
 
+def pairing_last_ended_get(*, person: Person) -> Pairing | None:
+    """The person's most recently ended pairing: its partner is not named on their page."""
+    return (
+        Pairing.objects.filter(state="ended", **{person.side: person})
+        .order_by("-ended_at", "-pk")
+        .first()
+    )
+
+
 def proposal_open_get(*, person: Person) -> Proposal | None:
     return (
         Proposal.objects.filter(state="open", **{person.side: person})

@@ -102,8 +102,9 @@ def exemptions() -> list[str]:
     """The stated exemptions of charter rule 4, in the reader's language."""
     return [
         _(
-            "A household's report about its visitor is not shown to that visitor: it protects "
-            "the person who reported. Only the programme's coordinators read it."
+            "If a household reports a concern about a visitor to the programme, the visitor is "
+            "not shown the report: that protects the person who made it. Only the programme's "
+            "coordinators read it."
         ),
         _(
             "Approved expense claims keep their amounts, anonymised, for as long as the "

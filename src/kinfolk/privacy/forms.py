@@ -20,3 +20,10 @@ class PaperErasureForm(forms.Form):
         label=_("The person asked for this themselves, and I checked that it was them."),
         error_messages={"required": _("Tick the box to confirm who asked for the erasure.")},
     )
+
+
+class RetentionForm(forms.Form):
+    months = forms.IntegerField(
+        label=_("Months to keep the data of people who left"),
+        help_text=_("Then they are erased. From 1 to 120; 12 unless you change it."),
+    )

@@ -11,6 +11,7 @@ and keeping the log never fight; one row per viewer, person and day.
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -161,3 +162,17 @@ class ExportClaim(models.Model):
 
     user_id = models.BigIntegerField(unique=True)
     started_at = models.DateTimeField()
+
+
+class RetentionPolicy(models.Model):
+    """How long a programme keeps the data of people who left, before erasing them."""
+
+    programme = models.OneToOneField(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="+"
+    )
+    months = models.PositiveSmallIntegerField(
+        _("months to keep the data of people who left"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    updated_at = models.DateTimeField(auto_now=True)

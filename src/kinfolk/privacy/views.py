@@ -3,19 +3,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kinfolk.accounts.decorators import site_admin_required
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.people.selectors import household_get, roles_get, volunteer_get
 from kinfolk.privacy import archive, erasure
 from kinfolk.privacy.exports import Subject, sections_build
-from kinfolk.privacy.forms import AccountDeleteForm, PaperErasureForm
+from kinfolk.privacy.forms import AccountDeleteForm, PaperErasureForm, RetentionForm
+from kinfolk.privacy.retention import retention_months, retention_next, retention_set
 from kinfolk.privacy.selectors import contact_access_list
 from kinfolk.programmes.models import Programme
-from kinfolk.programmes.selectors import programme_get
+from kinfolk.programmes.selectors import programme_admin_get, programme_get
 from kinfolk.web.bidi import isolated
 
 
@@ -35,7 +38,9 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_data_download(request: HttpRequest) -> HttpResponse:
-    """The ZIP of everything stored about me; a second request while one is made is refused."""
+    """POST: the ZIP of everything stored about me; a second one while one is made is refused."""
+    if request.method != "POST":
+        return redirect("privacy:my_data")
     try:
         content = archive.my_data_archive(user=request.user)
     except archive.ExportBusy:
@@ -94,3 +99,25 @@ def _paper_erasure(
         return redirect(f"programmes:{person.side}s", programme.pk)
     context = {"programme": programme, "person": person, "kind": person.side, "form": form}
     return render(request, "privacy/paper_erasure.html", context)
+
+
+@site_admin_required
+def retention(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """GET shows the period and what is erased next; POST changes the period."""
+    programme = programme_admin_get(viewer=request.user, programme_id=programme_id)
+    initial = {"months": retention_months(programme=programme)}
+    form = RetentionForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            retention_set(programme=programme, months=form.cleaned_data["months"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("privacy_admin:retention", programme.pk)
+    context = {
+        "programme": programme,
+        "form": form,
+        "next": retention_next(programme=programme, now=timezone.now()),
+    }
+    return render(request, "privacy/retention.html", context)

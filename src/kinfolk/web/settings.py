@@ -146,6 +146,9 @@ TEMPLATES = [
 ]
 
 _database_url = envstr("DATABASE_URL", "")
+# secure_delete overwrites what is deleted, so an erased person's words do not
+# linger in the file's free pages.
+SQLITE_INIT_COMMAND = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 else:
@@ -156,7 +159,7 @@ else:
             # WAL lets the worker write while the web server reads; the busy
             # timeout makes a writer wait for the lock instead of failing.
             "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "init_command": SQLITE_INIT_COMMAND,
                 "timeout": 20,
                 "transaction_mode": "IMMEDIATE",
             },

@@ -18,6 +18,7 @@ urlpatterns = [
     path("site/health/", include("kinfolk.ticks.urls")),
     path("site/outbox/", include("kinfolk.outbox.urls")),
     path("site/", include("kinfolk.programmes.admin_urls")),
+    path("site/", include("kinfolk.privacy.urls_admin")),
     path("p/", include("kinfolk.programmes.urls")),
     path("p/", include("kinfolk.pairings.urls_coordinator")),
     path("p/", include("kinfolk.privacy.urls_coordinator")),

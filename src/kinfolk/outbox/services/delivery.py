@@ -19,6 +19,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import F, Q
 from django.utils import timezone
@@ -34,6 +35,8 @@ MAX_ATTEMPTS = 6
 #: Seconds to wait after the 1st, 2nd, … failure (the last step repeats).
 _BACKOFF_SECONDS = (60, 300, 1800, 7200, 21600)
 BATCH = 100
+#: While a batch is sent, what is left of it is checked again this often (seconds).
+RECHECK_SECONDS = 1.0
 State = Message.State
 
 
@@ -110,9 +113,14 @@ def _deliver(token: str, messages: list[Message], clock: _Clock) -> Counter[str]
     _drop(token, dropped)
     counts["dropped"] += len(dropped)
     lease = _Lease(token, clock)
+    fresh = _Freshness()
     with _Senders() as senders:
-        for message in messages:
+        for n, message in enumerate(messages):
             if message.pk not in keep or not lease.holds(message.pk):
+                continue
+            if fresh.gone(message, messages[n:]):
+                _drop(token, [message])
+                counts["dropped"] += 1
                 continue
             try:
                 senders.send(message)
@@ -217,6 +225,42 @@ def _still_apply(messages: Sequence[Message]) -> tuple[set[int], list[tuple[Mess
             keep -= {m.pk for m in group}
             broken += [(m, error) for m in group]
     return keep, broken
+
+
+class _Freshness:
+    """Checks the batch again while it is sent, so a withdrawal a moment ago stops what is left.
+
+    The whole batch was checked when it was claimed; sending takes time (a
+    mail server answers in its own time), so the messages not yet sent are
+    checked again in one query whenever ``RECHECK_SECONDS`` have passed.
+    """
+
+    def __init__(self) -> None:
+        self.checked = time.monotonic()
+        self.out: set[int] = set()
+
+    def gone(self, message: Message, remaining: Sequence[Message]) -> bool:
+        if time.monotonic() - self.checked >= RECHECK_SECONDS:
+            self.out = _no_longer_taking_part(remaining)
+            self.checked = time.monotonic()
+        return message.pk in self.out
+
+
+def _no_longer_taking_part(messages: Sequence[Message]) -> set[int]:
+    """Ids of the messages whose account was closed or whose person left (or was erased)."""
+    user_ids = {m.user_id for m in messages if m.user_id is not None}
+    active = set(
+        get_user_model()
+        .objects.filter(pk__in=user_ids, is_active=True)
+        .values_list("pk", flat=True)
+    )
+    gone = _people_who_left(messages)
+    return {
+        m.pk
+        for m in messages
+        if (m.user_id is not None and m.user_id not in active)
+        or (m.person_kind, m.person_id) in gone
+    }
 
 
 def _people_who_left(messages: Sequence[Message]) -> set[tuple[str, int | None]]:

@@ -14,6 +14,7 @@ from kinfolk.pairings.selectors import (
     alternative_people,
     pairing_active_get,
     pairing_counts,
+    pairing_last_ended_get,
     partner_of,
     proposal_open_get,
 )
@@ -31,6 +32,8 @@ def pairing_status(person: Any) -> dict[str, Any]:
         "proposal": proposal,
         "pairing": pairing,
         "partner": partner_of(person=person, pair=pair) if pair else None,
+        # Said without a name: the other side may have left or been erased.
+        "ended": None if pair else pairing_last_ended_get(person=person),
     }
 
 

@@ -14,6 +14,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from kinfolk.web.bidi import bdi
+
 register = template.Library()
 
 #: A stored value in the data dictionary's own format (a blackout's dates) is shown as typed.
@@ -33,12 +35,21 @@ def data_value(value: Any) -> SafeString | str:
         return formats.date_format(value, "DATE_FORMAT")
     if isinstance(value, dict | list):
         text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
-        return format_html("<code>{}</code>", text)
+        return format_html("<code>{}</code>", bdi(text))
     if isinstance(value, str) and _AS_TYPED.search(value):
-        return format_html("<code>{}</code>", value)
-    return str(value)
+        return format_html("<code>{}</code>", bdi(value))
+    # Names and places people typed: isolated, so a right-to-left name stays inside itself.
+    return bdi(value)
 
 
 @register.filter
 def column_title(key: str) -> str:
     return key.replace("_", " ").capitalize()
+
+
+@register.simple_tag
+def retention_status(programme: Any) -> Any:
+    """What the programme's retention erases next, and when (for its settings page)."""
+    from kinfolk.privacy.retention import retention_next
+
+    return retention_next(programme=programme, now=timezone.now())

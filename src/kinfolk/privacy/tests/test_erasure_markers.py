@@ -93,35 +93,36 @@ def marked(programme, volunteer, household, household_user, coordinator, client)
     return household, markers
 
 
-def _copies(household, user, volunteer, pairing, client) -> None:
+def _copies(person, user, partner, pairing, client) -> None:
     """Copy the person's words where the application and its libraries copy them."""
-    contact_details_read(viewer=user, person=volunteer, fields=["phone"], reason="pairing page")
+    partner_user = partner.user if partner.side == "volunteer" else partner.members.get().user
+    contact_details_read(viewer=user, person=partner, fields=["phone"], reason="pairing page")
     email_queue(
         to=user.email,
         subject=f"Hello {user.first_name}",
-        body=f"Dear {household.first_name} {household.last_name}",
+        body=f"Dear {person.first_name} {person.last_name}",
         purpose="test_to_them",
         key="erasure-test-1",
         user=user,
-        person=household,
+        person=person,
     )
     email_queue(
-        to=volunteer.user.email,
+        to=partner_user.email,
         subject="A time",
-        body=f"{household.first_name} proposed meeting at {household.town}",
+        body=f"{person.first_name} proposed meeting at {person.town}",
         purpose="test_about_them",
         key="erasure-test-2",
-        user=volunteer.user,
-        person=volunteer,
+        user=partner_user,
+        person=partner,
         about=("pairing", pairing.pk),
     )
     email_queue(
-        to=volunteer.user.email,
+        to=partner_user.email,
         subject="Old news",
-        body=f"You once met {household.first_name}.",
+        body=f"You once met {person.first_name}.",
         purpose="test_mention",
         key="erasure-test-3",
-        user=volunteer.user,
+        user=partner_user,
     )
     common = {"user_agent": "test", "ip_address": "127.0.0.1", "http_accept": "*/*"}
     AccessAttempt.objects.create(
@@ -141,10 +142,44 @@ def _copies(household, user, volunteer, pairing, client) -> None:
         queue_name="default",
     )
     PairingImport.objects.create(
-        programme=household.programme, problems_csv=f"row,problem\n2,{user.email} unknown\n"
+        programme=person.programme, problems_csv=f"row,problem\n2,{user.email} unknown\n"
     )
-    cache.set("erasure-test", household.first_name)
+    cache.set("erasure-test", person.first_name)
     client.force_login(user)
+
+
+@pytest.fixture
+def marked_volunteer(programme, volunteer, volunteer_user, household, coordinator, client):
+    """The volunteer, paired with the household, with markers everywhere they have words."""
+    from kinfolk.people.models import Volunteer
+
+    markers: list[str] = []
+    pairing = make_pairing(volunteer, household)
+    visit = make_visit(pairing, host="volunteer")
+    make_time(visit, by="volunteer")
+    Invitation.objects.create(
+        programme=programme,
+        role="link",
+        volunteer=volunteer,
+        email="z@example.org",
+        first_name="z",
+        expires_at=timezone.now(),
+    )
+    PairExclusion.objects.create(
+        programme=programme, volunteer=volunteer, household=household, set_at=timezone.now()
+    )
+    _fill(Volunteer.objects.filter(pk=volunteer.pk), markers)
+    _fill(type(volunteer_user).objects.filter(pk=volunteer_user.pk), markers)
+    for model in (ContactDetails, Consent, Invitation):
+        _fill(model.objects.filter(volunteer=volunteer), markers)
+    _fill(PairExclusion.objects.filter(volunteer=volunteer), markers, only=("note",))
+    _fill(visit.__class__.objects.filter(pk=visit.pk), markers, only=("volunteer_words",))
+    _fill(visit.__class__.objects.filter(pk=visit.pk), markers, only=("place_note",))
+    _fill(visit.times.all(), markers, only=("place_note",))
+    volunteer.refresh_from_db()
+    volunteer_user.refresh_from_db()
+    _copies(volunteer, volunteer_user, household, pairing, client)
+    return volunteer, markers
 
 
 def _found_in_models(markers: list[str]) -> list[str]:
@@ -180,7 +215,7 @@ def _found_in_sessions(markers: list[str], user_pk: int) -> list[str]:
 
 def _found_in_files(markers: list[str]) -> list[str]:
     found = []
-    roots = {getattr(settings, "MEDIA_ROOT", ""), getattr(settings, "KINFOLK_DATA_DIR", "")}
+    roots = {str(settings.MEDIA_ROOT or ""), str(getattr(settings, "DATA_DIR", "") or "")}
     for root in filter(None, roots):
         for path in Path(root).rglob("*"):
             if path.is_file() and path.stat().st_size < 50_000_000:
@@ -202,6 +237,24 @@ def test_erasure_leaves_no_marker_in_any_column_table_session_cache_or_file(
     assert _found_in_tables(markers), "the markers were not stored; the test proves nothing"
     with django_capture_on_commit_callbacks(execute=True):
         person_erase(person=household)
+    found = (
+        _found_in_models(markers)
+        + _found_in_tables(markers)
+        + _found_in_sessions(markers, user_pk)
+        + _found_in_files(markers)
+        + _found_in_cache(markers)
+    )
+    assert found == []
+
+
+def test_erasing_a_volunteer_leaves_no_marker_either(
+    marked_volunteer, volunteer_user, django_capture_on_commit_callbacks
+):
+    volunteer, markers = marked_volunteer
+    user_pk = volunteer_user.pk
+    assert _found_in_tables(markers)
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(person=volunteer)
     found = (
         _found_in_models(markers)
         + _found_in_tables(markers)

@@ -20,7 +20,7 @@ URL = reverse("privacy:my_data_download")
 
 
 def _download(client) -> zipfile.ZipFile:
-    response = client.get(URL)
+    response = client.post(URL)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].startswith("attachment;")
@@ -104,7 +104,7 @@ def test_an_export_asked_twice_at_once_is_refused_and_changes_nothing(
 ):
     ExportClaim.objects.create(user_id=household_user.pk, started_at=timezone.now())
     client.force_login(household_user)
-    response = client.get(URL)
+    response = client.post(URL)
     assert response.status_code == 409
     assert "being prepared in another window" in response.content.decode()
     assert ExportClaim.objects.count() == 1
@@ -114,7 +114,7 @@ def test_a_claim_left_by_a_request_that_died_is_taken_over(client, household_use
     old = timezone.now() - dt.timedelta(hours=1)
     ExportClaim.objects.create(user_id=household_user.pk, started_at=old)
     client.force_login(household_user)
-    assert client.get(URL).status_code == 200
+    assert client.post(URL).status_code == 200
     assert ExportClaim.objects.count() == 0
 
 
@@ -122,9 +122,30 @@ def test_the_page_shows_the_sections_and_names_the_exemptions(client, household_
     client.force_login(household_user)
     page = client.get(reverse("privacy:my_data")).content.decode()
     assert "Your profile in each programme" in page
-    assert "protects the person who reported" in page
+    assert "protects the person who made it" in page
     assert "expense claims" in page
 
 
 def test_a_stranger_is_sent_to_sign_in(client, db):
-    assert client.get(URL).status_code == 302
+    assert client.post(URL).status_code == 302
+    assert "/accounts/login/" in client.post(URL)["Location"]
+
+
+def test_opening_the_download_address_shows_the_page(client, household_user, household):
+    client.force_login(household_user)
+    assert client.get(URL)["Location"] == reverse("privacy:my_data")
+
+
+def test_another_app_adds_a_section_through_the_registry(client, household_user, household):
+    from kinfolk.privacy.exports import EXPORTERS, exporter_register
+
+    before = list(EXPORTERS)
+    exporter_register("notes", "Notes", ("people.Household",))(
+        lambda subject: [{"note": f"about {p.first_name}"} for p in subject.people]
+    )
+    try:
+        client.force_login(household_user)
+        data = json.loads(_download(client).read("my-data.json"))
+    finally:
+        EXPORTERS[:] = before
+    assert data["notes"] == [{"note": "about Hana"}]

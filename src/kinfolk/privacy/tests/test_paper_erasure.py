@@ -58,3 +58,11 @@ def test_a_participant_cannot_erase_someone_else(client, household_user, other_h
     assert client.post(_url(other_household), {"asked": "on"}).status_code == 404
     other_household.refresh_from_db()
     assert not other_household.is_erased
+
+
+def test_the_programmes_list_shows_an_erased_person_without_a_name(client, coordinator, household):
+    client.force_login(coordinator)
+    client.post(_url(household), {"asked": "on"}, follow=True)  # the message names them, once
+    page = client.get(reverse("programmes:households", args=[household.programme_id]))
+    text = page.content.decode()
+    assert "(erased)" in text and "Hana" not in text
