@@ -27,6 +27,11 @@ from kinfolk.imports.places import PlaceError, Placer
 _BIDI = dict.fromkeys(
     map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 )
+#: Addresses of the usual shape pass at once; anything else goes through Django's validator.
+_PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}"
+)
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{4,30}$")
 LIMITS = {"id": 64, "first_name": 80, "last_name": 80, "address": 300, "town": 120}
 
@@ -63,6 +68,8 @@ def _required(parse: Callable[[str], Any], what: str) -> Callable[[str], Any]:
 
 
 def _email(text: str) -> str:
+    if len(text) <= 254 and _PLAIN_EMAIL.fullmatch(text):
+        return text.lower()
     try:
         validate_email(text)
     except ValidationError:
