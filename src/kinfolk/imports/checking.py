@@ -119,20 +119,13 @@ def _parsers(side: str) -> dict[str, Callable[[str], Any]]:
 
 
 class _Cached:
-    """One field's parser, run once per distinct text."""
+    """One field's parser: a value and no message, or no value and what is wrong."""
 
     def __init__(self, field: str, parse: Callable[[str], Any]) -> None:
         self.field = field
         self.parse = parse
-        self.seen: dict[str, tuple[Any, str]] = {}
 
-    def __call__(self, text: str) -> tuple[Any, str]:
-        found = self.seen.get(text)
-        if found is None:
-            found = self.seen[text] = self._parse(text)
-        return found
-
-    def _parse(self, text: str) -> tuple[Any, str]:
+    def parse_one(self, text: str) -> tuple[Any, str]:
         limit = LIMITS.get(self.field)
         if limit and len(text) > limit:
             return None, _("is longer than %(n)s characters") % {"n": limit}
@@ -142,6 +135,10 @@ class _Cached:
             return None, bad.message
         except dd.FieldError as error:
             return None, error.message
+
+
+#: Fields stored exactly as the file has them (after trimming).
+_AS_GIVEN = frozenset({"id", "address"})
 
 
 @dataclass
@@ -200,12 +197,21 @@ class ColumnChecker:
     ) -> list[Any]:
         at, name = self.columns[field]
         column = [row[at] for row in rows]
-        results = {text: parse(text) for text in set(column)}
+        distinct = set(column)
+        if field in _AS_GIVEN:
+            # Kept as written: only an empty id or a long text can be wrong.
+            limit = LIMITS[field]
+            suspect = {t for t in distinct if len(t) > limit or (field == "id" and not t)}
+            results = {text: parse.parse_one(text) for text in suspect}
+        else:
+            results = {text: parse.parse_one(text) for text in distinct}
         bad = {text for text, (_value, message) in results.items() if message}
         if bad:
             for i, text in enumerate(column):
                 if text in bad:
                     found[i].append(Problem(i + 2, name, text, results[text][1]))
+        if field in _AS_GIVEN:
+            return column
         good = {text: value for text, (value, _message) in results.items()}
         return list(map(good.__getitem__, column))
 

@@ -302,6 +302,11 @@ def _db(field: str, value: Any) -> Any:
     return db_date(value) if field == "waiting_since" else value
 
 
+def _column(records: list[dict[str, Any]], key: str) -> list[Any]:
+    column = [r[key] for r in records]
+    return list(map(db_date, column)) if key == "waiting_since" else column
+
+
 def _people_insert(
     people_import: PeopleImport, model: Any, fields: list[str], new: list[dict[str, Any]]
 ) -> list[tuple[int, dict[str, Any]]]:
@@ -328,8 +333,9 @@ def _people_insert(
             sources.append(("", now))
         else:
             sources.append(("", f.get_default()))
-    rows = (tuple(_db(key, r[key]) if key else value for key, value in sources) for r in new)
-    rows_insert(model, columns, rows)
+    n = len(new)
+    values = [([_db(key, r[key]) for r in new] if key else [value] * n) for key, value in sources]
+    rows_insert(model, columns, zip(*values, strict=True))
     ids = dict(
         model.objects.filter(programme=people_import.programme_id).values_list("external_id", "pk")
     )
