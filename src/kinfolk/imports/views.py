@@ -89,7 +89,7 @@ def _context(request: HttpRequest, people_import: PeopleImport, **extra: object)
 @login_required
 def detail(request: HttpRequest, programme_id: int, people_import_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
-    services.imports_stale_reset()
+    services.imports_stale_reset(programme=programme)
     people_import = selectors.import_get(programme=programme, import_id=people_import_id)
     form = MappingForm(
         request.POST or None, header=people_import.header, mapping=people_import.mapping
@@ -112,7 +112,7 @@ def detail(request: HttpRequest, programme_id: int, people_import_id: int) -> Ht
 @login_required
 def progress(request: HttpRequest, programme_id: int, people_import_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
-    services.imports_stale_reset()
+    services.imports_stale_reset(programme=programme)
     people_import = selectors.import_get(programme=programme, import_id=people_import_id)
     response = render(request, "imports/_progress.html", _context(request, people_import))
     if not people_import.live:
