@@ -118,7 +118,7 @@ def _message(invitation: Invitation, expires: dt.datetime) -> Any:
             "like to, open this link, read what it involves and accept the invitation "
             "yourself.\n\n%(url)s\n\n"
             "The link works until %(date)s. If you do not want to take part, ignore this "
-            "message, or tell the programme to remove your details."
+            "message: you will not be paired with anyone, and nobody will visit you."
         )
         % params
     )
