@@ -35,6 +35,7 @@ from kinfolk.people.selectors import (
     consent_list,
     household_member_list,
     invitation_by_token,
+    invitation_for_unconsented,
     own_household_get,
     own_person_get,
     own_volunteer_get,
@@ -304,7 +305,12 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     forms = _invitation_forms(request, invitation, account)
     if request.method == "POST" and all([f.is_valid() for f in forms.values()]):
         return _invitation_join(request, invitation, account, forms)
-    context = {"invitation": invitation, "programme": invitation.programme, **forms}
+    context = {
+        "invitation": invitation,
+        "programme": invitation.programme,
+        "imported": invitation_for_unconsented(invitation=invitation),
+        **forms,
+    }
     return render(request, "people/invitation_accept.html", context)
 
 

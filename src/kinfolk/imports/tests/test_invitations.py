@@ -56,6 +56,9 @@ def test_accepting_the_invitation_makes_the_household_take_part(
     _send(imported, coordinator, django_capture_on_commit_callbacks)
     body = Message.objects.get(to="ann1@example.org").body
     link = re.search(r"http\S+", body).group(0).replace("http://127.0.0.1:8000", "")
+    page = client.get(link).content.decode()
+    assert "has your name and details from its own records" in page
+    assert "paper form" not in page
     response = client.post(link, {"password1": PASSWORD, "password2": PASSWORD, "consent": "on"})
     assert response.status_code == 302
     household = Household.objects.get(external_id="H1")
