@@ -39,6 +39,11 @@ def invitee_person_get(*, programme: Programme, side: str, person_id: int) -> Vo
     return person
 
 
+def invitee_exists(*, person: Volunteer | Household) -> bool:
+    """Whether the person came from an import (and so may need a paper consent recorded)."""
+    return Invitee.objects.filter(**{person.side: person}).exists()
+
+
 def invitee_counts(*, people_import: PeopleImport) -> dict[str, int]:
     """Of the import's people: invited, still to invite, without an address, taking part now."""
     from kinfolk.imports.inviting import invitable

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from kinfolk.accounts.ratelimits import rate_limit_check
 from kinfolk.accounts.selectors import participant_account_get
 from kinfolk.accounts.services import passwords
+from kinfolk.imports.selectors import invitee_exists
 from kinfolk.pairings.selectors import exclusion_list
 from kinfolk.people.forms import PROFILE_FIELDS, ProfileForm, blackout_words
 from kinfolk.people.models import Household, Invitation, Volunteer
@@ -167,6 +168,7 @@ def _detail_page(
         "programme": programme,
         "person": person,
         "kind": kind,
+        "imported": invitee_exists(person=person),
         "facts": _profile_facts(person),
         "contact": contact,
         "consents": consent_list(person=person),
