@@ -30,6 +30,11 @@ TARGET_SECONDS = 60.0
 TARGET_BYTES = 1024**3
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _peak_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
 
@@ -85,9 +90,9 @@ def main() -> int:
         bad_data, bad_rows = households_csv(n, seed=6, bad_every=20)
     programme, user = _programme("Import benchmark")
     try:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu_seconds()
         first = _import(programme, user, data, stages, "new file", commit=True)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
         again = _import(programme, user, data, stages, "same file again", commit=True)
         bad = _import(programme, user, bad_data, stages, "5% bad rows", commit=False)
     finally:
@@ -96,7 +101,12 @@ def main() -> int:
             user.delete()
     reported = {row for row, *_rest in _problem_rows(bad)}
     peak = _peak_bytes()
-    print(f"\nImport of {n:,} households on {connection.vendor}, file {len(data) / 1e6:.1f} MB\n")
+    print(f"\nImport of {n:,} households on {connection.vendor}, file {len(data) / 1e6:.1f} MB")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"{os.cpu_count()} CPUs, load average {load} at the end; this process used "
+        f"{cpu:.1f} CPU seconds for the new file (the database server's are not counted)\n"
+    )
     print(table(stages))
     print()
     print(f"{'target':<52} {'measured':>14} {'target':>10}  ok")
