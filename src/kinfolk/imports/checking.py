@@ -83,6 +83,17 @@ def _phone(text: str) -> str:
     return text
 
 
+_SLOT_INDEX = {slot: i for i, slot in enumerate(dd.SLOTS)}
+
+
+def _availability(text: str) -> str:
+    """The data dictionary's form of a week; a fast path for the usual, valid spelling."""
+    slots = {part.strip().lower() for part in text.split(";") if part.strip()}
+    if slots and slots <= _SLOT_INDEX.keys():
+        return ";".join(sorted(slots, key=_SLOT_INDEX.__getitem__))
+    return dd.format_availability(dd.parse_availability(text))  # raises with the message
+
+
 def _waiting(text: str) -> Any:
     return dd.parse_date(text, field="waiting_since") if text else None
 
@@ -105,7 +116,7 @@ def _parsers(side: str) -> dict[str, Callable[[str], Any]]:
         ),
         "learning": lambda t: dd.format_languages(dd.parse_languages(t)),
         "availability": _required(
-            lambda t: dd.format_availability(dd.parse_availability(t)),
+            _availability,
             _("at least one weekly slot, as sat-am"),
         ),
         "offers": lambda t: dd.format_conditions(dd.parse_conditions(t, field="offers")),

@@ -214,23 +214,26 @@ def address_mentioned(*, text: str, people: Iterable[Person]) -> bool:
     return False
 
 
-def contact_details_same(*, side: str, given: dict[int, tuple[str, str]]) -> set[int]:
+def contact_details_same(
+    *, side: str, programme_id: int, given: dict[int, tuple[str, str]]
+) -> set[int]:
     """Of ``{person id: (phone, address)}``, the ids whose stored details are exactly these.
 
     For an import's preview ("unchanged" or "updated"): only ids come back, so
-    nothing is read out and nothing is logged.
+    nothing is read out and nothing is logged.  One query for the programme.
     """
-    stored: dict[int, tuple[str, str]] = {}
-    ids = list(given)
-    for start in range(0, len(ids), _CHUNK):
-        rows = ContactDetails.objects.filter(**{f"{side}_id__in": ids[start : start + _CHUNK]})
-        stored |= {pk: (p, a) for pk, p, a in rows.values_list(f"{side}_id", "phone", "address")}
-    return {pk for pk, details in given.items() if stored.get(pk, ("", "")) == details}
+    stored = ContactDetails.objects.filter(**{f"{side}__programme_id": programme_id})
+    found = {
+        pk: (phone, address)
+        for pk, phone, address in stored.values_list(f"{side}_id", "phone", "address")
+    }
+    return {pk for pk, details in given.items() if found.get(pk, ("", "")) == details}
 
 
 def contact_details_import(
     *,
     side: str,
+    programme_id: int,
     new: dict[int, tuple[str, str]],
     changed: dict[int, tuple[str, str]],
 ) -> None:
@@ -243,10 +246,9 @@ def contact_details_import(
 
     now = db_datetime(timezone.now())
     existing: dict[int, int] = {}
-    ids = list(changed)
-    for start in range(0, len(ids), _CHUNK):
-        rows = ContactDetails.objects.filter(**{f"{side}_id__in": ids[start : start + _CHUNK]})
-        existing |= dict(rows.values_list(f"{side}_id", "pk"))
+    if changed:
+        stored = ContactDetails.objects.filter(**{f"{side}__programme_id": programme_id})
+        existing = dict(stored.values_list(f"{side}_id", "pk"))
     adding = {**new, **{pk: v for pk, v in changed.items() if pk not in existing}}
     rows_insert(
         ContactDetails,
@@ -259,7 +261,3 @@ def contact_details_import(
         ((phone, address, now, existing[pk]) for pk, (phone, address) in changed.items()
          if pk in existing),
     )  # fmt: skip
-
-
-#: Ids per query: SQLite allows some 32,000 parameters in one statement.
-_CHUNK = 10000
