@@ -15,12 +15,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kinfolk.imports.models import Invitee, PeopleImport
 from kinfolk.outbox.services import email_new, messages_queue
-from kinfolk.people.models import Invitation
+from kinfolk.people.models import Consent, Invitation
 from kinfolk.people.services.coordination import invitation_url
 
 _BATCH = 500
@@ -29,10 +30,11 @@ _BATCH = 500
 def invitable(people_import: PeopleImport) -> Any:
     """Invitees of the import with an address, not yet invited, who have not taken part."""
     side = people_import.side
+    consents = Consent.objects.filter(**{side: OuterRef(side)})
     return (
         Invitee.objects.filter(imported_in=people_import, invitation__isnull=True)
         .exclude(email="")
-        .filter(**{f"{side}__consents__isnull": True})
+        .exclude(Exists(consents))
         .exclude(**{f"{side}__state": "left"})
     )
 
@@ -60,7 +62,7 @@ def invitations_send(*, import_id: int, by_id: int | None) -> int:
         with transaction.atomic():
             batch = list(
                 invitable(people_import)
-                .select_for_update()
+                .select_for_update(of=("self",))
                 .select_related(people_import.side)
                 .order_by("pk")[:_BATCH]
             )
@@ -116,7 +118,7 @@ def _message(invitation: Invitation, expires: dt.datetime) -> Any:
             "like to, open this link, read what it involves and accept the invitation "
             "yourself.\n\n%(url)s\n\n"
             "The link works until %(date)s. If you do not want to take part, ignore this "
-            "message, or tell the programme to remove your details."
+            "message: you will not be paired with anyone, and nobody will visit you."
         )
         % params
     )

@@ -20,7 +20,7 @@ FIELDS: dict[str, object] = {
     "id": _("your own id of the person (required)"),
     "first_name": _("first name (required)"),
     "last_name": _("last name"),
-    "email": _("e-mail address: where the invitation goes"),
+    "email": _("e-mail address (the invitation goes there)"),
     "phone": _("phone number"),
     "address": _("postal address"),
     "town": _("town"),

@@ -229,7 +229,11 @@ def _compared(people_import: PeopleImport, records: list[dict[str, Any]]) -> Pla
         if {"phone", "address"} & mapped:
             contacts[pk] = (record.get("phone", ""), record.get("address", ""))
         candidates.append((pk, record, differs))
-    same = contact_details_same(side=side, given=contacts) if contacts else set()
+    same = (
+        contact_details_same(side=side, programme_id=people_import.programme_id, given=contacts)
+        if contacts
+        else set()
+    )
     for pk, record, differs in candidates:
         if differs or (pk in contacts and pk not in same):
             plan.changed.append((pk, record))
@@ -292,6 +296,7 @@ def _write(people_import: PeopleImport, plan: Plan, progress: Progress) -> None:
     if contacts:
         contact_details_import(
             side=side,
+            programme_id=people_import.programme_id,
             new={pk: (r.get("phone", ""), r.get("address", "")) for pk, r in created},
             changed={pk: (r.get("phone", ""), r.get("address", "")) for pk, r in plan.changed},
         )
@@ -300,6 +305,11 @@ def _write(people_import: PeopleImport, plan: Plan, progress: Progress) -> None:
 
 def _db(field: str, value: Any) -> Any:
     return db_date(value) if field == "waiting_since" else value
+
+
+def _column(records: list[dict[str, Any]], key: str) -> list[Any]:
+    column = [r[key] for r in records]
+    return list(map(db_date, column)) if key == "waiting_since" else column
 
 
 def _people_insert(
@@ -328,8 +338,9 @@ def _people_insert(
             sources.append(("", now))
         else:
             sources.append(("", f.get_default()))
-    rows = (tuple(_db(key, r[key]) if key else value for key, value in sources) for r in new)
-    rows_insert(model, columns, rows)
+    n = len(new)
+    values = [([_db(key, r[key]) for r in new] if key else [value] * n) for key, value in sources]
+    rows_insert(model, columns, zip(*values, strict=True))
     ids = dict(
         model.objects.filter(programme=people_import.programme_id).values_list("external_id", "pk")
     )
@@ -344,11 +355,9 @@ def _invitees_write(
 ) -> None:
     side = people_import.side
     existing: dict[int, int] = {}
-    for start in range(0, len(changed), _BATCH):
-        pks = [pk for pk, _r in changed[start : start + _BATCH]]
-        existing |= dict(
-            Invitee.objects.filter(**{f"{side}_id__in": pks}).values_list(f"{side}_id", "pk")
-        )
+    if changed:
+        invitees = Invitee.objects.filter(programme=people_import.programme_id)
+        existing = dict(invitees.exclude(**{side: None}).values_list(f"{side}_id", "pk"))
     new = created + [(pk, r) for pk, r in changed if pk not in existing]
     columns = ["programme_id", f"{side}_id", "email", "imported_in_id"]
     rows_insert(

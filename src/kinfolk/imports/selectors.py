@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from kinfolk.imports.models import Invitee, PeopleImport, PostcodeCentroid
-from kinfolk.people.models import Household, Volunteer
+from kinfolk.people.models import Consent, Household, Volunteer
 from kinfolk.programmes.models import Programme
 
 IMPORTS_SHOWN = 20
@@ -39,15 +39,22 @@ def invitee_person_get(*, programme: Programme, side: str, person_id: int) -> Vo
     return person
 
 
+def invitee_exists(*, person: Volunteer | Household) -> bool:
+    """Whether the person came from an import (and so may need a paper consent recorded)."""
+    return Invitee.objects.filter(**{person.side: person}).exists()
+
+
 def invitee_counts(*, people_import: PeopleImport) -> dict[str, int]:
-    """Of the import's people: invited, without an address, and taking part now."""
+    """Of the import's people: invited, still to invite, without an address, taking part now."""
+    from kinfolk.imports.inviting import invitable
+
     side = people_import.side
     invitees = Invitee.objects.filter(imported_in=people_import)
+    consents = Consent.objects.filter(**{side: OuterRef(side)}, withdrawn_at__isnull=True)
     return {
         "people": invitees.count(),
         "invited": invitees.filter(invitation__isnull=False).count(),
+        "to_invite": invitable(people_import).count(),
         "no_email": invitees.filter(email="").count(),
-        "taking_part": invitees.filter(**{f"{side}__consents__withdrawn_at__isnull": True})
-        .distinct()
-        .count(),
+        "taking_part": invitees.filter(Exists(consents)).count(),
     }

@@ -77,7 +77,7 @@ def postcodes(request: HttpRequest, programme_id: int) -> HttpResponse:
     return redirect("imports:imports", programme.pk)
 
 
-def _context(request: HttpRequest, people_import: PeopleImport, **extra: object) -> dict:
+def _context(people_import: PeopleImport, **extra: object) -> dict[str, object]:
     return {
         "programme": people_import.programme,
         "people_import": people_import,
@@ -89,7 +89,7 @@ def _context(request: HttpRequest, people_import: PeopleImport, **extra: object)
 @login_required
 def detail(request: HttpRequest, programme_id: int, people_import_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
-    services.imports_stale_reset()
+    services.imports_stale_reset(programme=programme)
     people_import = selectors.import_get(programme=programme, import_id=people_import_id)
     form = MappingForm(
         request.POST or None, header=people_import.header, mapping=people_import.mapping
@@ -103,7 +103,7 @@ def detail(request: HttpRequest, programme_id: int, people_import_id: int) -> Ht
             service_errors_add(error, form)
         else:
             return redirect("imports:detail", programme.pk, people_import.pk)
-    context = _context(request, people_import, form=form)
+    context = _context(people_import, form=form)
     if people_import.status == PeopleImport.Status.COMMITTED:
         context["invitees"] = selectors.invitee_counts(people_import=people_import)
     return render(request, "imports/detail.html", context, status=400 if form.errors else 200)
@@ -112,9 +112,9 @@ def detail(request: HttpRequest, programme_id: int, people_import_id: int) -> Ht
 @login_required
 def progress(request: HttpRequest, programme_id: int, people_import_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
-    services.imports_stale_reset()
+    services.imports_stale_reset(programme=programme)
     people_import = selectors.import_get(programme=programme, import_id=people_import_id)
-    response = render(request, "imports/_progress.html", _context(request, people_import))
+    response = render(request, "imports/_progress.html", _context(people_import))
     if not people_import.live:
         response["HX-Refresh"] = "true"  # the whole page changes once the job is done
     return response

@@ -331,6 +331,14 @@ def invitation_get(*, programme: Programme, invitation_id: int) -> Invitation:
     return found
 
 
+def invitation_for_unconsented(*, invitation: Invitation) -> bool:
+    """Whether a link invitation goes to someone on record without consent (an import)."""
+    person = invitation.volunteer or invitation.household
+    if invitation.role != Invitation.Role.LINK or person is None:
+        return False
+    return not person.consents.exists()
+
+
 def account_for_email(*, email: str) -> Any:
     """The account that owns an address, or None (for invitations, never for sign-up pages)."""
     return get_user_model().objects.filter(email=email.strip().lower()).first()

@@ -38,6 +38,7 @@ from kinfolk.people.selectors import (
     household_member_get,
     household_member_list,
     invitation_by_token,
+    invitation_for_unconsented,
     own_household_get,
     own_person_get,
     own_volunteer_get,
@@ -347,7 +348,12 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     forms = _invitation_forms(request, invitation, account)
     if request.method == "POST" and all([f.is_valid() for f in forms.values()]):
         return _invitation_join(request, invitation, account, forms)
-    context = {"invitation": invitation, "programme": invitation.programme, **forms}
+    context = {
+        "invitation": invitation,
+        "programme": invitation.programme,
+        "imported": invitation_for_unconsented(invitation=invitation),
+        **forms,
+    }
     return render(request, "people/invitation_accept.html", context)
 
 

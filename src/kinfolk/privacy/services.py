@@ -283,23 +283,26 @@ def _search_ids(programme: Any, side: str, query: str) -> tuple[list[int], str |
     return list(stored[:SEARCH_LIMIT]), "phone"
 
 
-def contact_details_same(*, side: str, given: dict[int, tuple[str, str]]) -> set[int]:
+def contact_details_same(
+    *, side: str, programme_id: int, given: dict[int, tuple[str, str]]
+) -> set[int]:
     """Of ``{person id: (phone, address)}``, the ids whose stored details are exactly these.
 
     For an import's preview ("unchanged" or "updated"): only ids come back, so
-    nothing is read out and nothing is logged.
+    nothing is read out and nothing is logged.  One query for the programme.
     """
-    stored: dict[int, tuple[str, str]] = {}
-    ids = list(given)
-    for start in range(0, len(ids), _CHUNK):
-        rows = ContactDetails.objects.filter(**{f"{side}_id__in": ids[start : start + _CHUNK]})
-        stored |= {pk: (p, a) for pk, p, a in rows.values_list(f"{side}_id", "phone", "address")}
-    return {pk for pk, details in given.items() if stored.get(pk, ("", "")) == details}
+    stored = ContactDetails.objects.filter(**{f"{side}__programme_id": programme_id})
+    found = {
+        pk: (phone, address)
+        for pk, phone, address in stored.values_list(f"{side}_id", "phone", "address")
+    }
+    return {pk for pk, details in given.items() if found.get(pk, ("", "")) == details}
 
 
 def contact_details_import(
     *,
     side: str,
+    programme_id: int,
     new: dict[int, tuple[str, str]],
     changed: dict[int, tuple[str, str]],
 ) -> None:
@@ -312,10 +315,9 @@ def contact_details_import(
 
     now = db_datetime(timezone.now())
     existing: dict[int, int] = {}
-    ids = list(changed)
-    for start in range(0, len(ids), _CHUNK):
-        rows = ContactDetails.objects.filter(**{f"{side}_id__in": ids[start : start + _CHUNK]})
-        existing |= dict(rows.values_list(f"{side}_id", "pk"))
+    if changed:
+        stored = ContactDetails.objects.filter(**{f"{side}__programme_id": programme_id})
+        existing = dict(stored.values_list(f"{side}_id", "pk"))
     adding = {**new, **{pk: v for pk, v in changed.items() if pk not in existing}}
     rows_insert(
         ContactDetails,
@@ -330,8 +332,6 @@ def contact_details_import(
     )  # fmt: skip
 
 
-#: Ids per query: SQLite allows some 32,000 parameters in one statement.
-_CHUNK = 10000
 # --- many people at once: exports ------------------------------------------------------
 
 

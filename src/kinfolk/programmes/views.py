@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from kinfolk.accounts.ratelimits import rate_limit_check
 from kinfolk.accounts.selectors import participant_account_get
 from kinfolk.accounts.services import passwords
+from kinfolk.imports.selectors import invitee_exists
 from kinfolk.pairings.selectors import exclusion_list, person_statuses
 from kinfolk.people.forms import ProfileForm
 from kinfolk.people.models import Household, Invitation, Volunteer
@@ -235,6 +236,7 @@ def _detail_page(
         "kind": kind,
         "words": profile_words(person),
         "waiting": wait_length(person.waiting_since, programme.today()),
+        "imported": invitee_exists(person=person),
         "contact": contact,
         "consents": consent_list(person=person),
         "exclusions": exclusion_list(programme=programme, person=person),

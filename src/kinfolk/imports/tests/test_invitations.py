@@ -56,6 +56,9 @@ def test_accepting_the_invitation_makes_the_household_take_part(
     _send(imported, coordinator, django_capture_on_commit_callbacks)
     body = Message.objects.get(to="ann1@example.org").body
     link = re.search(r"http\S+", body).group(0).replace("http://127.0.0.1:8000", "")
+    page = client.get(link).content.decode()
+    assert "has your name and details from its own records" in page
+    assert "paper form" not in page
     response = client.post(link, {"password1": PASSWORD, "password2": PASSWORD, "consent": "on"})
     assert response.status_code == 302
     household = Household.objects.get(external_id="H1")
@@ -109,3 +112,22 @@ def test_invitations_cannot_start_before_the_import_is_committed(journey, coordi
     with pytest.raises(ValidationError):
         inviting.invitations_start(people_import=made, by=coordinator)
     assert not Invitee.objects.exists() and not Message.objects.exists()
+
+
+def test_the_counts_say_who_is_invited_and_who_takes_part(
+    imported, coordinator, programme, django_capture_on_commit_callbacks
+):
+    from kinfolk.imports.selectors import invitee_counts
+
+    assert invitee_counts(people_import=imported) == {
+        "people": 3, "invited": 0, "to_invite": 2, "no_email": 1, "taking_part": 0,
+    }  # fmt: skip
+    _send(imported, coordinator, django_capture_on_commit_callbacks)
+    services.invitee_consent_record(
+        person=Household.objects.get(external_id="H3"),
+        given_on=programme.today(),
+        recorded_by=coordinator,
+    )
+    assert invitee_counts(people_import=imported) == {
+        "people": 3, "invited": 2, "to_invite": 0, "no_email": 1, "taking_part": 1,
+    }  # fmt: skip

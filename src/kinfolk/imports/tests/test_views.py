@@ -111,9 +111,12 @@ def test_paper_consent_page_records_it_for_an_imported_person_only(
     imported = Household.objects.get(external_id="H1")
     client.force_login(coordinator)
     url = reverse("imports:household_consent", args=[programme.pk, imported.pk])
+    detail = reverse("programmes:household_detail", args=[programme.pk, imported.pk])
+    assert f'id="paper-consent" href="{url}"' in client.get(detail).content.decode()
     response = client.post(url, {"given_on": programme.today().isoformat()})
     assert response.status_code == 302
     imported.refresh_from_db()
     assert imported.state == "active"
+    assert 'id="paper-consent"' not in client.get(detail).content.decode()
     other = reverse("imports:household_consent", args=[programme.pk, household.pk])
     assert client.get(other).status_code == 404  # not imported
