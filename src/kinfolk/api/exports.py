@@ -213,13 +213,21 @@ def _with_contact(
 # --- cells and files ---------------------------------------------------------------------
 
 
+#: First characters after which a text cell may need a quote (see ``neutralise``).
+_RISKY_START = frozenset("=+-@\t\r'")
+
+
 def cell_text(value: Any) -> str:
     """A cell as CSV text: ISO dates and times (UTC), no formulas, empty for none."""
+    kind = type(value)
+    if kind is str:
+        # Most cells start with a letter or digit: skip neutralise's regular expression.
+        return value if not value or value[0] not in _RISKY_START else neutralise(value)
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):
+    if kind is dt.datetime:
         return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-    if isinstance(value, dt.date):
+    if kind is dt.date:
         return value.isoformat()
     if isinstance(value, bool | int | float):
         return str(value)
