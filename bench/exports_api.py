@@ -58,6 +58,8 @@ def _peak_rss_mib() -> float:
 
 
 def _world(n: int, seed: int, stages: Stages) -> tuple[Any, Any]:
+    from django.db import connection
+
     from kinfolk.pairings.models import Pairing
     from kinfolk.privacy.services import contact_details_bulk_create
     from kinfolk.programmes.models import Coordinator
@@ -77,6 +79,10 @@ def _world(n: int, seed: int, stages: Stages) -> tuple[Any, Any]:
             rows=((h, f"+44 7700 {i:06d}", f"{i} Bench Street") for i, h in enumerate(households))
         )
         Coordinator.objects.create(programme=programme, user=spare)
+    if connection.vendor == "postgresql":
+        # What autovacuum does after a bulk load; inside this transaction it must be asked.
+        with stage(stages, "setup: analyze"), connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return programme, spare
 
 

@@ -185,10 +185,14 @@ def export_batches(
     queryset = export.rows(programme).order_by("pk")
     last = 0
     while True:
-        batch = list(queryset.filter(pk__gt=last).values_list(*paths)[:BATCH])
-        if not batch:
+        # The batch's ids first, from the primary key's index alone; then their rows and
+        # relations.  Asked in one query, the database may join the whole of each related
+        # table for every batch.
+        ids = list(queryset.filter(pk__gt=last).values_list("pk", flat=True)[:BATCH])
+        if not ids:
             return
-        last = batch[-1][0]
+        last = ids[-1]
+        batch = list(queryset.filter(pk__in=ids).values_list(*paths))
         if contact and export.people:
             yield _with_contact(export, programme, viewer, batch)
         else:
