@@ -14,11 +14,13 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
+import pydantic_core
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import HttpError
+from ninja.renderers import BaseRenderer
 from ninja.security import HttpBearer
 from pydantic import AwareDatetime, Field, field_validator
 
@@ -38,6 +40,20 @@ from kinfolk.visits.models import Visit
 #: The largest id a database row can have; a bigger one is a 422, not a crash.
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+class JSONRenderer(BaseRenderer):
+    """JSON written by pydantic's compiled serializer.
+
+    Python's ``json`` module with ninja's encoder spent a third of a 500-row
+    page converting datetimes one by one.  Times keep their microseconds, so
+    an ``updated_at`` given back as ``updated_since`` is exact.
+    """
+
+    media_type = "application/json"
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> bytes:
+        return pydantic_core.to_json(data)
 
 
 class TokenAuth(HttpBearer):
@@ -61,6 +77,7 @@ api = NinjaAPI(
         "`next_cursor` until it is null."
     ),
     auth=TokenAuth(),
+    renderer=JSONRenderer(),
     urls_namespace="api",
 )
 

@@ -191,10 +191,12 @@ def export_batches(
         ids = list(queryset.filter(pk__gt=last).values_list("pk", flat=True)[:BATCH])
         if not ids:
             return
+        # The programme's rows between the first and last id are exactly this batch.
+        rows = queryset.filter(pk__gte=ids[0], pk__lte=ids[-1])
         last = ids[-1]
-        batch = list(queryset.filter(pk__in=ids).values_list(*paths))
+        batch = list(rows.values_list(*paths))
         if contact and export.people:
-            yield _with_contact(export, programme, viewer, batch)
+            yield _with_contact(programme, viewer, rows, batch)
         else:
             yield [list(row) for row in batch]
 
@@ -204,11 +206,14 @@ def export_header(*, export: Export, contact: bool) -> list[str]:
 
 
 def _with_contact(
-    export: Export, programme: Programme, viewer: Any, batch: list[tuple[Any, ...]]
+    programme: Programme, viewer: Any, rows: QuerySet[Any], batch: list[tuple[Any, ...]]
 ) -> list[list[Any]]:
-    people = export.rows(programme).filter(pk__in=[row[0] for row in batch])
     details = contact_details_read_many(
-        viewer=viewer, people=people, fields=CONTACT_FIELDS, reason=CONTACT_REASON
+        viewer=viewer,
+        programme=programme,
+        people=rows,
+        fields=CONTACT_FIELDS,
+        reason=CONTACT_REASON,
     )
     empty = dict.fromkeys(CONTACT_FIELDS, "")
     return [[*row, *(details.get(row[0], empty)[f] for f in CONTACT_FIELDS)] for row in batch]
