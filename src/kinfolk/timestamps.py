@@ -36,6 +36,7 @@ class Updated(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         fields = kwargs.get("update_fields")
+        fields = None if fields is None else list(fields)
         # An empty list saves nothing, on purpose; leave it so.
         if fields and "updated_at" not in fields:
             kwargs["update_fields"] = [*fields, "updated_at"]
