@@ -35,8 +35,10 @@ class Updated(models.Model):
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        fields = kwargs.get("update_fields")
-        # An empty list saves nothing, on purpose; leave it so.
-        if fields and "updated_at" not in fields:
-            kwargs["update_fields"] = [*fields, "updated_at"]
+        if kwargs.get("update_fields") is not None:
+            fields = list(kwargs["update_fields"])
+            # An empty list saves nothing, on purpose; leave it so.
+            if fields and "updated_at" not in fields:
+                fields.append("updated_at")
+            kwargs["update_fields"] = fields
         super().save(*args, **kwargs)

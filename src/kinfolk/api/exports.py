@@ -185,12 +185,18 @@ def export_batches(
     queryset = export.rows(programme).order_by("pk")
     last = 0
     while True:
-        batch = list(queryset.filter(pk__gt=last).values_list(*paths)[:BATCH])
-        if not batch:
+        # The batch's ids first, from the primary key's index alone; then their rows and
+        # relations.  Asked in one query, the database may join the whole of each related
+        # table for every batch.
+        ids = list(queryset.filter(pk__gt=last).values_list("pk", flat=True)[:BATCH])
+        if not ids:
             return
-        last = batch[-1][0]
+        # The programme's rows between the first and last id are exactly this batch.
+        rows = queryset.filter(pk__gte=ids[0], pk__lte=ids[-1])
+        last = ids[-1]
+        batch = list(rows.values_list(*paths))
         if contact and export.people:
-            yield _with_contact(export, programme, viewer, batch)
+            yield _with_contact(programme, viewer, rows, batch)
         else:
             yield [list(row) for row in batch]
 
@@ -200,11 +206,14 @@ def export_header(*, export: Export, contact: bool) -> list[str]:
 
 
 def _with_contact(
-    export: Export, programme: Programme, viewer: Any, batch: list[tuple[Any, ...]]
+    programme: Programme, viewer: Any, rows: QuerySet[Any], batch: list[tuple[Any, ...]]
 ) -> list[list[Any]]:
-    people = export.rows(programme).filter(pk__in=[row[0] for row in batch])
     details = contact_details_read_many(
-        viewer=viewer, people=people, fields=CONTACT_FIELDS, reason=CONTACT_REASON
+        viewer=viewer,
+        programme=programme,
+        people=rows,
+        fields=CONTACT_FIELDS,
+        reason=CONTACT_REASON,
     )
     empty = dict.fromkeys(CONTACT_FIELDS, "")
     return [[*row, *(details.get(row[0], empty)[f] for f in CONTACT_FIELDS)] for row in batch]
@@ -213,13 +222,21 @@ def _with_contact(
 # --- cells and files ---------------------------------------------------------------------
 
 
+#: First characters after which a text cell may need a quote (see ``neutralise``).
+_RISKY_START = frozenset("=+-@\t\r'")
+
+
 def cell_text(value: Any) -> str:
     """A cell as CSV text: ISO dates and times (UTC), no formulas, empty for none."""
+    kind = type(value)
+    if kind is str:
+        # Most cells start with a letter or digit: skip neutralise's regular expression.
+        return value if not value or value[0] not in _RISKY_START else neutralise(value)
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):
+    if kind is dt.datetime:
         return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-    if isinstance(value, dt.date):
+    if kind is dt.date:
         return value.isoformat()
     if isinstance(value, bool | int | float):
         return str(value)

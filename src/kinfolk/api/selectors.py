@@ -74,7 +74,7 @@ def cursor_decode(cursor: str) -> tuple[dt.datetime, int]:
 def rows_page(
     *, rows: QuerySet[Any], cursor: str | None, updated_since: dt.datetime | None, limit: int
 ) -> tuple[list[Any], str | None]:
-    """One page of ``rows`` in (updated_at, id) order, and the cursor of the next page.
+    """One page of ``rows`` (dictionaries) in (updated_at, id) order, and the next page's cursor.
 
     The order is by when a row last changed, so a client that keeps the last
     cursor (or the last ``updated_at``) can come back for what changed since;
@@ -89,4 +89,4 @@ def rows_page(
     if len(page) <= limit:
         return page, None
     page = page[:limit]
-    return page, cursor_encode(page[-1].updated_at, page[-1].pk)
+    return page, cursor_encode(page[-1]["updated_at"], page[-1]["id"])

@@ -46,7 +46,7 @@ def token_revoke(request: HttpRequest, programme_id: int, api_token_id: int) -> 
     if api_token_revoke(token=token, revoked_by=request.user):
         messages.success(
             request,
-            isolated(_("Token {name} revoked; it no longer opens the API."), name=token.name),
+            isolated(_("Token %(name)s revoked; it no longer opens the API."), name=token.name),
         )
     return redirect("api_pages:tokens", programme.pk)
 

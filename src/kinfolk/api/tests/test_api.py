@@ -96,6 +96,14 @@ def test_a_bad_or_zoneless_updated_since_is_a_422(client, programme, coordinator
     assert response.status_code == 422
 
 
+def test_a_misspelt_parameter_is_a_422_not_every_row(client, programme, coordinator, household):
+    response = _get(
+        client, "/api/households", _token(programme, coordinator), updated_snce="2099-01-01T00:00Z"
+    )
+    assert response.status_code == 422
+    assert "updated_snce" in response.json()["detail"]
+
+
 def test_no_token_or_a_wrong_one_is_a_401(client, programme, coordinator, volunteer):
     assert client.get("/api/volunteers").status_code == 401
     assert _get(client, "/api/volunteers", "kf_not-a-token").status_code == 401
