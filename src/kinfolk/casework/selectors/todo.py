@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from kinfolk.casework.models import CaseNote
-from kinfolk.casework.selectors.checkins import CheckInDue, check_in_due_list
+from kinfolk.casework.selectors.checkins import check_in_due_first
 from kinfolk.casework.selectors.scoped import concern_list
 from kinfolk.pairings.models import MatchingRun, Proposal
 from kinfolk.people.models import Household, HouseholdMember, Volunteer
@@ -101,9 +101,9 @@ def _follow_ups(programme: Programme, today: dt.date) -> QuerySet[CaseNote]:
     )
 
 
-def _check_ins(programme: Programme, today: dt.date) -> Section:
-    due: list[CheckInDue] = check_in_due_list(programme=programme, today=today)
-    return Section(rows=due[:SHOWN], total=len(due))
+def _check_ins(programme: Programme) -> Section:
+    rows, total = check_in_due_first(programme=programme, n=SHOWN)
+    return Section(rows=rows, total=total)
 
 
 def todo_get(*, programme: Programme, now: dt.datetime | None = None) -> ToDo:
@@ -120,7 +120,7 @@ def todo_get(*, programme: Programme, now: dt.datetime | None = None) -> ToDo:
         follow_ups=_section(_follow_ups(programme, today)),
         applicants=_section(applicants.order_by("created_at", "pk")),
         concerns=_section(concern_list(programme=programme, open_only=True)),
-        check_ins=_check_ins(programme, today),
+        check_ins=_check_ins(programme),
         unreachable_volunteers=_section(_unreachable_volunteers(programme)),
         unreachable_households=_section(_unreachable_households(programme)),
         lapsing=_section(lapsing.order_by("answer_by", "pk")),

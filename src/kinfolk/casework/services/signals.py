@@ -1,0 +1,48 @@
+"""Refreshing the stored check-in signals: what the check-in list and the to-do page read."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from kinfolk.casework.models import CheckInSignal
+from kinfolk.casework.selectors.checkins import check_in_signals_compute
+from kinfolk.programmes.models import Programme
+
+
+@transaction.atomic
+def check_in_signals_refresh(*, programme: Programme, today: dt.date | None = None) -> int:
+    """Replace the programme's stored signals with today's; returns how many there are.
+
+    Check-ins are not consulted here: the list leaves out signals a check-in
+    answered when it reads them, so recording one takes effect at once.
+    """
+    today = today or programme.today()
+    found = check_in_signals_compute(programme=programme, today=today)
+    CheckInSignal.objects.filter(programme=programme).delete()
+    CheckInSignal.objects.bulk_create(
+        [
+            CheckInSignal(
+                programme=programme,
+                pairing_id=s.pairing_id,
+                reason=s.reason,
+                window_start=s.window_start,
+                arose_on=s.arose_on,
+                rating=s.rating,
+            )
+            for s in found
+        ],
+        batch_size=5000,
+    )
+    return len(found)
+
+
+def check_in_signals_refresh_all(*, now: dt.datetime | None = None) -> int:
+    """Every programme's signals, each in its own transaction and its own "today"."""
+    now = now or timezone.now()
+    return sum(
+        check_in_signals_refresh(programme=programme, today=programme.today(now))
+        for programme in Programme.objects.all()
+    )
