@@ -142,6 +142,16 @@ def run(pairings: int, *, seed: int = 7) -> Stages:
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
+            from kinfolk.casework.services.signals import (
+                check_in_signals_refresh,
+                unreachable_refresh,
+            )
+
+            with stage(stages, "hourly tick: store check-in signals"):
+                stored = check_in_signals_refresh(programme=programme)
+            stages[-1] = (*stages[-1][:2], f"{stored:,} signals")
+            with stage(stages, "hourly tick: find people out of reach"):
+                unreachable_refresh(programme=programme)
             pages_time(programme, coordinator, stages=stages)
             raise Rollback
     except Rollback:

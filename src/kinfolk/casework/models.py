@@ -200,3 +200,32 @@ class CheckInSignal(models.Model):
             models.Index(fields=["programme", "arose_on"]),
             models.Index(fields=["pairing", "arose_on"]),
         ]
+
+
+class UnreachablePerson(models.Model):
+    """Someone no message can reach (no e-mail address, no phone), as the last refresh found.
+
+    Stored hourly, so the to-do page reads a few rows; adding a way to reach
+    them on their behalf removes the row at once.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    volunteer = models.OneToOneField(
+        Volunteer, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    household = models.OneToOneField(
+        Household, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    #: When the person joined: the to-do page lists the longest-unreachable first.
+    since = models.DateTimeField()
+
+    class Meta:
+        ordering = ["since", "id"]
+        indexes = [models.Index(fields=["programme", "since"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(volunteer__isnull=False, household__isnull=True)
+                | Q(volunteer__isnull=True, household__isnull=False),
+                name="unreachable_one_person",
+            )
+        ]
