@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from kinfolk.casework import selectors
 from kinfolk.casework.forms import CheckInForm, ConcernActionForm, ConcernRaiseForm, NoteForm
-from kinfolk.casework.selectors.checkins import check_in_due_page
+from kinfolk.casework.selectors.checkins import check_in_due_for, check_in_due_page
 from kinfolk.casework.selectors.story import pairing_story
 from kinfolk.casework.selectors.todo import todo_get
 from kinfolk.casework.services import CaseworkError, concerns, notes
@@ -93,7 +93,12 @@ def check_in_record(request: HttpRequest, programme_id: int, pairing_id: int) ->
         )
         if done:
             return redirect("casework:check_ins", programme.pk)
-    context = {"programme": programme, "pairing": pairing, "form": form}
+    context = {
+        "programme": programme,
+        "pairing": pairing,
+        "form": form,
+        "due": check_in_due_for(programme=programme, pairing=pairing),
+    }
     return render(request, "casework/check_in_record.html", context)
 
 

@@ -160,3 +160,9 @@ def check_in_due_first(*, programme: Programme, n: int) -> tuple[list[CheckInDue
     """The ``n`` longest-waiting pairs to check in with, and how many there are in all."""
     pairs = _pairs(programme)
     return _entries(programme, list(pairs[:n])), pairs.count()
+
+
+def check_in_due_for(*, programme: Programme, pairing: Pairing) -> CheckInDue | None:
+    """Why this pair is on the list now, or None if nothing waits for a check-in."""
+    entries = _entries(programme, [{"pairing_id": pairing.pk}])
+    return entries[0] if entries and entries[0].reasons else None

@@ -37,6 +37,8 @@ def test_a_new_pair_whose_first_window_opened_is_listed_with_links(
     assert reverse("programmes:household_detail", args=[programme.pk, pairing.household_id]) in text
     assert reverse("casework:check_in", args=[programme.pk, pairing.pk]) in text
     assert "Last check-in: never" in text
+    form = coordinator_client.get(reverse("casework:check_in", args=[programme.pk, pairing.pk]))
+    assert "first visit is due" in form.content.decode()
 
 
 def test_recording_a_check_in_takes_the_pair_off_until_the_next_signal(
