@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from kinfolk.casework.models import BehalfAction, CaseNote, Concern
+from kinfolk.casework.services.signals import check_in_signals_refresh
 from kinfolk.pairings.services import visitor_report
 from kinfolk.testing import make_pairing, make_visit
 from tests.browser.conftest import sign_in_as
@@ -46,6 +47,7 @@ def test_a_coordinators_casework_day(
         words="Came an hour late and did not call.",
         end=False,
     )
+    check_in_signals_refresh(programme=programme)  # the hourly tick's work
     sign_in_as(page, live_server, coordinator)
     page.wait_for_url(re.compile(r".*/p/.*"))
 

@@ -6,4 +6,4 @@ class CaseworkConfig(AppConfig):
     label = "casework"
 
     def ready(self) -> None:
-        from kinfolk.casework import notices  # noqa: F401  (registers the message purposes)
+        from kinfolk.casework import jobs, notices  # noqa: F401  (register the tick job, purposes)

@@ -169,3 +169,63 @@ class ConcernNote(models.Model):
 
     class Meta:
         ordering = ["written_at", "id"]
+
+
+class CheckInSignal(models.Model):
+    """Why a pair may need a check-in, as the last refresh found it (the hourly tick).
+
+    Stored, so that the check-in list and the to-do page read a few rows
+    instead of a year of visit windows; a check-in written on or after
+    ``arose_on`` answers the signal.
+    """
+
+    class Reason(models.TextChoices):
+        TWO_MISSED = "two_missed", _("two windows in a row without a visit, the latest from")
+        UNCONFIRMED = "unconfirmed", _("the two sides remember the visit differently, window from")
+        LOW_RATING = "low_rating", _("a visit rated low, window from")
+        UNRECORDED = "unrecorded", _("no record 14 days after the window closed, window from")
+        FIRST_VISIT = "first_visit", _("a new pair's first visit is due, window from")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    window_start = models.DateField()
+    #: The day the signal arose: its window's end (a first visit due: its window's start).
+    arose_on = models.DateField()
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["arose_on", "id"]
+        indexes = [
+            models.Index(fields=["programme", "arose_on"]),
+            models.Index(fields=["pairing", "arose_on"]),
+        ]
+
+
+class UnreachablePerson(models.Model):
+    """Someone no message can reach (no e-mail address, no phone), as the last refresh found.
+
+    Stored hourly, so the to-do page reads a few rows; adding a way to reach
+    them on their behalf removes the row at once.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    volunteer = models.OneToOneField(
+        Volunteer, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    household = models.OneToOneField(
+        Household, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    #: When the person joined: the to-do page lists the longest-unreachable first.
+    since = models.DateTimeField()
+
+    class Meta:
+        ordering = ["since", "id"]
+        indexes = [models.Index(fields=["programme", "since"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(volunteer__isnull=False, household__isnull=True)
+                | Q(volunteer__isnull=True, household__isnull=False),
+                name="unreachable_one_person",
+            )
+        ]

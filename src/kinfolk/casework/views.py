@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from kinfolk.casework import selectors
 from kinfolk.casework.forms import CheckInForm, ConcernActionForm, ConcernRaiseForm, NoteForm
-from kinfolk.casework.selectors.checkins import check_in_due_list
+from kinfolk.casework.selectors.checkins import check_in_due_for, check_in_due_page
 from kinfolk.casework.selectors.story import pairing_story
 from kinfolk.casework.selectors.todo import todo_get
 from kinfolk.casework.services import CaseworkError, concerns, notes
@@ -31,7 +31,6 @@ from kinfolk.people.selectors import household_get, own_person_get, volunteer_ge
 from kinfolk.programmes.models import Programme
 from kinfolk.programmes.selectors import programme_get
 from kinfolk.visits.selectors import own_visit_get
-from kinfolk.visits.services._common import today_in
 
 PAGE_SIZE = 50
 Person = Volunteer | Household
@@ -75,8 +74,7 @@ def todo(request: HttpRequest, programme_id: int) -> HttpResponse:
 @login_required
 def check_ins(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
-    due = check_in_due_list(programme=programme, today=today_in(programme))
-    page = Paginator(due, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = check_in_due_page(programme=programme, number=request.GET.get("page"), size=PAGE_SIZE)
     return render(request, "casework/check_ins.html", {"programme": programme, "page": page})
 
 
@@ -95,7 +93,12 @@ def check_in_record(request: HttpRequest, programme_id: int, pairing_id: int) ->
         )
         if done:
             return redirect("casework:check_ins", programme.pk)
-    context = {"programme": programme, "pairing": pairing, "form": form}
+    context = {
+        "programme": programme,
+        "pairing": pairing,
+        "form": form,
+        "due": check_in_due_for(programme=programme, pairing=pairing),
+    }
     return render(request, "casework/check_in_record.html", context)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from kinfolk.pairings.models import Pairing
@@ -468,9 +468,5 @@ def without_phone(*, people: QuerySet[Any]) -> QuerySet[Any]:
     decided in the database, so no number is read out and nothing is logged.
     """
     side = people.model.side
-    with_phone = (
-        ContactDetails.objects.filter(**{f"{side}__isnull": False})
-        .exclude(phone="")
-        .values(f"{side}_id")
-    )
-    return people.exclude(pk__in=with_phone)
+    with_phone = ContactDetails.objects.filter(**{f"{side}_id": OuterRef("pk")}).exclude(phone="")
+    return people.exclude(Exists(with_phone))

@@ -128,6 +128,9 @@ class CheckIn:
 
     pairing: Pairing
     facts: list[tuple[str, dt.date]] = field(default_factory=list)
+    #: Beside each fact, its kind ("two_missed", "unconfirmed", "low_rating" or
+    #: "unrecorded") and, for a low rating, the rating: for pages that word or store it.
+    kinds: list[tuple[str, int | None]] = field(default_factory=list)
 
 
 def check_in_list(*, programme: Programme, today: dt.date) -> list[CheckIn]:
@@ -210,26 +213,20 @@ def _missed(visit: Visit, grace: dt.date) -> bool:
 def _facts(entry: CheckIn, visit: Visit, before: Visit | None, grace: dt.date) -> None:
     from django.utils.translation import gettext as _
 
+    def add(kind: str, text: str, rating: int | None = None) -> None:
+        entry.facts.append((text, visit.window_start))
+        entry.kinds.append((kind, rating))
+
     if before is not None and _missed(visit, grace) and _missed(before, grace):
-        entry.facts.append(
-            (_("two windows in a row without a visit, the latest from"), visit.window_start)
-        )
+        add("two_missed", _("two windows in a row without a visit, the latest from"))
     if visit.state == Visit.State.UNCONFIRMED:
-        entry.facts.append(
-            (_("the two sides remember the visit differently, window from"), visit.window_start)
-        )
+        add("unconfirmed", _("the two sides remember the visit differently, window from"))
     ratings = [r for r in (visit.volunteer_rating, visit.household_rating) if r is not None]
     if ratings and min(ratings) <= LOW_RATING:
-        entry.facts.append(
-            (
-                _("a visit rated %(rating)s of 5, window from") % {"rating": min(ratings)},
-                visit.window_start,
-            )
-        )
+        words = _("a visit rated %(rating)s of 5, window from") % {"rating": min(ratings)}
+        add("low_rating", words, min(ratings))
     if is_overdue(visit, grace) and not (before and _missed(before, grace)):
-        entry.facts.append(
-            (_("no record 14 days after the window closed, window from"), visit.window_start)
-        )
+        add("unrecorded", _("no record 14 days after the window closed, window from"))
 
 
 def overdue_list(*, programme: Programme, today: dt.date) -> QuerySet[Visit]:

@@ -13,8 +13,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from kinfolk.casework.models import CaseNote
-from kinfolk.casework.selectors.checkins import CheckInDue, check_in_due_list
+from kinfolk.casework.models import CaseNote, UnreachablePerson
+from kinfolk.casework.selectors.checkins import check_in_due_first
 from kinfolk.casework.selectors.scoped import concern_list
 from kinfolk.pairings.models import MatchingRun, Proposal
 from kinfolk.people.models import Household, HouseholdMember, Volunteer
@@ -41,8 +41,7 @@ class ToDo:
     applicants: Section
     concerns: Section
     check_ins: Section
-    unreachable_volunteers: Section
-    unreachable_households: Section
+    unreachable: Section
     lapsing: Section
     runs: Section
     #: None when this Kinfolk records no expiry dates for checks.
@@ -53,19 +52,30 @@ def _section(found: QuerySet[Any]) -> Section:
     return Section(rows=list(found[:SHOWN]), total=found.count())
 
 
-def _unreachable_volunteers(programme: Programme) -> QuerySet[Volunteer]:
+def unreachable_volunteers(programme: Programme) -> QuerySet[Volunteer]:
+    """Volunteers taking part with no active account e-mail and no phone (the refresh's input)."""
     no_email = Q(user__isnull=True) | Q(user__is_active=False) | Q(user__email="")
     found = Volunteer.objects.filter(programme=programme).exclude(state="left").filter(no_email)
     return without_phone(people=found).order_by("created_at", "pk")
 
 
-def _unreachable_households(programme: Programme) -> QuerySet[Household]:
+def unreachable_households(programme: Programme) -> QuerySet[Household]:
+    """Households taking part with no adult account to e-mail and no phone."""
     reader = HouseholdMember.objects.filter(household=OuterRef("pk"), user__is_active=True).exclude(
         user__email=""
     )
     found = Household.objects.filter(programme=programme).exclude(state="left")
     found = found.exclude(Exists(reader))
     return without_phone(people=found).order_by("created_at", "pk")
+
+
+def _unreachable(programme: Programme) -> QuerySet[UnreachablePerson]:
+    return (
+        UnreachablePerson.objects.filter(programme=programme)
+        .exclude(volunteer__state="left")
+        .exclude(household__state="left")
+        .select_related("volunteer", "household")
+    )
 
 
 def _expiring(programme: Programme, today: dt.date) -> Section | None:
@@ -101,9 +111,9 @@ def _follow_ups(programme: Programme, today: dt.date) -> QuerySet[CaseNote]:
     )
 
 
-def _check_ins(programme: Programme, today: dt.date) -> Section:
-    due: list[CheckInDue] = check_in_due_list(programme=programme, today=today)
-    return Section(rows=due[:SHOWN], total=len(due))
+def _check_ins(programme: Programme) -> Section:
+    rows, total = check_in_due_first(programme=programme, n=SHOWN)
+    return Section(rows=rows, total=total)
 
 
 def todo_get(*, programme: Programme, now: dt.datetime | None = None) -> ToDo:
@@ -120,9 +130,8 @@ def todo_get(*, programme: Programme, now: dt.datetime | None = None) -> ToDo:
         follow_ups=_section(_follow_ups(programme, today)),
         applicants=_section(applicants.order_by("created_at", "pk")),
         concerns=_section(concern_list(programme=programme, open_only=True)),
-        check_ins=_check_ins(programme, today),
-        unreachable_volunteers=_section(_unreachable_volunteers(programme)),
-        unreachable_households=_section(_unreachable_households(programme)),
+        check_ins=_check_ins(programme),
+        unreachable=_section(_unreachable(programme)),
         lapsing=_section(lapsing.order_by("answer_by", "pk")),
         runs=_section(runs.order_by("created_at", "pk")),
         expiring=_expiring(programme, today),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from kinfolk.accounts.services import passwords
 from kinfolk.casework.models import BehalfAction, Channel
 from kinfolk.casework.services import CaseworkError
+from kinfolk.casework.services.signals import unreachable_recheck
 from kinfolk.pairings import services as pairing_services
 from kinfolk.pairings.models import Pairing
 from kinfolk.people.models import Household, Invitation, Volunteer
@@ -147,8 +148,14 @@ def behalf_profile_edit(
         by=by,
         asked_by=asked_by,
         action=Action.PROFILE_EDIT,
-        work=lambda: participation.profile_update(person=person, data=data),
+        work=lambda: _profile_update(person, data),
     )
+
+
+def _profile_update(person: Person, data: dict[str, Any]) -> None:
+    participation.profile_update(person=person, data=data)
+    # A phone added for them takes them off the to-do's "cannot be reached" at once.
+    unreachable_recheck(person=person)
 
 
 def behalf_outcome(

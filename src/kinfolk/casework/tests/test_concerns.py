@@ -130,3 +130,16 @@ def test_another_programmes_coordinator_cannot_handle_a_concern(
     assert client.post(url, {"do": "close", "words": "x"}).status_code == 404
     concern.refresh_from_db()
     assert concern.state == "new"
+
+
+def test_the_reports_page_links_each_report_to_its_concern(
+    coordinator_client, programme, pairing, household_user
+):
+    visitor_report(
+        pairing=pairing, household=pairing.household, by=household_user, words="Late", end=False
+    )
+    page = coordinator_client.get(reverse("matching:reports", args=[programme.pk]))
+    concern = Concern.objects.get()
+    assert reverse("casework:concern_detail", args=[programme.pk, concern.pk]) in (
+        page.content.decode()
+    )

@@ -10,7 +10,14 @@ from django.utils import timezone
 from kinfolk.casework.services.concerns import concern_raise
 from kinfolk.casework.services.notes import note_write
 from kinfolk.pairings.models import MatchingRun
-from kinfolk.testing import make_cohort, make_pairing, make_proposal, make_visit, make_volunteer
+from kinfolk.testing import (
+    make_cohort,
+    make_household,
+    make_pairing,
+    make_proposal,
+    make_visit,
+    make_volunteer,
+)
 
 
 def test_the_story_tells_the_pairing_in_order(coordinator_client, programme, coordinator):
@@ -101,10 +108,30 @@ def test_the_todo_lists_expiring_checks_when_their_dates_are_recorded(
     assert 'id="todo-expiring"' in page
 
 
-def test_the_todo_lists_people_who_cannot_be_reached(coordinator_client, programme):
+def test_the_todo_lists_people_who_cannot_be_reached_until_a_phone_is_added(
+    coordinator_client, programme, coordinator
+):
+    from kinfolk.casework.jobs import unreachable_people_job
+    from kinfolk.casework.services.behalf import behalf_profile_edit
+    from kinfolk.people.forms import ProfileForm
+
     lost = make_volunteer(programme, user=None, phone="", first_name="Nobody")
-    page = coordinator_client.get(reverse("casework:todo", args=[programme.pk])).content.decode()
+    paper = make_household(programme, phone="", first_name="Paper")
+    make_volunteer(programme, user=None, first_name="Phoned")  # has a phone
+    assert "2 people who cannot be reached" in unreachable_people_job(timezone.now())
+    url = reverse("casework:todo", args=[programme.pk])
+    page = coordinator_client.get(url).content.decode()
     assert reverse("casework:volunteer_profile", args=[programme.pk, lost.pk]) in page
+    assert reverse("casework:household_profile", args=[programme.pk, paper.pk]) in page
+    assert "Phoned" not in page
+    data = ProfileForm.initial_for(lost, viewer=coordinator)
+    data |= {"phone": "+44 7700 900123", "availability": "mon-am", "offers": "", "accepts": ""}
+    data |= {"lat": lost.lat, "lon": lost.lon}
+    behalf_profile_edit(
+        programme=programme, person=lost, by=coordinator, asked_by="phone", data=data
+    )
+    page = coordinator_client.get(url).content.decode()
+    assert reverse("casework:volunteer_profile", args=[programme.pk, lost.pk]) not in page
 
 
 def test_the_todo_query_count_does_not_grow_with_rows(
