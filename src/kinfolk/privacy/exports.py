@@ -438,13 +438,16 @@ def _account_records(subject: Subject) -> list[Row]:
 def _casework_rows(subject: Subject) -> list[Row]:
     """Notes and actions recorded on the person's behalf, when the casework app is installed."""
     from kinfolk.casework.selectors import records_about
+
     rows = []
     for person in subject.people:
         found = records_about(person)
         for kind, records in (("note", found.notes), ("action on your behalf", found.actions)):
             for record in records:
                 fields = record._meta.concrete_fields
-                rows.append({"record": kind, **{f.name: getattr(record, f.attname) for f in fields}})
+                rows.append(
+                    {"record": kind, **{f.name: getattr(record, f.attname) for f in fields}}
+                )
     return rows
 
 
