@@ -17,12 +17,14 @@ from kinfolk.api.forms import ApiTokenForm, ExportForm
 from kinfolk.api.selectors import api_token_get, api_token_list
 from kinfolk.api.services import api_token_create, api_token_revoke
 from kinfolk.programmes.selectors import programme_get
+from kinfolk.staff.scope import whole_programme_required
 from kinfolk.web.bidi import isolated
 
 
 @login_required
 def tokens(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    whole_programme_required(programme)  # a limited coordinator sees only some people
     form = ApiTokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         token = api_token_create(programme=programme, created_by=request.user, **form.cleaned_data)
@@ -42,6 +44,7 @@ def tokens(request: HttpRequest, programme_id: int) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, programme_id: int, api_token_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    whole_programme_required(programme)  # a limited coordinator sees only some people
     token = api_token_get(programme=programme, api_token_id=api_token_id)
     if api_token_revoke(token=token, revoked_by=request.user):
         messages.success(
@@ -54,6 +57,7 @@ def token_revoke(request: HttpRequest, programme_id: int, api_token_id: int) -> 
 @login_required
 def exports(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    whole_programme_required(programme)  # a limited coordinator sees only some people
     links = [
         {
             "title": e.title,
@@ -70,6 +74,7 @@ def exports(request: HttpRequest, programme_id: int) -> HttpResponse:
 @login_required
 def export_download(request: HttpRequest, programme_id: int, export: str, fmt: str) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    whole_programme_required(programme)  # a limited coordinator sees only some people
     kind = export_files.EXPORTS[export]
     form = ExportForm(request.GET)
     contact = bool(form.is_valid() and form.cleaned_data["contact"] and kind.people)

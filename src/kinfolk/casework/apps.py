@@ -6,4 +6,4 @@ class CaseworkConfig(AppConfig):
     label = "casework"
 
     def ready(self) -> None:
-        from kinfolk.casework import jobs, notices  # noqa: F401  (register the tick job, purposes)
+        from kinfolk.casework import erasure, jobs, notices  # noqa: F401  (eraser, tick job, purposes)

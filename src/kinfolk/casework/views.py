@@ -30,6 +30,7 @@ from kinfolk.people.models import Household, Volunteer
 from kinfolk.people.selectors import household_get, own_person_get, volunteer_get
 from kinfolk.programmes.models import Programme
 from kinfolk.programmes.selectors import programme_get
+from kinfolk.staff.scope import whole_programme_required
 from kinfolk.visits.selectors import own_visit_get
 
 PAGE_SIZE = 50
@@ -64,6 +65,7 @@ def person_url(programme: Programme, person: Person) -> str:
 @login_required
 def todo(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    whole_programme_required(programme)  # its lists span every organisation
     context = {"programme": programme, "todo": todo_get(programme=programme)}
     return render(request, "casework/todo.html", context)
 
@@ -74,6 +76,7 @@ def todo(request: HttpRequest, programme_id: int) -> HttpResponse:
 @login_required
 def check_ins(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    whole_programme_required(programme)  # its lists span every organisation
     page = check_in_due_page(programme=programme, number=request.GET.get("page"), size=PAGE_SIZE)
     return render(request, "casework/check_ins.html", {"programme": programme, "page": page})
 

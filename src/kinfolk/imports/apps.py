@@ -7,4 +7,4 @@ class ImportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from kinfolk.imports import jobs  # noqa: F401  (registers the tick job)
+        from kinfolk.imports import erasure, jobs  # noqa: F401  (register the eraser, tick job)

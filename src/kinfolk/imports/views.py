@@ -22,6 +22,7 @@ from kinfolk.imports.models import PeopleImport
 from kinfolk.imports.reading import FileProblem
 from kinfolk.programmes.forms import service_errors_add
 from kinfolk.programmes.selectors import programme_get
+from kinfolk.staff.scope import whole_programme_required
 
 
 def _read(upload: object) -> bytes:
@@ -31,6 +32,7 @@ def _read(upload: object) -> bytes:
 @login_required
 def imports(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    whole_programme_required(programme)  # a limited coordinator sees only some people
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -62,6 +64,7 @@ def imports(request: HttpRequest, programme_id: int) -> HttpResponse:
 @require_POST
 def postcodes(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    whole_programme_required(programme)  # a limited coordinator sees only some people
     form = PostcodeForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -89,6 +92,7 @@ def _context(people_import: PeopleImport, **extra: object) -> dict[str, object]:
 @login_required
 def detail(request: HttpRequest, programme_id: int, people_import_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    whole_programme_required(programme)  # a limited coordinator sees only some people
     services.imports_stale_reset(programme=programme)
     people_import = selectors.import_get(programme=programme, import_id=people_import_id)
     form = MappingForm(
@@ -112,6 +116,7 @@ def detail(request: HttpRequest, programme_id: int, people_import_id: int) -> Ht
 @login_required
 def progress(request: HttpRequest, programme_id: int, people_import_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    whole_programme_required(programme)  # a limited coordinator sees only some people
     services.imports_stale_reset(programme=programme)
     people_import = selectors.import_get(programme=programme, import_id=people_import_id)
     response = render(request, "imports/_progress.html", _context(people_import))
@@ -124,6 +129,7 @@ def progress(request: HttpRequest, programme_id: int, people_import_id: int) -> 
 @require_POST
 def commit(request: HttpRequest, programme_id: int, people_import_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    whole_programme_required(programme)  # a limited coordinator sees only some people
     people_import = selectors.import_get(programme=programme, import_id=people_import_id)
     try:
         services.import_commit_start(people_import=people_import, by=request.user)
@@ -136,6 +142,7 @@ def commit(request: HttpRequest, programme_id: int, people_import_id: int) -> Ht
 @require_POST
 def invite(request: HttpRequest, programme_id: int, people_import_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    whole_programme_required(programme)  # a limited coordinator sees only some people
     people_import = selectors.import_get(programme=programme, import_id=people_import_id)
     try:
         inviting.invitations_start(people_import=people_import, by=request.user)
@@ -147,6 +154,7 @@ def invite(request: HttpRequest, programme_id: int, people_import_id: int) -> Ht
 @login_required
 def problems(request: HttpRequest, programme_id: int, people_import_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    whole_programme_required(programme)  # a limited coordinator sees only some people
     people_import = selectors.import_get(programme=programme, import_id=people_import_id)
     response = HttpResponse(
         "\ufeff" + people_import.problems_csv, content_type="text/csv; charset=utf-8"
@@ -158,6 +166,7 @@ def problems(request: HttpRequest, programme_id: int, people_import_id: int) -> 
 
 def _consent(request: HttpRequest, programme_id: int, side: str, person_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
+    whole_programme_required(programme)  # a limited coordinator sees only some people
     person = selectors.invitee_person_get(programme=programme, side=side, person_id=person_id)
     form = InviteeConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

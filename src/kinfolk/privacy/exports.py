@@ -95,6 +95,9 @@ EXEMPT: dict[str, str] = {
     "pairings.MatchingRun": "A coordinator's matching job: the programme's record of its work.",
     "pairings.PairingImport": "A coordinator's upload: the programme's record of its work.",
     "privacy.ExportClaim": "Only marks an export being made, for the minute it takes.",
+    "staff.Viewer": "A staff appointment (a funder's read-only view), not a participant.",
+    "imports.PeopleImport": "A coordinator's upload: the programme's record of its work.",
+    "api.ApiToken": "A coordinator's key to the programme's API: the programme's own record.",
 }
 
 
@@ -454,3 +457,31 @@ def _casework_rows(subject: Subject) -> list[Row]:
 exporter_register("casework", _("Notes and actions recorded on your behalf"), ("casework.*",))(
     _casework_rows
 )
+
+
+@exporter_register(
+    "introduction", _("What you wrote about yourself"), ("introductions.Introduction",)
+)
+def _introduction(subject: Subject) -> list[Row]:
+    from kinfolk.introductions.models import Introduction
+
+    rows = []
+    for person in subject.people:
+        for intro in Introduction.objects.filter(**{person.side: person}):
+            rows.append(
+                {"role": person.side, "about_me": intro.about_me, "interests": intro.interests}
+            )
+    return rows
+
+
+@exporter_register("imported", _("How you were added from a spreadsheet"), ("imports.Invitee",))
+def _imported(subject: Subject) -> list[Row]:
+    from kinfolk.imports.models import Invitee
+
+    rows = []
+    for person in subject.people:
+        for invitee in Invitee.objects.filter(**{person.side: person}):
+            rows.append(
+                {"role": person.side, "email": invitee.email, "invited_at": invitee.invited_at}
+            )
+    return rows

@@ -9,6 +9,7 @@ from kinfolk.casework.models import Concern
 from kinfolk.pairings.models import Pairing
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.programmes.models import Programme
+from kinfolk.staff.scope import pairs_scoped
 
 Person = Volunteer | Household
 
@@ -16,7 +17,7 @@ Person = Volunteer | Household
 def pairing_get(*, programme: Programme, pairing_id: int) -> Pairing:
     """A pairing of a programme already fetched through ``programme_get``; else 404."""
     found = (
-        Pairing.objects.filter(programme=programme, pk=pairing_id)
+        pairs_scoped(Pairing.objects.filter(programme=programme, pk=pairing_id), programme)
         .select_related("volunteer", "household", "programme", "proposal__run", "recorded_by")
         .first()
     )
@@ -32,14 +33,14 @@ def person_pairing_list(*, person: Person) -> QuerySet[Pairing]:
 
 def concern_list(*, programme: Programme, open_only: bool = False) -> QuerySet[Concern]:
     """The programme's concerns, oldest first (the open ones are the coordinator's to-do)."""
-    found = Concern.objects.filter(programme=programme)
+    found = pairs_scoped(Concern.objects.filter(programme=programme), programme, prefix="pairing__")
     if open_only:
         found = found.exclude(state=Concern.State.CLOSED)
     return found.select_related("pairing__volunteer", "pairing__household", "owner", "visit")
 
 
 def concern_open_count(*, programme: Programme) -> int:
-    return Concern.objects.filter(programme=programme).exclude(state=Concern.State.CLOSED).count()
+    return concern_list(programme=programme, open_only=True).count()
 
 
 def concern_get(*, programme: Programme, concern_id: int) -> Concern:
