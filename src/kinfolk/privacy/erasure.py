@@ -74,11 +74,13 @@ def eraser_register(eraser: Eraser) -> Eraser:
 # --- the two ways in -----------------------------------------------------------------------
 
 
-def person_erase(*, person: Person) -> ErasureRecord:
+def person_erase(*, person: Person, sessions_later: set[int] | None = None) -> ErasureRecord:
     """Leave (the partner learns only that the pairing ended), then erase the person everywhere.
 
     Their accounts go too, unless an account still has another role; then
     only its link to this person goes.  Erasing twice changes nothing more.
+    A caller erasing many people passes ``sessions_later`` and then calls
+    ``sessions_end`` once with it: finding sessions reads every session.
     """
     with transaction.atomic():
         person = type(person).objects.select_for_update().get(pk=person.pk)
@@ -89,7 +91,7 @@ def person_erase(*, person: Person) -> ErasureRecord:
             if _other_roles(user, person):
                 _detach(user, person)
             else:
-                traces += _account_delete(user)
+                traces += _account_delete(user, sessions_later=sessions_later)
         traces_scrub(traces_of(traces))
         record = _ledger_add(person.side, person.pk, person.programme_id)
     transaction.on_commit(_caches_clear)
@@ -283,10 +285,13 @@ def _detach(user: Any, person: Person) -> None:
         HouseholdMember.objects.filter(household=person, user=user).delete()
 
 
-def _account_delete(user: Any) -> list[str]:
+def _account_delete(user: Any, *, sessions_later: set[int] | None = None) -> list[str]:
     """Delete the account, its sessions, its sign-in records and its name in the access log."""
     traces = text_values(user)
-    _sessions_end(user)
+    if sessions_later is None:
+        sessions_end(user_ids={user.pk})
+    else:
+        sessions_later.add(user.pk)
     ContactAccessLog.objects.filter(viewer_id=user.pk).exclude(viewer_label="").update(
         viewer_label=""
     )
@@ -298,13 +303,18 @@ def _account_delete(user: Any) -> list[str]:
     return traces
 
 
-def _sessions_end(user: Any) -> None:
-    """Delete every stored session of the account, expired or not."""
-    mine = []
-    for session in Session.objects.all().iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            mine.append(session.session_key)
-    Session.objects.filter(session_key__in=mine).delete()
+def sessions_end(*, user_ids: set[int]) -> int:
+    """Delete every stored session of these accounts, expired or not; returns how many."""
+    if not user_ids:
+        return 0
+    wanted = {str(pk) for pk in user_ids}
+    found = [
+        session.session_key
+        for session in Session.objects.all().iterator()
+        if session.get_decoded().get("_auth_user_id") in wanted
+    ]
+    deleted, _kinds = Session.objects.filter(session_key__in=found).delete()
+    return int(deleted)
 
 
 def _ledger_add(kind: str, erased_id: int, programme_id: int | None) -> ErasureRecord:

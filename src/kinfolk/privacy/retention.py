@@ -17,7 +17,7 @@ from django.db.models import Min, QuerySet
 from django.utils.translation import gettext as _
 
 from kinfolk.people.models import Household, Volunteer
-from kinfolk.privacy.erasure import person_erase
+from kinfolk.privacy.erasure import person_erase, sessions_end
 from kinfolk.privacy.models import RetentionPolicy
 from kinfolk.programmes.models import Programme
 
@@ -87,8 +87,11 @@ def retention_next(*, programme: Programme, now: dt.datetime) -> RetentionNext:
 def retention_erase(*, now: dt.datetime) -> int:
     """Erase everyone due in every programme; returns how many were erased."""
     erased = 0
+    accounts: set[int] = set()
     for programme in Programme.objects.all().iterator():
         for person in retention_due(programme=programme, now=now):
-            person_erase(person=person)
+            person_erase(person=person, sessions_later=accounts)
             erased += 1
+    # One pass over the sessions for everyone, rather than one per person.
+    sessions_end(user_ids=accounts)
     return erased

@@ -109,3 +109,16 @@ def test_a_coordinator_cannot_change_retention(client, coordinator, programme):
     response = client.post(url, {"months": "1"})
     assert response.status_code in (302, 403, 404)
     assert not RetentionPolicy.objects.filter(programme=programme).exists()
+
+
+def test_the_job_ends_the_sessions_of_the_accounts_it_erases(programme, client):
+    from django.contrib.sessions.models import Session
+
+    from kinfolk.testing import make_user
+
+    user = make_user("gone@example.org", first_name="Gone")
+    _left(make_household(programme, users=(user,)), days_ago=400)
+    client.force_login(user)
+    assert Session.objects.count() == 1
+    tick_run(now=NOW)
+    assert Session.objects.count() == 0
