@@ -180,4 +180,4 @@ def _header_check(header: list[str]) -> None:
 def table_rows(table: Table) -> list[list[str]]:
     """Rows padded or cut to the header's width."""
     width = len(table.header)
-    return [(row + [""] * width)[:width] for row in table.rows]
+    return [row if len(row) == width else (row + [""] * width)[:width] for row in table.rows]

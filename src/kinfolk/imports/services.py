@@ -80,6 +80,8 @@ def _kept(table: Table, refused: dict[str, str]) -> tuple[list[str], list[list[s
     """Named columns the charter allows; a refused column's values are never kept."""
     keep = [i for i, name in enumerate(table.header) if name and name not in refused]
     rows = table_rows(table)
+    if len(keep) == len(table.header):
+        return table.header, rows
     return [table.header[i] for i in keep], [[row[i] for i in keep] for row in rows]
 
 
