@@ -18,6 +18,7 @@ from kinfolk.casework.notices import concern_tell_coordinators
 from kinfolk.casework.services import CaseworkError, words_clean
 from kinfolk.pairings.models import VisitorReport
 from kinfolk.people.models import Volunteer
+from kinfolk.programmes.models import Coordinator
 from kinfolk.visits.models import Visit
 
 MAX_WORDS = 2000
@@ -79,6 +80,23 @@ def concern_take(*, concern: Concern, by: Any) -> Concern:
     locked = _locked(concern)
     locked.state = Concern.State.IN_HAND
     locked.owner = by
+    locked.save(update_fields=["state", "owner"])
+    return locked
+
+
+@transaction.atomic
+def concern_assign(*, concern: Concern, owner_id: int | None) -> Concern:
+    """Hand the concern to another coordinator of its programme; it is then in hand."""
+    owner = (
+        Coordinator.objects.filter(programme_id=concern.programme_id, user_id=owner_id)
+        .select_related("user")
+        .first()
+    )
+    if owner is None:
+        raise CaseworkError(_("Choose one of this programme's coordinators."))
+    locked = _locked(concern)
+    locked.state = Concern.State.IN_HAND
+    locked.owner = owner.user
     locked.save(update_fields=["state", "owner"])
     return locked
 
