@@ -81,5 +81,8 @@ class ConcernRaiseForm(forms.Form):
 
 
 class ConcernActionForm(forms.Form):
-    do = forms.ChoiceField(choices=[("take", "take"), ("note", "note"), ("close", "close")])
+    do = forms.ChoiceField(
+        choices=[("take", "take"), ("assign", "assign"), ("note", "note"), ("close", "close")]
+    )
     words = forms.CharField(required=False, max_length=500)
+    owner = forms.IntegerField(required=False)

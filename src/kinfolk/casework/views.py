@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from kinfolk.casework import selectors
 from kinfolk.casework.forms import CheckInForm, ConcernActionForm, ConcernRaiseForm, NoteForm
 from kinfolk.casework.selectors.checkins import check_in_due_for, check_in_due_page
+from kinfolk.casework.selectors.scoped import coordinator_list
 from kinfolk.casework.selectors.story import pairing_story
 from kinfolk.casework.selectors.todo import todo_get
 from kinfolk.casework.services import CaseworkError, concerns, notes
@@ -180,6 +181,7 @@ def concern_list(request: HttpRequest, programme_id: int) -> HttpResponse:
 
 _CONCERN_DONE = {
     "take": gettext_lazy("You have this concern in hand."),
+    "assign": gettext_lazy("The concern has a new owner."),
     "note": gettext_lazy("Note added."),
     "close": gettext_lazy("The concern is closed. The person it is about never sees it."),
 }
@@ -194,6 +196,9 @@ def concern_detail(request: HttpRequest, programme_id: int, concern_id: int) -> 
         do, words = form.cleaned_data["do"], form.cleaned_data["words"]
         calls = {
             "take": lambda: concerns.concern_take(concern=concern, by=request.user),
+            "assign": lambda: concerns.concern_assign(
+                concern=concern, owner_id=form.cleaned_data["owner"]
+            ),
             "note": lambda: concerns.concern_note_add(
                 concern=concern, by=request.user, words=words
             ),
@@ -203,7 +208,12 @@ def concern_detail(request: HttpRequest, programme_id: int, concern_id: int) -> 
         }
         _attempt(request, calls[do], str(_CONCERN_DONE[do]))
         return redirect("casework:concern_detail", programme.pk, concern.pk)
-    context = {"programme": programme, "concern": concern, "notes": concern.notes.all()}
+    context = {
+        "programme": programme,
+        "concern": concern,
+        "notes": concern.notes.all(),
+        "coordinators": coordinator_list(programme=programme),
+    }
     return render(request, "casework/concern_detail.html", context)
 
 

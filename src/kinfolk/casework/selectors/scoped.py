@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -41,6 +44,15 @@ def concern_list(*, programme: Programme, open_only: bool = False) -> QuerySet[C
 
 def concern_open_count(*, programme: Programme) -> int:
     return concern_list(programme=programme, open_only=True).count()
+
+
+def coordinator_list(*, programme: Programme) -> QuerySet[Any]:
+    """The accounts that coordinate the programme: who may own a concern."""
+    return (
+        get_user_model()
+        .objects.filter(coordinator_roles__programme=programme)
+        .order_by("first_name", "pk")
+    )
 
 
 def concern_get(*, programme: Programme, concern_id: int) -> Concern:

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from kinfolk.casework.models import Concern, ConcernNote
 from kinfolk.casework.notices import concern_tell_coordinators
-from kinfolk.casework.services import CaseworkError
+from kinfolk.casework.services import CaseworkError, words_clean
 from kinfolk.pairings.models import VisitorReport
 from kinfolk.people.models import Volunteer
+from kinfolk.programmes.models import Coordinator
 from kinfolk.visits.models import Visit
 
 MAX_WORDS = 2000
@@ -46,11 +47,12 @@ def concern_raise(*, volunteer: Volunteer, visit: Visit, by: Any, words: str) ->
     pairing = visit.pairing
     if pairing.volunteer_id != volunteer.pk:
         raise CaseworkError(_("This is not your visit."))
-    words = words.strip()
-    if not words:
-        raise CaseworkError(_("Tell us what happened."))
-    if len(words) > MAX_WORDS:
-        raise CaseworkError(_("Keep it to 2,000 characters."))
+    words = words_clean(
+        words,
+        limit=MAX_WORDS,
+        empty=_("Tell us what happened."),
+        too_long=_("Keep it to 2,000 characters."),
+    )
     concern = Concern(
         programme_id=pairing.programme_id,
         pairing=pairing,
@@ -83,12 +85,28 @@ def concern_take(*, concern: Concern, by: Any) -> Concern:
 
 
 @transaction.atomic
+def concern_assign(*, concern: Concern, owner_id: int | None) -> Concern:
+    """Hand the concern to another coordinator of its programme; it is then in hand."""
+    owner = (
+        Coordinator.objects.filter(programme_id=concern.programme_id, user_id=owner_id)
+        .select_related("user")
+        .first()
+    )
+    if owner is None:
+        raise CaseworkError(_("Choose one of this programme's coordinators."))
+    locked = _locked(concern)
+    locked.state = Concern.State.IN_HAND
+    locked.owner = owner.user
+    locked.save(update_fields=["state", "owner"])
+    return locked
+
+
+@transaction.atomic
 def concern_note_add(*, concern: Concern, by: Any, words: str) -> ConcernNote:
     """A note while handling the concern; only the programme's coordinators read it."""
     locked = _locked(concern)
-    words = words.strip()
-    if not words or len(words) > 500:
-        raise CaseworkError(_("Write a note of up to 500 characters."))
+    message = _("Write a note of up to 500 characters.")
+    words = words_clean(words, limit=500, empty=message, too_long=message)
     note = ConcernNote(concern=locked, words=words, written_by=by)
     note.full_clean()
     note.save()
@@ -99,11 +117,12 @@ def concern_note_add(*, concern: Concern, by: Any, words: str) -> ConcernNote:
 def concern_close(*, concern: Concern, by: Any, outcome: str) -> Concern:
     """Close with an outcome; nobody outside the coordinators is told (it protects the raiser)."""
     locked = _locked(concern)
-    outcome = outcome.strip()
-    if not outcome:
-        raise CaseworkError(_("Say how the concern was resolved before closing it."))
-    if len(outcome) > 300:
-        raise CaseworkError(_("Keep the outcome to 300 characters."))
+    outcome = words_clean(
+        outcome,
+        limit=300,
+        empty=_("Say how the concern was resolved before closing it."),
+        too_long=_("Keep the outcome to 300 characters."),
+    )
     locked.state = Concern.State.CLOSED
     locked.owner = locked.owner or by
     locked.outcome = outcome

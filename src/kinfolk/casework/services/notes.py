@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kinfolk.casework.models import CaseNote
-from kinfolk.casework.services import CaseworkError
+from kinfolk.casework.services import CaseworkError, words_clean
 from kinfolk.pairings.models import Pairing
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.programmes.models import Programme
@@ -26,10 +26,12 @@ def _subject_fields(subject: Subject) -> dict[str, Any]:
 def _note_check(programme: Programme, subject: Subject, words: str, follow_up_on: Any) -> None:
     if subject.programme_id != programme.pk:
         raise CaseworkError(_("This person or pairing is not in this programme."))
-    if not words.strip():
-        raise CaseworkError(_("Write a short note."))
-    if len(words.strip()) > 500:
-        raise CaseworkError(_("Keep the note to 500 characters."))
+    words_clean(
+        words,
+        limit=500,
+        empty=_("Write a short note."),
+        too_long=_("Keep the note to 500 characters."),
+    )
     if follow_up_on is not None and follow_up_on < programme.today():
         raise CaseworkError(_("The follow-up date is in the past; choose today or later."))
 

@@ -131,3 +131,10 @@ def test_check_in_list_queries_do_not_grow_with_rows(
         words="ok",
     )
     assert len(check_in_due_first(programme=programme, n=50)[0]) == 5
+
+
+def test_the_refreshes_are_jobs_of_the_periodic_tick():
+    from kinfolk.ticks.services import JOBS
+
+    every = {job.name: job.every for job in JOBS}
+    assert every["check_in_signals"] == every["unreachable_people"] == "hour"

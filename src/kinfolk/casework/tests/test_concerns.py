@@ -143,3 +143,23 @@ def test_the_reports_page_links_each_report_to_its_concern(
     assert reverse("casework:concern_detail", args=[programme.pk, concern.pk]) in (
         page.content.decode()
     )
+
+
+def test_a_concern_is_handed_to_another_coordinator_of_the_programme_only(
+    coordinator_client, programme, pairing, past_visit, other_coordinator
+):
+    from kinfolk.testing import make_coordinator, make_user
+
+    colleague = make_coordinator(programme, make_user("cleo@example.org", first_name="Cleo"))
+    concern = concern_raise(volunteer=pairing.volunteer, visit=past_visit, by=None, words="x")
+    url = reverse("casework:concern_detail", args=[programme.pk, concern.pk])
+    assert "Hand it to" in coordinator_client.get(url).content.decode()
+    page = coordinator_client.post(
+        url, {"do": "assign", "owner": other_coordinator.pk}, follow=True
+    )
+    assert "Choose one of this programme" in page.content.decode()
+    concern.refresh_from_db()
+    assert (concern.state, concern.owner) == ("new", None)
+    coordinator_client.post(url, {"do": "assign", "owner": colleague.pk})
+    concern.refresh_from_db()
+    assert (concern.state, concern.owner) == ("in_hand", colleague)
