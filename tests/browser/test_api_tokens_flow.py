@@ -73,3 +73,14 @@ def test_a_coordinator_downloads_households_with_contact_details(
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].endswith("email,phone,address")
     assert "'=SUM(A1)" in text
+
+
+def test_the_api_reference_renders_under_the_content_security_policy(page, live_server, screenshot):
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/api/docs")
+    page.wait_for_selector("text=Kinfolk API")
+    page.get_by_text("/api/households", exact=True).first.wait_for()
+    screenshot("api-docs-1280")
+    assert not [e for e in errors if "Content Security Policy" in e], errors

@@ -17,12 +17,12 @@ from typing import Annotated, Any
 import pydantic_core
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.renderers import BaseRenderer
 from ninja.security import HttpBearer
-from pydantic import AwareDatetime, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, Field, field_validator
 
 from kinfolk.api import schemas
 from kinfolk.api.exports import outcome_rows
@@ -132,14 +132,21 @@ def _programme_token(request: HttpRequest) -> ApiToken:
     return token
 
 
-def _page(rows: QuerySet[Any], query: PageQuery) -> dict[str, Any]:
+def _page(page: type[BaseModel], rows: QuerySet[Any], query: PageQuery) -> HttpResponse:
+    """One page of rows, checked against its schema and written as JSON by pydantic alone.
+
+    The answer bypasses ninja's response step (which would check the same
+    rows again through its own wrapper): on a 500-row page that step cost
+    more than reading the rows.  The schema still documents the answer.
+    """
     try:
         items, next_cursor = rows_page(
             rows=rows, cursor=query.cursor, updated_since=query.updated_since, limit=query.limit
         )
     except CursorInvalid:
         raise HttpError(400, "cursor is not one this API handed out") from None
-    return {"items": items, "next_cursor": next_cursor}
+    checked = page.model_validate({"items": items, "next_cursor": next_cursor})
+    return HttpResponse(checked.model_dump_json(), content_type="application/json")
 
 
 def _contact(request: HttpRequest, person: Volunteer | Household) -> dict[str, str]:
@@ -189,8 +196,8 @@ def _one(rows: QuerySet[Any], pk: int) -> dict[str, Any]:
 
 
 @api.get("/volunteers", response=_answers(schemas.VolunteerPage, 400), tags=["volunteers"])
-def volunteers(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
-    return _page(_volunteers(request), query)
+def volunteers(request: HttpRequest, query: Query[PageQuery]) -> HttpResponse:
+    return _page(schemas.VolunteerPage, _volunteers(request), query)
 
 
 @api.get(
@@ -240,8 +247,8 @@ def volunteer_approve_checks(request: HttpRequest, volunteer_id: Id, checks: App
 
 
 @api.get("/households", response=_answers(schemas.HouseholdPage, 400), tags=["households"])
-def households(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
-    return _page(_households(request), query)
+def households(request: HttpRequest, query: Query[PageQuery]) -> HttpResponse:
+    return _page(schemas.HouseholdPage, _households(request), query)
 
 
 @api.get(
@@ -266,8 +273,8 @@ def household_contact(request: HttpRequest, household_id: Id) -> dict[str, str]:
 
 
 @api.get("/pairings", response=_answers(schemas.PairingPage, 400), tags=["pairings"])
-def pairings(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
-    return _page(_pairings(request), query)
+def pairings(request: HttpRequest, query: Query[PageQuery]) -> HttpResponse:
+    return _page(schemas.PairingPage, _pairings(request), query)
 
 
 @api.get("/pairings/{pairing_id}", response=_answers(schemas.PairingOut, 404), tags=["pairings"])
@@ -276,8 +283,8 @@ def pairing(request: HttpRequest, pairing_id: Id) -> dict[str, Any]:
 
 
 @api.get("/visits", response=_answers(schemas.VisitPage, 400), tags=["visits"])
-def visits(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
-    return _page(_visits(request), query)
+def visits(request: HttpRequest, query: Query[PageQuery]) -> HttpResponse:
+    return _page(schemas.VisitPage, _visits(request), query)
 
 
 @api.get("/visits/{visit_id}", response=_answers(schemas.VisitOut, 404), tags=["visits"])
@@ -286,7 +293,7 @@ def visit(request: HttpRequest, visit_id: Id) -> dict[str, Any]:
 
 
 @api.get("/outcomes", response=_answers(schemas.VisitPage, 400), tags=["visits"])
-def outcomes(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+def outcomes(request: HttpRequest, query: Query[PageQuery]) -> HttpResponse:
     """Visits whose outcome was recorded by either side (or that closed unconfirmed)."""
     programme = _programme_token(request).programme
-    return _page(rows_of(schemas.VisitOut, outcome_rows(programme)), query)
+    return _page(schemas.VisitPage, rows_of(schemas.VisitOut, outcome_rows(programme)), query)
