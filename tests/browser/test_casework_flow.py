@@ -1,5 +1,6 @@
-"""In Chromium: a coordinator's casework — handle a concern, record a check-in from the list,
-pause a household on its behalf after a phone call, and read the pairing's story.
+"""In Chromium: a coordinator's day — approve an applicant, handle a concern, record a check-in
+from the list, pause a household on its behalf after a phone call, read the pairing's story,
+and pair two people by typing their names.
 
 Screenshots at 1280 and 360 px wide when KINFOLK_SCREENSHOTS names a folder.
 """
@@ -14,8 +15,10 @@ from django.urls import reverse
 
 from kinfolk.casework.models import BehalfAction, CaseNote, Concern
 from kinfolk.casework.services.signals import check_in_signals_refresh
+from kinfolk.pairings.models import RunRule
 from kinfolk.pairings.services import visitor_report
-from kinfolk.testing import make_pairing, make_visit
+from kinfolk.people.models import Volunteer
+from kinfolk.testing import make_cohort, make_pairing, make_visit, make_volunteer, run_started
 from tests.browser.conftest import sign_in_as
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,9 +32,18 @@ def _both_widths(page, screenshot, name):
 
 
 def test_a_coordinators_casework_day(
-    page, live_server, programme, coordinator, volunteer, household, household_user, screenshot
+    page,
+    live_server,
+    programme,
+    coordinator,
+    volunteer,
+    household,
+    household_user,
+    screenshot,
+    django_capture_on_commit_callbacks,
 ):
     today = programme.today()
+    applicant = make_volunteer(programme, state="applied", first_name="Aisha", external_id="V-AI")
     pairing = make_pairing(volunteer, household, started_on=today - dt.timedelta(days=20))
     make_visit(
         pairing,
@@ -50,6 +62,16 @@ def test_a_coordinators_casework_day(
     check_in_signals_refresh(programme=programme)  # the hourly tick's work
     sign_in_as(page, live_server, coordinator)
     page.wait_for_url(re.compile(r".*/p/.*"))
+
+    # Approve the applicant the to-do page lists, recording the date of each required check.
+    page.goto(live_server.url + reverse("casework:todo", args=[programme.pk]))
+    page.click("a:has-text('Aisha')")
+    for field in page.locator("form input[type=date]").all():
+        field.fill((today - dt.timedelta(days=3)).isoformat())
+    page.click("button:has-text('Approve')")
+    page.wait_for_url(re.compile(r".*/volunteers/\d+/$"))
+    applicant.refresh_from_db()
+    assert applicant.state == Volunteer.State.APPROVED
 
     # The overview shows the open concern; handle it.
     page.goto(live_server.url + reverse("programmes:overview", args=[programme.pk]))
@@ -114,3 +136,22 @@ def test_a_coordinators_casework_day(
     assert "Paused taking part" in mine and "Both fine" in mine
     assert "Came an hour late" not in page.inner_text("main")
     _both_widths(page, screenshot, "09-my-data")
+
+    # Back as the coordinator: pair two people by hand, picking both by typing their names.
+    make_cohort(programme, n=3)
+    make_volunteer(programme, first_name="Zoltan", last_name="Nagy", external_id="V-ZN")
+    run = run_started(programme, coordinator, django_capture_on_commit_callbacks)
+    sign_in_as(page, live_server, coordinator)
+    page.wait_for_url(re.compile(r".*/p/.*"))
+    page.goto(live_server.url + reverse("matching:run_detail", args=[programme.pk, run.pk]))
+    page.fill("input[name=volunteer_id]", "Zol")
+    page.wait_for_selector(
+        "#volunteer-choices option[value='Zoltan Nagy · V-ZN']", state="attached"
+    )
+    page.fill("input[name=volunteer_id]", "Zoltan Nagy · V-ZN")
+    page.fill("input[name=household_id]", "Home2")
+    page.wait_for_selector("#household-choices option", state="attached")
+    page.click("#manual button[type=submit]")
+    page.wait_for_selector("text=are paired by hand")
+    rule = RunRule.objects.get()
+    assert (rule.volunteer.first_name, rule.household.first_name) == ("Zoltan", "Home2")

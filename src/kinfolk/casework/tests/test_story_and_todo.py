@@ -125,7 +125,7 @@ def test_the_todo_lists_people_who_cannot_be_reached_until_a_phone_is_added(
     assert reverse("casework:household_profile", args=[programme.pk, paper.pk]) in page
     assert "Phoned" not in page
     data = ProfileForm.initial_for(lost, viewer=coordinator)
-    data |= {"phone": "+44 7700 900123", "availability": "mon-am", "offers": "", "accepts": ""}
+    data |= {"phone": "+44 113 496 0123", "availability": "mon-am", "offers": "", "accepts": ""}
     data |= {"lat": lost.lat, "lon": lost.lon}
     behalf_profile_edit(
         programme=programme, person=lost, by=coordinator, asked_by="phone", data=data

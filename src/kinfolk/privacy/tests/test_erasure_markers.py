@@ -20,7 +20,6 @@ import pytest
 from axes.models import AccessAttempt, AccessLog
 from django.apps import apps
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection, models
 from django.utils import timezone
@@ -203,12 +202,14 @@ def _found_in_tables(markers: list[str]) -> list[str]:
 
 
 def _found_in_sessions(markers: list[str], user_pk: int) -> list[str]:
+    from kinfolk.devices.models import SignedInSession
+
     found = []
-    for session in Session.objects.all():
+    for session in SignedInSession.objects.all():
         data = session.get_decoded()
         text = str(data)
         found += [f"session: {m}" for m in markers if m in text]
-        if data.get("_auth_user_id") == str(user_pk):
+        if data.get("_auth_user_id") == str(user_pk) or session.user_id == user_pk:
             found.append("session: signed-in session of the erased account")
     return found
 

@@ -112,8 +112,7 @@ def test_a_coordinator_cannot_change_retention(client, coordinator, programme):
 
 
 def test_the_job_ends_the_sessions_of_the_accounts_it_erases(programme, client):
-    from django.contrib.sessions.models import Session
-
+    from kinfolk.devices.models import SignedInSession as Session
     from kinfolk.testing import make_user
 
     user = make_user("gone@example.org", first_name="Gone")

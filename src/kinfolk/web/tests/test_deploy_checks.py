@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parents[4]
 
 def _example_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
     """The environment of a production site: every variable of .env.example, own secret key."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
+    # The browser tests' conftest allows async-unsafe calls for Playwright; no site sets that.
+    test_only = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in test_only}
     for line in (ROOT / ".env.example").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             name, _eq, value = line.partition("=")
