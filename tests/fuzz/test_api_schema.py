@@ -13,7 +13,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
@@ -26,6 +28,20 @@ EXAMPLES = int(os.environ.get("KINFOLK_FUZZ_EXAMPLES", "25"))
 # Read from the running application, as a client would read it (pytest-django has set
 # Django up before this module is collected; the schema needs no database).
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction():
+    """Requests through WSGI must not close the connection that holds the test's transaction.
+
+    Django's test client disconnects these handlers for each request; schemathesis calls
+    the WSGI application directly, so the test does it.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

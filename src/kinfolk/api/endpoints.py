@@ -106,6 +106,17 @@ class PageQuery(Schema):
             raise ValueError("give an ISO 8601 date and time with a time zone")
         return value
 
+    @field_validator("updated_since")
+    @classmethod
+    def _in_utc(cls, value: dt.datetime | None) -> dt.datetime | None:
+        # PostgreSQL takes offsets up to 15:59 only; the moment in UTC is the same moment.
+        if value is None:
+            return None
+        try:
+            return value.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValueError("this moment is out of range") from None
+
 
 class ApproveIn(Schema):
     references: dt.date | None = None

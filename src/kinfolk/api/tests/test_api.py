@@ -104,6 +104,18 @@ def test_a_misspelt_parameter_is_a_422_not_every_row(client, programme, coordina
     assert "updated_snce" in response.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    ("since", "status"),
+    [("1389-11-01T03:10:15+17:35", 200), ("0001-01-01T00:10:00+05:00", 422)],
+)
+def test_an_updated_since_with_any_offset_is_read_in_utc(
+    client, programme, coordinator, since, status
+):
+    # Found by schemathesis: PostgreSQL refused the offset +17:35 with a server error.
+    response = _get(client, "/api/households", _token(programme, coordinator), updated_since=since)
+    assert response.status_code == status
+
+
 def test_no_token_or_a_wrong_one_is_a_401(client, programme, coordinator, volunteer):
     assert client.get("/api/volunteers").status_code == 401
     assert _get(client, "/api/volunteers", "kf_not-a-token").status_code == 401
