@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from kinfolk.casework.services.signals import check_in_signals_refresh
 from kinfolk.outbox import sms
 from kinfolk.testing import (
     make_coordinator,
@@ -122,6 +123,7 @@ def test_a_visit_from_window_to_feedback(page, live_server, screenshot, settings
         make_visit(
             visit.pairing, window_start=timezone.localdate() - dt.timedelta(weeks=weeks), **fields
         )
+    check_in_signals_refresh(programme=programme)  # the hourly tick's work
     _as(page, live_server, cora, f"/p/{programme.pk}/visits/")
     assert page.locator(".vbar-happened").first.bounding_box()["width"] > 10
     assert page.inner_text("#met-share") == "100%"
