@@ -119,10 +119,12 @@ def _progress() -> Progress:
 def _print_logins(logins: list, port: int) -> None:
     # Plain lines rather than a table, so nothing is cut on a narrow terminal.
     console.print(f"\n[bold]Kinfolk demo[/bold] at http://127.0.0.1:{port}/ — sign in as:")
+    width = max(len(login.role) for login in logins)
     for login in logins:
         note = f"  ({login.note})" if login.note else ""
         console.print(
-            f"  {login.role:<20} {login.email}  password: {login.password}{note}", soft_wrap=True
+            f"  {login.role:<{width}}  {login.email}  password: {login.password}{note}",
+            soft_wrap=True,
         )
     console.print()
 
