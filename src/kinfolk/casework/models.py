@@ -139,7 +139,8 @@ class Concern(models.Model):
         VisitorReport, on_delete=models.CASCADE, null=True, blank=True, related_name="concern"
     )
     source = models.CharField(max_length=10, choices=Source.choices)
-    #: Empty once that account is erased; the concern stays for the coordinators.
+    #: Empty once that account is deleted (an adult removed from the household, say); erasing
+    #: either person of the pairing deletes the concern itself (``casework/erasure.py``).
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
