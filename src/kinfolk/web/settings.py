@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "kinfolk.imports",
     "kinfolk.api",
     "kinfolk.casework",
+    "kinfolk.budget",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("p/", include("kinfolk.staff.urls")),
     path("p/", include("kinfolk.imports.urls")),
     path("p/", include("kinfolk.api.urls")),
+    path("p/", include("kinfolk.budget.urls")),
     path("api/", api.urls),
     path("", include("kinfolk.people.urls")),
     path("", include("kinfolk.pairings.urls")),

@@ -1,0 +1,1 @@
+"""The budget app's tables: one module per subject, re-exported here for Django."""
