@@ -19,12 +19,13 @@ from tests.browser.conftest import sign_in_as
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# Amira has a mobile number and no e-mail address: her invitation goes by text message.
 FILE = (
-    "Ref;Prénom;Nom;Courriel;Wohnort;Langues;Availability;Religion\n"
-    "H1;Amira;Haddad;amira@example.org;Leeds;ar:fluent;sat-am;x\n"
-    "H2;王秀英;Wang;wang@example.org;Leeds;zh:fluent;sun-pm;x\n"
-    "H3;Алёна;Orlova;alena@example.org;Newport;ru:fluent;mon-eve;x\n"
-    "H4;Sam;Jones;sam@example.org;Leeds;english;tue-am;x\n"
+    "Ref;Prénom;Nom;Courriel;Wohnort;Langues;Availability;Religion;Téléphone\n"
+    "H1;Amira;Haddad;;Leeds;ar:fluent;sat-am;x;0113 496 0000\n"
+    "H2;王秀英;Wang;wang@example.org;Leeds;zh:fluent;sun-pm;x;\n"
+    "H3;Алёна;Orlova;alena@example.org;Newport;ru:fluent;mon-eve;x;\n"
+    "H4;Sam;Jones;sam@example.org;Leeds;english;tue-am;x;\n"
 )
 
 
@@ -84,7 +85,8 @@ def test_an_import_from_upload_to_invitations(
     _shots(page, screenshot, "import-05-committed")
 
     assert page.inner_text("#count-taking-part") == "0"
-    page.click("#invitations button:has-text('Send 2 invitations by e-mail')")
+    assert page.inner_text("#count-by-sms") == "1"
+    page.click("#invitations button:has-text('Send 2 invitations')")
     page.wait_for_selector("#import-progress")
     _play_worker(
         page,
@@ -92,6 +94,12 @@ def test_an_import_from_upload_to_invitations(
         made,
         "#count-invited:has-text('2')",
     )
-    assert Message.objects.filter(purpose="invitation").count() == 2
-    assert "Everyone with an e-mail address has been invited" in page.inner_text("#invitations")
+    sent = Message.objects.filter(purpose="invitation")
+    assert sorted(sent.values_list("channel", "to")) == [
+        ("email", "wang@example.org"),
+        ("sms", "+441134960000"),
+    ]
+    assert "Everyone with an e-mail address or a mobile number has been invited" in (
+        page.inner_text("#invitations")
+    )
     _shots(page, screenshot, "import-06-invited")

@@ -39,6 +39,28 @@ def password_link_message(*, first_name: str, link: str, sent_by: str = "") -> t
     return _("Choose a new password for Kinfolk"), body
 
 
+def password_link_text(*, first_name: str, link: str) -> str:
+    """The text message that carries a password link to an account signing in by phone."""
+    return _(
+        "Hello %(name)s, open this link to choose a new password for Kinfolk "
+        "(it works once, for %(validity)s): %(link)s  If you did not ask, ignore this message."
+    ) % {"name": first_name, "validity": _validity(), "link": link}
+
+
+def sms_send(*, user: Any, body: str, purpose: str) -> None:
+    """Queue a text message to an account that signs in with its phone number."""
+    from kinfolk.outbox.services import sms_queue
+
+    sms_queue(
+        to=user.phone,
+        body=body,
+        purpose=purpose,
+        key=uuid.uuid4().hex,
+        user=user,
+        language=user.language,
+    )
+
+
 def email_send(*, user: Any, subject: str, body: str, purpose: str) -> None:
     """The one place the accounts app queues an e-mail to an account, through the outbox."""
     from kinfolk.outbox.services import email_queue

@@ -6,16 +6,22 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from kinfolk.accounts.identifiers import sign_in_name_normalise
 from kinfolk.accounts.services.passwords import password_reset_request
 
 
 class LoginForm(AuthenticationForm):
-    username = forms.EmailField(
-        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True})
+    # Someone invited by text message signs in with their mobile number.
+    username = forms.CharField(
+        label=_("E-mail address or mobile number"),
+        max_length=254,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}
+        ),
     )
 
     def clean_username(self) -> str:
-        return str(self.cleaned_data["username"]).lower()
+        return sign_in_name_normalise(str(self.cleaned_data["username"]))
 
 
 class TotpForm(forms.Form):
@@ -38,13 +44,26 @@ class TotpForm(forms.Form):
 
 
 class PasswordResetRequestForm(PasswordResetForm):
-    """Django's reset form, handing the e-mail to a background job whatever the address."""
+    """Django's reset form, handing the address or number to a background job whatever it is.
 
-    email = forms.EmailField(
-        label=_("E-mail address"),
+    An account that signs in with its phone number gets its link by text message.
+    """
+
+    email = forms.CharField(  # type: ignore[assignment]
+        label=_("E-mail address or mobile number"),
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autofocus": True, "autocapitalize": "none"}
+        ),
     )
+
+    def clean_email(self) -> str:
+        name = sign_in_name_normalise(str(self.cleaned_data["email"]))
+        if "@" not in name and not name.startswith("+"):
+            raise forms.ValidationError(
+                _("Give the e-mail address or the mobile number you sign in with.")
+            )
+        return name
 
     def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         # Django's save() sends at once, and only when an account exists: the

@@ -1,4 +1,10 @@
-"""Accounts: one user model for every role, signing in with an e-mail address."""
+"""Accounts: one user model for every role, signing in with an e-mail address or a phone number.
+
+Someone invited by text message (an imported person with a phone number and
+no e-mail address) gets an account that signs in with that number, in E.164
+form (``+447700900123``); the invitation link they opened proved it is theirs.
+Every account has an e-mail address, a phone number, or both.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +19,9 @@ from django.utils.translation import gettext_lazy as _
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+    def create_user(self, email: str | None, password: str | None = None, **fields: Any) -> User:
+        address = self.normalize_email(email or "").lower() or None
+        user = self.model(email=address, **fields)
         if password:
             user.set_password(password)
         else:
@@ -24,6 +31,12 @@ class UserManager(BaseUserManager["User"]):
         user.full_clean(exclude=["password"])
         user.save(using=self._db)
         return user
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        """The account a sign-in names: a number in E.164 (``+…``) is a phone, else an address."""
+        if username and username.startswith("+"):
+            return self.get(phone=username)
+        return self.get(email=username)
 
     def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
         fields.update(is_staff=True, is_superuser=True)
@@ -38,13 +51,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     recognised by their rows in the programmes and people apps.
     """
 
-    email = models.EmailField(_("e-mail address"), unique=True)
+    # Empty (NULL, so that many phone-only accounts can coexist) for an account
+    # that signs in with its phone number.
+    email = models.EmailField(_("e-mail address"), unique=True, null=True, blank=True)
+    #: A mobile number in E.164, set when the account was made from an invitation by SMS.
+    phone = models.CharField(_("mobile number"), max_length=20, unique=True, null=True, blank=True)
     first_name = models.CharField(_("first name"), max_length=80)
     last_name = models.CharField(_("last name"), max_length=80, blank=True)
     language = models.CharField(_("language of the site"), max_length=16, default="en")
     is_staff = models.BooleanField(_("site administrator"), default=False)
     is_active = models.BooleanField(default=True)
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    phone_verified_at = models.DateTimeField(null=True, blank=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -55,9 +73,20 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         verbose_name = _("user")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(email__isnull=False) | models.Q(phone__isnull=False),
+                name="user_signs_in_with_email_or_phone",
+            )
+        ]
 
     def __str__(self) -> str:
-        return self.email
+        return self.email or self.phone or f"user {self.pk}"
+
+    @property
+    def sign_in_name(self) -> str:
+        """What this account signs in with: its e-mail address, else its phone number."""
+        return self.email or self.phone or ""
 
 
 class TwoFactorEnrolment(models.Model):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from kinfolk.engine import dictionary as dd
 from kinfolk.imports.places import PlaceError, Placer
+from kinfolk.privacy.phones import phone_e164_or_none, phone_example
 
 #: Invisible direction marks and embeddings: a name is isolated where it is shown.
 _BIDI = dict.fromkeys(
@@ -77,10 +78,18 @@ def _email(text: str) -> str:
     return text.lower()
 
 
-def _phone(text: str) -> str:
-    if not _PHONE.match(text):
-        raise _Bad(_("is not a phone number (digits, spaces and a leading +)"))
-    return text
+def _phone(text: str, country: str) -> str:
+    """The number in E.164, as the people pages store it and as a text message is sent."""
+    found = phone_e164_or_none(text, country=country) if _PHONE.match(text) else None
+    if found is None:
+        raise _Bad(
+            _(
+                "is not a phone number we can use: write it as it is dialled in %(country)s, "
+                "or with its country code, such as %(example)s"
+            )
+            % {"country": country, "example": phone_example(country)}
+        )
+    return found
 
 
 _SLOT_INDEX = {slot: i for i, slot in enumerate(dd.SLOTS)}
@@ -98,14 +107,14 @@ def _waiting(text: str) -> Any:
     return dd.parse_date(text, field="waiting_since") if text else None
 
 
-def _parsers(side: str) -> dict[str, Callable[[str], Any]]:
+def _parsers(side: str, country: str) -> dict[str, Callable[[str], Any]]:
     places = "either" if side == "volunteer" else "home"
     return {
         "id": _required(lambda t: t, _("the person's id in your records")),
         "first_name": _required(_name, _("a first name")),
         "last_name": _name,
         "email": lambda t: _email(t) if t else "",
-        "phone": lambda t: _phone(t) if t else "",
+        "phone": lambda t: _phone(t, country) if t else "",
         "address": lambda t: t,
         "max_travel_km": lambda t: dd.parse_km(t) if t else 10.0,
         "visit_places": lambda t: dd.parse_choice(
@@ -172,7 +181,7 @@ class ColumnChecker:
         self.columns = {field: (header.index(col), col) for col, field in mapping.items()}
         self.parsers = {
             field: _Cached(field, parse)
-            for field, parse in _parsers(side).items()
+            for field, parse in _parsers(side, placer.country).items()
             if field in self.columns
         }
         self.placer = placer

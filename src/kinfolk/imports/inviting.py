@@ -1,5 +1,9 @@
 """Inviting imported people in bulk: one invitation each, through the outbox.
 
+An invitation goes by e-mail when the file gave an address, otherwise by text
+message to the mobile number it gave; accepting one sent by text makes an
+account that signs in with that number (``accounts.User.phone``).
+
 An invitation is the existing kind that links an account to a person already
 on record (``Invitation.Role.LINK``): accepting it is the person's consent,
 and only then do they take part (charter rule 1).  Each batch creates its
@@ -15,12 +19,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kinfolk.imports.models import Invitee, PeopleImport
-from kinfolk.outbox.services import email_new, messages_queue
+from kinfolk.outbox.models import Message
+from kinfolk.outbox.services import email_new, messages_queue, sms_new
 from kinfolk.people.models import Consent, Invitation
 from kinfolk.people.services.coordination import invitation_url
 
@@ -28,12 +33,12 @@ _BATCH = 500
 
 
 def invitable(people_import: PeopleImport) -> Any:
-    """Invitees of the import with an address, not yet invited, who have not taken part."""
+    """Invitees of the import with an address or a number, not invited yet, not taking part."""
     side = people_import.side
     consents = Consent.objects.filter(**{side: OuterRef(side)})
     return (
         Invitee.objects.filter(imported_in=people_import, invitation__isnull=True)
-        .exclude(email="")
+        .exclude(Q(email="") & Q(phone=""))
         .exclude(Exists(consents))
         .exclude(**{f"{side}__state": "left"})
     )
@@ -41,7 +46,7 @@ def invitable(people_import: PeopleImport) -> Any:
 
 @transaction.atomic
 def invitations_start(*, people_import: PeopleImport, by: Any) -> PeopleImport:
-    """Queue the job that invites every imported person with an e-mail address."""
+    """Queue the job that invites every imported person with an e-mail address or a phone."""
     from kinfolk.imports.tasks import invitations_send_task
 
     total = invitable(people_import).count()
@@ -87,6 +92,8 @@ def _batch_invite(people_import: PeopleImport, batch: list[Invitee], by_id: int 
             programme=programme,
             role=Invitation.Role.LINK,
             email=invitee.email,
+            # A phone is where the link goes only for someone without an e-mail address.
+            phone="" if invitee.email else invitee.phone,
             first_name=person.first_name,
             **{people_import.side: person},
             created_by_id=by_id,
@@ -102,7 +109,7 @@ def _batch_invite(people_import: PeopleImport, batch: list[Invitee], by_id: int 
     messages_queue([_message(invitation, expires) for invitation in invitations])
 
 
-def _message(invitation: Invitation, expires: dt.datetime) -> Any:
+def _message(invitation: Invitation, expires: dt.datetime) -> Message:
     programme = invitation.programme
     params = {
         "name": invitation.first_name,
@@ -110,6 +117,8 @@ def _message(invitation: Invitation, expires: dt.datetime) -> Any:
         "url": invitation_url(invitation),
         "date": formats.date_format(timezone.localdate(expires, programme.zone), "DATE_FORMAT"),
     }
+    if not invitation.email:
+        return _text_message(invitation, params)
     body = (
         _(
             "Hello %(name)s,\n\n"
@@ -125,6 +134,27 @@ def _message(invitation: Invitation, expires: dt.datetime) -> Any:
     return email_new(
         to=invitation.email,
         subject=_("An invitation to join %(programme)s") % params,
+        body=body,
+        purpose="invitation",
+        key=f"invitation:{invitation.pk}",
+        about=("invitation", invitation.pk),
+        language=settings.LANGUAGE_CODE,
+    )
+
+
+def _text_message(invitation: Invitation, params: dict[str, str]) -> Message:
+    # Short, as a text message must be, but it says the same: voluntary, nothing
+    # happens without a yes, and how long the link works.
+    body = (
+        _(
+            "Hello %(name)s, %(programme)s invites you to take part. It is voluntary and "
+            "nothing happens unless you accept: %(url)s (until %(date)s). "
+            "Not interested? Ignore this message."
+        )
+        % params
+    )
+    return sms_new(
+        to=invitation.phone,
         body=body,
         purpose="invitation",
         key=f"invitation:{invitation.pk}",

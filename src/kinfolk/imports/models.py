@@ -4,7 +4,8 @@ An upload is kept as a normalised CSV (UTF-8, commas, refused columns already
 dropped), compressed, until it is committed; a committed import keeps only its
 counts and its problems.  People it creates are not participants until they
 accept their invitation or a coordinator records their paper consent (charter
-rule 1): an :class:`Invitee` holds the e-mail address their invitation goes to.
+rule 1): an :class:`Invitee` holds the e-mail address or, failing that, the
+mobile number their invitation goes to.
 """
 
 from __future__ import annotations
@@ -128,6 +129,8 @@ class Invitee(models.Model):
         Household, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     email = models.EmailField(blank=True)
+    #: The mobile number (E.164) the invitation is texted to when there is no e-mail address.
+    phone = models.CharField(max_length=20, blank=True)
     imported_in = models.ForeignKey(
         PeopleImport, on_delete=models.SET_NULL, null=True, related_name="invitees"
     )

@@ -300,7 +300,7 @@ def _write(people_import: PeopleImport, plan: Plan, progress: Progress) -> None:
             new={pk: (r.get("phone", ""), r.get("address", "")) for pk, r in created},
             changed={pk: (r.get("phone", ""), r.get("address", "")) for pk, r in plan.changed},
         )
-    _invitees_write(people_import, created, plan.changed, "email" in mapped)
+    _invitees_write(people_import, created, plan.changed, {"email", "phone"} & mapped)
 
 
 def _db(field: str, value: Any) -> Any:
@@ -351,23 +351,27 @@ def _invitees_write(
     people_import: PeopleImport,
     created: list[tuple[int, dict[str, Any]]],
     changed: list[tuple[int, dict[str, Any]]],
-    emails: bool,
+    addresses: set[str],
 ) -> None:
+    """Each new person's invitee row; changed people get their mapped e-mail and phone."""
     side = people_import.side
     existing: dict[int, int] = {}
     if changed:
         invitees = Invitee.objects.filter(programme=people_import.programme_id)
         existing = dict(invitees.exclude(**{side: None}).values_list(f"{side}_id", "pk"))
     new = created + [(pk, r) for pk, r in changed if pk not in existing]
-    columns = ["programme_id", f"{side}_id", "email", "imported_in_id"]
+    columns = ["programme_id", f"{side}_id", "email", "phone", "imported_in_id"]
+    programme_id = people_import.programme_id
     rows_insert(
         Invitee,
         columns,
-        ((people_import.programme_id, pk, r.get("email", ""), people_import.pk) for pk, r in new),
-    )
-    if emails:
+        ((programme_id, pk, r.get("email", ""), r.get("phone", ""), people_import.pk)
+         for pk, r in new),
+    )  # fmt: skip
+    fields = sorted(addresses)  # the columns of the file that say where an invitation goes
+    if fields:
         rows_update(
             Invitee,
-            ["email"],
-            ((r["email"], existing[pk]) for pk, r in changed if pk in existing),
+            fields,
+            ((*(r[f] for f in fields), existing[pk]) for pk, r in changed if pk in existing),
         )

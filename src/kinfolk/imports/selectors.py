@@ -56,5 +56,7 @@ def invitee_counts(*, people_import: PeopleImport) -> dict[str, int]:
         "invited": invitees.filter(invitation__isnull=False).count(),
         "to_invite": invitable(people_import).count(),
         "no_email": invitees.filter(email="").count(),
+        "by_sms": invitees.filter(email="").exclude(phone="").count(),
+        "no_address": invitees.filter(email="", phone="").count(),
         "taking_part": invitees.filter(Exists(consents)).count(),
     }

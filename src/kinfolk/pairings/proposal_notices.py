@@ -91,7 +91,8 @@ def _reader_languages(run_id: int, side: str) -> list[str]:
         is_active=True,
         **{f"{via}__proposals__run_id": run_id, f"{via}__proposals__state": "open"},
     )
-    return sorted(set(users.exclude(email="").values_list("language", flat=True)))
+    readers = users.exclude(email="").exclude(email=None)  # phone-only accounts read no e-mail
+    return sorted(set(readers.values_list("language", flat=True)))
 
 
 def _answer_date(answer_by: dt.datetime, programme: Programme) -> str:

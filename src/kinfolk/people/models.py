@@ -248,7 +248,11 @@ class Invitation(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="invitations")
     role = models.CharField(max_length=16, choices=Role.choices)
-    email = models.EmailField()
+    #: Where the link went; empty when it went by text message to ``phone`` instead.
+    email = models.EmailField(blank=True)
+    #: The mobile number (E.164) an imported person without an e-mail address was invited at;
+    #: accepting makes an account that signs in with it.
+    phone = models.CharField(max_length=20, blank=True)
     first_name = models.CharField(max_length=80)
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"

@@ -344,6 +344,18 @@ def account_for_email(*, email: str) -> Any:
     return get_user_model().objects.filter(email=email.strip().lower()).first()
 
 
+def account_for_phone(*, phone: str) -> Any:
+    """The account that signs in with a phone number (E.164), or None (for invitations)."""
+    return get_user_model().objects.filter(phone=phone.strip()).first() if phone.strip() else None
+
+
+def account_for_invitation(*, invitation: Invitation) -> Any:
+    """The account that owns the address or number an invitation went to, or None."""
+    if invitation.email:
+        return account_for_email(email=invitation.email)
+    return account_for_phone(phone=invitation.phone)
+
+
 def signup_programme_get(*, programme_id: int) -> Programme | None:
     """The programme a sign-up link names, or None once it stops taking sign-ups."""
     return Programme.objects.filter(pk=programme_id, signup_open=True).first()

@@ -31,7 +31,7 @@ from kinfolk.people.forms import (
 )
 from kinfolk.people.models import Invitation, Volunteer
 from kinfolk.people.selectors import (
-    account_for_email,
+    account_for_invitation,
     consent_list,
     household_invitation_get,
     household_invitation_list,
@@ -327,7 +327,7 @@ def _invitation_forms(request: HttpRequest, invitation: Invitation, account: Any
     forms: dict[str, Any] = {"consent_form": ConsentForm(data, programme=invitation.programme)}
     if account is None:
         forms["password_form"] = PasswordForm(
-            data, email=invitation.email, first_name=invitation.first_name
+            data, email=invitation.email or invitation.phone, first_name=invitation.first_name
         )
     # An adult joins a household, a link joins a paper enrolment: both exist already.
     if invitation.role not in (Invitation.Role.HOUSEHOLD_ADULT, Invitation.Role.LINK):
@@ -342,7 +342,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     problem = participation.invitation_problem(invitation=invitation)
     if problem:
         return _link_problem(request, problem, 410)
-    account = account_for_email(email=invitation.email)
+    account = account_for_invitation(invitation=invitation)
     if account is not None and request.user != account:
         return _not_the_invited_account(request)
     forms = _invitation_forms(request, invitation, account)

@@ -141,12 +141,14 @@ def _account(subject: Subject) -> list[Row]:
     preference = ReminderPreference.objects.filter(user=user).first()
     return [
         {
-            "email": user.email,
+            "email": user.email or "",
+            "phone": user.phone or "",
             "first_name": user.first_name,
             "last_name": user.last_name,
             "language": user.language,
             "date_joined": user.date_joined,
             "email_verified_at": user.email_verified_at,
+            "phone_verified_at": user.phone_verified_at,
             "reminders_by_email": preference.email if preference else True,
             "reminders_by_sms": preference.sms if preference else False,
         }
@@ -213,10 +215,12 @@ def _checks(subject: Subject) -> list[Row]:
 
 @exporter_register("invitations", _("Invitations"), ("people.Invitation",))
 def _invitations(subject: Subject) -> list[Row]:
+    user = subject.user
+    sent_to = Q(email__iexact=user.email) if user.email else Q(pk__in=[])
+    if user.phone:
+        sent_to |= Q(email="", phone=user.phone)  # invited by text message
     invitations = Invitation.objects.filter(
-        Q(email__iexact=subject.user.email)
-        | Q(household__in=subject.households)
-        | Q(volunteer__in=subject.volunteers)
+        sent_to | Q(household__in=subject.households) | Q(volunteer__in=subject.volunteers)
     ).select_related("programme")
     return [
         {
@@ -429,7 +433,7 @@ def _account_records(subject: Subject) -> list[Row]:
         (AccessAttempt, "failed sign-in"),
         (AccessFailureLog, "failed sign-in"),
     ):
-        for a in model.objects.filter(username__iexact=user.email):
+        for a in model.objects.filter(username__iexact=user.sign_in_name):
             rows.append({"what": what, "at": a.attempt_time, "ip_address": a.ip_address})
     rows += [
         {"what": "reminder", "at": r.claimed_at}
@@ -482,6 +486,11 @@ def _imported(subject: Subject) -> list[Row]:
     for person in subject.people:
         for invitee in Invitee.objects.filter(**{person.side: person}):
             rows.append(
-                {"role": person.side, "email": invitee.email, "invited_at": invitee.invited_at}
+                {
+                    "role": person.side,
+                    "email": invitee.email,
+                    "phone": invitee.phone,
+                    "invited_at": invitee.invited_at,
+                }
             )
     return rows

@@ -54,6 +54,11 @@ def _e164(text: str, region: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def phone_example(country: str) -> str:
+    """An example number of ``country``, written as people read it (for messages)."""
+    return _example(country)
+
+
 def _example(country: str) -> str:
     number = phonenumbers.example_number(country.upper())
     if number is None:

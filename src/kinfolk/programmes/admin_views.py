@@ -102,7 +102,7 @@ def coordinator_password_link(
 ) -> HttpResponse:
     programme = programme_admin_get(viewer=request.user, programme_id=programme_id)
     user = coordinator_admin_get(programme=programme, coordinator_id=coordinator_id).user
-    limited = rate_limit_check(request, scope="password_link", address=user.email)
+    limited = rate_limit_check(request, scope="password_link", address=user.sign_in_name)
     if limited is not None:
         return limited
     try:

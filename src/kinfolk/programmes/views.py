@@ -279,7 +279,7 @@ def _password_link_send(
             request, _("%(name)s has no account to sign in with.") % {"name": person.first_name}
         )
         return back
-    limited = rate_limit_check(request, scope="password_link", address=user.email)
+    limited = rate_limit_check(request, scope="password_link", address=user.sign_in_name)
     if limited is not None:
         return limited
     try:

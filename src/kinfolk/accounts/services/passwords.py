@@ -23,6 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from kinfolk.accounts import emails
+from kinfolk.accounts.identifiers import is_phone, sign_in_name_normalise
 from kinfolk.accounts.models import AccountEvent
 from kinfolk.people.models import HouseholdMember, Volunteer
 from kinfolk.programmes.models import Coordinator, Programme
@@ -36,14 +37,17 @@ def password_link(user: Any) -> str:
 
 
 def password_reset_request(*, email: str) -> None:
-    """Someone asks for a link for ``email``: it goes to the account, if there is one.
+    """Someone asks for a link for ``email`` (or a phone number): it goes to that account, if any.
 
     The same work is done whether or not an account has the address (one
-    lookup, one job queued), so neither the answer nor its timing tells.
+    lookup, one job queued), so neither the answer nor its timing tells.  An
+    account that signs in with its phone number gets the link by text message.
     """
+    name = sign_in_name_normalise(email)
+    named = {"phone": name} if is_phone(name) else {"email__iexact": name}
     found = (
         get_user_model()
-        .objects.filter(email__iexact=email.strip(), is_active=True)
+        .objects.filter(**named, is_active=True)
         .values_list("pk", "password")
         .first()
     )
@@ -96,12 +100,20 @@ def _deliver_on_commit(*, user_id: int | None, sent_by_id: int | None) -> None:
 
 
 def password_link_deliver(*, user_id: int | None, sent_by_id: int | None = None) -> None:
-    """E-mail the link (the background half of a request or a send); nothing for no account."""
+    """E-mail the link, or text it to a phone-only account; nothing for no account.
+
+    The background half of a request or a send.
+    """
     User = get_user_model()
     user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
     if user is None:
         return
     sender = User.objects.filter(pk=sent_by_id).first() if sent_by_id else None
+    if not user.email:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            text = emails.password_link_text(first_name=user.first_name, link=password_link(user))
+        emails.sms_send(user=user, body=text, purpose="password_link")
+        return
     with translation.override(user.language or settings.LANGUAGE_CODE):
         subject, body = emails.password_link_message(
             first_name=user.first_name,

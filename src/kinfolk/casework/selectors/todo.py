@@ -54,7 +54,8 @@ def _section(found: QuerySet[Any]) -> Section:
 
 def unreachable_volunteers(programme: Programme) -> QuerySet[Volunteer]:
     """Volunteers taking part with no active account e-mail and no phone (the refresh's input)."""
-    no_email = Q(user__isnull=True) | Q(user__is_active=False) | Q(user__email="")
+    no_email = Q(user__isnull=True) | Q(user__is_active=False)
+    no_email |= Q(user__email="") | Q(user__email__isnull=True)  # phone-only accounts
     found = Volunteer.objects.filter(programme=programme).exclude(state="left").filter(no_email)
     return without_phone(people=found).order_by("created_at", "pk")
 
@@ -62,7 +63,7 @@ def unreachable_volunteers(programme: Programme) -> QuerySet[Volunteer]:
 def unreachable_households(programme: Programme) -> QuerySet[Household]:
     """Households taking part with no adult account to e-mail and no phone."""
     reader = HouseholdMember.objects.filter(household=OuterRef("pk"), user__is_active=True).exclude(
-        user__email=""
+        Q(user__email="") | Q(user__email__isnull=True)
     )
     found = Household.objects.filter(programme=programme).exclude(state="left")
     found = found.exclude(Exists(reader))

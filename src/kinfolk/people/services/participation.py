@@ -143,6 +143,17 @@ def _account_create(*, email: str, password: str, first_name: str) -> Any:
     )
 
 
+def _account_create_by_phone(*, phone: str, password: str, first_name: str) -> Any:
+    """An account that signs in with its phone number: someone invited by text message."""
+    if not phone:
+        raise ParticipationError(_("This invitation has no address or number to sign in with."))
+    if get_user_model().objects.filter(phone=phone).exists():
+        raise ParticipationError(_("This phone number already has an account; sign in."))
+    return get_user_model().objects.create_user(  # type: ignore[attr-defined]
+        None, password, phone=phone, first_name=first_name, phone_verified_at=timezone.now()
+    )
+
+
 # --- public sign-up ----------------------------------------------------------------------
 
 
@@ -266,6 +277,31 @@ def household_adult_invite(
     return invitation
 
 
+def _invitation_account(
+    invitation: Invitation, user: Any, password: str, profile: dict[str, Any] | None
+) -> Any:
+    """The account accepting: the signed-in owner of the address or number, or a new one.
+
+    The link proves the address (or, sent by text message, the number) it went to.
+    """
+    if user is None:
+        first_name = profile["first_name"] if profile else invitation.first_name
+        if not invitation.email:
+            return _account_create_by_phone(
+                phone=invitation.phone, password=password, first_name=first_name
+            )
+        return _account_create(email=invitation.email, password=password, first_name=first_name)
+    if invitation.email and user.email != invitation.email.lower():
+        raise ParticipationError(_("This invitation was sent to another e-mail address."))
+    if not invitation.email and user.phone != invitation.phone:
+        raise ParticipationError(_("This invitation was sent to another phone number."))
+    field = "email_verified_at" if invitation.email else "phone_verified_at"
+    if getattr(user, field) is None:
+        setattr(user, field, timezone.now())
+        user.save(update_fields=[field])
+    return user
+
+
 def _invited_person(invitation: Invitation, user: Any, profile: dict[str, Any] | None) -> Person:
     if invitation.role == Invitation.Role.LINK and invitation.volunteer is not None:
         return _volunteer_link(invitation.volunteer, user)
@@ -328,14 +364,7 @@ def invitation_accept(
     problem = invitation_problem(invitation=invitation)
     if problem:
         raise ParticipationError(problem)
-    if user is None:
-        first_name = profile["first_name"] if profile else invitation.first_name
-        user = _account_create(email=invitation.email, password=password, first_name=first_name)
-    elif user.email != invitation.email.lower():
-        raise ParticipationError(_("This invitation was sent to another e-mail address."))
-    elif user.email_verified_at is None:
-        user.email_verified_at = timezone.now()
-        user.save(update_fields=["email_verified_at"])
+    user = _invitation_account(invitation, user, password, profile)
     person = _invited_person(invitation, user, profile)
     now = timezone.now()
     consent = Consent.objects.create(
