@@ -135,3 +135,22 @@ def test_a_commit_that_fails_half_way_writes_nothing_and_can_run_again(journey, 
     made.refresh_from_db()
     assert made.status == PeopleImport.Status.COMMITTED
     assert Household.objects.filter(external_id__in=["H1", "H2"]).count() == 2
+
+
+def test_a_phone_number_that_cannot_be_texted_names_its_row_and_column(journey):
+    made = journey(
+        households_csv(
+            row(1, phone="0113 496 0000"),
+            row(2, phone="12345"),
+            row(3, phone="+44 7700 900123"),  # written well, but no such UK number
+            row(4, phone="call after 6"),
+        )
+    )
+    assert (made.new, made.invalid) == (1, 3)
+    problems = {p[0]: p for p in made.problems_shown}
+    assert sorted(problems) == [3, 4, 5]
+    assert problems[3][1:3] == ["phone", "12345"]
+    assert problems[4][1:3] == ["phone", "+44 7700 900123"]
+    assert "is not a phone number we can use" in problems[5][3]
+    assert "such as +44" in problems[5][3]
+    assert not Household.objects.filter(external_id__startswith="H").exists()
