@@ -15,6 +15,7 @@ import re
 from typing import Annotated, Any
 
 import pydantic_core
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -24,6 +25,7 @@ from ninja.renderers import BaseRenderer
 from ninja.security import HttpBearer
 from pydantic import AwareDatetime, BaseModel, Field, field_validator
 
+from kinfolk.accounts.ratelimits import RateLimited, rate_limit_hit
 from kinfolk.api import schemas
 from kinfolk.api.exports import outcome_rows
 from kinfolk.api.models import ApiToken
@@ -57,11 +59,14 @@ class JSONRenderer(BaseRenderer):
 
 
 class TokenAuth(HttpBearer):
-    """A live programme token; anything else is a 401."""
+    """A live programme token within its rate limit; a 401 without one, a 429 past the limit."""
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         found = api_token_authenticate(secret=token)
         if found is not None:
+            # Counted per token, not per IP: a CRM behind a shared address has its own
+            # allowance, and a leaked token cannot be used faster from many addresses.
+            rate_limit_hit(scope="api", ip="", address=f"token{found.pk}")
             api_token_touch(token=found)
         return found
 
@@ -80,6 +85,18 @@ api = NinjaAPI(
     renderer=JSONRenderer(),
     urls_namespace="api",
 )
+
+
+@api.exception_handler(RateLimited)
+def _rate_limited(request: HttpRequest, limited: RateLimited) -> HttpResponse:
+    count, seconds = settings.RATE_LIMITS["api"]["address"]
+    detail = (
+        f"Too many requests with this token: at most {count} every {seconds} seconds. "
+        f"Try again in {limited.retry_after} seconds."
+    )
+    response = api.create_response(request, {"detail": detail}, status=429)
+    response["Retry-After"] = str(limited.retry_after)
+    return response
 
 
 #: An ISO 8601 date and time; pydantic alone would also take a number as seconds since 1970.
@@ -126,9 +143,8 @@ class ApproveIn(Schema):
 
 def _answers(ok: Any, *problems: int) -> dict[int, Any]:
     """The statuses an operation may answer with, so that clients (and the fuzzer) know them."""
-    return {200: ok, 401: schemas.Problem, 422: schemas.Problem} | dict.fromkeys(
-        problems, schemas.Problem
-    )
+    answers = {200: ok, 401: schemas.Problem, 422: schemas.Problem, 429: schemas.Problem}
+    return answers | dict.fromkeys(problems, schemas.Problem)
 
 
 def _programme_token(request: HttpRequest) -> ApiToken:

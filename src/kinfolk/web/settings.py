@@ -233,6 +233,8 @@ RATE_LIMITS = {
         "ip": envrate("RATE_LIMIT_PASSWORD_LINK_IP", "60/h"),
         "address": envrate("RATE_LIMIT_PASSWORD_LINK_ADDRESS", "3/h"),
     },
+    # Requests to the REST API, per programme token (a 429 with a JSON message past it).
+    "api": {"address": envrate("RATE_LIMIT_API_TOKEN", "1200/m")},
 }
 
 # A site whose SITE_URL is https is served over HTTPS only: cookies never travel
