@@ -251,3 +251,46 @@ def test_the_token_use_is_recorded(client, programme, coordinator):
     token = _token(programme, coordinator)
     _get(client, "/api/households", token)
     assert ApiToken.objects.get().last_used_at is not None
+
+
+def test_a_token_past_its_rate_limit_gets_a_429_with_a_message(
+    client, settings, programme, coordinator
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api": {"address": (3, 60)}}
+    token, other = _token(programme, coordinator), _token(programme, coordinator)
+    for _ in range(3):
+        assert _get(client, "/api/households", token).status_code == 200
+    refused = _get(client, "/api/households", token)
+    assert refused.status_code == 429
+    assert refused["Content-Type"].startswith("application/json")
+    assert 0 < int(refused["Retry-After"]) <= 60
+    detail = refused.json()["detail"]
+    assert "Too many requests with this token: at most 3 every 60 seconds" in detail
+    # The limit is the token's own: another token of the same client is still served.
+    assert _get(client, "/api/households", other).status_code == 200
+
+
+def test_requests_without_a_valid_token_do_not_count_against_a_token(
+    client, settings, programme, coordinator
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api": {"address": (1, 60)}}
+    token = _token(programme, coordinator)
+    for _ in range(3):
+        assert _get(client, "/api/households", "kf_wrong").status_code == 401
+    assert _get(client, "/api/households", token).status_code == 200
+
+
+def test_the_api_refuses_to_approve_a_volunteer_who_never_consented(
+    client, programme, coordinator, applicant
+):
+    from kinfolk.people.models import Consent
+
+    Consent.objects.filter(volunteer=applicant).delete()  # as an imported, uninvited applicant
+    token = _token(programme, coordinator, scope="write")
+    body = {"references": "2026-01-05", "training": "2026-01-06"}
+    response = _post(client, f"/api/volunteers/{applicant.pk}/approve", token, body)
+    assert response.status_code == 409
+    assert "has not agreed to take part yet" in str(response.json()["detail"])
+    applicant.refresh_from_db()
+    assert applicant.state == Volunteer.State.APPLIED
+    assert not VolunteerCheck.objects.exists()

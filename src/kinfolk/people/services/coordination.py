@@ -44,8 +44,9 @@ def volunteer_approve(
 ) -> Volunteer:
     """Record the programme's required checks, move an applicant to approved and tell them.
 
-    Refuses, storing nothing, unless the volunteer is still ``applied`` and every
-    required check has a completion date that is not in the future.
+    Refuses, storing nothing, unless the volunteer is still ``applied``, has
+    consented (an imported volunteer may not have yet), and every required check
+    has a completion date that is not in the future.
     """
     volunteer = (
         Volunteer.objects.select_for_update().select_related("programme").get(pk=volunteer.pk)
@@ -53,6 +54,18 @@ def volunteer_approve(
     if volunteer.state != Volunteer.State.APPLIED:
         raise ValidationError(
             {NON_FIELD_ERRORS: _("Only a volunteer who has applied can be approved.")}
+        )
+    if not volunteer.consents.filter(withdrawn_at__isnull=True).exists():
+        # Someone imported from a spreadsheet has agreed to nothing yet (charter rule 1).
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: _(
+                    "%(name)s has not agreed to take part yet, so they cannot be approved. "
+                    "Approve them once they accept their invitation, or record the consent "
+                    "they gave on paper first."
+                )
+                % {"name": volunteer.first_name}
+            }
         )
     dates = _check_dates(volunteer.programme, checks)
     existing = {c.kind: c for c in volunteer.checks.all()}

@@ -123,3 +123,41 @@ def test_anonymous_is_sent_to_login(client, programme, applicant):
 def test_site_admin_who_does_not_coordinate_gets_404(client, programme, applicant, site_admin):
     otp_force_login(client, site_admin)
     assert client.get(_url(programme, applicant)).status_code == 404
+
+
+def test_an_imported_volunteer_who_never_consented_cannot_be_approved(
+    client, programme, coordinator
+):
+    from kinfolk.imports import running, services
+    from kinfolk.imports.tests.conftest import households_csv, row
+    from kinfolk.people.models import Volunteer
+
+    made = services.import_upload(
+        programme=programme,
+        side="volunteer",
+        filename="volunteers.csv",
+        data=households_csv(row(1, id="V1")),
+        by=coordinator,
+    )
+    services.import_map(people_import=made, mapping=made.mapping, by=coordinator)
+    running.import_preview(import_id=made.pk)
+    made.refresh_from_db()
+    services.import_commit_start(people_import=made, by=coordinator)
+    running.import_commit(import_id=made.pk)
+    imported = Volunteer.objects.get(programme=programme, external_id="V1")
+    assert imported.state == "applied"
+    client.force_login(coordinator)
+    response = client.post(_url(programme, imported), {"references": DONE, "training": DONE})
+    assert response.status_code == 200
+    assert "Ann1 has not agreed to take part yet" in response.content.decode()
+    imported.refresh_from_db()
+    assert imported.state == "applied" and imported.approved_at is None
+    assert not VolunteerCheck.objects.filter(volunteer=imported).exists()
+    # Once a paper consent is recorded, the same approval goes through.
+    services.invitee_consent_record(
+        person=imported, given_on=programme.today(), recorded_by=coordinator
+    )
+    response = client.post(_url(programme, imported), {"references": DONE, "training": DONE})
+    assert response.status_code == 302
+    imported.refresh_from_db()
+    assert imported.state == "approved"
