@@ -2,7 +2,7 @@
 
 Sign-in, the lock-out after wrong passwords and the "forgotten password" form
 all read it through :func:`sign_in_name_normalise`, so that ``MIRA@…`` and
-``mira@…``, or ``07700 900123`` and ``+44 7700 900123``, count as one account.
+``mira@…``, or ``07700 900123`` and ``+44 7700 100123``, count as one account.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ def sign_in_name_normalise(text: str) -> str:
 
     >>> sign_in_name_normalise(" Mira@Example.org ")
     'mira@example.org'
-    >>> sign_in_name_normalise("+44 7700 900123")
-    '+447700900123'
+    >>> sign_in_name_normalise("+44 7700 100123")
+    '+447700100123'
     """
     cleaned = (text or "").strip()
     if "@" in cleaned or not cleaned:

@@ -2,7 +2,7 @@
 
 Someone invited by text message (an imported person with a phone number and
 no e-mail address) gets an account that signs in with that number, in E.164
-form (``+447700900123``); the invitation link they opened proved it is theirs.
+form (``+447700100123``); the invitation link they opened proved it is theirs.
 Every account has an e-mail address, a phone number, or both.
 """
 

@@ -54,6 +54,19 @@ def _e164(text: str, region: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def phone_international(e164: str) -> str:
+    """A stored number in the international format people read; as given if it does not parse.
+
+    >>> phone_international("+447700100123")
+    '+44 7700 100123'
+    """
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def phone_example(country: str) -> str:
     """An example number of ``country``, written as people read it (for messages)."""
     return _example(country)

@@ -125,7 +125,7 @@ def test_accepting_a_texted_invitation_makes_an_account_that_signs_in_by_phone(
     body = Message.objects.get(channel="sms", purpose="invitation").body
     link = re.search(r"http\S+", body).group(0).replace("http://127.0.0.1:8000", "")
     page = client.get(link).content.decode()
-    assert "You will sign in with your mobile number, +447700100123" in page
+    assert "You will sign in with your mobile number, +44 7700 100123" in page
     assert Household.objects.get(external_id="H3").state == "invited"  # opening is not joining
     response = client.post(link, {"password1": PASSWORD, "password2": PASSWORD, "consent": "on"})
     assert response.status_code == 302

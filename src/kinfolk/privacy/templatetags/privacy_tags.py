@@ -43,6 +43,14 @@ def data_value(value: Any) -> SafeString | str:
 
 
 @register.filter
+def phone_readable(value: str) -> str:
+    """An E.164 number written as people read it: ``+447700100123`` -> ``+44 7700 100123``."""
+    from kinfolk.privacy.phones import phone_international
+
+    return phone_international(value or "")
+
+
+@register.filter
 def column_title(key: str) -> str:
     return key.replace("_", " ").capitalize()
 
