@@ -2,7 +2,7 @@
 
 Sign-in, the lock-out after wrong passwords and the "forgotten password" form
 all read it through :func:`sign_in_name_normalise`, so that ``MIRA@…`` and
-``mira@…``, or ``07700 900123`` and ``+44 7700 100123``, count as one account.
+``mira@…``, or ``07700 100123`` and ``+44 7700 100123``, count as one account.
 """
 
 from __future__ import annotations
