@@ -9,7 +9,8 @@ goes through Django's test client (every middleware, the real views):
 * the households export as CSV *with* contact details: every household is
   read through the privacy service's bulk door and logged, one access-log row
   per person per day;
-* the pairings export as XLSX (written row by row, then sent);
+* the pairings export as XLSX (streamed too: its ZIP is compressed and sent
+  batch by batch), with the time to its first byte and the peak memory;
 * the API listing every household page by page (``limit=500``), following
   ``next_cursor``.
 
@@ -126,8 +127,12 @@ def _xlsx_export(client: Any, url: str) -> dict[str, float]:
     start = time.perf_counter()
     response = client.get(url)
     assert response.status_code == 200, response.status_code
-    size = sum(len(chunk) for chunk in response.streaming_content)
+    chunks = iter(response.streaming_content)
+    size = len(next(chunks))
+    first_byte = time.perf_counter() - start
+    size += sum(len(chunk) for chunk in chunks)
     return {
+        "first_byte": first_byte,
         "total": time.perf_counter() - start,
         "mib": size / 2**20,
         "rss_before_mib": before,
@@ -200,10 +205,11 @@ def run(n: int, *, seed: int) -> tuple[Stages, dict[str, dict[str, float]]]:
 
 
 def targets_table(results: dict[str, dict[str, float]]) -> str:
-    pairings, api = results["pairings.csv"], results["api"]
+    pairings, xlsx, api = results["pairings.csv"], results["pairings.xlsx"], results["api"]
     rows = [
         ("pairings CSV: time to first byte (s)", pairings["first_byte"], TTFB_TARGET_S, "under"),
         ("pairings CSV: time to first rows (s)", pairings["first_rows"], TTFB_TARGET_S, "under"),
+        ("pairings XLSX: time to first byte (s)", xlsx["first_byte"], TTFB_TARGET_S, "under"),
         ("API: households listed (rows/s)", api["rows_s"], API_TARGET_ROWS_S, "over"),
     ]
     lines = [f"{'target':<40} {'measured':>10} {'target':>8} {'ratio':>7}  met", "-" * 76]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -71,6 +71,9 @@ def exports(request: HttpRequest, programme_id: int) -> HttpResponse:
     return render(request, "api/exports.html", context)
 
 
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @login_required
 def export_download(request: HttpRequest, programme_id: int, export: str, fmt: str) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
@@ -85,10 +88,12 @@ def export_download(request: HttpRequest, programme_id: int, export: str, fmt: s
     stamp = timezone.localdate(timezone=programme.zone).isoformat()
     filename = f"{kind.name}-{stamp}.{fmt}"
     if fmt == "xlsx":
-        built = export_files.xlsx_file(str(kind.title), header, batches)
-        return FileResponse(built, as_attachment=True, filename=filename)
-    response = StreamingHttpResponse(
-        export_files.csv_stream(header, batches), content_type="text/csv; charset=utf-8"
-    )
+        response = StreamingHttpResponse(
+            export_files.xlsx_stream(str(kind.title), header, batches), content_type=_XLSX
+        )
+    else:
+        response = StreamingHttpResponse(
+            export_files.csv_stream(header, batches), content_type="text/csv; charset=utf-8"
+        )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

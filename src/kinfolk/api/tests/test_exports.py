@@ -146,3 +146,38 @@ def test_an_xlsx_export_opens_with_the_header_first(client, programme, coordinat
     assert rows[0][:2] == ("kinfolk_id", "id") and rows[0][-3:] == ("email", "phone", "address")
     assert rows[1][1] == household.external_id
     assert ContactAccessLog.objects.count() == 1
+
+
+def test_an_xlsx_export_streams_batch_by_batch_and_opens_whole(
+    client, programme, coordinator, monkeypatch
+):
+    monkeypatch.setattr(exports, "BATCH", 3)
+    people = [make_household(programme, first_name=f"Person{i}") for i in range(8)]
+    client.force_login(coordinator)
+    response = client.get(_url(programme, "households", "xlsx") + "?contact=on")
+    assert response.streaming
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    chunks = iter(response.streaming_content)
+    first = next(chunks)
+    assert first.startswith(b"PK")  # the archive has begun before any person is read
+    assert ContactAccessLog.objects.count() == 0
+    data = first + b"".join(chunks)
+    assert ContactAccessLog.objects.count() == len(people)
+    sheet = load_workbook(io.BytesIO(data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 1 + len(people)
+    assert sorted(r[2] for r in rows[1:]) == sorted(p.first_name for p in people)
+    assert isinstance(rows[1][rows[0].index("lat")], float)  # numbers stay numbers
+
+
+def test_an_xlsx_cell_with_control_characters_or_markup_is_written_safely(
+    client, programme, coordinator
+):
+    make_household(programme, first_name="Ann<b>&amp;\x07</b>")
+    client.force_login(coordinator)
+    response = client.get(_url(programme, "households", "xlsx"))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][2] == "Ann<b>&amp;</b>"
