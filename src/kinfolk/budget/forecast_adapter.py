@@ -10,8 +10,10 @@ what-if replans in memory.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -199,6 +201,22 @@ def cards_engine(cards: list[RateCard]) -> RateCards:
         per_pairing=np.array([c.per_pairing_minor for c in cards], dtype=np.int64),
         per_year=np.array([c.per_year_minor for c in cards], dtype=np.int64),
     )
+
+
+def cards_changed(cards: list[RateCard], changes: dict[str, int], first: dt.date) -> RateCards:
+    """The cards with some rates changed, unsaved: a what-if keeps each card's dates.
+
+    With no card at all, one card from ``first`` holds the changed rates.
+    """
+    if not cards:
+        cards = [RateCard(effective_from=first, detour_factor=Decimal("1.30"))]
+    changed = []
+    for card in cards:
+        copied = copy.copy(card)
+        for name, value in changes.items():
+            setattr(copied, name, value)
+        changed.append(copied)
+    return cards_engine(changed)
 
 
 def forecast_run(plan: Plan, rates: RateCards) -> Forecast:

@@ -365,6 +365,10 @@ class Forecast:
         return {kind: int(v) for kind, v in zip(KINDS, self.months.sum(axis=0), strict=True)}
 
     @property
+    def visit_count(self) -> int:
+        return int(self.visits.sum())
+
+    @property
     def per_visit(self) -> int:
         """Visit costs (travel, allowance, per-diem) per visit, rounded half up."""
         n = int(self.visits.sum())
