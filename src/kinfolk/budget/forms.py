@@ -45,7 +45,11 @@ class _MoneyForm(forms.Form):
         self.currency = programme.currency
         for name in self.money_fields:
             field = self.fields[name]
-            field.help_text = _("In %(currency)s, e.g. 0.45") % {"currency": self.currency}
+            example = "0.45" if "per_km" in name else "25.00"
+            field.help_text = _("In %(currency)s, e.g. %(example)s") % {
+                "currency": self.currency,
+                "example": example,
+            }
 
     def _minor(self, name: str) -> int | None:
         value = self.cleaned_data.get(name)

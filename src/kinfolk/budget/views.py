@@ -19,7 +19,9 @@ from kinfolk.budget import forecast_adapter as adapter
 from kinfolk.budget import services
 from kinfolk.budget.figures import forecast_chart, forecast_table, what_if_rows
 from kinfolk.budget.forms import BudgetForm, RateCardForm, WhatIfForm
+from kinfolk.budget.money import to_major
 from kinfolk.budget.selectors import (
+    budget_current,
     budget_status,
     budgets_list,
     forecast_report,
@@ -41,10 +43,15 @@ def _programme(request: HttpRequest, programme_id: int) -> Programme:
 def dashboard(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = _programme(request, programme_id)
     today = programme.today()
+    current = budget_current(programme=programme, today=today)
     form = BudgetForm(
         request.POST or None,
         programme=programme,
-        initial={"currency": programme.currency, "starts_on": today.replace(month=1, day=1)},
+        initial={
+            "currency": programme.currency,
+            "starts_on": current.starts_on if current else today.replace(day=1),
+            "amount_minor": to_major(current.amount_minor, current.currency) if current else None,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
