@@ -8,9 +8,12 @@ coordinator limited to some organisations does not see them).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
+from django.core.cache import cache
+from django.db.models import Count, Max
 
 from kinfolk.budget import forecast_adapter as adapter
 from kinfolk.budget.models import AnnualBudget, RateCard
@@ -20,6 +23,8 @@ from kinfolk.programmes.models import Programme
 
 #: The dashboard warns once the forecast reaches this share of the budget.
 NEAR_SHARE = 0.9
+#: How long a forecast stays cached; a change to what it reads replaces it sooner.
+CACHE_SECONDS = 6 * 3600
 
 
 @dataclass(frozen=True)
@@ -121,19 +126,16 @@ def budget_current(*, programme: Programme, today: dt.date) -> AnnualBudget | No
 def forecast_report(*, programme: Programme, today: dt.date, months: int = 12) -> ForecastReport:
     """The forecast of ``months`` calendar months from ``today``'s, from the visit plan."""
     first, until = adapter.period_of(today, months)
-    plan = adapter.plan_load(programme, today=today, first=first, until=until)
-    rates = adapter.rate_cards(programme)
-    result = adapter.forecast_run(plan, rates)
+    result, names, has_rates = forecast_cached(programme=programme, today=today, first=first,
+                                               until=until)  # fmt: skip
     return ForecastReport(
         programme=programme,
         first=first,
         until=until,
         forecast=result,
         months=month_rows(result),
-        groups={
-            name: _group_rows(result, name, names) for name, (names, _c) in plan.groups.items()
-        },
-        has_rates=len(rates) > 0,
+        groups={name: _group_rows(result, name, labels) for name, labels in names.items()},
+        has_rates=has_rates,
     )
 
 
@@ -141,8 +143,8 @@ def budget_status(*, programme: Programme, today: dt.date) -> BudgetStatus:
     """The current budget year (or the next twelve months when there is no budget)."""
     budget = budget_current(programme=programme, today=today)
     first, until = adapter.period_of(budget.starts_on if budget else today)
-    plan = adapter.plan_load(programme, today=today, first=first, until=until)
-    result = adapter.forecast_run(plan, adapter.rate_cards(programme))
+    result, _names, _has_rates = forecast_cached(programme=programme, today=today, first=first,
+                                                 until=until)  # fmt: skip
     spending = spent(programme, first, until - dt.timedelta(days=1))
     running, cumulative = 0, []
     for total in result.month_totals.tolist():
@@ -157,6 +159,51 @@ def budget_status(*, programme: Programme, today: dt.date) -> BudgetStatus:
         paid_minor=spending.paid_minor,
         cumulative=cumulative,
     )
+
+
+def forecast_cached(
+    *, programme: Programme, today: dt.date, first: dt.date, until: dt.date
+) -> tuple[Forecast, dict[str, list[str]], bool]:
+    """The forecast of ``[first, until)``, from the cache while nothing it reads has changed.
+
+    The key holds a stamp of everything the forecast reads (see ``plan_stamp``),
+    so a new rate card, a visit marked as missed, a new pairing or a person's
+    new travel mode makes the next page compute it afresh.
+    """
+    key = f"budget:forecast:{programme.pk}:{first}:{until}:{plan_stamp(programme, today)}"
+    found = cache.get(key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    plan = adapter.plan_load(programme, today=today, first=first, until=until)
+    rates = adapter.rate_cards(programme)
+    value = (
+        adapter.forecast_run(plan, rates),
+        {name: names for name, (names, _codes) in plan.groups.items()},
+        len(rates) > 0,
+    )
+    cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def plan_stamp(programme: Programme, today: dt.date) -> str:
+    """A digest of what a forecast reads: rates, pairings, people, windows, and today."""
+    from kinfolk.pairings.models import Pairing
+    from kinfolk.people.models import Household, Volunteer
+    from kinfolk.visits.models import Visit
+
+    latest = (Max("updated_at"), Count("id"))
+    parts = [
+        today,
+        programme.currency,
+        programme.cadence_weeks,
+        programme.country,
+        RateCard.objects.filter(programme=programme).aggregate(Max("id"), Count("id")),
+        Pairing.objects.filter(programme=programme).aggregate(*latest),
+        Volunteer.objects.filter(programme=programme).aggregate(*latest),
+        Household.objects.filter(programme=programme).aggregate(*latest),
+        Visit.objects.filter(pairing__programme=programme).aggregate(*latest),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 def month_rows(result: Forecast) -> list[MonthRow]:

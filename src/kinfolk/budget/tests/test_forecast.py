@@ -77,3 +77,24 @@ def test_no_rates_means_no_cost_yet(programme):
     assert report.forecast.total == 0
     assert not report.has_rates
     assert report.forecast.visits.sum() == 14
+
+
+def test_a_cached_forecast_is_recomputed_when_what_it_reads_changes(
+    programme, costed, django_assert_max_num_queries
+):
+    from kinfolk.budget.selectors import forecast_report as report
+
+    total = report(programme=programme, today=TODAY).forecast.total
+    # From the cache: only the stamp's queries, no plan loaded.
+    with django_assert_max_num_queries(6):
+        assert report(programme=programme, today=TODAY).forecast.total == total
+    rates_add(programme, effective_from=dt.date(2027, 6, 1), allowance_minor=600)
+    with_rates = report(programme=programme, today=TODAY).forecast.total
+    assert with_rates > total
+    Visit.objects.filter(window_start=dt.date(2027, 1, 4)).update(state="cancelled")
+    assert report(programme=programme, today=TODAY).forecast.total == with_rates - 950
+    first, _second = costed
+    first.volunteer.travel_mode = "walk"
+    first.volunteer.save(update_fields=["travel_mode"])
+    # Ada now walks: her three drives left (the first visit is cancelled) cost nothing.
+    assert report(programme=programme, today=TODAY).forecast.total == with_rates - 950 - 3 * 450
