@@ -98,3 +98,40 @@ def test_a_cached_forecast_is_recomputed_when_what_it_reads_changes(
     first.volunteer.save(update_fields=["travel_mode"])
     # Ada now walks: her three drives left (the first visit is cancelled) cost nothing.
     assert report(programme=programme, today=TODAY).forecast.total == with_rates - 950 - 3 * 450
+
+
+def _what_if(programme, **scenario):
+    from kinfolk.budget import forecast_adapter as adapter
+
+    first, until = adapter.period_of(TODAY)
+    plan = adapter.plan_load(programme, today=TODAY, first=first, until=until)
+    rates = adapter.rate_cards(programme)
+    return adapter.scenario_run(programme, plan, rates, adapter.Scenario(**scenario))
+
+
+def test_what_if_every_four_weeks_worked_out_by_hand(programme, costed):
+    result = _what_if(programme, cadence_weeks=4)
+    # Ada and Hana: 13 periods from 4 January, Hana hosting 7 (950 each), Ada 6 (800 each),
+    # and the new pairing's 10000; Ben and Ola: 13 windows from 25 January at 500.
+    assert result.visit_count == 26
+    assert result.total == 7 * 950 + 6 * 800 + 10000 + 13 * 500 + 120000 == 147950
+
+
+def test_what_if_with_one_more_pair_like_the_first(programme, costed):
+    result = _what_if(programme, pairs=3)
+    # The new pair travels like Ada and Hana, from 1 January, every 8 weeks: 7 windows,
+    # Hana-like hosts first (4 x 950 + 3 x 800), and a new pairing's 10000.
+    assert result.total == 139700 + 4 * 950 + 3 * 800 + 10000
+    assert result.pairings == 3
+
+
+def test_what_if_with_other_rates_keeps_the_visits(programme, costed):
+    from kinfolk.budget import forecast_adapter as adapter
+    from kinfolk.budget.models import RateCard
+
+    cards = list(RateCard.objects.filter(programme=programme))
+    changed = adapter.cards_changed(cards, {"allowance_minor": 0, "per_year_minor": 0}, TODAY)
+    result = _what_if(programme, rates=changed)
+    assert result.visit_count == 14
+    assert result.total == 4 * 450 + 3 * 300 + 10000
+    assert RateCard.objects.get().allowance_minor == 500  # the stored card is untouched
