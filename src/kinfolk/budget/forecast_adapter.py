@@ -44,6 +44,9 @@ IntArray = npt.NDArray[np.int64]
 #: Windows that will not cost anything: cancelled, or known not to have happened.
 NOT_COSTED = (Visit.State.CANCELLED, Visit.State.MISSED)
 _HOST_CODE = {"volunteer": 0, "household": 1, "public": 2}
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+#: Beyond this many pairings, extend the whole programme rather than send a list of ids.
+_IN_LIST_MAX = 5000
 _PUBLIC_TRANSPORT = dd.TRAVEL_MODES.index("public")
 _FIELDS = (
     "id",
@@ -108,17 +111,12 @@ def period_of(start: dt.date, months: int = 12) -> tuple[dt.date, dt.date]:
 def plan_load(programme: Programme, *, today: dt.date, first: dt.date, until: dt.date) -> Plan:
     """The pairings and visit windows of ``programme`` in ``[first, until)``.
 
-    Stored windows come first; windows of active pairings not stored yet
-    (beyond the tick's horizon) are planned in memory up to ``until``.
+    Stored windows come first; the pairings whose stored plan stops short of
+    ``until`` (the tick has not reached that far yet) are extended in memory
+    by the scheduling adapter.  The tick keeps a year planned, so usually
+    none need it and the load is two queries.
     """
-    rows = list(
-        Pairing.objects.filter(programme=programme)
-        .filter(Q(state=Pairing.State.ACTIVE) | Q(ended_at__date__gte=first))
-        .order_by("id")
-        .values_list(*_FIELDS)
-    )
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(_FIELDS)
-    col = dict(zip(_FIELDS, columns, strict=True))
+    col = pairing_columns(programme, first)
     ids = np.array(col["id"], dtype=np.int64)
     trips = Trips(
         km=straight_km(
@@ -131,16 +129,20 @@ def plan_load(programme: Programme, *, today: dt.date, first: dt.date, until: dt
         household_mode=np.array([_mode(m) for m in col["household__travel_mode"]], np.int8),
         since=np.array(col["started_on"], dtype="datetime64[D]"),
     )
-    stored = _stored_visits(programme, first, until)
-    pairing_id, day, host = stored
     active = np.array([s == Pairing.State.ACTIVE for s in col["state"]], dtype=bool)
-    if until > today and active.any():
+    stored = stored_windows(programme, first, until)
+    pairing_id, day, host = (
+        stored.pairing_id[stored.costed],
+        stored.day[stored.costed],
+        stored.host[stored.costed],
+    )
+    short = ids[active & _plan_short(ids, trips.since, stored, programme, today, first, until)]
+    if short.size:
         start = max(today, first)
-        extra = windows_plan(
-            Pairing.objects.filter(pk__in=ids[active].tolist()).order_by("id"),
-            today=start,
-            horizon_days=(until - start).days,
-        )
+        chosen = Pairing.objects.filter(programme=programme, state=Pairing.State.ACTIVE)
+        if short.size < _IN_LIST_MAX:
+            chosen = chosen.filter(pk__in=short.tolist())
+        extra = windows_plan(chosen.order_by("id"), today=start, horizon_days=(until - start).days)
         inside = (extra.start >= np.datetime64(first)) & (extra.start < np.datetime64(until))
         pairing_id = np.concatenate((pairing_id, extra.pairing_id[inside]))
         day = np.concatenate((day, extra.start[inside]))
@@ -309,31 +311,84 @@ def _replan(
     return PlannedVisits(pairing=chosen[windows.pairing], day=windows.start, host=host)
 
 
-def _stored_visits(
-    programme: Programme, first: dt.date, until: dt.date
-) -> tuple[IntArray, npt.NDArray[np.datetime64], npt.NDArray[np.int8]]:
-    """(pairing id, window start, host code) of stored windows that may cost something."""
-    query = (
-        Visit.objects.filter(
-            pairing__programme=programme, window_start__gte=first, window_start__lt=until
-        )
-        .exclude(state__in=NOT_COSTED)
-        .values_list("pairing_id", "window_start", "host")
+@dataclass(frozen=True)
+class StoredWindows:
+    """Stored windows starting in a period, one element per window, in every state."""
+
+    pairing_id: IntArray
+    period: IntArray
+    day: npt.NDArray[np.datetime64]
+    host: npt.NDArray[np.int8]
+    #: False for windows that will not cost anything (cancelled, or missed).
+    costed: npt.NDArray[np.bool_]
+
+
+def pairing_columns(programme: Programme, first: dt.date) -> dict[str, tuple[Any, ...]]:
+    """Column by column, the pairings active now or ended after ``first``, by id."""
+    rows = list(
+        Pairing.objects.filter(programme=programme)
+        .filter(Q(state=Pairing.State.ACTIVE) | Q(ended_at__date__gte=first))
+        .order_by("id")
+        .values_list(*_FIELDS)
     )
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(_FIELDS)
+    return dict(zip(_FIELDS, columns, strict=True))
+
+
+def stored_windows(programme: Programme, first: dt.date, until: dt.date) -> StoredWindows:
+    """The stored windows of ``programme`` starting in ``[first, until)``."""
+    query = Visit.objects.filter(
+        pairing__programme=programme, window_start__gte=first, window_start__lt=until
+    ).values_list("pairing_id", "period", "window_start", "host", "state")
     # Straight through the cursor: some 715,000 rows need no model instances or dicts.
     sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not rows:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty.astype("datetime64[D]"), empty.astype(np.int8)
-    pairing_id, day, host = zip(*rows, strict=True)
-    return (
-        np.array(pairing_id, dtype=np.int64),
-        np.array(day, dtype="datetime64[D]"),
-        np.array([_HOST_CODE[h] for h in host], dtype=np.int8),
+        none = np.zeros(0, dtype=np.int64)
+        return StoredWindows(none, none, none.astype("datetime64[D]"), none.astype(np.int8),
+                             none.astype(bool))  # fmt: skip
+    pairing_id, period, day, host, state = zip(*rows, strict=True)
+    # Ordinals convert far faster than date objects; day 0 of datetime64 is 1970-01-01.
+    days = np.fromiter(map(dt.date.toordinal, day), dtype=np.int64, count=len(rows))
+    return StoredWindows(
+        pairing_id=np.array(pairing_id, dtype=np.int64),
+        period=np.array(period, dtype=np.int64),
+        day=(days - _EPOCH_ORDINAL).astype("datetime64[D]"),
+        host=np.array([_HOST_CODE[h] for h in host], dtype=np.int8),
+        costed=np.array([s not in NOT_COSTED for s in state], dtype=bool),
     )
+
+
+def _plan_short(
+    ids: IntArray,
+    since: npt.NDArray[np.datetime64],
+    stored: StoredWindows,
+    programme: Programme,
+    today: dt.date,
+    first: dt.date,
+    until: dt.date,
+) -> npt.NDArray[np.bool_]:
+    """Pairings that the tick would give another window starting before ``until``.
+
+    The tick plans the periods after the last stored one that start today or
+    later; a pairing is short when the first such period starts before ``until``.
+    """
+    cadence = 7 * programme.cadence_weeks
+    position = np.searchsorted(ids, stored.pairing_id)
+    known = position < ids.size
+    known[known] &= ids[position[known]] == stored.pairing_id[known]
+    next_period = np.zeros(ids.size, dtype=np.int64)
+    np.maximum.at(next_period, position[known], stored.period[known] + 1)
+    start_day = np.datetime64(max(today, first), "D").astype(np.int64)
+    since_day = since.astype(np.int64)
+    from_today = np.maximum(0, -(-(start_day - since_day) // cadence))
+    k = np.maximum(next_period, from_today)
+    short: npt.NDArray[np.bool_] = since_day + k * cadence < np.datetime64(until, "D").astype(
+        np.int64
+    )
+    return short
 
 
 def _codes(values: tuple[Any, ...], missing: Any) -> tuple[list[str], IntArray]:

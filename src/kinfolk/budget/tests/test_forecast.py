@@ -135,3 +135,21 @@ def test_what_if_with_other_rates_keeps_the_visits(programme, costed):
     assert result.visit_count == 14
     assert result.total == 4 * 450 + 3 * 300 + 10000
     assert RateCard.objects.get().allowance_minor == 500  # the stored card is untouched
+
+
+def test_a_stored_plan_gives_the_same_forecast_in_two_queries(
+    programme, costed, django_assert_num_queries
+):
+    from kinfolk.budget import forecast_adapter as adapter
+    from kinfolk.pairings.models import Pairing
+    from kinfolk.visits.schedule_adapter import windows_plan, windows_write
+
+    in_memory = forecast_report(programme=programme, today=TODAY).forecast
+    pairings = Pairing.objects.filter(programme=programme).order_by("id")
+    # 12 windows in 2027 and one of each pairing early in 2028, beyond the period.
+    assert windows_write(windows_plan(pairings, today=TODAY, horizon_days=400)) == 14
+    first, until = adapter.period_of(TODAY)
+    with django_assert_num_queries(2):  # the pairings, the windows: nothing to extend
+        plan = adapter.plan_load(programme, today=TODAY, first=first, until=until)
+    stored = adapter.forecast_run(plan, adapter.rate_cards(programme))
+    assert stored.months.tolist() == in_memory.months.tolist()
