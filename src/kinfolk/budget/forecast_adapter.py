@@ -130,12 +130,12 @@ def plan_load(programme: Programme, *, today: dt.date, first: dt.date, until: dt
         since=np.array(col["started_on"], dtype="datetime64[D]"),
     )
     active = np.array([s == Pairing.State.ACTIVE for s in col["state"]], dtype=bool)
-    stored = stored_windows(programme, first, until)
-    pairing_id, day, host = (
-        stored.pairing_id[stored.costed],
-        stored.day[stored.costed],
-        stored.host[stored.costed],
-    )
+    # A window may slide up to a period past its period's first day: read that far, so that
+    # a period starting before ``until`` whose window starts after it counts as planned.
+    reach = until + dt.timedelta(weeks=programme.cadence_weeks)
+    stored = stored_windows(programme, first, reach)
+    costed = stored.costed & (stored.day < np.datetime64(until, "D"))
+    pairing_id, day, host = stored.pairing_id[costed], stored.day[costed], stored.host[costed]
     short = ids[active & _plan_short(ids, trips.since, stored, programme, today, first, until)]
     if short.size:
         start = max(today, first)

@@ -149,8 +149,11 @@ def what_if(request: HttpRequest, programme_id: int) -> HttpResponse:
             pairs=form.cleaned_data.get("pairs"),
             rates=other,
         )
-        current = adapter.forecast_run(plan, rates)
-        changed = adapter.scenario_run(programme, plan, rates, scenario)
-        comparison = what_if_rows(current, changed, programme.currency)
+        if scenario.pairs and not plan.active.any():
+            form.add_error("pairs", _("There are no active pairs yet to model more pairs on."))
+        else:
+            current = adapter.forecast_run(plan, rates)
+            changed = adapter.scenario_run(programme, plan, rates, scenario)
+            comparison = what_if_rows(current, changed, programme.currency)
     context = {"programme": programme, "form": form, "comparison": comparison}
     return render(request, "budget/what_if.html", context)

@@ -208,3 +208,19 @@ def test_the_dashboard_warns_before_the_forecast_passes_the_budget(signed_in, pr
     assert status.level == "over" and status.runs_out is not None
     assert "runs out in" in response.content.decode()
     assert "Committed (approved claims)" in response.content.decode()
+
+
+def test_what_if_more_pairs_with_none_to_copy_says_so(signed_in, programme):
+    response = signed_in.get(_url("what_if", programme), {"pairs": "10"})
+    assert "no active pairs" in " ".join(response.context["form"].errors["pairs"])
+    assert response.context["comparison"] is None
+
+
+def test_a_budget_year_starts_on_the_first_of_its_month(signed_in, programme):
+    data = {"starts_on": "2027-01-15", "currency": "GBP", "amount_minor": "12000.50"}
+    assert signed_in.post(_url("dashboard", programme), data).status_code == 302
+    budget = AnnualBudget.objects.get()
+    assert (budget.starts_on, budget.amount_minor) == (dt.date(2027, 1, 1), 1200050)
+    data["amount_minor"] = "9000"
+    signed_in.post(_url("dashboard", programme), data)
+    assert AnnualBudget.objects.get().amount_minor == 900000  # that year's budget, replaced
