@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kinfolk.budget.models import AnnualBudget, RateCard
@@ -67,7 +68,7 @@ def rate_card_add(
                 "Rates from %(day)s are already in effect and are kept for the figures of "
                 "their time; new rates take effect on a later date."
             )
-            % {"day": in_effect.effective_from.isoformat()}
+            % {"day": date_format(in_effect.effective_from, "DATE_FORMAT")}
         )
     if errors:
         raise ValidationError(errors)
