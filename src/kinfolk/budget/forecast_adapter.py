@@ -337,6 +337,8 @@ def pairing_columns(programme: Programme, first: dt.date) -> dict[str, tuple[Any
 
 def stored_windows(programme: Programme, first: dt.date, until: dt.date) -> StoredWindows:
     """The stored windows of ``programme`` starting in ``[first, until)``."""
+    if connection.vendor == "postgresql":
+        return _stored_windows_copy(programme, first, until)
     query = Visit.objects.filter(
         pairing__programme=programme, window_start__gte=first, window_start__lt=until
     ).values_list("pairing_id", "period", "window_start", "host", "state")
@@ -358,6 +360,32 @@ def stored_windows(programme: Programme, first: dt.date, until: dt.date) -> Stor
         day=(days - _EPOCH_ORDINAL).astype("datetime64[D]"),
         host=np.array([_HOST_CODE[h] for h in host], dtype=np.int8),
         costed=np.array([s not in NOT_COSTED for s in state], dtype=bool),
+    )
+
+
+def _stored_windows_copy(programme: Programme, first: dt.date, until: dt.date) -> StoredWindows:
+    """PostgreSQL: the same rows as numbers through ``COPY``, parsed by numpy, not as tuples."""
+    visits, pairings = Visit._meta.db_table, Pairing._meta.db_table
+    not_costed = ", ".join(f"'{state}'" for state in NOT_COSTED)
+    sql = (
+        f"COPY (SELECT v.pairing_id, v.period, v.window_start - DATE '1970-01-01', "
+        "CASE v.host WHEN 'volunteer' THEN 0 WHEN 'household' THEN 1 ELSE 2 END, "
+        f"CASE WHEN v.state IN ({not_costed}) THEN 0 ELSE 1 END "
+        f"FROM {visits} v JOIN {pairings} p ON p.id = v.pairing_id "
+        "WHERE p.programme_id = %s AND v.window_start >= %s AND v.window_start < %s) TO STDOUT"
+    )
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(sql, [programme.pk, first, until]) as copy,
+    ):
+        data = b"".join(bytes(block) for block in copy)
+    table = np.array(data.split(), dtype=np.bytes_).astype(np.int64).reshape(-1, 5)
+    return StoredWindows(
+        pairing_id=table[:, 0].copy(),
+        period=table[:, 1].copy(),
+        day=table[:, 2].astype("datetime64[D]"),
+        host=table[:, 3].astype(np.int8),
+        costed=table[:, 4] == 1,
     )
 
 
