@@ -50,6 +50,7 @@ GUARDED_NAMESPACES = {
     "imports",
     "api_pages",
     "casework",
+    "budget",
 }
 
 
@@ -81,6 +82,10 @@ ALL_PAGES = sorted(
 )
 
 
+#: The budget's coordinator pages: rates, budgets, the forecast and what-if.
+BUDGET_PAGES = ("budget:dashboard", "budget:rates", "budget:forecast", "budget:what_if")
+
+
 def _owner_kind(name: str, defaults: dict) -> str:
     if name.startswith(("programmes_admin:", "outbox:")):
         return "site_admin"
@@ -89,6 +94,7 @@ def _owner_kind(name: str, defaults: dict) -> str:
     if name == "casework:volunteer_concern":
         return "volunteer"
     coordinators_only = ("programmes:", "matching:", "visits:programme_", "imports:", "api_pages:")
+    coordinators_only += BUDGET_PAGES
     if name.startswith((*coordinators_only, "casework:")):
         return "coordinator"
     if "volunteer" in name or defaults.get("kind") == "volunteer":

@@ -98,6 +98,8 @@ EXEMPT: dict[str, str] = {
     "staff.Viewer": "A staff appointment (a funder's read-only view), not a participant.",
     "imports.PeopleImport": "A coordinator's upload: the programme's record of its work.",
     "api.ApiToken": "A coordinator's key to the programme's API: the programme's own record.",
+    "budget.RateCard": "A programme's rates (per km, per visit, per year): about nobody.",
+    "budget.AnnualBudget": "A programme's yearly budget: about nobody.",
 }
 
 

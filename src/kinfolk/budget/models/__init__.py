@@ -1,1 +1,5 @@
 """The budget app's tables: one module per subject, re-exported here for Django."""
+
+from kinfolk.budget.models.rates import AnnualBudget, RateCard
+
+__all__ = ["AnnualBudget", "RateCard"]
