@@ -89,7 +89,8 @@ def distance_suggest(*, visit: Visit, side: str) -> int:
     pairing = visit.pairing
     v, h = pairing.volunteer, pairing.household
     km = straight_km(v.lat, v.lon, h.lat, h.lon) * detour_factor(pairing.programme)
-    return round(2 * km * 1000)
+    # To 100 m, the precision the claim form shows, so an unchanged suggestion reads as unchanged.
+    return round(2 * km * 10) * 100
 
 
 def claim_submit(
