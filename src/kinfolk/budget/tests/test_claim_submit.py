@@ -237,3 +237,25 @@ def test_a_visit_that_did_not_happen_is_refused_on_the_page(client, volunteer, h
 def test_claim_input_defaults_are_a_valid_claim():
     assert claim_input().travel_minor == 1250
     assert claim_submit  # the service the page calls
+
+
+def test_the_home_page_and_a_happened_visit_lead_to_the_claims(client, volunteer, household):
+    visit = met(volunteer, household)
+    client.force_login(volunteer.user)
+    home = client.get(reverse("people:volunteer_home", args=[volunteer.pk])).content.decode()
+    claims_url = reverse("budget:my_claims", args=["volunteer", volunteer.pk])
+    assert claims_url in home and "costs for 1 visit that happened" in home
+    detail = client.get(reverse("visits:visit_detail", args=["volunteer", volunteer.pk, visit.pk]))
+    assert claims_url in detail.content.decode()
+
+
+def test_a_household_sees_no_claims_card_unless_the_programme_allows_it(
+    client, volunteer, household, programme
+):
+    met(volunteer, household)
+    client.force_login(household.members.get().user)
+    url = reverse("people:household_home", args=[household.pk])
+    claims_url = reverse("budget:my_claims", args=["household", household.pk])
+    assert claims_url not in client.get(url).content.decode()
+    claim_settings_set(programme=programme, households_may_claim=True)
+    assert claims_url in client.get(url).content.decode()
