@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kinfolk.budget.claim_amounts import AmountError, minor_digits, minor_from_text, minor_to_text
@@ -43,8 +44,10 @@ class ClaimForm(forms.Form):
     receipt = forms.FileField(
         label=_("Receipt (photo or PDF, optional)"),
         required=False,
-        help_text=_("At most %(mb)s MB. Photos are stored without their location and camera data.")
-        % {"mb": MAX_BYTES // (1024 * 1024)},
+        help_text=format_lazy(
+            _("At most {mb} MB. Photos are stored without their location and camera data."),
+            mb=MAX_BYTES // (1024 * 1024),
+        ),
     )
 
     def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:

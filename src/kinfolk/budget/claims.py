@@ -133,6 +133,15 @@ def claim_submit(
     return claim
 
 
+def claim_refusal(*, person: Person, visit: Visit) -> str:
+    """Why the person cannot claim for this visit now, or "" if they can (nothing is saved)."""
+    try:
+        _claimable_check(person, visit)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return ""
+
+
 def _already_claimed() -> str:
     return _("You have already claimed for this visit; a second claim is not possible.")
 

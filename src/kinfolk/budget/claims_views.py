@@ -70,7 +70,14 @@ def claim_new(request: HttpRequest, kind: str, person_id: int, visit_id: int) ->
                 request, _("Your claim is sent. You will get an e-mail once it is decided.")
             )
             return redirect("budget:my_claim", kind, person.pk, claim.pk)
-    context = {"person": person, "kind": kind, "visit": visit, "form": form, "suggested": suggested}
+    context = {
+        "person": person,
+        "kind": kind,
+        "visit": visit,
+        "form": form,
+        "suggested": suggested,
+        "refusal": "" if form.is_bound else services.claim_refusal(person=person, visit=visit),
+    }
     return render(request, "budget/claims/claim_new.html", context)
 
 

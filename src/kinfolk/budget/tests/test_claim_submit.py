@@ -259,3 +259,16 @@ def test_a_household_sees_no_claims_card_unless_the_programme_allows_it(
     assert claims_url not in client.get(url).content.decode()
     claim_settings_set(programme=programme, households_may_claim=True)
     assert claims_url in client.get(url).content.decode()
+
+
+def test_the_form_says_at_once_why_a_visit_cannot_be_claimed_for(client, volunteer, household):
+    visit = met(volunteer, household, state="agreed")
+    client.force_login(volunteer.user)
+    html = client.get(_url(volunteer, visit)).content.decode()
+    assert 'id="claim-refusal"' in html and "only for a visit that happened" in html
+    assert "Send the claim" not in html
+    visit.state = "happened"
+    visit.save(update_fields=["state"])
+    submitted(volunteer, visit)
+    html = client.get(_url(volunteer, visit)).content.decode()
+    assert "already claimed" in html and "Send the claim" not in html
