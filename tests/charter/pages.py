@@ -184,6 +184,7 @@ def _pair_rows(world: World, leeds: Any) -> dict[str, list[Any]]:
         visit = make_visit(pairing, state="agreed", agreed_at=now + dt.timedelta(days=2))
         rows |= {"pairing": [pairing], "visit": [visit], "time": [make_time(visit)]}
         rows["concern"] = [_concern(pairing, world.viewers["household adult"])]
+        rows["claim"] = [_claim(visit, vera)]
         if world.state == "paused":
             participant_pause(person=hana)
         if world.state == "ended":
@@ -249,6 +250,23 @@ def _concern(pairing: Pairing, by: Any) -> Any:
         source="household",
         raised_by=by,
         words="Came late twice.",
+    )
+
+
+def _claim(visit: Any, volunteer: Volunteer) -> Any:
+    """The volunteer's expense claim for the visit (no receipt: its pages answer 404)."""
+    from kinfolk.budget.models import ExpenseClaim
+
+    return ExpenseClaim.objects.create(
+        programme=volunteer.programme,
+        visit=visit,
+        side="volunteer",
+        volunteer=volunteer,
+        travel_mode="car",
+        distance_m=2900,
+        distance_suggested_m=2900,
+        currency="GBP",
+        travel_minor=1250,
     )
 
 
@@ -326,6 +344,7 @@ _KNOWN |= {"viewer"}
 _KNOWN |= {"people_import"}
 _KNOWN |= {"api_token"}
 _KNOWN |= {"concern"}
+_KNOWN |= {"claim"}
 
 
 def pages_walk(

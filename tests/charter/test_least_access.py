@@ -93,6 +93,8 @@ def _owner_kind(name: str, defaults: dict) -> str:
         return "figures"  # the programme's coordinators and viewers
     if name == "casework:volunteer_concern":
         return "volunteer"
+    if name.startswith("budget:") and not defaults.get("in_url"):
+        return "coordinator"  # the claimant's pages name their side in the URL
     coordinators_only = ("programmes:", "matching:", "visits:programme_", "imports:", "api_pages:")
     coordinators_only += BUDGET_PAGES
     if name.startswith((*coordinators_only, "casework:")):
@@ -155,7 +157,24 @@ def rows(programme, volunteer, household, coordinator):
             programme=programme, created_by=coordinator, name="CRM", scope="read"
         ),
         "concern": _concern(pairing, None),
+        "claim": _claim(visit, volunteer),
     }
+
+
+def _claim(visit, volunteer):
+    from kinfolk.budget.models import ExpenseClaim
+
+    visit.state = "happened"
+    visit.save(update_fields=["state"])
+    return ExpenseClaim.objects.create(
+        programme=volunteer.programme,
+        visit=visit,
+        side="volunteer",
+        volunteer=volunteer,
+        travel_mode="car",
+        currency="GBP",
+        travel_minor=1250,
+    )
 
 
 def _people_import(programme):
@@ -274,6 +293,16 @@ def _snapshot():
         sorted(PeopleImport.objects.values_list("id", "status", "stage", "inviting")),
         sorted(ApiToken.objects.values_list("id", "name", "revoked_at")),
         _casework_snapshot(),
+        _claims_snapshot(),
+    )
+
+
+def _claims_snapshot():
+    from kinfolk.budget.models import ClaimSettings, ExpenseClaim
+
+    return (
+        sorted(ExpenseClaim.objects.values_list("id", "state", "decision_note", "paid_at")),
+        sorted(ClaimSettings.objects.values_list("programme_id", "households_may_claim")),
     )
 
 
@@ -327,6 +356,7 @@ def _pair_rows(volunteer, household, programme):
             scope="read",
         ),
         "concern": _concern(pairing, None),
+        "claim": _claim(visit, volunteer),
     }
 
 

@@ -112,6 +112,12 @@ PROMISES = {
     ("casework/templates/casework/behalf.html", "they are told by e-mail"): (
         "test_leaving_on_their_behalf_tells_the_person_and_the_partner"
     ),
+    ("budget/claims_views.py", "The claimant is told by e-mail"): (
+        "test_deciding_a_claim_tells_the_claimant"
+    ),
+    ("budget/templates/budget/claims/claim_detail.html", "claimant is told by e-mail, with"): (
+        "test_deciding_a_claim_tells_the_claimant"
+    ),
 }
 
 
@@ -435,3 +441,18 @@ def test_leaving_on_their_behalf_tells_the_person_and_the_partner(
 @pytest.mark.parametrize("sentence", ["Nobody is told anything until you send them."])
 def test_a_promise_that_nobody_is_told_is_not_a_promise_of_a_message(sentence):
     assert not PROMISE.search(sentence)
+
+
+def test_deciding_a_claim_tells_the_claimant(
+    client, programme, coordinator, volunteer, household, django_capture_on_commit_callbacks
+):
+    from kinfolk.budget.tests.claim_helpers import met, submitted
+
+    claim = submitted(volunteer, met(volunteer, household))
+    client.force_login(coordinator)
+    url = reverse("budget:claim_detail", args=[programme.pk, claim.pk])
+    assert "claimant is told by e-mail" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"decision": "reject", "note": "Receipt unreadable; send it again."})
+    row = _delivered("claim_decided", "vera@example.org")
+    assert "not approved" in row.subject and "Receipt unreadable" in row.body

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from kinfolk.engine.csvfiles import neutralise
@@ -267,3 +268,22 @@ def xlsx_stream(
     from kinfolk.api.xlsx import xlsx_stream as stream
 
     return stream(title, header, batches, text=cell_text)
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download_response(
+    *, fmt: str, title: str, header: list[str], batches: Iterator[list[list[Any]]], filename: str
+) -> StreamingHttpResponse:
+    """A streamed CSV or XLSX attachment (``fmt`` is ``csv`` or ``xlsx``), formulas neutralised."""
+    if fmt == "xlsx":
+        response = StreamingHttpResponse(
+            xlsx_stream(title, header, batches), content_type=XLSX_CONTENT_TYPE
+        )
+    else:
+        response = StreamingHttpResponse(
+            csv_stream(header, batches), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

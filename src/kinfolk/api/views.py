@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -71,9 +71,6 @@ def exports(request: HttpRequest, programme_id: int) -> HttpResponse:
     return render(request, "api/exports.html", context)
 
 
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 @login_required
 def export_download(request: HttpRequest, programme_id: int, export: str, fmt: str) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
@@ -87,13 +84,6 @@ def export_download(request: HttpRequest, programme_id: int, export: str, fmt: s
     )
     stamp = timezone.localdate(timezone=programme.zone).isoformat()
     filename = f"{kind.name}-{stamp}.{fmt}"
-    if fmt == "xlsx":
-        response = StreamingHttpResponse(
-            export_files.xlsx_stream(str(kind.title), header, batches), content_type=_XLSX
-        )
-    else:
-        response = StreamingHttpResponse(
-            export_files.csv_stream(header, batches), content_type="text/csv; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return export_files.download_response(
+        fmt=fmt, title=str(kind.title), header=header, batches=batches, filename=filename
+    )

@@ -10,11 +10,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from kinfolk.api.exports import csv_stream, xlsx_file
+from kinfolk.api.exports import download_response
 from kinfolk.budget import forecast_adapter as adapter
 from kinfolk.budget import services
 from kinfolk.budget.figures import forecast_chart, forecast_table, what_if_rows
@@ -118,15 +118,9 @@ def forecast_download(request: HttpRequest, programme_id: int) -> HttpResponse:
     report = forecast_report(programme=programme, today=programme.today())
     header, rows = forecast_table(report)
     filename = f"forecast-{programme.pk}-{report.first:%Y-%m}.{kind}"
-    if kind == "xlsx":
-        return FileResponse(
-            xlsx_file(_("Forecast"), header, iter([rows])), as_attachment=True, filename=filename
-        )
-    response = StreamingHttpResponse(
-        csv_stream(header, iter([rows])), content_type="text/csv; charset=utf-8"
+    return download_response(
+        fmt=kind, title=_("Forecast"), header=header, batches=iter([rows]), filename=filename
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required

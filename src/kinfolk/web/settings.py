@@ -306,6 +306,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Uploaded files (claims' receipts) live here.  There is no MEDIA_URL on purpose: each
+# file is served by a view that checks who may read it.
+MEDIA_ROOT = DATA_DIR / "uploads"
 WHITENOISE_AUTOREFRESH = DEBUG
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,3 +1,7 @@
+"""Budget tests start with no cached forecast and keep uploaded receipts in their own folder."""
+
+from __future__ import annotations
+
 import pytest
 
 
@@ -9,3 +13,8 @@ def _no_cached_forecasts():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _receipts_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "uploads"
