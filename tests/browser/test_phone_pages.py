@@ -14,6 +14,7 @@ Run alone: ``pytest -m browser -n 0 tests/browser/test_phone_pages.py``.
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from tests.browser.walk import (
     AXE,
@@ -108,3 +109,48 @@ def test_coordinator_pages_fit_a_tablet_and_pass_axe(chromium, live_server, axe_
         opened, problems = opened + n, problems + found
     assert opened >= 30, "the walk opened too few coordinator pages to mean anything"
     assert problems == [], "\n".join(problems)
+
+
+def test_the_sideways_check_sees_overflow_left_to_right_and_right_to_left(
+    chromium, live_server, volunteer
+):
+    """The check can fail: a too-wide block is caught in English and in Arabic."""
+    world_pages = [reverse("people:volunteer_home", args=[volunteer.pk])]
+    for locale in ("en-GB", "ar"):
+        context = signed_in_context(
+            chromium,
+            live_server,
+            volunteer.user,
+            viewport={"width": PHONE, "height": 800},
+            locale=locale,
+        )
+        page = context.new_page()
+        page.goto(live_server.url + world_pages[0])
+        assert sideways(page) == 0
+        page.evaluate(
+            "document.querySelector('main').append(Object.assign("
+            "document.createElement('div'), {textContent: 'x'.repeat(200)}))"
+        )
+        assert sideways(page) > 0, f"a 200-letter word went unnoticed in {locale}"
+        context.close()
+
+
+def test_the_week_grid_and_language_pickers_take_a_thumb(chromium, live_server, volunteer):
+    """Every box of the 7 × 3 grid and every language picker is at least 44 px each way."""
+    context = signed_in_context(
+        chromium, live_server, volunteer.user, viewport={"width": PHONE, "height": 800}
+    )
+    page = context.new_page()
+    page.goto(live_server.url + reverse("people:volunteer_profile", args=[volunteer.pk]))
+    boxes = page.locator("table.slot-grid label").all()
+    assert len(boxes) == 21
+    pickers = page.locator("select[name^=speaks], select[name^=learning]").all()
+    assert pickers, "the profile has language pickers"
+    small = []
+    for target in [*boxes, *pickers]:
+        box = target.bounding_box()
+        if box["height"] < 44 or (target in boxes and box["width"] < 44):
+            small.append((target.evaluate("e => e.outerHTML.slice(0, 80)"), box))
+    assert small == []
+    assert sideways(page) == 0
+    context.close()
