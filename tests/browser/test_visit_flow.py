@@ -95,8 +95,7 @@ def test_a_visit_from_window_to_feedback(page, live_server, screenshot, settings
     Visit.objects.filter(pk=visit.pk).update(agreed_at=timezone.now() - dt.timedelta(hours=2))
     for user, url in ((vera, v_url), (hana, h_url)):
         _as(page, live_server, user, url)
-        page.check("input[name=happened][value=yes]")
-        page.click("main button:has-text('Record')")
+        page.click("main button[name=happened][value=yes]")
         page.wait_for_selector("text=your answer is recorded")
     page.select_option("select[name=rating]", "5")
     page.fill("textarea[name=words]", "Good talk.")

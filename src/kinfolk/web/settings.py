@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    # Form widgets' templates, so that ours (templates/django/forms) can replace them.
+    "django.forms",
     "django_tasks",
     "django_tasks_db",
     # The API docs page (/api/docs) with its scripts served from here, not a CDN.
@@ -145,6 +147,9 @@ TEMPLATES = [
         },
     }
 ]
+
+# Widgets render through TEMPLATES, so that typed text gets dir="auto" (templates/django/forms).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 _database_url = envstr("DATABASE_URL", "")
 # secure_delete overwrites what is deleted, so an erased person's words do not
