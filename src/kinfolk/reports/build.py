@@ -120,12 +120,20 @@ def _median(histogram: Counter[int]) -> float | None:
     return (low + high) / 2
 
 
-def _weeks(days: float) -> str:
-    return _("%(n)s weeks") % {"n": f"{days / 7:.0f}"}
+def _in_weeks(days: float | None) -> float | None:
+    return None if days is None else days / 7
+
+
+def _weeks(weeks: float) -> str:
+    return _("%(n)s weeks") % {"n": f"{weeks:.0f}"}
 
 
 def _count(n: float) -> str:
     return f"{n:,.0f}"
+
+
+def _tick(v: float) -> str:
+    return f"{v:g}"
 
 
 def _percent(v: float) -> str:
@@ -156,6 +164,11 @@ def _derived(people: int, value: float | None, fmt: Callable[[float], str]) -> F
     if people < THRESHOLD or value is None:
         return Figure(None, withheld_text())
     return Figure(value, fmt(value))
+
+
+def _median_weeks(days: Counter[int]) -> Figure:
+    """The median of a histogram of days, in weeks; withheld under 5 people."""
+    return _derived(sum(days.values()), _in_weeks(_median(days)), _weeks)
 
 
 def _met_share(f: Facts) -> Figure:
@@ -264,8 +277,8 @@ def report_build(*, programme: Programme, today: dt.date | None = None) -> Repor
                 cells.count(key("ended")),
                 cells.count(key("active")),
                 _met_share(f),
-                _derived(sum(f.lengths.values()), _median(f.lengths), _weeks),
-                _derived(sum(f.waits.values()), _median(f.waits), _weeks),
+                _median_weeks(f.lengths),
+                _median_weeks(f.waits),
                 _rating(f),
             ],
         )
@@ -300,11 +313,11 @@ def _sections(cells: _Cells, by_period: list[Facts], labels: list[str]) -> list[
     met = Line(_("windows in which the pair met"), [_met_share(f) for f in by_period])
     lengths = Line(
         _("median length of pairings that ended"),
-        [_derived(sum(f.lengths.values()), _median(f.lengths), _weeks) for f in by_period],
+        [_median_weeks(f.lengths) for f in by_period],
     )
     waits = Line(
         _("median wait of people paired"),
-        [_derived(sum(f.waits.values()), _median(f.waits), _weeks) for f in by_period],
+        [_median_weeks(f.waits) for f in by_period],
     )
     rating = Line(_("average visit rating"), [_rating(f) for f in by_period])
     good = Line(_("ratings of 4 or 5"), [_good_share(f) for f in by_period])
@@ -316,9 +329,11 @@ def _sections(cells: _Cells, by_period: list[Facts], labels: list[str]) -> list[
         *,
         stacked: bool = False,
         y_max: float | None = None,
-        value_format: Callable[[float], str] = _count,
-    ) -> SafeString:
+        value_format: Callable[[float], str] = _tick,
+    ) -> SafeString | None:
         series = [Series(line.label, values(line.figures)) for line in lines]
+        if all(v is None for s in series for v in s.values):
+            return None  # nothing to draw: the page says so instead
         return bar_chart(
             labels=labels,
             series=series,
@@ -328,9 +343,6 @@ def _sections(cells: _Cells, by_period: list[Facts], labels: list[str]) -> list[
             value_format=value_format,
             suppressed_mark=mark,
         )
-
-    def weeks_axis(v: float) -> str:
-        return f"{v / 7:.0f}"
 
     return [
         Section(
@@ -362,7 +374,7 @@ def _sections(cells: _Cells, by_period: list[Facts], labels: list[str]) -> list[
             _("How long pairings last"),
             _("The median length, in weeks, of the pairings that ended in the quarter."),
             [lengths],
-            chart(_("Median length of pairings, in weeks"), [lengths], value_format=weeks_axis),
+            chart(_("Median length of pairings, in weeks"), [lengths], value_format=_tick),
         ),
         Section(
             "wait",
@@ -372,7 +384,7 @@ def _sections(cells: _Cells, by_period: list[Facts], labels: list[str]) -> list[
                 "began in the quarter, from the day they were ready to be paired."
             ),
             [waits],
-            chart(_("Median wait to be paired, in weeks"), [waits], value_format=weeks_axis),
+            chart(_("Median wait to be paired, in weeks"), [waits], value_format=_tick),
         ),
         Section(
             "feedback",

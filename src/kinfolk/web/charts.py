@@ -44,17 +44,18 @@ def _number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _nice_top(top: float) -> float:
-    """A round axis maximum at or above ``top`` (1, 2, 2.5 or 5 times a power of ten)."""
-    if top <= 0:
-        return 1.0
+def _nice_step(top: float) -> float:
+    """A round tick step (1, 2 or 5 times a power of ten, at least 1) for four steps to ``top``.
+
+    >>> _nice_step(30), _nice_step(3), _nice_step(0)
+    (10.0, 1.0, 1.0)
+    """
+    wanted = max(top / 4, 1.0)
     power = 1.0
-    while power * 10 <= top:
+    while power * 10 <= wanted:
         power *= 10
-    while power > top:
-        power /= 10
-    for step in (1, 2, 2.5, 5, 10):
-        if step * power >= top:
+    for step in (1, 2, 5, 10):
+        if step * power >= wanted:
             return step * power
     return 10 * power  # pragma: no cover - the loop always returns
 
@@ -99,7 +100,7 @@ def bar_chart(
         tallest = max(totals, default=0.0)
     else:
         tallest = max((shown(v) for s in series for v in s.values), default=0)
-    axis_top = y_max if y_max is not None else _nice_top(tallest)
+    axis_top = y_max if y_max is not None else 4 * _nice_step(tallest)
 
     def y_of(v: float) -> float:
         return base_y - plot_h * min(v, axis_top) / axis_top
