@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from kinfolk.programmes.models import Programme
 from kinfolk.reports.periods import Period, quarter_periods
-from kinfolk.reports.selectors import ENDINGS, Facts, FactsTable, facts_collect
+from kinfolk.reports.selectors import ENDINGS, Facts, facts_collect
 from kinfolk.reports.suppression import THRESHOLD, SuppressedTable
 from kinfolk.web.charts import Series, bar_chart
 
@@ -185,19 +185,17 @@ def _good_share(f: Facts) -> Figure:
     return _derived(f.raters, share, _percent)
 
 
-def _total(facts: Sequence[Facts]) -> Facts:
+def _over_time(facts: Sequence[Facts]) -> Facts:
+    """One group's facts over the whole report, from its facts per period in order."""
     whole = Facts()
     for f in facts:
-        whole.merge(f)
+        whole.merge(f, later=True)
     return whole
 
 
-def _gathered(table: FactsTable, other: str, blank: str) -> list[tuple[str, Facts]]:
+def _gathered(groups: dict[str, Facts], other: str, blank: str) -> list[tuple[str, Facts]]:
     """Groups by size, the small ones and those past ``TOP_GROUPS`` gathered as ``other``."""
-    ranked = sorted(
-        ((name, facts[0]) for name, facts in table.items()),
-        key=lambda item: (-(item[1].formed + item[1].active), item[0]),
-    )
+    ranked = sorted(groups.items(), key=lambda item: (-(item[1].formed + item[1].active), item[0]))
     kept: list[tuple[str, Facts]] = []
     rest = Facts()
     gathered = 0
@@ -216,21 +214,19 @@ def report_build(*, programme: Programme, today: dt.date | None = None) -> Repor
     """The programme's outcome report as its viewer may see it, with every small cell withheld."""
     today = today or programme.today()
     periods = quarter_periods(today)
-    whole = Period(_("whole period"), periods[0].start, periods[-1].end)
-    by_period = facts_collect(programme=programme, periods=periods).get("", None) or [
-        Facts() for _p in periods
-    ]
+    table = facts_collect(programme=programme, periods=periods)
+    by_period = [Facts() for _p in periods]
+    towns: dict[str, Facts] = {}
+    organisations: dict[str, Facts] = {}
+    for (town, organisation), facts in table.items():
+        for i, f in enumerate(facts):
+            by_period[i].merge(f)
+        whole = _over_time(facts)
+        towns.setdefault(town, Facts()).merge(whole)
+        organisations.setdefault(organisation, Facts()).merge(whole)
     groups = {
-        "town": _gathered(
-            facts_collect(programme=programme, periods=[whole], group="town"),
-            _("other towns"),
-            _("town not given"),
-        ),
-        "organisation": _gathered(
-            facts_collect(programme=programme, periods=[whole], group="organisation"),
-            _("other organisations"),
-            _("no organisation"),
-        ),
+        "town": _gathered(towns, _("other towns"), _("town not given")),
+        "organisation": _gathered(organisations, _("other organisations"), _("no organisation")),
     }
     cells = _Cells()
     n = len(periods)
@@ -245,8 +241,7 @@ def report_build(*, programme: Programme, today: dt.date | None = None) -> Repor
         relate(("ended", i), *(("end", r, i) for r in ENDINGS))
         if i:
             relate(("active", i), ("active", i - 1), ("formed", i), ("ended", i))
-    overall = _total(by_period)
-    overall.active = by_period[-1].active
+    overall = _over_time(by_period)
     for measure in ("formed", "ended"):
         cells.add(("all", measure), getattr(overall, measure))
         relate(("all", measure), *((measure, i) for i in range(n)))

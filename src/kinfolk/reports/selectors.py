@@ -1,11 +1,12 @@
 """The raw counts behind an outcome report: every read is an aggregate in the database.
 
-Each function takes a programme fetched for its viewer (``figures_programme_get``,
-so a coordinator limited to organisations reads only theirs, through
-``kinfolk.staff.scope``), the report's periods and an optional grouping (the
-household's town, or the volunteer's organisation), and returns one
-:class:`Facts` per group and period.  No query returns a row per pairing:
-medians are read from histograms of whole days grouped in the database.
+:func:`facts_collect` takes a programme fetched for its viewer
+(``figures_programme_get``, so a coordinator limited to organisations reads
+only theirs, through ``kinfolk.staff.scope``) and the report's periods, and
+returns one :class:`Facts` per (household's town, volunteer's organisation)
+and period, in five queries.  The report adds these up by period, by town and
+by organisation.  No query returns a row per pairing or visit: medians are
+read from histograms of whole days grouped in the database.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 
 from kinfolk.pairings.models import Pairing
 from kinfolk.programmes.models import Programme
@@ -40,8 +41,9 @@ from kinfolk.visits.models import Visit
 #: How ``Pairing.ended_by`` is grouped for funders: who ended it, or that someone left.
 ENDINGS = ("volunteer", "household", "left", "other")
 
-#: The field a pairing is grouped by for each breakdown.
-GROUPS = {"town": "household__town", "organisation": "volunteer__organisation__name"}
+#: What a pairing is grouped by: the household's town and the volunteer's organisation.
+TOWN = "household__town"
+ORGANISATION = "volunteer__organisation__name"
 
 
 @dataclass
@@ -64,22 +66,45 @@ class Facts:
     ratings_good: int = 0
     raters: int = 0
 
-    def merge(self, other: Facts) -> None:
-        """Add another group's facts to these (to gather small towns into one row)."""
-        for name in ("formed", "ended", "active", "windows", "met", "window_pairs"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for name in ("rating_sum", "ratings", "ratings_good", "raters"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.endings.update(other.endings)
-        self.lengths.update(other.lengths)
-        self.waits.update(other.waits)
+    def merge(self, other: Facts, *, later: bool = False) -> None:
+        """Add another group's facts of the same period to these.
+
+        ``later``: ``other`` is the same group's next period instead.  Counts
+        of distinct people (``window_pairs``, ``raters``) cannot be added up
+        across periods (the same pair meets in each), so the larger one
+        stands: fewer than the true number, never more, so a figure is
+        withheld rather than shown too early.  ``active`` is as of the end.
+        """
+        # Written out rather than looped over names: this runs once per group and period.
+        self.formed += other.formed
+        self.ended += other.ended
+        self.windows += other.windows
+        self.met += other.met
+        self.rating_sum += other.rating_sum
+        self.ratings += other.ratings
+        self.ratings_good += other.ratings_good
+        if later:
+            self.window_pairs = max(self.window_pairs, other.window_pairs)
+            self.raters = max(self.raters, other.raters)
+            self.active = other.active
+        else:
+            self.window_pairs += other.window_pairs
+            self.raters += other.raters
+            self.active += other.active
+        for mine, theirs in (
+            (self.endings, other.endings),
+            (self.lengths, other.lengths),
+            (self.waits, other.waits),
+        ):
+            if theirs:
+                mine.update(theirs)
 
 
-#: Facts by group (``""`` when not grouped), then by period index.
-FactsTable = dict[str, list[Facts]]
+#: Facts by (town, organisation name or ""), then by period index.
+FactsTable = dict[tuple[str, str], list[Facts]]
 
-#: The facts of one group (a row's ``key``) in one period (its index).
-CellOf = Callable[[Any, int], Facts]
+#: The facts of one (town, organisation) row in one period (its index).
+CellOf = Callable[[dict[str, Any], int], Facts]
 
 
 def _midnight(programme: Programme, day: dt.date) -> dt.datetime:
@@ -100,36 +125,32 @@ def _ending_q(reason: str) -> Q:
     return Q(ended_by=reason)
 
 
-def _grouped(qs: QuerySet[Any], group: str | None, prefix: str, **aggregates: Any) -> list[Any]:
-    """Aggregate rows, one per group value (``key``), or a single row under ``""``."""
-    if group is None:
-        return [{"key": "", **qs.aggregate(**aggregates)}]
-    key = F(prefix + GROUPS[group])
-    return list(qs.values(key=key).annotate(**aggregates).order_by())
+def _keyed(qs: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
+    """The rows annotated with their group: ``town`` and ``organisation`` ("" for none)."""
+    return qs.annotate(
+        town=F(prefix + TOWN), organisation=Coalesce(F(prefix + ORGANISATION), Value(""))
+    ).order_by()
 
 
-def _table(groups: Sequence[str], size: int) -> FactsTable:
-    return {g: [Facts() for _ in range(size)] for g in groups}
-
-
-def facts_collect(
-    *, programme: Programme, periods: Sequence[Period], group: str | None = None
-) -> FactsTable:
-    """Every count the report needs, by group and period, in five aggregate queries."""
+def facts_collect(*, programme: Programme, periods: Sequence[Period]) -> FactsTable:
+    """Every count the report needs, by (town, organisation) and period, in five queries."""
     table: FactsTable = {}
 
-    def cell(key: Any, index: int) -> Facts:
-        name = "" if group is None else (key or "")
-        return table.setdefault(name, [Facts() for _ in periods])[index]
+    def cell(row: dict[str, Any], index: int) -> Facts:
+        key = (row["town"] or "", row["organisation"] or "")
+        facts = table.get(key)
+        if facts is None:
+            facts = table[key] = [Facts() for _ in periods]
+        return facts[index]
 
     pairings = pairs_scoped(Pairing.objects.filter(programme=programme), programme)
-    _pair_counts(programme, pairings, periods, group, cell)
-    _lengths(programme, pairings, periods, group, cell)
-    _waits(pairings, periods, group, cell)
+    _pair_counts(programme, pairings, periods, cell)
+    _lengths(programme, pairings, periods, cell)
+    _waits(pairings, periods, cell)
     visits = pairs_scoped(
         Visit.objects.filter(pairing__programme=programme), programme, prefix="pairing__"
     )
-    _visit_counts(visits, periods, group, cell)
+    _visit_counts(visits, periods, cell)
     return table
 
 
@@ -137,7 +158,6 @@ def _pair_counts(
     programme: Programme,
     pairings: QuerySet[Pairing],
     periods: Sequence[Period],
-    group: str | None,
     cell: CellOf,
 ) -> None:
     aggregates: dict[str, Any] = {}
@@ -153,9 +173,9 @@ def _pair_counts(
         )
         for reason in ENDINGS:
             aggregates[f"end_{reason}_{i}"] = Count("pk", filter=ended & _ending_q(reason))
-    for row in _grouped(pairings, group, "", **aggregates):
+    for row in _keyed(pairings).values("town", "organisation").annotate(**aggregates):
         for i in range(len(periods)):
-            facts = cell(row["key"], i)
+            facts = cell(row, i)
             facts.formed += row[f"formed_{i}"]
             facts.ended += row[f"ended_{i}"]
             facts.active += row[f"active_{i}"]
@@ -186,7 +206,6 @@ def _lengths(
     programme: Programme,
     pairings: QuerySet[Pairing],
     periods: Sequence[Period],
-    group: str | None,
     cell: CellOf,
 ) -> None:
     """Histogram of how long ended pairings lasted, by the period they ended in."""
@@ -195,9 +214,9 @@ def _lengths(
         for p in periods
     ]
     qs = (
-        pairings.filter(ended_at__gte=bounds[0][0], ended_at__lt=bounds[-1][1])
+        _keyed(pairings.filter(ended_at__gte=bounds[0][0], ended_at__lt=bounds[-1][1]))
         .annotate(
-            period=_period_case("ended_at", bounds),
+            quarter=_period_case("ended_at", bounds),
             length=ExpressionWrapper(
                 TruncDate("ended_at", tzinfo=programme.zone) - F("started_on"),
                 output_field=DurationField(),
@@ -205,18 +224,14 @@ def _lengths(
         )
         .order_by()
     )
-    keys = ["period", "length"] + ([] if group is None else ["key"])
-    if group is not None:
-        qs = qs.annotate(key=F(GROUPS[group]))
-    for row in qs.values(*keys).annotate(n=Count("pk")):
+    rows = qs.values("town", "organisation", "quarter", "length").annotate(n=Count("pk"))
+    for row in rows:
         days = _days(row["length"])
-        if row["period"] is not None and days >= 0:
-            cell(row.get("key"), row["period"]).lengths[days] += row["n"]
+        if row["quarter"] is not None and days >= 0:
+            cell(row, row["quarter"]).lengths[days] += row["n"]
 
 
-def _waits(
-    pairings: QuerySet[Pairing], periods: Sequence[Period], group: str | None, cell: CellOf
-) -> None:
+def _waits(pairings: QuerySet[Pairing], periods: Sequence[Period], cell: CellOf) -> None:
     """Histogram of how long each side waited for the pairings formed in each period.
 
     ``waiting_since`` is reset when a pairing ends, so an earlier pairing of the
@@ -228,52 +243,51 @@ def _waits(
     for side in ("volunteer", "household"):
         since = f"{side}__waiting_since"
         qs = (
-            formed.filter(**{f"{since}__isnull": False, f"{since}__lte": F("started_on")})
+            _keyed(formed.filter(**{f"{since}__isnull": False, f"{since}__lte": F("started_on")}))
             .annotate(
-                period=_period_case("started_on", bounds),
+                quarter=_period_case("started_on", bounds),
                 wait=ExpressionWrapper(F("started_on") - F(since), output_field=DurationField()),
             )
             .order_by()
         )
-        keys = ["period", "wait"] + ([] if group is None else ["key"])
-        if group is not None:
-            qs = qs.annotate(key=F(GROUPS[group]))
-        for row in qs.values(*keys).annotate(n=Count("pk")):
-            cell(row.get("key"), row["period"]).waits[_days(row["wait"])] += row["n"]
+        rows = qs.values("town", "organisation", "quarter", "wait").annotate(n=Count("pk"))
+        for row in rows:
+            cell(row, row["quarter"]).waits[_days(row["wait"])] += row["n"]
 
 
-def _visit_counts(
-    visits: QuerySet[Visit], periods: Sequence[Period], group: str | None, cell: CellOf
-) -> None:
-    """Closed windows and whether the pair met; feedback given on them; by period of closing."""
-    aggregates: dict[str, Any] = {}
+def _visit_counts(visits: QuerySet[Visit], periods: Sequence[Period], cell: CellOf) -> None:
+    """Closed windows and whether the pair met; feedback given on them; by period of closing.
+
+    A window counts in the period it closed in, once closed: today's open
+    windows wait for the next report.  Cancelled windows are left out.
+    """
     today = periods[-1].end
-    for i, p in enumerate(periods):
-        # A window counts in the period it closed in, once closed: today's open
-        # windows wait for the next report.
-        closed = Q(window_end__range=(p.start, p.end), window_end__lt=today) & ~Q(
-            state=Visit.State.CANCELLED
-        )
-        aggregates[f"windows_{i}"] = Count("pk", filter=closed)
-        aggregates[f"met_{i}"] = Count("pk", filter=closed & Q(state=Visit.State.HAPPENED))
-        aggregates[f"pairs_{i}"] = Count("pairing", filter=closed, distinct=True)
+    bounds = [(p.start, p.end + dt.timedelta(days=1)) for p in periods]
+    closed = (
+        _keyed(visits, "pairing__")
+        .filter(window_end__gte=periods[0].start, window_end__lt=today)
+        .exclude(state=Visit.State.CANCELLED)
+        .annotate(quarter=_period_case("window_end", bounds))
+    )
+    aggregates: dict[str, Any] = {
+        "windows": Count("pk"),
+        "met": Count("pk", filter=Q(state=Visit.State.HAPPENED)),
+        "pairs": Count("pairing", distinct=True),
+    }
+    for side in ("volunteer", "household"):
+        rating = f"{side}_rating"
+        rated = Q(**{f"{rating}__isnull": False})
+        aggregates[f"{side}_sum"] = Sum(rating)
+        aggregates[f"{side}_n"] = Count(rating)
+        aggregates[f"{side}_good"] = Count(rating, filter=Q(**{f"{rating}__gte": 4}))
+        aggregates[f"{side}_raters"] = Count("pairing", filter=rated, distinct=True)
+    for row in closed.values("town", "organisation", "quarter").annotate(**aggregates):
+        facts = cell(row, row["quarter"])
+        facts.windows += row["windows"]
+        facts.met += row["met"]
+        facts.window_pairs += row["pairs"]
         for side in ("volunteer", "household"):
-            rating = f"{side}_rating"
-            rated = closed & Q(**{f"{rating}__isnull": False})
-            aggregates[f"{side}_sum_{i}"] = Sum(rating, filter=rated)
-            aggregates[f"{side}_n_{i}"] = Count(rating, filter=rated)
-            good = rated & Q(**{f"{rating}__gte": 4})
-            aggregates[f"{side}_good_{i}"] = Count(rating, filter=good)
-            aggregates[f"{side}_raters_{i}"] = Count("pairing", filter=rated, distinct=True)
-    visits = visits.filter(window_end__gte=periods[0].start, window_end__lt=today)
-    for row in _grouped(visits, group, "pairing__", **aggregates):
-        for i in range(len(periods)):
-            facts = cell(row["key"], i)
-            facts.windows += row[f"windows_{i}"]
-            facts.met += row[f"met_{i}"]
-            facts.window_pairs += row[f"pairs_{i}"]
-            for side in ("volunteer", "household"):
-                facts.rating_sum += row[f"{side}_sum_{i}"] or 0
-                facts.ratings += row[f"{side}_n_{i}"]
-                facts.ratings_good += row[f"{side}_good_{i}"]
-                facts.raters += row[f"{side}_raters_{i}"]
+            facts.rating_sum += row[f"{side}_sum"] or 0
+            facts.ratings += row[f"{side}_n"]
+            facts.ratings_good += row[f"{side}_good"]
+            facts.raters += row[f"{side}_raters"]
