@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
 from kinfolk.api.exports import csv_stream
-from kinfolk.reports.build import report_build
+from kinfolk.reports.caching import report_cached
 from kinfolk.reports.exports import report_header, report_rows
 from kinfolk.staff.selectors import figures_programme_get
 
@@ -26,7 +26,7 @@ def _page(request: HttpRequest, programme_id: int, *, printable: bool) -> HttpRe
     programme = figures_programme_get(viewer=request.user, programme_id=programme_id)
     context = {
         "programme": programme,
-        "report": report_build(programme=programme),
+        "report": report_cached(programme=programme),
         "printable": printable,
         "is_coordinator": programme.coordinators.filter(user=request.user).exists(),
     }
@@ -36,7 +36,7 @@ def _page(request: HttpRequest, programme_id: int, *, printable: bool) -> HttpRe
 @login_required
 def report_csv(request: HttpRequest, programme_id: int) -> StreamingHttpResponse:
     programme = figures_programme_get(viewer=request.user, programme_id=programme_id)
-    built = report_build(programme=programme)
+    built = report_cached(programme=programme)
     response = StreamingHttpResponse(
         csv_stream(report_header(), iter([report_rows(built)])),
         content_type="text/csv; charset=utf-8",

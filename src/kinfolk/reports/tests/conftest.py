@@ -65,3 +65,13 @@ def small_programme(programme):
     make_visit(q4[3], window_start=dt.date(2026, 11, 4), state="cancelled")
     make_visit(q4[4], window_start=dt.date(2026, 11, 28), state="planned")
     return programme
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Reports are cached by programme id, which a later test's database may reuse."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
