@@ -247,10 +247,11 @@ def report_build(*, programme: Programme, today: dt.date | None = None) -> Repor
         relate(("all", measure), *((measure, i) for i in range(n)))
     for kind, rows in groups.items():
         for measure in ("formed", "ended", "active"):
-            for name, f in rows:
-                cells.add((kind, measure, name), getattr(f, measure))
+            # Rows are keyed by position: a town may be called anything, "other towns" too.
+            for row, (_name, f) in enumerate(rows):
+                cells.add((kind, measure, row), getattr(f, measure))
             total = ("active", n - 1) if measure == "active" else ("all", measure)
-            relate(total, *((kind, measure, name) for name, _f in rows))
+            relate(total, *((kind, measure, row) for row in range(len(rows))))
 
     labels = [p.label for p in periods]
     sections = _sections(cells, by_period, labels)
@@ -285,8 +286,8 @@ def report_build(*, programme: Programme, today: dt.date | None = None) -> Repor
     titles = {"town": _("By town"), "organisation": _("By organisation")}
     for kind, rows in groups.items():
         breakdown = Breakdown(kind, titles[kind], columns)
-        for name, f in rows:
-            breakdown.lines.append(line(name, f, lambda m, k=kind, g=name: (k, m, g)))
+        for row, (name, f) in enumerate(rows):
+            breakdown.lines.append(line(name, f, lambda m, k=kind, r=row: (k, m, r)))
         breakdown.lines.append(line(_("whole programme"), overall, whole_key))
         breakdowns.append(breakdown)
     return Report(programme, periods, sections, breakdowns)
