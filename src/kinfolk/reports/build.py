@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from kinfolk.programmes.models import Programme
 from kinfolk.reports.periods import Period, quarter_periods
-from kinfolk.reports.selectors import ENDINGS, Facts, facts_collect
+from kinfolk.reports.selectors import ENDINGS, OTHER, Facts, facts_collect
 from kinfolk.reports.suppression import THRESHOLD, SuppressedTable
 from kinfolk.web.charts import Series, bar_chart
 
@@ -193,40 +193,38 @@ def _over_time(facts: Sequence[Facts]) -> Facts:
     return whole
 
 
-def _gathered(groups: dict[str, Facts], other: str, blank: str) -> list[tuple[str, Facts]]:
-    """Groups by size, the small ones and those past ``TOP_GROUPS`` gathered as ``other``."""
-    ranked = sorted(groups.items(), key=lambda item: (-(item[1].formed + item[1].active), item[0]))
-    kept: list[tuple[str, Facts]] = []
-    rest = Facts()
-    gathered = 0
-    for name, f in ranked:
-        if len(kept) < TOP_GROUPS and max(f.formed, f.active, f.ended) >= THRESHOLD:
-            kept.append((name or blank, f))
-        else:
-            rest.merge(f)
-            gathered += 1
-    if gathered:
-        kept.append((other, rest))
-    return kept
+def _rows(
+    groups: dict[str, Facts], order: list[str], other: str, blank: str
+) -> list[tuple[str, Facts]]:
+    """The groups with a row of their own, largest first, then the rest gathered as ``other``."""
+    rows = [(name or blank, groups[name]) for name in order if name in groups]
+    if OTHER in groups:
+        rows.append((other, groups[OTHER]))
+    return rows
 
 
 def report_build(*, programme: Programme, today: dt.date | None = None) -> Report:
     """The programme's outcome report as its viewer may see it, with every small cell withheld."""
     today = today or programme.today()
     periods = quarter_periods(today)
-    table = facts_collect(programme=programme, periods=periods)
+    collected = facts_collect(programme=programme, periods=periods, top=TOP_GROUPS)
     by_period = [Facts() for _p in periods]
     towns: dict[str, Facts] = {}
     organisations: dict[str, Facts] = {}
-    for (town, organisation), facts in table.items():
+    for (town, organisation), facts in collected.table.items():
         for i, f in enumerate(facts):
             by_period[i].merge(f)
         whole = _over_time(facts)
         towns.setdefault(town, Facts()).merge(whole)
         organisations.setdefault(organisation, Facts()).merge(whole)
     groups = {
-        "town": _gathered(towns, _("other towns"), _("town not given")),
-        "organisation": _gathered(organisations, _("other organisations"), _("no organisation")),
+        "town": _rows(towns, collected.towns, _("other towns"), _("town not given")),
+        "organisation": _rows(
+            organisations,
+            collected.organisations,
+            _("other organisations"),
+            _("no organisation"),
+        ),
     }
     cells = _Cells()
     n = len(periods)

@@ -112,46 +112,116 @@ def _midnight(programme: Programme, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=programme.zone)
 
 
-def _ended_in(programme: Programme, period: Period) -> Q:
-    return Q(
-        ended_at__gte=_midnight(programme, period.start),
-        ended_at__lt=_midnight(programme, period.end + dt.timedelta(days=1)),
-    )
+#: The group of the pairings gathered into one row ("other towns"); no stored text holds NUL.
+OTHER = "\x00other"
+
+#: Annotates rows (reached through a prefix) with their ``town`` and ``organisation`` group.
+Keyed = Callable[[QuerySet[Any], str], QuerySet[Any]]
 
 
-def _ending_q(reason: str) -> Q:
-    if reason == "other":
-        return ~Q(ended_by__in=ENDINGS[:-1])
-    return Q(ended_by=reason)
+@dataclass
+class Collected:
+    """The facts by (town, organisation) and period, and the groups given rows, largest first."""
+
+    table: FactsTable
+    towns: list[str]
+    organisations: list[str]
 
 
-def _keyed(qs: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
-    """The rows annotated with their group: ``town`` and ``organisation`` ("" for none)."""
+def _raw_keys(qs: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
     return qs.annotate(
-        town=F(prefix + TOWN), organisation=Coalesce(F(prefix + ORGANISATION), Value(""))
+        town_raw=F(prefix + TOWN),
+        organisation_raw=Coalesce(F(prefix + ORGANISATION), Value("")),
     ).order_by()
 
 
-def facts_collect(*, programme: Programme, periods: Sequence[Period]) -> FactsTable:
-    """Every count the report needs, by (town, organisation) and period, in five queries."""
+def _kept(name: str, kept: list[str]) -> Case:
+    """The group's own name if it has a row, else ``OTHER``: small groups are gathered."""
+    return Case(When(**{f"{name}__in": kept}, then=F(name)), default=Value(OTHER))
+
+
+def groups_choose(
+    *, programme: Programme, pairings: QuerySet[Pairing], periods: Sequence[Period], top: int
+) -> tuple[list[str], list[str]]:
+    """The towns and organisations given a row of their own, largest first.
+
+    A group needs 5 pairings formed, ended or active to have a row (else it
+    would be all "fewer than 5"), and only the ``top`` largest get one; the
+    rest are gathered.  One grouped count; the other queries then group by
+    these few names instead of every town of the country.
+    """
+    from kinfolk.reports.suppression import THRESHOLD
+
+    first, last = periods[0], periods[-1]
+    after = _midnight(programme, last.end + dt.timedelta(days=1))
+    rows = (
+        _raw_keys(pairings)
+        .values("town_raw", "organisation_raw")
+        .annotate(
+            formed=Count("pk", filter=Q(started_on__range=(first.start, last.end))),
+            ended=Count(
+                "pk", filter=Q(ended_at__gte=_midnight(programme, first.start), ended_at__lt=after)
+            ),
+            active=Count(
+                "pk",
+                filter=Q(started_on__lte=last.end)
+                & (Q(ended_at__isnull=True, state=Pairing.State.ACTIVE) | Q(ended_at__gte=after)),
+            ),
+        )
+    )
+    sizes: dict[str, dict[str, list[int]]] = {"town": {}, "organisation": {}}
+    for row in rows:
+        for kind in sizes:
+            size = sizes[kind].setdefault(row[f"{kind}_raw"] or "", [0, 0, 0])
+            size[0] += row["formed"]
+            size[1] += row["ended"]
+            size[2] += row["active"]
+
+    def ranked(kind: str) -> list[str]:
+        order = sorted(sizes[kind].items(), key=lambda item: (-(item[1][0] + item[1][2]), item[0]))
+        return [name for name, size in order if max(size) >= THRESHOLD][:top]
+
+    return ranked("town"), ranked("organisation")
+
+
+def facts_collect(*, programme: Programme, periods: Sequence[Period], top: int) -> Collected:
+    """Every count the report needs, by (town, organisation) and period, in six queries.
+
+    The ``top`` largest towns and organisations keep their names; the others
+    are grouped under ``OTHER``.
+    """
     table: FactsTable = {}
+    pairings = pairs_scoped(Pairing.objects.filter(programme=programme), programme)
+    towns, organisations = groups_choose(
+        programme=programme, pairings=pairings, periods=periods, top=top
+    )
+
+    def keyed(qs: QuerySet[Any], prefix: str) -> QuerySet[Any]:
+        return _raw_keys(qs, prefix).annotate(
+            town=_kept("town_raw", towns),
+            organisation=_kept("organisation_raw", organisations),
+        )
 
     def cell(row: dict[str, Any], index: int) -> Facts:
-        key = (row["town"] or "", row["organisation"] or "")
+        key = (row["town"], row["organisation"])
         facts = table.get(key)
         if facts is None:
             facts = table[key] = [Facts() for _ in periods]
         return facts[index]
 
-    pairings = pairs_scoped(Pairing.objects.filter(programme=programme), programme)
-    _pair_counts(programme, pairings, periods, cell)
-    _lengths(programme, pairings, periods, cell)
-    _waits(pairings, periods, cell)
+    _pair_counts(programme, pairings, periods, cell, keyed)
+    _lengths(programme, pairings, periods, cell, keyed)
+    _waits(pairings, periods, cell, keyed)
     visits = pairs_scoped(
         Visit.objects.filter(pairing__programme=programme), programme, prefix="pairing__"
     )
-    _visit_counts(visits, periods, cell)
-    return table
+    _visit_counts(visits, periods, cell, keyed)
+    return Collected(table, towns, organisations)
+
+
+#: Codes beside the period indexes 0 … n-1 of a pairing's start and end.
+BEFORE = -1  # before the report's first period
+UNKNOWN = -2  # ended, with no date recorded: counted neither as ended nor as active
 
 
 def _pair_counts(
@@ -159,40 +229,66 @@ def _pair_counts(
     pairings: QuerySet[Pairing],
     periods: Sequence[Period],
     cell: CellOf,
+    keyed: Keyed,
 ) -> None:
-    aggregates: dict[str, Any] = {}
-    for i, p in enumerate(periods):
-        ended = _ended_in(programme, p)
-        after = _midnight(programme, p.end + dt.timedelta(days=1))
-        aggregates[f"formed_{i}"] = Count("pk", filter=Q(started_on__range=(p.start, p.end)))
-        aggregates[f"ended_{i}"] = Count("pk", filter=ended)
-        aggregates[f"active_{i}"] = Count(
-            "pk",
-            filter=Q(started_on__lte=p.end)
-            & (Q(ended_at__isnull=True, state=Pairing.State.ACTIVE) | Q(ended_at__gte=after)),
-        )
-        for reason in ENDINGS:
-            aggregates[f"end_{reason}_{i}"] = Count("pk", filter=ended & _ending_q(reason))
-    for row in _keyed(pairings).values("town", "organisation").annotate(**aggregates):
-        for i in range(len(periods)):
-            facts = cell(row, i)
-            facts.formed += row[f"formed_{i}"]
-            facts.ended += row[f"ended_{i}"]
-            facts.active += row[f"active_{i}"]
-            for reason in ENDINGS:
-                facts.endings[reason] += row[f"end_{reason}_{i}"]
+    """Formed, ended (and why) and active pairings per period, from one grouping.
+
+    The database groups pairings by the period they started in and the period
+    they ended in (or that they have not); formed, ended and active counts
+    for every period follow from those few rows, with no per-period filter.
+    """
+    n = len(periods)
+    days = [(p.start, p.end + dt.timedelta(days=1)) for p in periods]
+    moments = [(_midnight(programme, a), _midnight(programme, b)) for a, b in days]
+    started = Case(
+        When(started_on__lt=days[0][0], then=Value(BEFORE)),
+        *(
+            When(started_on__gte=a, started_on__lt=b, then=Value(i))
+            for i, (a, b) in enumerate(days)
+        ),
+        default=Value(n),  # a start after today
+        output_field=IntegerField(),
+    )
+    ended = Case(
+        When(ended_at__isnull=True, state=Pairing.State.ACTIVE, then=Value(n + 1)),
+        When(ended_at__isnull=True, then=Value(UNKNOWN)),
+        When(ended_at__lt=moments[0][0], then=Value(BEFORE)),
+        *_whens("ended_at", moments),
+        default=Value(n),  # an end after today: still active in every period
+        output_field=IntegerField(),
+    )
+    rows = (
+        keyed(pairings, "")
+        .annotate(start_q=started, end_q=ended)
+        .values("town", "organisation", "start_q", "end_q", "ended_by")
+        .annotate(count=Count("pk"))
+    )
+    for row in rows:
+        s, e, count = row["start_q"], row["end_q"], row["count"]
+        reason = row["ended_by"] if row["ended_by"] in ENDINGS[:-1] else "other"
+        if 0 <= s < n:
+            cell(row, s).formed += count
+        if 0 <= e < n:
+            facts = cell(row, e)
+            facts.ended += count
+            facts.endings[reason] += count
+        if e >= 0:
+            # Active at the end of every period from its start to the one it ended in.
+            for i in range(max(s, 0), min(e, n)):
+                cell(row, i).active += count
+
+
+def _whens(field_name: str, bounds: Sequence[tuple[Any, Any]]) -> list[When]:
+    """One ``When`` per period: the value falls in ``[low, high)`` -> the period's index."""
+    return [
+        When(**{f"{field_name}__gte": low, f"{field_name}__lt": high}, then=Value(i))
+        for i, (low, high) in enumerate(bounds)
+    ]
 
 
 def _period_case(field_name: str, bounds: Sequence[tuple[Any, Any]]) -> Case:
     """The index of the period a value falls in (``[low, high)``), else NULL."""
-    return Case(
-        *(
-            When(**{f"{field_name}__gte": low, f"{field_name}__lt": high}, then=Value(i))
-            for i, (low, high) in enumerate(bounds)
-        ),
-        default=None,
-        output_field=IntegerField(),
-    )
+    return Case(*_whens(field_name, bounds), default=None, output_field=IntegerField())
 
 
 def _days(value: Any) -> int:
@@ -207,6 +303,7 @@ def _lengths(
     pairings: QuerySet[Pairing],
     periods: Sequence[Period],
     cell: CellOf,
+    keyed: Keyed,
 ) -> None:
     """Histogram of how long ended pairings lasted, by the period they ended in."""
     bounds = [
@@ -214,7 +311,7 @@ def _lengths(
         for p in periods
     ]
     qs = (
-        _keyed(pairings.filter(ended_at__gte=bounds[0][0], ended_at__lt=bounds[-1][1]))
+        keyed(pairings.filter(ended_at__gte=bounds[0][0], ended_at__lt=bounds[-1][1]), "")
         .annotate(
             quarter=_period_case("ended_at", bounds),
             length=ExpressionWrapper(
@@ -231,7 +328,9 @@ def _lengths(
             cell(row, row["quarter"]).lengths[days] += row["n"]
 
 
-def _waits(pairings: QuerySet[Pairing], periods: Sequence[Period], cell: CellOf) -> None:
+def _waits(
+    pairings: QuerySet[Pairing], periods: Sequence[Period], cell: CellOf, keyed: Keyed
+) -> None:
     """Histogram of how long each side waited for the pairings formed in each period.
 
     ``waiting_since`` is reset when a pairing ends, so an earlier pairing of the
@@ -243,7 +342,9 @@ def _waits(pairings: QuerySet[Pairing], periods: Sequence[Period], cell: CellOf)
     for side in ("volunteer", "household"):
         since = f"{side}__waiting_since"
         qs = (
-            _keyed(formed.filter(**{f"{since}__isnull": False, f"{since}__lte": F("started_on")}))
+            keyed(
+                formed.filter(**{f"{since}__isnull": False, f"{since}__lte": F("started_on")}), ""
+            )
             .annotate(
                 quarter=_period_case("started_on", bounds),
                 wait=ExpressionWrapper(F("started_on") - F(since), output_field=DurationField()),
@@ -255,7 +356,9 @@ def _waits(pairings: QuerySet[Pairing], periods: Sequence[Period], cell: CellOf)
             cell(row, row["quarter"]).waits[_days(row["wait"])] += row["n"]
 
 
-def _visit_counts(visits: QuerySet[Visit], periods: Sequence[Period], cell: CellOf) -> None:
+def _visit_counts(
+    visits: QuerySet[Visit], periods: Sequence[Period], cell: CellOf, keyed: Keyed
+) -> None:
     """Closed windows and whether the pair met; feedback given on them; by period of closing.
 
     A window counts in the period it closed in, once closed: today's open
@@ -264,7 +367,7 @@ def _visit_counts(visits: QuerySet[Visit], periods: Sequence[Period], cell: Cell
     today = periods[-1].end
     bounds = [(p.start, p.end + dt.timedelta(days=1)) for p in periods]
     closed = (
-        _keyed(visits, "pairing__")
+        keyed(visits, "pairing__")
         .filter(window_end__gte=periods[0].start, window_end__lt=today)
         .exclude(state=Visit.State.CANCELLED)
         .annotate(quarter=_period_case("window_end", bounds))
