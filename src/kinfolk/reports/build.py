@@ -194,7 +194,7 @@ def _over_time(facts: Sequence[Facts]) -> Facts:
 
 
 def _rows(
-    groups: dict[str, Facts], order: list[str], other: str, blank: str
+    groups: dict[str | None, Facts], order: list[str], other: str, blank: str
 ) -> list[tuple[str, Facts]]:
     """The groups with a row of their own, largest first, then the rest gathered as ``other``."""
     rows = [(name or blank, groups[name]) for name in order if name in groups]
@@ -209,8 +209,8 @@ def report_build(*, programme: Programme, today: dt.date | None = None) -> Repor
     periods = quarter_periods(today)
     collected = facts_collect(programme=programme, periods=periods, top=TOP_GROUPS)
     by_period = [Facts() for _p in periods]
-    towns: dict[str, Facts] = {}
-    organisations: dict[str, Facts] = {}
+    towns: dict[str | None, Facts] = {}
+    organisations: dict[str | None, Facts] = {}
     for (town, organisation), facts in collected.table.items():
         for i, f in enumerate(facts):
             by_period[i].merge(f)

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -100,8 +101,8 @@ class Facts:
                 mine.update(theirs)
 
 
-#: Facts by (town, organisation name or ""), then by period index.
-FactsTable = dict[tuple[str, str], list[Facts]]
+#: Facts by (town, organisation name or ""; ``OTHER`` for the gathered), then by period.
+FactsTable = dict[tuple[str | None, str | None], list[Facts]]
 
 #: The facts of one (town, organisation) row in one period (its index).
 CellOf = Callable[[dict[str, Any], int], Facts]
@@ -112,8 +113,9 @@ def _midnight(programme: Programme, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=programme.zone)
 
 
-#: The group of the pairings gathered into one row ("other towns"); no stored text holds NUL.
-OTHER = "\x00other"
+#: The group of the pairings gathered into one row ("other towns"): NULL in the query,
+#: which no town (a required field) and no organisation (coalesced to "") can be.
+OTHER = None
 
 #: Annotates rows (reached through a prefix) with their ``town`` and ``organisation`` group.
 Keyed = Callable[[QuerySet[Any], str], QuerySet[Any]]
@@ -137,7 +139,11 @@ def _raw_keys(qs: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
 
 def _kept(name: str, kept: list[str]) -> Case:
     """The group's own name if it has a row, else ``OTHER``: small groups are gathered."""
-    return Case(When(**{f"{name}__in": kept}, then=F(name)), default=Value(OTHER))
+    return Case(
+        When(**{f"{name}__in": kept}, then=F(name)),
+        default=Value(OTHER),
+        output_field=CharField(),
+    )
 
 
 def groups_choose(
