@@ -51,6 +51,7 @@ GUARDED_NAMESPACES = {
     "api_pages",
     "casework",
     "budget",
+    "reports",
 }
 
 
@@ -89,7 +90,7 @@ BUDGET_PAGES = ("budget:dashboard", "budget:rates", "budget:forecast", "budget:w
 def _owner_kind(name: str, defaults: dict) -> str:
     if name.startswith(("programmes_admin:", "outbox:")):
         return "site_admin"
-    if name.startswith("staff:"):
+    if name.startswith(("staff:", "reports:")):
         return "figures"  # the programme's coordinators and viewers
     if name == "casework:volunteer_concern":
         return "volunteer"
@@ -453,6 +454,8 @@ def test_the_walk_reaches_the_pages_of_every_role():
         "programmes_admin:enrolment_issue",
         "programmes_admin:viewer_remove",
         "staff:figures",
+        "reports:report",
+        "reports:report_csv",
         "people:volunteer_home",
         "people:household_home",
     } <= names

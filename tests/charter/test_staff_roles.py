@@ -91,6 +91,7 @@ def test_viewer_sees_no_person_on_any_page(db, state):
     assert wrong == [], "\n".join(wrong)
     leeds = world.rows["programme"][0]
     assert reverse("staff:figures", args=[leeds.pk]) in opened
+    assert reverse("reports:report", args=[leeds.pk]) in opened
 
 
 @pytest.mark.parametrize("state", STATES)

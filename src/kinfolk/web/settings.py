@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "kinfolk.api",
     "kinfolk.casework",
     "kinfolk.budget",
+    "kinfolk.reports",
 ]
 
 MIDDLEWARE = [
