@@ -39,7 +39,7 @@ CATALOGUES = ("ar", "zh_Hans")
 #: Words that give away an English sentence.  Short and common on purpose: any
 #: untranslated sentence of a page contains at least one of them.
 ENGLISH = frozenset(
-    [
+    {
         "the",
         "a",
         "an",
@@ -100,7 +100,7 @@ ENGLISH = frozenset(
         "pause",
         "resume",
         "leave",
-    ]
+    }
 )
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 #: Text that is not ours to translate: what people typed (``bdi``), input formats, hidden parts.

@@ -1,4 +1,4 @@
-"""What a participant reads, in another language: the pages and messages the translation tests share.
+"""What a participant reads in another language: the pages the translation tests share.
 
 ``participant_pages`` opens every page of the walk (``pages.py``) as each
 participant (volunteers and household adults, never staff), with their
