@@ -100,6 +100,9 @@ ENGLISH = frozenset(
         "pause",
         "resume",
         "leave",
+        "record",
+        "feedback",
+        "send",
     }
 )
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
