@@ -17,7 +17,8 @@ def language_supported(code: str | None) -> str:
     if not code:
         return settings.LANGUAGE_CODE
     try:
-        return translation.get_supported_language_variant(code)
+        # Django keeps the caller's case ("zh-Hans"); store the code as LANGUAGES spells it.
+        return translation.get_supported_language_variant(code).lower()
     except LookupError:
         return settings.LANGUAGE_CODE
 
