@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
@@ -69,3 +70,10 @@ class PasswordResetRequestForm(PasswordResetForm):
         # Django's save() sends at once, and only when an account exists: the
         # answer's timing would tell who has an account.
         password_reset_request(email=self.cleaned_data["email"])
+
+
+class LanguageForm(forms.Form):
+    """The language picker at the foot of every page."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    next = forms.CharField(required=False)

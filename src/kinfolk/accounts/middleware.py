@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 #: The only pages a site administrator's password-only session may open: the
@@ -69,4 +70,27 @@ class NoStoreForSignedInMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
+        return response
+
+
+class AccountLanguageMiddleware:
+    """A signed-in person reads every page in the language stored on their account.
+
+    ``LocaleMiddleware`` has already picked one from the cookie or the
+    browser; the account's choice wins because it is also the language of
+    the person's e-mails and SMS, and the two should agree.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.language:
+            return self.get_response(request)
+        # override, not activate: the thread's language is restored after this request.
+        with translation.override(user.language):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
+            response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response

@@ -6,6 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login, name="login"),
     path("logout/", views.logout, name="logout"),
+    path("language/", views.language, name="language"),
     # Django's own reset views; the two fixed paths come before the link's pattern.
     path("password/change/", views.password_change, name="password_change"),
     path("password/reset/", views.password_reset, name="password_reset"),

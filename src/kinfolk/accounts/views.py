@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -14,9 +15,10 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from kinfolk.accounts import selectors
-from kinfolk.accounts.forms import LoginForm, PasswordResetRequestForm, TotpForm
+from kinfolk.accounts.forms import LanguageForm, LoginForm, PasswordResetRequestForm, TotpForm
 from kinfolk.accounts.ratelimits import rate_limit_check
 from kinfolk.accounts.services import two_factor
+from kinfolk.accounts.services.languages import language_choose
 from kinfolk.devices.services import sessions_end_others
 from kinfolk.people.selectors import roles_get
 
@@ -181,3 +183,34 @@ def _safe_next(request: HttpRequest) -> str:
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return resolve_url("home")
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """Switch the site's language: on the account when signed in, in a cookie either way.
+
+    The cookie makes the choice hold before sign-in (the sign-up form) and on
+    this device at once; the account makes messages follow it.
+    """
+    form = LanguageForm(request.POST)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = resolve_url("home")
+    response = redirect(target)
+    if not form.is_valid():
+        messages.error(request, _("Pick one of the languages offered."))
+        return response
+    code = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        language_choose(user=request.user, language=code)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
+    return response

@@ -205,8 +205,10 @@ class ColumnParser:
             if len(self.languages) == MAX_LANGUAGES:
                 raise dd.FieldError(
                     name,
-                    f"'{tag}' would be language {MAX_LANGUAGES + 1}; "
-                    f"one run supports {MAX_LANGUAGES}",
+                    "languages_too_many",
+                    value=tag,
+                    limit=str(MAX_LANGUAGES),
+                    limit_plus_one=str(MAX_LANGUAGES + 1),
                 )
             self.languages[tag] = len(self.languages)
         return self.languages[tag]
@@ -215,9 +217,7 @@ class ColumnParser:
         def parse(text: str) -> tuple[int, int, int]:
             pairs = dd.parse_speaks(text)
             if not pairs:
-                raise dd.FieldError(
-                    "speaks", "is empty; give at least one language, as in en:fluent"
-                )
+                raise dd.FieldError("speaks", "speaks_empty")
             any_ = conv = fluent = 0
             for tag, level in pairs:
                 bit = 1 << self._index(tag, "speaks")
@@ -238,9 +238,7 @@ class ColumnParser:
         def parse(text: str) -> int:
             mask = dd.parse_availability(text)
             if mask == 0:
-                raise dd.FieldError(
-                    "availability", "is empty; give at least one slot, as in sat-am"
-                )
+                raise dd.FieldError("availability", "availability_empty")
             return mask
 
         return self._each("availability", parse, np.int64)

@@ -66,13 +66,42 @@ SENSITIVE_WORDS: tuple[tuple[str, ...], ...] = (
 )  # fmt: skip
 
 
-class FieldError(ValueError):
-    """A field value that does not follow the data dictionary."""
+#: The English wording of each field error, for the command line and CSV reports.
+#: The web layer words the same codes in the reader's language (``web/field_errors.py``).
+FIELD_ERRORS: dict[str, str] = {
+    "language_unknown": "'{value}' is not a known language tag (for example en, sw, zh-Hans)",
+    "level_missing": "'{value}' needs a level, as in en:fluent",
+    "level_unknown": "'{value}' is not a level; use one of {choices}",
+    "language_repeated": "'{value}' is listed twice",
+    "slot_unknown": "'{value}' is not a weekly slot; use day-part such as mon-am, tue-pm, sat-eve",
+    "condition_unknown": "'{value}' is not a condition; use one of {choices}",
+    "choice_unknown": "'{value}' is not allowed; use one of {choices}",
+    "date_invalid": "'{value}' is not a date in the form YYYY-MM-DD",
+    "range_reversed": "the range {value} ends before it starts",
+    "degrees_invalid": "'{value}' is not a number of degrees",
+    "degrees_outside": "{value} is outside -{limit}..{limit} degrees",
+    "km_invalid": "'{value}' is not a number of kilometres",
+    "km_outside": "{value} km is outside 0..1000",
+    "languages_too_many": "'{value}' would be language {limit_plus_one}; one run supports {limit}",
+    "speaks_empty": "is empty; give at least one language, as in en:fluent",
+    "availability_empty": "is empty; give at least one slot, as in sat-am",
+}
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+
+class FieldError(ValueError):
+    """A field value that does not follow the data dictionary.
+
+    ``code`` (a key of :data:`FIELD_ERRORS`) and ``params`` say what is wrong
+    without words, so that each reader can be told in their own language;
+    ``message`` is the English wording.
+    """
+
+    def __init__(self, field: str, code: str, **params: str) -> None:
         self.field = field
-        self.message = message
+        self.code = code
+        self.params = params
+        self.message = FIELD_ERRORS[code].format(**params)
+        super().__init__(f"{field}: {self.message}")
 
 
 def _items(text: str) -> list[str]:
@@ -83,9 +112,7 @@ def parse_language_tag(tag: str, *, field: str = "speaks") -> str:
     """Return the standard form of an IETF language tag, or raise FieldError."""
     standard = _standard_tag(tag.strip())
     if standard is None:
-        raise FieldError(
-            field, f"'{tag}' is not a known language tag (for example en, sw, zh-Hans)"
-        )
+        raise FieldError(field, "language_unknown", value=tag)
     return standard
 
 
@@ -104,13 +131,13 @@ def parse_speaks(text: str, *, field: str = "speaks") -> tuple[tuple[str, str], 
     for item in _items(text):
         tag, sep, level = item.partition(":")
         if not sep:
-            raise FieldError(field, f"'{item}' needs a level, as in en:fluent")
+            raise FieldError(field, "level_missing", value=item)
         level = level.strip().lower()
         if level not in LEVELS:
-            raise FieldError(field, f"'{level}' is not a level; use one of {', '.join(LEVELS)}")
+            raise FieldError(field, "level_unknown", value=level, choices=", ".join(LEVELS))
         standard = parse_language_tag(tag, field=field)
         if standard in found:
-            raise FieldError(field, f"'{standard}' is listed twice")
+            raise FieldError(field, "language_repeated", value=standard)
         found[standard] = level
     return tuple(sorted(found.items()))
 
@@ -134,10 +161,7 @@ def parse_availability(text: str, *, field: str = "availability") -> int:
     for item in _items(text):
         bit = _SLOT_BITS.get(item.lower())
         if bit is None:
-            raise FieldError(
-                field,
-                f"'{item}' is not a weekly slot; use day-part such as mon-am, tue-pm, sat-eve",
-            )
+            raise FieldError(field, "slot_unknown", value=item)
         mask |= bit
     return mask
 
@@ -155,7 +179,7 @@ def parse_conditions(
     for item in _items(text):
         word = item.lower()
         if word not in known:
-            raise FieldError(field, f"'{item}' is not a condition; use one of {', '.join(known)}")
+            raise FieldError(field, "condition_unknown", value=item, choices=", ".join(known))
         found.add(word)
     return tuple(sorted(found))
 
@@ -167,7 +191,7 @@ def format_conditions(words: Iterable[str]) -> str:
 def parse_choice(text: str, *, field: str, choices: tuple[str, ...]) -> str:
     value = (text or "").strip().lower()
     if value not in choices:
-        raise FieldError(field, f"'{text}' is not allowed; use one of {', '.join(choices)}")
+        raise FieldError(field, "choice_unknown", value=text, choices=", ".join(choices))
     return value
 
 
@@ -175,7 +199,7 @@ def parse_date(text: str, *, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat((text or "").strip())
     except ValueError:
-        raise FieldError(field, f"'{text}' is not a date in the form YYYY-MM-DD") from None
+        raise FieldError(field, "date_invalid", value=text) from None
 
 
 DateRange = tuple[dt.date, dt.date]
@@ -192,7 +216,7 @@ def parse_blackout(text: str, *, field: str = "blackout") -> tuple[DateRange, ..
         start = parse_date(start_text, field=field)
         end = parse_date(end_text, field=field) if sep else start
         if end < start:
-            raise FieldError(field, f"the range {item} ends before it starts")
+            raise FieldError(field, "range_reversed", value=item)
         ranges.append((start, end))
     return tuple(sorted(ranges))
 
@@ -210,9 +234,9 @@ def parse_coordinate(text: str | float, *, field: str) -> float:
     try:
         value = float(text)
     except (TypeError, ValueError):
-        raise FieldError(field, f"'{text}' is not a number of degrees") from None
+        raise FieldError(field, "degrees_invalid", value=str(text)) from None
     if not -limit <= value <= limit or value != value:
-        raise FieldError(field, f"{value} is outside -{limit:g}..{limit:g} degrees")
+        raise FieldError(field, "degrees_outside", value=str(value), limit=f"{limit:g}")
     return value
 
 
@@ -220,9 +244,9 @@ def parse_km(text: str | float, *, field: str = "max_travel_km") -> float:
     try:
         value = float(text)
     except (TypeError, ValueError):
-        raise FieldError(field, f"'{text}' is not a number of kilometres") from None
+        raise FieldError(field, "km_invalid", value=str(text)) from None
     if not 0 <= value <= 1000:
-        raise FieldError(field, f"{value:g} km is outside 0..1000")
+        raise FieldError(field, "km_outside", value=f"{value:g}")
     return value
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from kinfolk.engine import dictionary as dd
 from kinfolk.imports.places import PlaceError, Placer
 from kinfolk.privacy.phones import phone_e164_or_none, phone_example
+from kinfolk.web.field_errors import field_error_text
 
 #: Invisible direction marks and embeddings: a name is isolated where it is shown.
 _BIDI = dict.fromkeys(
@@ -154,7 +155,7 @@ class _Cached:
         except _Bad as bad:
             return None, bad.message
         except dd.FieldError as error:
-            return None, error.message
+            return None, field_error_text(error)
 
 
 #: Fields stored exactly as the file has them (after trimming).
@@ -264,7 +265,7 @@ class ColumnChecker:
                 lon_bad = error.field == "lon"
                 found[i].append(
                     Problem(i + 2, lon_column if lon_bad else lat_column,
-                            lon[i] if lon_bad else lat[i], error.message)
+                            lon[i] if lon_bad else lat[i], field_error_text(error))
                 )  # fmt: skip
                 place = ("", 0.0, 0.0)
             except PlaceError as error:

@@ -25,6 +25,7 @@ from kinfolk.imports.places import postcode_fold
 from kinfolk.imports.reading import FileProblem, Table, table_read, table_rows
 from kinfolk.people.models import Consent, Household, Volunteer
 from kinfolk.programmes.models import Programme
+from kinfolk.web.field_errors import field_error_text
 
 
 def max_bytes() -> int:
@@ -192,7 +193,7 @@ def postcodes_upload(*, programme: Programme, data: bytes) -> int:
         except dd.FieldError as error:
             raise FileProblem(
                 _("Row %(row)s, %(field)s: %(message)s")
-                % {"row": number, "field": error.field, "message": error.message}
+                % {"row": number, "field": error.field, "message": field_error_text(error)}
             ) from None
         if not centroid.postcode or len(centroid.postcode) > 16:
             raise FileProblem(

@@ -22,6 +22,7 @@ from kinfolk.privacy.phones import phone_normalise
 from kinfolk.privacy.services import contact_details_read
 from kinfolk.programmes.models import Programme
 from kinfolk.programmes.places import distance_km, town_get, towns
+from kinfolk.web.field_errors import field_error_text
 
 DAY_LABELS = (
     _("Monday"),
@@ -200,7 +201,7 @@ class ProfileForm(forms.Form):
         try:
             return str(fmt(parse(self.cleaned_data.get(name, ""))))
         except dd.FieldError as error:
-            raise forms.ValidationError(error.message) from None
+            raise forms.ValidationError(field_error_text(error)) from None
 
     def clean_speaks(self) -> str:
         speaks = self._dictionary("speaks", dd.parse_speaks, dd.format_speaks)

@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kinfolk.accounts.middleware.AccountLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "kinfolk.accounts.middleware.SecondFactorMiddleware",
     "kinfolk.accounts.middleware.NoStoreForSignedInMiddleware",
@@ -297,6 +298,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ar", "العربية"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A visitor's pick (before signing in) lasts a year on that device.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kinfolk.accounts.languages import language_of_request
 from kinfolk.pairings import services as pairing_services
 from kinfolk.people import emails
 from kinfolk.people.forms import PROFILE_FIELDS
@@ -138,8 +139,14 @@ def profile_update(*, person: Person, data: dict[str, Any]) -> Person:
 def _account_create(*, email: str, password: str, first_name: str) -> Any:
     if account_for_email(email=email) is not None:
         raise ParticipationError(_("This e-mail address already has an account; sign in."))
+    # The person is at the keyboard: the language their browser asked for
+    # (or they picked on the form) becomes their account's, for pages and messages.
     return get_user_model().objects.create_user(  # type: ignore[attr-defined]
-        email, password, first_name=first_name, email_verified_at=timezone.now()
+        email,
+        password,
+        first_name=first_name,
+        email_verified_at=timezone.now(),
+        language=language_of_request(),
     )
 
 
