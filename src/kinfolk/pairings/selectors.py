@@ -139,6 +139,7 @@ def run_get(*, programme: Programme, run_id: int) -> MatchingRun:
         raise Http404
     # The run's lists (who was left unpaired) narrow to the same organisations.
     found.organisation_limit = organisation_limit(programme)
+    found.region_limit = getattr(programme, "region_limit", None)
     return found
 
 

@@ -31,7 +31,18 @@ def programme_get(*, viewer: Any, programme_id: int) -> Programme:
     if found is None:
         raise Http404
     found.organisation_limit = _organisation_limit(found, viewer)
+    found.region_limit = _region_limit(found, viewer)
     return found
+
+
+def _region_limit(programme: Programme, viewer: Any) -> frozenset[int] | None:
+    """The regions a region-limited coordinator sees; None for a coordinator of every region."""
+    from kinfolk.regions.models import CoordinatorRegion
+
+    ids = CoordinatorRegion.objects.filter(
+        coordinator__programme=programme, coordinator__user=viewer
+    ).values_list("region_id", flat=True)
+    return frozenset(ids) or None
 
 
 def _organisation_limit(programme: Programme, viewer: Any) -> frozenset[int] | None:

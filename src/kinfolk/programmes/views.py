@@ -65,6 +65,7 @@ from kinfolk.programmes.forms import (
 )
 from kinfolk.programmes.models import Programme
 from kinfolk.programmes.selectors import organisation_list, programme_get
+from kinfolk.regions.selectors import region_breakdown
 from kinfolk.staff.scope import whole_programme_required
 from kinfolk.web.bidi import isolated
 
@@ -96,6 +97,7 @@ def overview(request: HttpRequest, programme_id: int) -> HttpResponse:
         "volunteer_states": _state_rows(Volunteer.State, counts["volunteers"]),
         "household_states": _state_rows(Household.State, counts["households"]),
         "towns": town_counts(programme=programme),
+        "breakdown": region_breakdown(programme=programme),
         "organisations": organisation_list(programme=programme),
         "applicants": _longest_waiting_applicants(programme),
         "n_applicants": counts["volunteers"].get("applied", 0),

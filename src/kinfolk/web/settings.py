@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "kinfolk.api",
     "kinfolk.casework",
     "kinfolk.budget",
+    "kinfolk.regions",
 ]
 
 MIDDLEWARE = [
