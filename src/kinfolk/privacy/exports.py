@@ -98,6 +98,9 @@ EXEMPT: dict[str, str] = {
     "staff.Viewer": "A staff appointment (a funder's read-only view), not a participant.",
     "imports.PeopleImport": "A coordinator's upload: the programme's record of its work.",
     "api.ApiToken": "A coordinator's key to the programme's API: the programme's own record.",
+    "regions.Region": "A part of the programme and its name: about no person.",
+    "regions.RegionTown": "A town's place in a region: about no person.",
+    "regions.CoordinatorRegion": "A staff appointment (a coordinator's regions), not a participant.",
 }
 
 
