@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeVar
 
-from django.db.models import F, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BigIntegerField, F, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from kinfolk.regions.models import Region, RegionTown
@@ -44,7 +44,10 @@ def region_annotate(qs: QuerySet[M], prefix: str = "", name: str = "region_pk") 
     by_town = RegionTown.objects.filter(
         programme_id=OuterRef(f"{prefix}programme_id"), town=OuterRef(f"{prefix}town")
     ).values("region_id")[:1]
-    return qs.annotate(**{name: Coalesce(F(f"{prefix}region_by_hand_id"), Subquery(by_town))})
+    region = Coalesce(
+        F(f"{prefix}region_by_hand_id"), Subquery(by_town), output_field=BigIntegerField()
+    )
+    return qs.annotate(**{name: region})
 
 
 def region_of(person: object) -> Region | None:
