@@ -67,9 +67,7 @@ def matching_run(programme: Any, coordinator: Any, *, stages: Stages) -> Any:
     total = time.perf_counter() - start
     engine = sum(clock.seconds.get(s, 0.0) for s in ENGINE_STAGES)
     stages.append(("run: loading rows as engine arrays", clock.seconds.get("loading", 0.0), ""))
-    stages.append(
-        ("run: the engine (candidates, costs, solve)", engine, f"{n_pairs:,} pairs")
-    )
+    stages.append(("run: the engine (candidates, costs, solve)", engine, f"{n_pairs:,} pairs"))
     stages.append(("run: explanations", clock.seconds.get("explain", 0.0), ""))
     stages.append(
         (

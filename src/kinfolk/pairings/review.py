@@ -264,6 +264,7 @@ def run_rerun(*, run: MatchingRun, by: Any) -> MatchingRun:
             mode=run.mode,
             town=run.town,
             organisation=run.organisation,
+            region=run.region,
             rules_from=run,
         )
 
@@ -301,7 +302,11 @@ def run_superseded_reason(*, run: MatchingRun) -> str | None:
 
 def _scopes_overlap(a: MatchingRun, b: MatchingRun) -> bool:
     # Every run considers all the households of its town (or of the programme),
-    # so two runs share people unless they are confined to different towns.
+    # so two runs share people unless they are confined to different towns, or to
+    # different regions (a region run never reaches over its border): regional
+    # teams each send their own run.
+    if a.region_id and b.region_id:
+        return a.region_id == b.region_id
     return not (a.town and b.town and a.town != b.town)
 
 

@@ -130,7 +130,9 @@ def pairing_import_get(*, programme: Programme, import_id: int) -> PairingImport
 
 
 def run_list(*, programme: Programme) -> QuerySet[MatchingRun]:
-    return runs_scoped(programme.runs.all(), programme).select_related("organisation", "started_by")
+    return runs_scoped(programme.runs.all(), programme).select_related(
+        "organisation", "region", "started_by"
+    )
 
 
 def run_get(*, programme: Programme, run_id: int) -> MatchingRun:

@@ -100,7 +100,7 @@ EXEMPT: dict[str, str] = {
     "api.ApiToken": "A coordinator's key to the programme's API: the programme's own record.",
     "regions.Region": "A part of the programme and its name: about no person.",
     "regions.RegionTown": "A town's place in a region: about no person.",
-    "regions.CoordinatorRegion": "A staff appointment (a coordinator's regions), not a participant.",
+    "regions.CoordinatorRegion": "A staff appointment (a coordinator's regions), no participant.",
 }
 
 

@@ -138,3 +138,25 @@ def rhea_west(programme, border):
 
     user = make_coordinator(programme, make_user("rhea@example.org", first_name="Rhea"))
     return limit_to(programme, user, programme.regions.get(name="West"))
+
+
+def test_runs_of_two_regions_do_not_put_each_other_out_of_date(programme, border, run_now):
+    from kinfolk.pairings import review
+
+    west, east = programme.regions.get(name="West"), programme.regions.get(name="East")
+    west_run = run_now(region=west)
+    east_run = run_now(region=east)
+    assert review.run_superseded_reason(run=west_run) is None
+    again = run_now(region=west)
+    assert review.run_superseded_reason(run=west_run) is not None
+    assert review.run_superseded_reason(run=east_run) is None
+    assert again.region == west
+
+
+def test_a_region_run_started_again_keeps_its_region(programme, border, run_now):
+    from kinfolk.pairings import review
+
+    west = programme.regions.get(name="West")
+    run = run_now(region=west)
+    again = review.run_rerun(run=run, by=run.started_by)
+    assert again.scope == "region" and again.region == west
