@@ -65,6 +65,7 @@ from kinfolk.programmes.forms import (
 )
 from kinfolk.programmes.models import Programme
 from kinfolk.programmes.selectors import organisation_list, programme_get
+from kinfolk.regions.placing import region_of
 from kinfolk.regions.selectors import region_breakdown
 from kinfolk.staff.scope import whole_programme_required
 from kinfolk.web.bidi import isolated
@@ -242,6 +243,8 @@ def _detail_page(
         "contact": contact,
         "consents": consent_list(person=person),
         "exclusions": exclusion_list(programme=programme, person=person),
+        "regions": programme.regions.exists(),
+        "region": region_of(person),
         **extra,
     }
     return render(request, "programmes/person_detail.html", context)

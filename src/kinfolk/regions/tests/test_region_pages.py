@@ -138,3 +138,13 @@ def test_a_region_limited_coordinator_reads_their_regions_only(client, programme
     )
     programme.refresh_from_db()
     assert programme.pairs_cross_regions is False
+
+
+def test_a_persons_page_names_their_region_and_links_to_placing(
+    client, programme, coordinator, north
+):
+    nora = make_volunteer(programme, user=make_user(), town="York")
+    client.force_login(coordinator)
+    page = client.get(reverse("programmes:volunteer_detail", args=[programme.pk, nora.pk]))
+    text = page.content.decode()
+    assert "North" in text and _url(programme, "regions:volunteer_place", nora.pk) in text
