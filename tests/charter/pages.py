@@ -39,6 +39,8 @@ from kinfolk.pairings.models import (
 from kinfolk.people.models import Household, HouseholdMember, Invitation, Volunteer
 from kinfolk.people.services.participation import participant_pause
 from kinfolk.programmes.models import Coordinator, Organisation, Programme
+from kinfolk.regions.models import CoordinatorRegion, Region, RegionTown
+from kinfolk.regions.placing import region_of
 from kinfolk.staff.models import CoordinatorOrganisation, Viewer
 from kinfolk.testing import (
     BRISTOL,
@@ -79,13 +81,23 @@ class World:
         )
 
     def coordinators(self, person: Person) -> set[int]:
-        """Coordinators who see the person: of the whole programme, or of the person's organisation.
+        """Coordinators who see the person: of the whole programme, of the person's organisation,
+        or of the person's region.
 
-        (No household of the walk is linked to a limited coordinator's volunteer.)
+        (No household of the walk is linked to a limited coordinator's volunteer, and no
+        pair of the walk crosses a region border.)
         """
         limits = CoordinatorOrganisation.objects.filter(coordinator=OuterRef("pk"))
-        whole = person.programme.coordinators.exclude(Exists(limits))
+        regions = CoordinatorRegion.objects.filter(coordinator=OuterRef("pk"))
+        whole = person.programme.coordinators.exclude(Exists(limits)).exclude(Exists(regions))
         ids = set(whole.values_list("user_id", flat=True))
+        region = region_of(person)
+        if region is not None:
+            ids |= set(
+                CoordinatorRegion.objects.filter(region=region).values_list(
+                    "coordinator__user_id", flat=True
+                )
+            )
         if isinstance(person, Volunteer) and person.organisation_id:
             ids |= set(
                 CoordinatorOrganisation.objects.filter(
@@ -131,6 +143,7 @@ def world_build(state: str, *, names: dict[str, str] | None = None) -> World:
         "pia": household("pia", "Pia", ()),
         "bea": volunteer("bea", "Bea", bristol, town="Bristol", lat=BRISTOL[0], lon=BRISTOL[1]),
         "ines": volunteer("ines", "Ines", organisation=acme),
+        "ren": volunteer("ren", "Ren", town="York", lat=YORK[0], lon=YORK[1]),
     }
     viewers = {
         "volunteer": people["vera"].user,
@@ -145,6 +158,8 @@ def world_build(state: str, *, names: dict[str, str] | None = None) -> World:
         # Staff roles: reads counts only; coordinates only Acme's volunteers (Ines).
         "viewer": _viewer(leeds, user("tess", "Tess")),
         "organisation-limited coordinator": _limited(leeds, acme, user("lin", "Lin")),
+        # Coordinates only the York region (Ren).
+        "region-limited coordinator": _region_limited(leeds, user("rhea", "Rhea")),
         "stranger": user("stan", "Stan"),
     }
     world = World(state=state, people=people, viewers=viewers)
@@ -161,6 +176,20 @@ def _limited(programme: Programme, organisation: Organisation, user: Any) -> Any
     make_coordinator(programme, user)
     membership = Coordinator.objects.get(programme=programme, user=user)
     CoordinatorOrganisation.objects.create(coordinator=membership, organisation=organisation)
+    return user
+
+
+#: York, a region of the Leeds programme in the walk.
+YORK = (53.95763, -1.08271)
+
+
+def _region_limited(programme: Programme, user: Any) -> Any:
+    """A coordinator limited to a York region (Ren's); Leeds, everyone else's town, is in none."""
+    make_coordinator(programme, user)
+    york = Region.objects.create(programme=programme, name="York area")
+    RegionTown.objects.create(programme=programme, region=york, town="York")
+    membership = Coordinator.objects.get(programme=programme, user=user)
+    CoordinatorRegion.objects.create(coordinator=membership, region=york)
     return user
 
 
@@ -238,6 +267,7 @@ def _pair_rows(world: World, leeds: Any) -> dict[str, list[Any]]:
         "coordinator": list(Coordinator.objects.filter(programme=leeds)),
         "viewer": list(Viewer.objects.filter(programme=leeds)),
         "user": [world.viewers["coordinator"]],
+        "region": list(Region.objects.filter(programme=leeds)),
     }
 
 
@@ -345,6 +375,7 @@ _KNOWN |= {"people_import"}
 _KNOWN |= {"api_token"}
 _KNOWN |= {"concern"}
 _KNOWN |= {"claim"}
+_KNOWN |= {"region"}
 
 
 def pages_walk(

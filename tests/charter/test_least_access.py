@@ -25,6 +25,7 @@ from kinfolk.outbox.services import email_queue
 from kinfolk.pairings.models import MatchingRun, PairExclusion, Pairing, PairingImport, Proposal
 from kinfolk.people.models import Household, Invitation, Volunteer
 from kinfolk.programmes.models import Coordinator, Organisation
+from kinfolk.regions.models import CoordinatorRegion, Region, RegionTown
 from kinfolk.staff.models import CoordinatorOrganisation, Viewer
 from kinfolk.testing import (
     BRISTOL,
@@ -52,6 +53,7 @@ GUARDED_NAMESPACES = {
     "casework",
     "budget",
     "reports",
+    "regions",
 }
 
 
@@ -96,8 +98,15 @@ def _owner_kind(name: str, defaults: dict) -> str:
         return "volunteer"
     if name.startswith("budget:") and not defaults.get("in_url"):
         return "coordinator"  # the claimant's pages name their side in the URL
-    coordinators_only = ("programmes:", "matching:", "visits:programme_", "imports:", "api_pages:")
-    coordinators_only += BUDGET_PAGES
+    coordinators_only = (
+        "programmes:",
+        "matching:",
+        "visits:programme_",
+        "imports:",
+        "api_pages:",
+        "regions:",
+        *BUDGET_PAGES,
+    )
     if name.startswith((*coordinators_only, "casework:")):
         return "coordinator"
     if "volunteer" in name or defaults.get("kind") == "volunteer":
@@ -159,6 +168,7 @@ def rows(programme, volunteer, household, coordinator):
         ),
         "concern": _concern(pairing, None),
         "claim": _claim(visit, volunteer),
+        "region": Region.objects.create(programme=programme, name="Leeds and around"),
     }
 
 
@@ -293,6 +303,11 @@ def _snapshot():
         sorted(CoordinatorOrganisation.objects.values_list("id", "coordinator_id")),
         sorted(PeopleImport.objects.values_list("id", "status", "stage", "inviting")),
         sorted(ApiToken.objects.values_list("id", "name", "revoked_at")),
+        sorted(Region.objects.values_list("id", "name")),
+        sorted(RegionTown.objects.values_list("id", "region_id", "town")),
+        sorted(CoordinatorRegion.objects.values_list("id", "coordinator_id", "region_id")),
+        sorted(Volunteer.objects.values_list("id", "region_by_hand_id")),
+        sorted(Household.objects.values_list("id", "region_by_hand_id")),
         _casework_snapshot(),
         _claims_snapshot(),
     )
@@ -358,6 +373,7 @@ def _pair_rows(volunteer, household, programme):
         ),
         "concern": _concern(pairing, None),
         "claim": _claim(visit, volunteer),
+        "region": Region.objects.create(programme=programme, name=f"Region of {volunteer.pk}"),
     }
 
 
@@ -489,6 +505,30 @@ def test_organisation_limited_coordinator_gets_404_for_everyone_outside(
     before = _snapshot()
     client.force_login(limited_coordinator)
     _refused(client, url, limited_coordinator.email)
+    assert _snapshot() == before
+
+
+@pytest.fixture
+def region_limited_coordinator(programme, rows):
+    """A Leeds coordinator limited to York: the rows' people live in Leeds, in another region."""
+    user = make_user("rhea@example.org", first_name="Rhea")
+    membership = Coordinator.objects.create(programme=programme, user=user)
+    york = Region.objects.create(programme=programme, name="York and around")
+    RegionTown.objects.create(programme=programme, region=york, town="York")
+    RegionTown.objects.create(programme=programme, region=rows["region"], town="Leeds")
+    CoordinatorRegion.objects.create(coordinator=membership, region=york)
+    return user
+
+
+@pytest.mark.parametrize(("name", "params", "defaults"), ID_PAGES, ids=[p[0] for p in ID_PAGES])
+def test_region_limited_coordinator_gets_404_for_another_regions_ids(
+    client, rows, region_limited_coordinator, name, params, defaults
+):
+    """Every coordinator page with an id: the person, pairing, visit ids are of another region."""
+    url = _url(name, params, dict(defaults), rows)
+    before = _snapshot()
+    client.force_login(region_limited_coordinator)
+    _refused(client, url, region_limited_coordinator.email)
     assert _snapshot() == before
 
 

@@ -2,9 +2,9 @@
 
 A viewer (a funder, a trustee) reads counts and charts: no page shows them a
 person, and every page that takes a person's, pairing's or run's id is a 404.
-A coordinator limited to one organisation gets a 404 on every page that takes
-the id of someone outside it (or of a pairing, proposal, run or visit of
-theirs), and no page they open names such a person.
+A coordinator limited to one organisation (or to one region) gets a 404 on
+every page that takes the id of someone outside it (or of a pairing, proposal,
+run or visit of theirs), and no page they open names such a person.
 
 Ids are filled from the whole programme (as its unlimited coordinator would
 open them), so every row of the walk is tried.
@@ -42,6 +42,7 @@ NAMES = {
     "pia": "Zorpia",
     "bea": "Zorbea",
     "ines": "Zorines",
+    "ren": "Zorren",
 }
 
 
@@ -113,3 +114,25 @@ def test_organisation_limited_coordinator_reaches_no_one_outside_their_organisat
     # The walk reached their own volunteer and the programme's lists.
     assert reverse("programmes:volunteer_detail", args=[leeds.pk, ines.pk]) in opened
     assert reverse("programmes:volunteers", args=[leeds.pk]) in opened
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_region_limited_coordinator_reaches_no_one_outside_their_region(db, state):
+    world = world_build(state, names=NAMES)
+    outside = [k for k in world.people if k != "ren"]
+    wrong, opened = [], []
+    ren = world.people["ren"]
+    for url, personal, status, text in _walk(world, "region-limited coordinator"):
+        if status != 200:
+            continue
+        opened.append(url)
+        if personal and f"/{ren.pk}/" not in url:
+            wrong.append(f"{url} takes someone else's id and answered 200")
+        for key in _shown(world, text, outside):
+            wrong.append(f"{url} shows {key}")
+    assert wrong == [], "\n".join(wrong)
+    leeds = world.rows["programme"][0]
+    # The walk reached their own volunteer, the programme's lists and the regions page.
+    assert reverse("programmes:volunteer_detail", args=[leeds.pk, ren.pk]) in opened
+    assert reverse("programmes:volunteers", args=[leeds.pk]) in opened
+    assert reverse("regions:regions", args=[leeds.pk]) in opened

@@ -18,7 +18,14 @@ from kinfolk.pairings.models import MatchingRun, RunPair, RunRule
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.programmes.forms import OrganisationChoiceField
 from kinfolk.programmes.models import Organisation, Programme
-from kinfolk.staff.scope import organisation_limit, organisations_scoped, volunteers_scoped
+from kinfolk.regions.models import Region
+from kinfolk.staff.scope import (
+    organisation_limit,
+    organisations_scoped,
+    region_limit,
+    regions_scoped,
+    volunteers_scoped,
+)
 from kinfolk.web.bidi import isolate
 
 #: Larger files are refused before they are read (110,000 rows fit in about 4 MB).
@@ -26,7 +33,7 @@ IMPORT_MAX_BYTES = 20 * 1024 * 1024
 
 
 class RunStartForm(forms.Form):
-    """Who a run considers: the whole programme, one town, or one organisation's volunteers."""
+    """Who a run considers: the whole programme, a town, an organisation's volunteers, a region."""
 
     scope = forms.ChoiceField(
         label=_("Who to pair"),
@@ -45,6 +52,12 @@ class RunStartForm(forms.Form):
         required=False,
         help_text=_("Its volunteers are paired with the households of the town, or of all towns."),
     )
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.none(),
+        required=False,
+        help_text=_("Its volunteers and households, and nobody outside it."),
+    )
     mode = forms.ChoiceField(
         label=_("Mode"),
         choices=MatchingRun.Mode.choices,
@@ -62,11 +75,20 @@ class RunStartForm(forms.Form):
         town.choices = [("", _("any town")), *((t, isolate(t)) for t in towns)]
         organisation = cast(forms.ModelChoiceField, self.fields["organisation"])
         organisation.queryset = organisations_scoped(programme.organisations.all(), programme)
-        if organisation_limit(programme) is not None:
+        region = cast(forms.ModelChoiceField, self.fields["region"])
+        region.queryset = regions_scoped(programme.regions.all(), programme)
+        scope = cast(forms.ChoiceField, self.fields["scope"])
+        if region_limit(programme) is not None:
+            # A coordinator limited to regions pairs only within one of their regions.
+            scope.choices = [(MatchingRun.Scope.REGION, MatchingRun.Scope.REGION.label)]
+            scope.initial = MatchingRun.Scope.REGION
+        elif organisation_limit(programme) is not None:
             # A coordinator limited to organisations pairs only their organisations' volunteers.
-            scope = cast(forms.ChoiceField, self.fields["scope"])
             scope.choices = [(MatchingRun.Scope.ORGANISATION, MatchingRun.Scope.ORGANISATION.label)]
             scope.initial = MatchingRun.Scope.ORGANISATION
+        elif not programme.regions.exists():
+            scope.choices = [c for c in scope.choices if c[0] != MatchingRun.Scope.REGION]
+            del self.fields["region"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -75,18 +97,22 @@ class RunStartForm(forms.Form):
             self.add_error("town", _("Pick the town to pair."))
         if scope == MatchingRun.Scope.ORGANISATION and not data.get("organisation"):
             self.add_error("organisation", _("Pick the organisation whose volunteers to pair."))
+        if scope == MatchingRun.Scope.REGION and not data.get("region"):
+            field = "region" if "region" in self.fields else None
+            self.add_error(field, _("Pick the region to pair."))
         return data
 
     def arguments(self) -> dict[str, Any]:
         """``run_start``'s scope arguments; fields of another scope are ignored."""
         data = self.cleaned_data
-        scope = data["scope"]
+        scope, Scope = data["scope"], MatchingRun.Scope
         return {
             "mode": data["mode"],
-            "town": data["town"] if scope != MatchingRun.Scope.PROGRAMME else "",
+            "town": data["town"] if scope in (Scope.TOWN, Scope.ORGANISATION) else "",
             "organisation": data["organisation"]
             if scope == MatchingRun.Scope.ORGANISATION
             else None,
+            "region": data.get("region") if scope == MatchingRun.Scope.REGION else None,
         }
 
 

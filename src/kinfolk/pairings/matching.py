@@ -12,19 +12,22 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.db import DatabaseError, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from kinfolk.engine.assign import Lock, MatchResult, match
+from kinfolk.engine.assign import Lock, MatchResult, Summary, match
 from kinfolk.engine.candidates import REASONS
 from kinfolk.engine.explain import explain
 from kinfolk.engine.population import COLUMNS, Population
 from kinfolk.pairings.models import MatchingRun, RunPair, RunRule, RunUnpaired
 from kinfolk.pairings.selectors import excluded_pairs, waiting_people
 from kinfolk.people.models import Household, Volunteer
+from kinfolk.regions.placing import in_regions, outside_regions
 from kinfolk.vetting.selectors import volunteers_with_valid_checks
 
 #: The engine's columns are the model's fields, but for ``id``, which is ``external_id``.
@@ -38,6 +41,11 @@ def run_people(run: MatchingRun) -> tuple[QuerySet[Volunteer], QuerySet[Househol
     volunteers, households = waiting_people(programme=run.programme)
     # A volunteer whose check has expired gets no new proposal until it is renewed.
     volunteers = volunteers_with_valid_checks(volunteers, programme=run.programme)
+    if run.region_id:
+        # A region run never reaches over its border, whatever the programme allows.
+        return volunteers.filter(in_regions([run.region_id])), households.filter(
+            in_regions([run.region_id])
+        )
     if run.organisation_id:
         volunteers = volunteers.filter(organisation_id=run.organisation_id)
     elif run.town:
@@ -45,6 +53,25 @@ def run_people(run: MatchingRun) -> tuple[QuerySet[Volunteer], QuerySet[Househol
     if run.town:
         households = households.filter(town=run.town)
     return volunteers, households
+
+
+def run_groups(run: MatchingRun) -> list[tuple[QuerySet[Volunteer], QuerySet[Household]]]:
+    """The groups matched separately: one per region (and one of people outside any region)
+    when the programme keeps pairs inside region borders, else everyone the run considers.
+    """
+    volunteers, households = run_people(run)
+    programme = run.programme
+    if run.region_id or programme.pairs_cross_regions:
+        return [(volunteers, households)]
+    region_ids = list(programme.regions.values_list("pk", flat=True))
+    if not region_ids:
+        return [(volunteers, households)]
+    groups = [
+        (volunteers.filter(in_regions([pk])), households.filter(in_regions([pk])))
+        for pk in region_ids
+    ]
+    outside = outside_regions(programme.pk)
+    return [*groups, (volunteers.filter(outside), households.filter(outside))]
 
 
 def _records(qs: QuerySet[Any]) -> tuple[list[int], list[dict[str, str]]]:
@@ -58,9 +85,45 @@ def _records(qs: QuerySet[Any]) -> tuple[list[int], list[dict[str, str]]]:
     return pks, records
 
 
-def matching_run_execute(*, run: MatchingRun, progress: Progress) -> MatchResult:
-    """Load, match and store the run's proposed pairs in one transaction (all or nothing)."""
-    volunteers, households = run_people(run)
+@dataclass
+class _Part:
+    """One group's match, with the database ids of its people by engine index."""
+
+    result: MatchResult
+    explanations: list[dict[str, Any]]
+    v_pks: list[int]
+    h_pks: list[int]
+
+
+def matching_run_execute(*, run: MatchingRun, progress: Progress) -> list[MatchResult]:
+    """Load, match and store the run's proposed pairs in one transaction (all or nothing).
+
+    With regions whose borders pairs may not cross, each region is matched on its own.
+    """
+    groups = run_groups(run)
+    parts = []
+    for number, (volunteers, households) in enumerate(groups, start=1):
+        step = progress if len(groups) == 1 else _group_progress(progress, number, len(groups))
+        parts.append(_group_match(run, volunteers, households, step))
+    progress("saving", 0, 1)
+    with transaction.atomic():
+        _store(run, parts)  # the last step writes the progress too
+    return [part.result for part in parts]
+
+
+def _group_progress(progress: Progress, number: int, count: int) -> Progress:
+    def report(stage: str, done: int, total: int) -> None:
+        progress(f"{stage} ({number}/{count})", done, total)
+
+    return report
+
+
+def _group_match(
+    run: MatchingRun,
+    volunteers: QuerySet[Volunteer],
+    households: QuerySet[Household],
+    progress: Progress,
+) -> _Part:
     progress("loading", 0, 2)
     v_pks, v_records = _records(volunteers)
     progress("loading", 1, 2)
@@ -81,10 +144,7 @@ def matching_run_execute(*, run: MatchingRun, progress: Progress) -> MatchResult
     progress("explain", 0, 1)
     explanations = _explanations(result)
     progress("explain", 1, 1)
-    progress("saving", 0, 1)
-    with transaction.atomic():
-        _store(run, result, explanations, v_pks, h_pks)  # the last step writes the progress too
-    return result
+    return _Part(result, explanations, v_pks, h_pks)
 
 
 def _rules(
@@ -105,15 +165,21 @@ def _rules(
     return locks, exclusions
 
 
-def _store(
+def _store(run: MatchingRun, parts: list[_Part]) -> None:
+    RunPair.objects.filter(run=run).delete()
+    RunUnpaired.objects.filter(run=run).delete()
+    for part in parts:
+        _store_part(run, part.result, part.explanations, part.v_pks, part.h_pks)
+    _ready_mark(run, [part.result for part in parts])
+
+
+def _store_part(
     run: MatchingRun,
     result: MatchResult,
     explanations: list[dict[str, Any]],
     v_pks: list[int],
     h_pks: list[int],
 ) -> None:
-    RunPair.objects.filter(run=run).delete()
-    RunUnpaired.objects.filter(run=run).delete()
     RunPair.objects.bulk_create(
         [
             RunPair(
@@ -141,17 +207,16 @@ def _store(
         batch_size=5000,
     )
     RunUnpaired.objects.bulk_create(_unpaired_rows(run, result, v_pks, h_pks), batch_size=5000)
-    _ready_mark(run, result)
 
 
-def _ready_mark(run: MatchingRun, result: MatchResult) -> None:
+def _ready_mark(run: MatchingRun, results: list[MatchResult]) -> None:
     """Only a run still running becomes ready: one given up for dead meanwhile stays failed.
 
     Raising rolls back the pairs just written in the same transaction.
     """
     now = timezone.now()
     ready = MatchingRun.objects.filter(pk=run.pk, status=MatchingRun.Status.RUNNING).update(
-        summary=_summary(result),
+        summary=_summary(results),
         status=MatchingRun.Status.READY,
         stage="saving",
         done=1,
@@ -179,14 +244,16 @@ def _unpaired_rows(
     return rows
 
 
-def _summary(result: MatchResult) -> dict[str, Any]:
-    s = result.summary
-    hist = _histogram(result.distance_km.tolist())
+def _summary(results: list[MatchResult]) -> dict[str, Any]:
+    s = _headline(results)
+    distances = [d for result in results for d in result.distance_km.tolist()]
+    hist = _histogram(distances)
     reasons: dict[str, int] = {}
-    for codes in (result.volunteer_reason.tolist(), result.household_reason.tolist()):
-        for r in codes:
-            if r:
-                reasons[REASONS[r]] = reasons.get(REASONS[r], 0) + 1
+    for result in results:
+        for codes in (result.volunteer_reason.tolist(), result.household_reason.tolist()):
+            for r in codes:
+                if r:
+                    reasons[REASONS[r]] = reasons.get(REASONS[r], 0) + 1
     return {
         "pairs": s.pairs,
         "unpaired_volunteers": s.unpaired_volunteers,
@@ -198,8 +265,27 @@ def _summary(result: MatchResult) -> dict[str, Any]:
         "all_pairs_checked": s.all_pairs_checked,
         "reasons": reasons,
         "distance_histogram": hist,
-        "warnings": result.warnings[:50],
+        "warnings": [w for result in results for w in result.warnings][:50],
     }
+
+
+def _headline(results: list[MatchResult]) -> Summary:
+    """The engine's summary, or for several regions matched apart, the figures of them all."""
+    if len(results) == 1:
+        return results[0].summary
+    distances = np.concatenate([r.distance_km for r in results])
+    exchanges = sum(int(np.count_nonzero(r.exchange)) for r in results)
+    pairs = sum(r.summary.pairs for r in results)
+    return Summary(
+        pairs=pairs,
+        unpaired_volunteers=sum(r.summary.unpaired_volunteers for r in results),
+        unpaired_households=sum(r.summary.unpaired_households for r in results),
+        mean_km=float(distances.mean()) if pairs else 0.0,
+        p95_km=float(np.percentile(distances, 95)) if pairs else 0.0,
+        exchange_share=exchanges / pairs if pairs else 0.0,
+        total_cost=sum(int(r.summary.total_cost) for r in results),
+        all_pairs_checked=all(r.summary.all_pairs_checked for r in results),
+    )
 
 
 def _histogram(

@@ -27,6 +27,7 @@ class MatchingRun(models.Model):
         PROGRAMME = "programme", _("the whole programme")
         TOWN = "town", _("one town")
         ORGANISATION = "organisation", _("one organisation")
+        REGION = "region", _("one region")
 
     class Mode(models.TextChoices):
         OPTIMAL = "optimal", _("optimal")
@@ -37,6 +38,9 @@ class MatchingRun(models.Model):
     town = models.CharField(max_length=120, blank=True)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.OPTIMAL)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

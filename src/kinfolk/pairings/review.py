@@ -36,6 +36,8 @@ from kinfolk.pairings.services import PairingError
 from kinfolk.people.models import Household, HouseholdMember, Volunteer, VolunteerCheck
 from kinfolk.privacy.services import phone_for_delivery
 from kinfolk.programmes.models import Organisation, Programme
+from kinfolk.regions.models import Region
+from kinfolk.staff.scope import region_limit
 from kinfolk.vetting.models import CheckExpiry
 from kinfolk.vetting.selectors import check_expired_exists, volunteer_checks_expired
 
@@ -51,9 +53,10 @@ def run_start(
     mode: str = "optimal",
     town: str = "",
     organisation: Organisation | None = None,
+    region: Region | None = None,
     rules_from: MatchingRun | None = None,
 ) -> MatchingRun:
-    """Queue a matching run of the programme, a town or an organisation's volunteers."""
+    """Queue a matching run of the programme, a town, an organisation's volunteers or a region."""
     from kinfolk.pairings.tasks import matching_run_execute_task
 
     with transaction.atomic():
@@ -61,12 +64,26 @@ def run_start(
         runs_stale_fail(programme=programme)
         if programme.runs.filter(status__in=_LIVE).exists():
             raise PairingError(_("A matching run is already under way; wait for it to finish."))
-        scope = "organisation" if organisation else "town" if town else "programme"
+        limit = region_limit(programme)
+        if region is not None and region.programme_id != programme.pk:
+            raise PairingError(_("Pick a region of this programme."))
+        if limit is not None and (region is None or region.pk not in limit):
+            raise PairingError(_("You pair people of your own regions only: pick one of them."))
+        scope = (
+            "region"
+            if region
+            else "organisation"
+            if organisation
+            else "town"
+            if town
+            else "programme"
+        )
         run = MatchingRun.objects.create(
             programme=programme,
             mode=mode,
-            town=town,
-            organisation=organisation,
+            town="" if region else town,
+            organisation=None if region else organisation,
+            region=region,
             scope=scope,
             started_by=by,
             stage="queued",
@@ -247,6 +264,7 @@ def run_rerun(*, run: MatchingRun, by: Any) -> MatchingRun:
             mode=run.mode,
             town=run.town,
             organisation=run.organisation,
+            region=run.region,
             rules_from=run,
         )
 
@@ -284,7 +302,11 @@ def run_superseded_reason(*, run: MatchingRun) -> str | None:
 
 def _scopes_overlap(a: MatchingRun, b: MatchingRun) -> bool:
     # Every run considers all the households of its town (or of the programme),
-    # so two runs share people unless they are confined to different towns.
+    # so two runs share people unless they are confined to different towns, or to
+    # different regions (a region run never reaches over its border): regional
+    # teams each send their own run.
+    if a.region_id and b.region_id:
+        return a.region_id == b.region_id
     return not (a.town and b.town and a.town != b.town)
 
 

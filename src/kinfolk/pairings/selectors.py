@@ -130,7 +130,9 @@ def pairing_import_get(*, programme: Programme, import_id: int) -> PairingImport
 
 
 def run_list(*, programme: Programme) -> QuerySet[MatchingRun]:
-    return runs_scoped(programme.runs.all(), programme).select_related("organisation", "started_by")
+    return runs_scoped(programme.runs.all(), programme).select_related(
+        "organisation", "region", "started_by"
+    )
 
 
 def run_get(*, programme: Programme, run_id: int) -> MatchingRun:
@@ -139,6 +141,7 @@ def run_get(*, programme: Programme, run_id: int) -> MatchingRun:
         raise Http404
     # The run's lists (who was left unpaired) narrow to the same organisations.
     found.organisation_limit = organisation_limit(programme)
+    found.region_limit = getattr(programme, "region_limit", None)
     return found
 
 

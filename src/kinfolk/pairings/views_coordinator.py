@@ -220,7 +220,7 @@ def _pair_rows(run: MatchingRun, pairs: Any, rules: dict[tuple[int, int], str]) 
     """The page's pairs in words; the alternatives they name are fetched in one go."""
     ids = alternative_ids([p.explanation for p in pairs])
     found = alternative_people(programme=run.programme, ids=ids)
-    if getattr(run, "organisation_limit", None) is not None:
+    if getattr(run, "organisation_limit", None) is not None or getattr(run, "region_limit", None):
         found = {}  # next-best alternatives may be people outside the coordinator's limit
     today = run.programme.today()
     return [_pair_row(p, rules, found, today) for p in pairs]

@@ -28,6 +28,15 @@ class Participant(Updated):
     first_name = models.CharField(_("first name"), max_length=80)
     last_name = models.CharField(_("last name"), max_length=80, blank=True)
     town = models.CharField(_("nearest town"), max_length=120)
+    #: Set by a coordinator; empty means "the region holding ``town``" (kinfolk.regions).
+    region_by_hand = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+    )
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
     max_travel_km = models.FloatField(_("how far (km)"), default=10)

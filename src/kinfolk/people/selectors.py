@@ -27,7 +27,7 @@ from kinfolk.people.models import (
     VolunteerCheck,
 )
 from kinfolk.programmes.models import Organisation, Programme
-from kinfolk.staff.scope import households_scoped, volunteers_scoped
+from kinfolk.staff.scope import households_scoped, invitations_scoped, volunteers_scoped
 
 #: The roles a coordinator invites; a household's second adult is invited by the household.
 COORDINATOR_INVITATION_ROLES = (Invitation.Role.VOLUNTEER, Invitation.Role.HOUSEHOLD)
@@ -320,12 +320,12 @@ def invitation_list(*, programme: Programme) -> QuerySet[Invitation]:
     """
     roles = (*COORDINATOR_INVITATION_ROLES, Invitation.Role.LINK)
     qs = programme.invitations.filter(role__in=roles)
-    return volunteers_scoped(qs, programme).select_related("organisation").order_by("-created_at")
+    return invitations_scoped(qs, programme).select_related("organisation").order_by("-created_at")
 
 
 def invitation_get(*, programme: Programme, invitation_id: int) -> Invitation:
     """Any invitation of a programme already fetched through ``programme_get``; else 404."""
-    found = volunteers_scoped(programme.invitations.filter(pk=invitation_id), programme).first()
+    found = invitations_scoped(programme.invitations.filter(pk=invitation_id), programme).first()
     if found is None:
         raise Http404
     return found

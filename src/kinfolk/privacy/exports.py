@@ -100,6 +100,9 @@ EXEMPT: dict[str, str] = {
     "api.ApiToken": "A coordinator's key to the programme's API: the programme's own record.",
     "budget.RateCard": "A programme's rates (per km, per visit, per year): about nobody.",
     "budget.AnnualBudget": "A programme's yearly budget: about nobody.",
+    "regions.Region": "A part of the programme and its name: about no person.",
+    "regions.RegionTown": "A town's place in a region: about no person.",
+    "regions.CoordinatorRegion": "A staff appointment (a coordinator's regions), no participant.",
 }
 
 

@@ -29,7 +29,7 @@ from kinfolk.programmes.places import (
     town_nearest,
     towns,
 )
-from kinfolk.staff.scope import organisation_limit, organisations_scoped
+from kinfolk.staff.scope import organisation_limit, organisations_scoped, region_limit
 from kinfolk.web.bidi import isolate
 
 
@@ -209,11 +209,27 @@ class AppointForm(forms.Form):
         ),
     )
 
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Limit to these regions"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "A coordinator limited to regions sees only the people placed in them and their "
+            "partners. Leave all unticked for every region. To change them, appoint again."
+        ),
+    )
+
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         organisations = cast(forms.ModelMultipleChoiceField, self.fields["organisations"])
         organisations.queryset = programme.organisations.all()
         organisations.label_from_instance = lambda o: isolate(o.name)  # type: ignore[method-assign]
+        regions = cast(forms.ModelMultipleChoiceField, self.fields["regions"])
+        regions.queryset = programme.regions.all()
+        regions.label_from_instance = lambda r: isolate(r.name)  # type: ignore[method-assign]
+        if not programme.regions.exists():
+            del self.fields["regions"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -222,6 +238,11 @@ class AppointForm(forms.Form):
             self.add_error(
                 "organisations",
                 _("A viewer sees counts of the whole programme; organisations limit coordinators."),
+            )
+        if data["role"] == self.VIEWER and data.get("regions"):
+            self.add_error(
+                "regions",
+                _("A viewer sees counts of the whole programme; regions limit coordinators."),
             )
         return data
 
@@ -326,9 +347,19 @@ class _EnrolmentForm(forms.Form):
         organisation = cast(forms.ModelChoiceField, self.fields["organisation"])
         organisation.queryset = organisations_scoped(programme.organisations.all(), programme)
         self.limited = organisation_limit(programme) is not None
+        self.region_limited = region_limit(programme) is not None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        # Someone not yet enrolled has no town, so no region: a region-limited
+        # coordinator would lose sight of them at once (kinfolk.staff.scope).
+        if self.region_limited:
+            raise forms.ValidationError(
+                _(
+                    "You coordinate some regions: people join by signing up, or a coordinator "
+                    "of the whole programme enrols them."
+                )
+            )
         # A limited coordinator enrols only volunteers of their organisations: anyone
         # else would at once be out of their sight (kinfolk.staff.scope).
         if self.limited and (data.get("role") != "volunteer" or not data.get("organisation")):

@@ -56,17 +56,31 @@ class Programme(models.Model):
     requires_safeguarding = models.BooleanField(_("safeguarding check required"), default=False)
     signup_token = models.CharField(max_length=40, unique=True, default=_new_signup_token)
     signup_open = models.BooleanField(_("public sign-up open"), default=True)
+    pairs_cross_regions = models.BooleanField(
+        _("pairs may cross a region border"),
+        default=False,
+        help_text=_(
+            "Off: a matching run that spans several regions pairs people only within each region."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     #: Not a field: set by ``programme_get`` for a coordinator limited to these
     #: organisations (kinfolk.staff.scope); None means the whole programme.
     organisation_limit: frozenset[int] | None = None
+    #: Likewise for a coordinator limited to these regions (kinfolk.regions).
+    region_limit: frozenset[int] | None = None
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def viewed_whole(self) -> bool:
+        """True unless the coordinator who fetched it is limited to organisations or regions."""
+        return self.organisation_limit is None and self.region_limit is None
 
     @property
     def zone(self) -> ZoneInfo:

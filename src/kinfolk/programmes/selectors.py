@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.http import Http404
 
 from kinfolk.programmes.models import Organisation, Programme
@@ -30,18 +30,37 @@ def programme_get(*, viewer: Any, programme_id: int) -> Programme:
     found = Programme.objects.filter(pk=programme_id, coordinators__user=viewer).first()
     if found is None:
         raise Http404
-    found.organisation_limit = _organisation_limit(found, viewer)
+    found.organisation_limit, found.region_limit = _limits(found, viewer)
     return found
 
 
-def _organisation_limit(programme: Programme, viewer: Any) -> frozenset[int] | None:
-    """The organisations a limited coordinator sees; None for a coordinator of everyone."""
+Limit = frozenset[int] | None
+
+
+def _limits(programme: Programme, viewer: Any) -> tuple[Limit, Limit]:
+    """The organisations and the regions a limited coordinator sees; None for no such limit.
+
+    One query for both (a union), as every coordinator page asks.
+    """
+    from kinfolk.regions.models import CoordinatorRegion
     from kinfolk.staff.models import CoordinatorOrganisation
 
-    ids = CoordinatorOrganisation.objects.filter(
-        coordinator__programme=programme, coordinator__user=viewer
-    ).values_list("organisation_id", flat=True)
-    return frozenset(ids) or None
+    mine = {"coordinator__programme": programme, "coordinator__user": viewer}
+    kind = CharField()
+    organisations = (
+        CoordinatorOrganisation.objects.filter(**mine)
+        .annotate(kind=Value("organisation", output_field=kind))
+        .values_list("kind", "organisation_id")
+    )
+    regions = (
+        CoordinatorRegion.objects.filter(**mine)
+        .annotate(kind=Value("region", output_field=kind))
+        .values_list("kind", "region_id")
+    )
+    found: dict[str, set[int]] = {"organisation": set(), "region": set()}
+    for name, pk in organisations.union(regions, all=True):
+        found[name].add(pk)
+    return frozenset(found["organisation"]) or None, frozenset(found["region"]) or None
 
 
 def programme_admin_get(*, viewer: Any, programme_id: int) -> Programme:

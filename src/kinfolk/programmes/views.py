@@ -65,6 +65,8 @@ from kinfolk.programmes.forms import (
 )
 from kinfolk.programmes.models import Programme
 from kinfolk.programmes.selectors import organisation_list, programme_get
+from kinfolk.regions.placing import region_of
+from kinfolk.regions.selectors import region_breakdown
 from kinfolk.staff.scope import whole_programme_required
 from kinfolk.web.bidi import isolated
 
@@ -96,6 +98,7 @@ def overview(request: HttpRequest, programme_id: int) -> HttpResponse:
         "volunteer_states": _state_rows(Volunteer.State, counts["volunteers"]),
         "household_states": _state_rows(Household.State, counts["households"]),
         "towns": town_counts(programme=programme),
+        "breakdown": region_breakdown(programme=programme),
         "organisations": organisation_list(programme=programme),
         "applicants": _longest_waiting_applicants(programme),
         "n_applicants": counts["volunteers"].get("applied", 0),
@@ -240,6 +243,8 @@ def _detail_page(
         "contact": contact,
         "consents": consent_list(person=person),
         "exclusions": exclusion_list(programme=programme, person=person),
+        "regions": programme.regions.exists(),
+        "region": region_of(person),
         **extra,
     }
     return render(request, "programmes/person_detail.html", context)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from kinfolk.programmes.models import Programme
 from kinfolk.staff.models import CoordinatorOrganisation, Viewer
@@ -46,11 +47,18 @@ def viewer_admin_get(*, programme: Programme, viewer_id: int) -> Viewer:
 
 
 def coordinator_limits(*, programme: Programme) -> dict[int, list[str]]:
-    """Organisation names each limited coordinator of the programme is limited to, by id."""
+    """Organisations and regions each limited coordinator of the programme is limited to."""
     rows = CoordinatorOrganisation.objects.filter(coordinator__programme=programme)
     limits: dict[int, list[str]] = {}
     for coordinator_id, name in rows.order_by("organisation__name").values_list(
         "coordinator_id", "organisation__name"
     ):
         limits.setdefault(coordinator_id, []).append(name)
+    from kinfolk.regions.models import CoordinatorRegion
+
+    regions = CoordinatorRegion.objects.filter(coordinator__programme=programme)
+    for coordinator_id, name in regions.order_by("region__name").values_list(
+        "coordinator_id", "region__name"
+    ):
+        limits.setdefault(coordinator_id, []).append(_("region %(name)s") % {"name": name})
     return limits

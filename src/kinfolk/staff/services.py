@@ -99,13 +99,15 @@ def staff_appoint(
     email: str,
     first_name: str,
     organisations: Iterable[Organisation] = (),
+    regions: Iterable[Any] = (),
     by: Any,
 ) -> Coordinator | Viewer:
-    """Appoint a viewer, or a coordinator limited to ``organisations`` (none: everyone).
+    """Appoint a viewer, or a coordinator limited to ``organisations`` and ``regions``.
 
-    Appointing an existing coordinator again replaces their organisation limit.
+    None of either: everyone.  Appointing an existing coordinator again replaces their limits.
     """
     from kinfolk.programmes.services import coordinator_appoint
+    from kinfolk.regions.services import coordinator_region_limit_set
 
     _site_admin_required(by)
     if role == "viewer":
@@ -119,4 +121,5 @@ def staff_appoint(
             programme=programme, email=email, first_name=first_name, by=by
         )
         coordinator_limit_set(membership=membership, organisations=organisations, by=by)
+        coordinator_region_limit_set(membership=membership, regions=regions, by=by)
     return membership

@@ -23,6 +23,7 @@ from kinfolk.accounts.tokens import shown_once_pop, shown_once_set
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.people.selectors import own_person_get
 from kinfolk.programmes.selectors import programme_get
+from kinfolk.regions.selectors import visit_region_breakdown
 from kinfolk.visits import calendars, selectors
 from kinfolk.visits.forms import ChannelsForm, FeedbackForm, OutcomeForm, TimeForm
 from kinfolk.visits.models import Visit
@@ -291,6 +292,7 @@ def programme_dashboard(request: HttpRequest, programme_id: int) -> HttpResponse
         "met": met,
         "met_total": total,
         "met_percent": round(100 * met / total) if total else None,
+        "regions_visits": visit_region_breakdown(programme=programme, today=today),
     }
     return render(request, "visits/programme_dashboard.html", context)
 

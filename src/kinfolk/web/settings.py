@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "kinfolk.casework",
     "kinfolk.budget",
     "kinfolk.reports",
+    "kinfolk.regions",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("p/", include("kinfolk.api.urls")),
     path("p/", include("kinfolk.budget.urls")),
     path("p/", include("kinfolk.reports.urls")),
+    path("p/", include("kinfolk.regions.urls")),
     path("api/", api.urls),
     path("", include("kinfolk.people.urls")),
     path("", include("kinfolk.pairings.urls")),
