@@ -23,7 +23,7 @@ from kinfolk.pairings.models import Pairing
 from kinfolk.people.models import Household, Volunteer
 from kinfolk.programmes.models import Programme
 from kinfolk.reports.build import Report, report_build
-from kinfolk.staff.scope import organisation_limit
+from kinfolk.staff.scope import organisation_limit, region_limit
 from kinfolk.visits.models import Visit
 
 #: A backstop for what the fingerprint cannot see (an organisation renamed).
@@ -51,8 +51,11 @@ def outcomes_fingerprint(programme: Programme) -> str:
 def report_cached(*, programme: Programme, today: dt.date | None = None) -> Report:
     """The programme's report as its viewer may see it, from the cache while still true."""
     today = today or programme.today()
-    limit = organisation_limit(programme)
-    scope = "all" if limit is None else ",".join(map(str, sorted(limit)))
+    # One entry per scope: a limited coordinator must never read a wider report from the cache.
+    scope = "/".join(
+        "all" if limit is None else ",".join(map(str, sorted(limit)))
+        for limit in (organisation_limit(programme), region_limit(programme))
+    )
     key = ":".join(
         [
             "reports",

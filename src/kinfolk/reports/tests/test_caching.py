@@ -54,3 +54,15 @@ def test_an_ended_pairing_changes_the_next_read(small_programme):
     )
     after = report_cached(programme=small_programme, today=TODAY)
     assert next(s for s in after.sections if s.slug == "pairs").lines[1].figures[-1].text == "6"
+
+
+def test_a_region_limited_reader_never_gets_the_whole_programme_from_the_cache(small_programme):
+    from kinfolk.programmes.models import Programme
+    from kinfolk.regions.models import Region, RegionTown
+
+    york = Region.objects.create(programme=small_programme, name="York and around")
+    RegionTown.objects.create(programme=small_programme, region=york, town="York")
+    whole = report_cached(programme=small_programme, today=TODAY)
+    limited = Programme.objects.get(pk=small_programme.pk)
+    limited.region_limit = frozenset({york.pk})  # as programme_get sets it for such a coordinator
+    assert _formed(report_cached(programme=limited, today=TODAY)) != _formed(whole)
