@@ -9,6 +9,7 @@ so that the request counters of every worker are added together.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Iterator
@@ -99,10 +100,9 @@ _collector = DatabaseCollector()
 
 def collector_register() -> None:
     """Add Kinfolk's collector to the default registry, once per process."""
-    try:
+    # Already registered when tests set Django up more than once.
+    with contextlib.suppress(ValueError):
         REGISTRY.register(_collector)
-    except ValueError:  # already registered (tests set Django up more than once)
-        pass
 
 
 def metrics_render() -> tuple[bytes, str]:
