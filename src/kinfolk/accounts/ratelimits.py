@@ -5,7 +5,8 @@ request) and otherwise in the database (``RateLimitCounter``, one atomic
 ``UPDATE``), never in a process's memory, so that a limit holds however many
 server processes answer and requests arriving at the same moment are all
 counted.  If Redis stops answering, counting goes on in the database.
-Windows are fixed (``3/h`` allows three in each clock hour).  The limits are settings (``RATE_LIMITS``, documented in ``.env.example``).
+Windows are fixed (``3/h`` allows three in each clock hour).  The limits are
+settings (``RATE_LIMITS``, documented in ``.env.example``).
 """
 
 from __future__ import annotations
