@@ -25,13 +25,22 @@ logger = logging.getLogger(__name__)
 
 
 class _CappedCache:
-    """A cache whose ``set`` keeps nothing longer than ``cap`` seconds."""
+    """A cache whose ``set`` keeps nothing longer than ``cap`` seconds, and never raises.
+
+    A copy that cannot be written is no loss: the row holds the session.
+    """
 
     def __init__(self, cache: Any, cap: int) -> None:
         self._inner, self._cap = cache, cap
 
     def set(self, key: str, value: Any, timeout: Any = None) -> None:
-        self._inner.set(key, value, min(self._cap, timeout) if timeout else self._cap)
+        try:
+            self._inner.set(key, value, min(self._cap, timeout) if timeout else self._cap)
+        except Exception:
+            logger.warning("sessions: the cache did not answer; using the session rows")
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._inner
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
@@ -45,6 +54,12 @@ class SessionStore(CachedDatabaseStore, DeviceStore):
 
         super().__init__(session_key)
         self._cache = _CappedCache(self._cache, settings.SESSION_CACHE_SECONDS)
+
+    def exists(self, session_key: str) -> bool:
+        try:
+            return bool(super().exists(session_key))
+        except Exception:  # Redis is down: the rows alone say whether a key is taken
+            return bool(DeviceStore.exists(self, session_key))
 
     def delete(self, session_key: str | None = None) -> None:
         try:
