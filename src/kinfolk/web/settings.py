@@ -396,6 +396,9 @@ STORAGES["default"] = {
     "BACKEND": envstr("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")
 }
 
+# The file e-mail backend's folder (EMAIL_BACKEND=…filebased.EmailBackend), for trials.
+EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+
 # Readiness (/readyz): a worker must have beaten within this many seconds, and
 # the oldest task waiting in the queue must be younger than READY_QUEUE_SECONDS.
 READY_WORKER_SECONDS = envint("READY_WORKER_SECONDS", 180)
