@@ -247,7 +247,8 @@ async def pages_load(
 
     kinds = sorted(plan["pages"])
     results: dict[str, list[tuple[float, bool]]] = defaultdict(list)
-    limits = httpx.Limits(max_connections=400, max_keepalive_connections=100)
+    # A new connection for each request, as browsers behind many proxies would open them.
+    limits = httpx.Limits(max_connections=400, max_keepalive_connections=0)
     async with httpx.AsyncClient(timeout=30, limits=limits) as client:
 
         async def one(kind: str, url: str, session: str, port: int) -> None:

@@ -109,7 +109,7 @@ PROMETHEUS_MULTIPROC_DIR=$data/metrics
 EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
 EMAIL_HOST=localhost
 EMAIL_PORT=25
-DEFAULT_FROM_EMAIL=Kinfolk <noreply@$domain>
+DEFAULT_FROM_EMAIL="Kinfolk <noreply@$domain>"
 LOG_FORMAT=json
 EOF
   umask 022
