@@ -239,45 +239,78 @@ def rss_mb(pid: int) -> float:
 # --- the load ------------------------------------------------------------------------------------
 
 
+async def http(
+    port: int, method: str, path: str, *, cookies: dict[str, str], form: str = ""
+) -> tuple[int, dict[str, str], dict[str, str]]:
+    """One HTTP/1.1 request on a connection of its own: status, headers, cookies set.
+
+    A few lines of asyncio rather than an HTTP library, so that the driver's
+    own cost stays small next to the servers' on a machine with few cores.
+    """
+    reader, writer = await asyncio.open_connection(HOST, port)
+    try:
+        cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}", "Connection: close"]
+        if cookie:
+            lines.append(f"Cookie: {cookie}")
+        body = form.encode()
+        if method == "POST":
+            lines += [
+                "Content-Type: application/x-www-form-urlencoded",
+                f"Content-Length: {len(body)}",
+                f"Referer: http://{HOST}:{port}{path}",
+            ]
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        await writer.drain()
+        raw = await reader.read()
+    finally:
+        writer.close()
+    head = raw.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    status = int(head[0].split()[1])
+    headers, set_cookies = {}, {}
+    for line in head[1:]:
+        name, _colon, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+        if name.strip().lower() == "set-cookie":
+            key, _eq, rest = value.strip().partition("=")
+            set_cookies[key] = rest.split(";", 1)[0]
+    return status, headers, set_cookies
+
+
 async def pages_load(
     plan: dict[str, Any], ports: list[int], rate: float, seconds: float, midway: Any
 ) -> dict[str, list[tuple[float, bool]]]:
     """Open-loop GETs, page kinds in turn, alternating ports; (ms, ok) by page kind."""
-    import httpx
-
     kinds = sorted(plan["pages"])
     results: dict[str, list[tuple[float, bool]]] = defaultdict(list)
-    # A new connection for each request, as browsers behind many proxies would open them.
-    limits = httpx.Limits(max_connections=400, max_keepalive_connections=0)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
 
-        async def one(kind: str, url: str, session: str, port: int) -> None:
-            begin = time.perf_counter()
-            try:
-                response = await client.get(
-                    f"http://{HOST}:{port}{url}", cookies={"sessionid": session}
-                )
-                ok = response.status_code == 200
-            except httpx.HTTPError:
-                ok = False
-            results[kind].append((1000 * (time.perf_counter() - begin), ok))
+    async def one(kind: str, url: str, session: str, port: int) -> None:
+        begin = time.perf_counter()
+        try:
+            status, _h, _c = await asyncio.wait_for(
+                http(port, "GET", url, cookies={"sessionid": session}), timeout=30
+            )
+            ok = status == 200
+        except (OSError, TimeoutError, ValueError, IndexError):
+            ok = False
+        results[kind].append((1000 * (time.perf_counter() - begin), ok))
 
-        total = int(rate * seconds)
-        start = time.perf_counter()
-        tasks = []
-        fired = False
-        for i in range(total):
-            delay = start + i / rate - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            if not fired and i >= total // 3:
-                fired = True
-                tasks.append(asyncio.create_task(asyncio.to_thread(midway)))
-            kind = kinds[i % len(kinds)]
-            url, session = plan["pages"][kind][(i // len(kinds)) % len(plan["pages"][kind])]
-            port = ports[(i // len(kinds)) % len(ports)]
-            tasks.append(asyncio.create_task(one(kind, url, session, port)))
-        await asyncio.gather(*tasks)
+    total = int(rate * seconds)
+    start = time.perf_counter()
+    tasks = []
+    fired = False
+    for i in range(total):
+        delay = start + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if not fired and i >= total // 3:
+            fired = True
+            tasks.append(asyncio.create_task(asyncio.to_thread(midway)))
+        kind = kinds[i % len(kinds)]
+        url, session = plan["pages"][kind][(i // len(kinds)) % len(plan["pages"][kind])]
+        port = ports[(i // len(kinds)) % len(ports)]
+        tasks.append(asyncio.create_task(one(kind, url, session, port)))
+    await asyncio.gather(*tasks)
     return results
 
 
@@ -285,33 +318,34 @@ async def logins_load(
     plan: dict[str, Any], ports: list[int], rate: float, seconds: float, servers: list[int]
 ) -> tuple[list[tuple[float, bool]], list[float]]:
     """Sign-ins: the form (for its CSRF token), then the POST, timed; memory sampled each second."""
-    import httpx
+    from urllib.parse import urlencode
 
     results: list[tuple[float, bool]] = []
     memory: list[float] = []
+    login = "/accounts/login/"
 
     async def one(n: int) -> None:
         port = ports[n % len(ports)]
-        base = f"http://{HOST}:{port}"
-        async with httpx.AsyncClient(timeout=30) as client:
-            try:
-                form = await client.get(f"{base}/accounts/login/")
-                token = client.cookies.get("csrftoken", "")
-                begin = time.perf_counter()
-                response = await client.post(
-                    f"{base}/accounts/login/",
-                    data={
-                        "username": plan["logins"][n % len(plan["logins"])],
-                        "password": LOGIN_PASSWORD,
-                        "csrfmiddlewaretoken": token,
-                    },
-                    headers={"Referer": f"{base}/accounts/login/"},
-                )
-                ok = form.status_code == 200 and response.status_code == 302
-                ok = ok and "/accounts/login/" not in response.headers.get("location", "")
-            except httpx.HTTPError:
-                begin, ok = time.perf_counter(), False
-            results.append((1000 * (time.perf_counter() - begin), ok))
+        begin = time.perf_counter()
+        try:
+            status, _h, cookies = await asyncio.wait_for(
+                http(port, "GET", login, cookies={}), timeout=30
+            )
+            form = urlencode(
+                {
+                    "username": plan["logins"][n % len(plan["logins"])],
+                    "password": LOGIN_PASSWORD,
+                    "csrfmiddlewaretoken": cookies.get("csrftoken", ""),
+                }
+            )
+            begin = time.perf_counter()
+            status, headers, _c = await asyncio.wait_for(
+                http(port, "POST", login, cookies=cookies, form=form), timeout=30
+            )
+            ok = status == 302 and login not in headers.get("location", "")
+        except (OSError, TimeoutError, ValueError, IndexError):
+            ok = False
+        results.append((1000 * (time.perf_counter() - begin), ok))
 
     async def sample() -> None:
         while True:
@@ -497,15 +531,13 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _wait_for_servers(ports: list[int], timeout: float = 120) -> None:
-    import httpx
-
     deadline = time.monotonic() + timeout
     for port in ports:
         while True:
             try:
-                if httpx.get(f"http://{HOST}:{port}/healthz", timeout=2).status_code == 200:
+                if asyncio.run(http(port, "GET", "/healthz", cookies={}))[0] == 200:
                     break
-            except httpx.HTTPError:
+            except (OSError, ValueError, IndexError):
                 pass
             if time.monotonic() > deadline:
                 raise SystemExit(f"the server on port {port} did not start")

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Count, Max
@@ -75,7 +75,7 @@ def _cache() -> Check:
     cache.set(key, value, 30)
     if cache.get(key) != value:
         return Check("cache", False, "a value written could not be read back")
-    return Check("cache", True, type(cache).__name__)
+    return Check("cache", True, type(caches["default"]).__name__)
 
 
 def _migrations() -> Check:
