@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import email
 import os
@@ -508,6 +509,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         print(f"Target: p95 under {TARGET_P95_MS:.0f} ms and no errors, at {args.rate:g}/s.")
         print(results_table(results, args.seconds), flush=True)
+        _drain(ports)  # requests the clients gave up on are still being served
         logins, memory = asyncio.run(
             logins_load(
                 plan, ports, args.login_rate, args.login_seconds, [p.pid for p in started[:2]]
@@ -528,6 +530,19 @@ def main(argv: list[str] | None = None) -> None:
     )
     print("after the run: " + "; ".join(f"{k}: {v}" for k, v in checks.items()))
     print(f"logs of the servers and workers: {work}")
+
+
+def _drain(ports: list[int], timeout: float = 180) -> None:
+    """Wait until each server answers ``/healthz`` within a second again."""
+    deadline = time.monotonic() + timeout
+    for port in ports:
+        while time.monotonic() < deadline:
+            begin = time.perf_counter()
+            with contextlib.suppress(OSError, TimeoutError, ValueError, IndexError):
+                asyncio.run(asyncio.wait_for(http(port, "GET", "/healthz", cookies={}), timeout=5))
+            if time.perf_counter() - begin < 1:
+                break
+            time.sleep(1)
 
 
 def _wait_for_servers(ports: list[int], timeout: float = 120) -> None:
