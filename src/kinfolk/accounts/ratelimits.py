@@ -1,19 +1,23 @@
 """Rate limits for every form that sends an e-mail: per client IP and per e-mail address.
 
-Counts live in the database (``RateLimitCounter``), not in a process's
-memory, so that a limit holds however many server processes answer; each
-count is one atomic ``UPDATE``, so that requests arriving at the same moment
-are all counted.  Windows are fixed (``3/h`` allows three in each clock hour).
-The limits are settings (``RATE_LIMITS``, documented in ``.env.example``).
+Counts live in Redis when ``REDIS_URL`` is set (one atomic ``INCR`` a
+request) and otherwise in the database (``RateLimitCounter``, one atomic
+``UPDATE``), never in a process's memory, so that a limit holds however many
+server processes answer and requests arriving at the same moment are all
+counted.  If Redis stops answering, counting goes on in the database.
+Windows are fixed (``3/h`` allows three in each clock hour).  The limits are
+settings (``RATE_LIMITS``, documented in ``.env.example``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
@@ -51,17 +55,37 @@ def _key(scope: str, kind: str, value: str) -> str:
     return f"{scope}:{kind}:{digest}"
 
 
+logger = logging.getLogger(__name__)
+
+
 def _count(key: str, limit: Limit, now: dt.datetime) -> tuple[int, int]:
     """Add one to the current window's count; return the count and the seconds left."""
     second = int(now.timestamp())
     window = second // limit.seconds
     key = f"{key}:{window}"
     ends = (window + 1) * limit.seconds
+    if settings.RATE_LIMIT_STORE == "cache":
+        try:
+            return _count_in_cache(key, ends - second), ends - second
+        except Exception:  # Redis is down: the database still counts
+            logger.warning("rate limits: the cache did not answer; counting in the database")
     with transaction.atomic():
         if not RateLimitCounter.objects.filter(key=key).update(count=F("count") + 1):
             _first_of_window(key, dt.datetime.fromtimestamp(ends, tz=dt.UTC), now)
         count = RateLimitCounter.objects.filter(key=key).values_list("count", flat=True).get()
     return count, ends - second
+
+
+def _count_in_cache(key: str, seconds_left: int) -> int:
+    """INCR in the cache; the first request of a window creates the key, expiring with it."""
+    key = f"ratelimit:{key}"
+    if cache.add(key, 1, timeout=seconds_left + 1):
+        return 1
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # the window's key expired between add and incr
+        cache.add(key, 1, timeout=seconds_left + 1)
+        return 1
 
 
 def _first_of_window(key: str, expires_at: dt.datetime, now: dt.datetime) -> None:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from kinfolk.devices import sessions
+from kinfolk.devices.cached_sessions import sessions_uncache
 from kinfolk.devices.models import SignedInSession
 from kinfolk.programmes.models import Coordinator
 
@@ -77,18 +78,26 @@ def session_touch(*, session: Any, now: float) -> None:
     session.set_expiry(session_limits(staff=bool(session.get(sessions.STAFF))).idle)
 
 
+def session_rows_delete(rows: Any) -> int:
+    """Delete these session rows and, once committed, their cached copies (with ``REDIS_URL``)."""
+    keys = list(rows.values_list("session_key", flat=True))
+    ended, _ = rows.delete()
+    transaction.on_commit(lambda: sessions_uncache(keys))
+    return int(ended)
+
+
 @transaction.atomic
 def sessions_end_others(*, user: Any, keep: str | None) -> int:
     """Sign ``user`` out everywhere but the session ``keep``; returns how many were ended."""
-    ended, _ = SignedInSession.objects.filter(user=user).exclude(session_key=keep or "").delete()
-    return ended
+    return session_rows_delete(
+        SignedInSession.objects.filter(user=user).exclude(session_key=keep or "")
+    )
 
 
 @transaction.atomic
 def session_end_device(*, user: Any, device_id: str) -> int:
     """Sign one of ``user``'s own devices out; another person's device is never touched."""
-    ended, _ = SignedInSession.objects.filter(user=user, device_id=device_id).delete()
-    return ended
+    return session_rows_delete(SignedInSession.objects.filter(user=user, device_id=device_id))
 
 
 def sessions_purge(*, now: dt.datetime) -> int:

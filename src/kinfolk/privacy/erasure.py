@@ -308,11 +308,11 @@ def sessions_end(*, user_ids: set[int]) -> int:
     Sessions are the devices app's rows, each naming its account, so this is one query.
     """
     from kinfolk.devices.models import SignedInSession
+    from kinfolk.devices.services import session_rows_delete
 
     if not user_ids:
         return 0
-    deleted, _kinds = SignedInSession.objects.filter(user_id__in=user_ids).delete()
-    return int(deleted)
+    return session_rows_delete(SignedInSession.objects.filter(user_id__in=user_ids))
 
 
 def _ledger_add(kind: str, erased_id: int, programme_id: int | None) -> ErasureRecord:

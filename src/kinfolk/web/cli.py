@@ -177,7 +177,9 @@ def serve(
     _prepare_local_environment()
     _django_setup()
     _migrate()
-    command = _gunicorn(bind, workers=workers, access_log=True)
+    # Kinfolk logs each request itself (route, status, time, request id): gunicorn's
+    # access log would write raw paths and queries, where a search can hold an address.
+    command = _gunicorn(bind, workers=workers, access_log=False)
     os.execvp(command[0], command)
 
 
@@ -204,16 +206,57 @@ def worker(
     signal.signal(signal.SIGINT, stop)
     runner = TaskRunner([sys.executable, "-m", "kinfolk.web.cli", "manage", "db_worker"])
     runner.start()
+    heartbeat = Heartbeat()
     next_tick = 0.0
     try:
         while not stopping:
             runner.keep_alive()
+            heartbeat.beat_if_due(runner_alive=runner.alive())
             if time.monotonic() >= next_tick:
                 _tick_once(tick_run)
                 next_tick = time.monotonic() + tick_seconds
             time.sleep(0.1)
     finally:
         runner.stop()
+        heartbeat.end()
+
+
+class Heartbeat:
+    """The worker's row in ``ops.WorkerHeartbeat``, touched every ``every`` seconds.
+
+    ``/readyz`` reads it.  Only a worker whose task runner is alive beats, so
+    a runner that keeps dying shows as a silent worker.  A database that is
+    down is logged and tried again at the next beat.
+    """
+
+    def __init__(self, every: float = 15.0) -> None:
+        import datetime as dt
+
+        from kinfolk.ops.services import worker_name
+
+        self.every = every
+        self.name = worker_name()
+        self.started_at = dt.datetime.now(tz=dt.UTC)
+        self.next_at = 0.0
+
+    def beat_if_due(self, *, runner_alive: bool) -> None:
+        if time.monotonic() < self.next_at or not runner_alive:
+            return
+        from kinfolk.ops.services import worker_heartbeat_beat
+
+        self.next_at = time.monotonic() + self.every
+        try:
+            worker_heartbeat_beat(worker=self.name, started_at=self.started_at)
+        except Exception:
+            logger.exception("the worker's heartbeat could not be written")
+
+    def end(self) -> None:
+        from kinfolk.ops.services import worker_heartbeat_end
+
+        try:
+            worker_heartbeat_end(worker=self.name)
+        except Exception:
+            logger.exception("the worker's heartbeat could not be removed")
 
 
 def _tick_once(tick_run: Callable[[], dict[str, str]]) -> None:
@@ -266,6 +309,9 @@ class TaskRunner:
         if now >= self.restart_at:
             self.restart_at = 0.0
             self.start()
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:

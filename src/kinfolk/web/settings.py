@@ -107,9 +107,14 @@ INSTALLED_APPS = [
     "kinfolk.budget",
     "kinfolk.reports",
     "kinfolk.regions",
+    "kinfolk.ops",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    # ops: the request id first and the request metrics around everything (docs/deploy.md).
+    "kinfolk.ops.logs.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kinfolk.imports.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -127,6 +132,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "kinfolk.web.urls"
@@ -316,9 +322,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
-# Uploaded files (claims' receipts) live here.  There is no MEDIA_URL on purpose: each
-# file is served by a view that checks who may read it.
-MEDIA_ROOT = DATA_DIR / "uploads"
+# Uploaded files (claims' receipts) live here, or in the storage backend chosen below.
+# There is no MEDIA_URL on purpose: each file is served by a view that checks who may read it.
+MEDIA_ROOT = envstr("MEDIA_ROOT", str(DATA_DIR / "uploads"))
 WHITENOISE_AUTOREFRESH = DEBUG
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -371,9 +377,87 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SIGNUP_LINK_DAYS = envint("SIGNUP_LINK_DAYS", 3)
 INVITATION_DAYS = envint("INVITATION_DAYS", 30)
 
+# --- ops: several servers on one database (docs/deploy.md) ------------------------
+# Shared state lives in services every process reaches, never in one process's
+# memory.  With REDIS_URL, the cache, a cached copy of each session (the row in
+# kinfolk.devices stays the record) and the rate-limit counters live in Redis;
+# without it, the cache is a database table and sessions and counters are rows.
+REDIS_URL = envstr("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": envstr("REDIS_KEY_PREFIX", "kinfolk"),
+            # A Redis that stops answering costs a request half a second, not a hang.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    SESSION_ENGINE = "kinfolk.devices.cached_sessions"
+    SESSION_CACHE_SECONDS = envint("SESSION_CACHE_SECONDS", 300)
+    RATE_LIMIT_STORE = "cache"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kinfolk_cache",  # the table of kinfolk.ops.CacheEntry
+        }
+    }
+    RATE_LIMIT_STORE = "database"
+# Files through a storage backend chosen here (uploaded spreadsheets themselves
+# are kept in the database, so every process reads them; receipts need a folder or
+# bucket that every app server shares).
+STORAGES["default"] = {
+    "BACKEND": envstr("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")
+}
+
+# The file e-mail backend's folder (EMAIL_BACKEND=…filebased.EmailBackend), for trials.
+EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+
+# Readiness (/readyz): a worker must have beaten within this many seconds, and
+# the oldest task waiting in the queue must be younger than READY_QUEUE_SECONDS.
+READY_WORKER_SECONDS = envint("READY_WORKER_SECONDS", 180)
+READY_QUEUE_SECONDS = envint("READY_QUEUE_SECONDS", 600)
+# Who may read /metrics: a client sending "Authorization: Bearer METRICS_TOKEN",
+# or, with no token set, a client on this machine that came through no proxy.
+METRICS_TOKEN = envstr("METRICS_TOKEN", "")
+PROMETHEUS_EXPORT_MIGRATIONS = False
+# Probes from a load balancer or the monitoring server may come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+
+# Logs: one JSON object a line with the request id (LOG_FORMAT=text for people),
+# and e-mail addresses and phone numbers masked whatever logged them.
+LOG_FORMAT = envstr("LOG_FORMAT", "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "kinfolk.ops.logs.RequestIdFilter"},
+        "no_personal_data": {"()": "kinfolk.ops.logs.PersonalDataFilter"},
+    },
+    "formatters": {
+        "json": {"()": "kinfolk.ops.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "no_personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # One line per request (kinfolk.ops.logs), at INFO whatever LOG_LEVEL says.
+        "kinfolk.requests": {
+            "handlers": ["console"],
+            "level": envstr("REQUEST_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+        # Django's own request warnings name the raw path, which can hold a token.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }
+# --- end ops ------------------------------------------------------------------------

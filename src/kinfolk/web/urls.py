@@ -13,6 +13,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", RedirectView.as_view(url=static("kinfolk/favicon.svg"), permanent=True)),
     path("", account_views.home, name="home"),
+    path("", include("kinfolk.ops.urls")),
     path("accounts/devices/", include("kinfolk.devices.urls")),
     path("accounts/", include("kinfolk.accounts.urls")),
     path("site/health/", include("kinfolk.ticks.urls")),

@@ -1,0 +1,1 @@
+"""Running Kinfolk on several servers: health checks, metrics, structured logs, shared cache."""
