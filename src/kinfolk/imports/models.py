@@ -130,7 +130,7 @@ class Invitee(models.Model):
     )
     email = models.EmailField(blank=True)
     #: The mobile number (E.164) the invitation is texted to when there is no e-mail address.
-    phone = models.CharField(max_length=20, blank=True)
+    phone = models.CharField(max_length=20, blank=True, db_default="")
     imported_in = models.ForeignKey(
         PeopleImport, on_delete=models.SET_NULL, null=True, related_name="invitees"
     )

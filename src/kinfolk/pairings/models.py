@@ -40,7 +40,12 @@ class MatchingRun(models.Model):
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "regions.Region",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # a few runs a day: no index worth a lock during an upgrade
     )
     mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.OPTIMAL)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

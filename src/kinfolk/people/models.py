@@ -36,6 +36,9 @@ class Participant(Updated):
         blank=True,
         related_name="+",
         verbose_name=_("region"),
+        # No index: building one would lock the people tables during an upgrade, and nothing
+        # looks people up by it (their region comes from the town, kinfolk.regions.placing).
+        db_index=False,
     )
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
@@ -261,7 +264,7 @@ class Invitation(models.Model):
     email = models.EmailField(blank=True)
     #: The mobile number (E.164) an imported person without an e-mail address was invited at;
     #: accepting makes an account that signs in with it.
-    phone = models.CharField(max_length=20, blank=True)
+    phone = models.CharField(max_length=20, blank=True, db_default="")
     first_name = models.CharField(max_length=80)
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"

@@ -59,6 +59,7 @@ class Programme(models.Model):
     pairs_cross_regions = models.BooleanField(
         _("pairs may cross a region border"),
         default=False,
+        db_default=False,  # added online: old code inserting programmes leaves it out
         help_text=_(
             "Off: a matching run that spans several regions pairs people only within each region."
         ),

@@ -62,6 +62,12 @@ def test_an_account_needs_an_address_or_a_number(db):
         get_user_model().objects.create(first_name="Nobody", email=None, phone=None)
 
 
+def test_two_accounts_cannot_share_a_number(nadia):
+    # The index is built by hand in the migration (online), so prove that it holds.
+    with pytest.raises(IntegrityError):
+        get_user_model().objects.create(email=None, phone=NUMBER, first_name="Twin")
+
+
 def test_many_phone_accounts_have_no_e_mail_address(nadia):
     other = get_user_model().objects.create_user(None, OLD, phone="+447700100124", first_name="O")
     assert nadia.email is None and other.email is None

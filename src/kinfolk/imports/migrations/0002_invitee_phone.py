@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='invitee',
             name='phone',
-            field=models.CharField(blank=True, max_length=20),
+            field=models.CharField(blank=True, db_default='', max_length=20),
         ),
     ]

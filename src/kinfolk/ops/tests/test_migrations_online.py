@@ -13,6 +13,7 @@ A new app's first migration creates tables nobody reads yet, so it is not linted
 
 from pathlib import Path
 
+import pytest
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django_migration_linter import MigrationLinter
@@ -34,6 +35,10 @@ def _ours(loader: MigrationLoader):
     return [m for (app, _n), m in sorted(loader.disk_migrations.items()) if app in labels]
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite rebuilds a table for most changes; the rule is about PostgreSQL, run in CI",
+)
 def test_every_migration_since_the_rule_keeps_tables_online(db, capsys):
     linter = MigrationLinter(
         no_cache=True,

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='invitation',
             name='phone',
-            field=models.CharField(blank=True, max_length=20),
+            field=models.CharField(blank=True, db_default='', max_length=20),
         ),
         migrations.AlterField(
             model_name='invitation',

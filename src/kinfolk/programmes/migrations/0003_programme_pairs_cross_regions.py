@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='programme',
             name='pairs_cross_regions',
-            field=models.BooleanField(default=False, help_text='Off: a matching run that spans several regions pairs people only within each region.', verbose_name='pairs may cross a region border'),
+            field=models.BooleanField(db_default=False, default=False, help_text='Off: a matching run that spans several regions pairs people only within each region.', verbose_name='pairs may cross a region border'),
         ),
     ]
