@@ -226,3 +226,21 @@ _CSRF_VALUE = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 def without_csrf(page: bytes) -> bytes:
     """``page`` with its CSRF tokens blanked: every response has new ones (the language picker)."""
     return _CSRF_VALUE.sub(b'name="csrfmiddlewaretoken" value=""', page)
+
+
+def uses_database(request: Any) -> bool:
+    """Whether the pytest test behind ``request`` may touch the database; if so, open it now.
+
+    Without ``REDIS_URL`` the cache is a database table, so a fixture that clears the
+    cache around every test must skip the tests that have no database, and must have
+    the database open before it runs (an autouse fixture runs before the test's own).
+    """
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not {"db", "transactional_db"} & names:
+        return False
+    wants_transactions = "transactional_db" in names or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    request.getfixturevalue("transactional_db" if wants_transactions else "db")
+    return True

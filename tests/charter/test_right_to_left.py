@@ -70,12 +70,26 @@ def test_html_direction_follows_the_active_language(language, direction):
 
 
 def test_a_participant_page_asked_for_in_arabic_is_right_to_left(client, volunteer, volunteer_user):
+    # With no language chosen on the account, the browser's language decides.
+    volunteer_user.language = ""
+    volunteer_user.save(update_fields=["language"])
     client.force_login(volunteer_user)
     url = reverse("people:volunteer_home", args=[volunteer.pk])
     arabic = client.get(url, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert re.search(r'<html lang="ar" dir="rtl">', arabic)
     assert re.search(r'<html lang="en" dir="ltr">', english)
+
+
+def test_an_account_in_arabic_reads_right_to_left_whatever_the_browser(
+    client, volunteer, volunteer_user
+):
+    volunteer_user.language = "ar"
+    volunteer_user.save(update_fields=["language"])
+    client.force_login(volunteer_user)
+    url = reverse("people:volunteer_home", args=[volunteer.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.search(r'<html lang="ar" dir="rtl">', page)
 
 
 def test_free_text_fields_find_their_own_direction(programme):

@@ -46,6 +46,7 @@ from kinfolk.people.selectors import (
 from kinfolk.people.services import adults, participation
 from kinfolk.people.services.participation import ParticipationError, Person, Signup
 from kinfolk.people.wording import profile_words
+from kinfolk.privacy.phones import phone_international
 from kinfolk.programmes.selectors import programme_by_signup_token
 from kinfolk.web.bidi import isolated
 
@@ -352,6 +353,12 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         "invitation": invitation,
         "programme": invitation.programme,
         "imported": invitation_for_unconsented(invitation=invitation),
+        # The invitee's own number, which the SMS went to: they will sign in with it.
+        "sign_in_number": (
+            phone_international(invitation.phone)
+            if invitation.phone and not invitation.email
+            else ""
+        ),
         **forms,
     }
     return render(request, "people/invitation_accept.html", context)

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import pytest
 
+from kinfolk.testing import uses_database
+
 
 @pytest.fixture(autouse=True)
-def _no_cached_forecasts():
+def _no_cached_forecasts(request):
     """Each test starts with no forecast cached by another (ids repeat after a rollback)."""
     from django.core.cache import cache
 
-    cache.clear()
+    uses_db = uses_database(request)
+    if uses_db:
+        cache.clear()
     yield
-    cache.clear()
+    if uses_db:
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

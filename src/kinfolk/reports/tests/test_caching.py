@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from kinfolk.pairings.models import Pairing
@@ -25,7 +26,9 @@ def _formed(report):
 
 def test_a_second_read_only_checks_the_fingerprint(small_programme, django_assert_num_queries):
     first = report_cached(programme=small_programme, today=TODAY)
-    with django_assert_num_queries(5):  # the fingerprint's reads, no aggregate
+    # The fingerprint's five reads and no aggregate; one more when the cache is a table.
+    in_database = "DatabaseCache" in settings.CACHES["default"]["BACKEND"]
+    with django_assert_num_queries(5 + in_database):
         again = report_cached(programme=small_programme, today=TODAY)
     assert _met(again) == _met(first) == "67%"
 
