@@ -109,6 +109,22 @@ _COLUMNS = {
     "your_outcome": pgettext_lazy("My data column", "Your answer on the visit"),
     "your_rating": pgettext_lazy("My data column", "Your rating"),
     "your_words": pgettext_lazy("My data column", "Your feedback"),
+    # Sign-in by phone and expense claims.
+    "phone_verified_at": pgettext_lazy("My data column", "Phone confirmed"),
+    "visit_window_start": pgettext_lazy("My data column", "Visit window starts"),
+    "distance_m": pgettext_lazy("My data column", "Distance there and back (m)"),
+    "distance_suggested_m": pgettext_lazy("My data column", "Distance worked out (m)"),
+    "distance_reason": pgettext_lazy("My data column", "Why the distance differs"),
+    "currency": pgettext_lazy("My data column", "Currency"),
+    # Amounts are stored in the currency's smallest unit (cents), so the title says so.
+    "travel_minor": pgettext_lazy("My data column", "Travel cost (smallest unit)"),
+    "other_minor": pgettext_lazy("My data column", "Other costs (smallest unit)"),
+    "other_what": pgettext_lazy("My data column", "What the other costs were for"),
+    "receipt": pgettext_lazy("My data column", "Receipt"),
+    "decided_at": pgettext_lazy("My data column", "Decided"),
+    "decision_note": pgettext_lazy("My data column", "Note from the coordinator"),
+    "confirmation_note": pgettext_lazy("My data column", "How the visit was confirmed"),
+    "paid_at": pgettext_lazy("My data column", "Paid"),
 }
 
 
