@@ -9,9 +9,10 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from kinfolk.budget.claim_amounts import AmountError, minor_digits, minor_from_text, minor_to_text
+from kinfolk.budget.claim_amounts import AmountError, minor_from_text, minor_to_text
 from kinfolk.budget.claims import ClaimInput
 from kinfolk.budget.models import TravelMode
+from kinfolk.budget.money import digits
 from kinfolk.budget.receipts import MAX_BYTES
 
 _AMOUNT_WORDS = {
@@ -56,7 +57,7 @@ class ClaimForm(forms.Form):
         for name in ("travel_cost", "other_cost"):
             self.fields[name].help_text = _("In %(currency)s, e.g. %(example)s") % {
                 "currency": currency,
-                "example": minor_to_text(1250 if minor_digits(currency) else 12, currency),
+                "example": minor_to_text(1250 if digits(currency) else 12, currency),
             }
             self.fields[name].widget.attrs["inputmode"] = "decimal"
         self.fields["receipt"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp,.pdf"
@@ -67,7 +68,7 @@ class ClaimForm(forms.Form):
         except AmountError as error:
             words = _AMOUNT_WORDS[str(error)] % {
                 "currency": self.currency,
-                "digits": minor_digits(self.currency),
+                "digits": digits(self.currency),
             }
             raise forms.ValidationError(words) from None
 
