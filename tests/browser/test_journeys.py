@@ -155,8 +155,7 @@ def test_a_household_in_arabic_from_sign_up_to_pause(chromium, live_server, prog
 
     _visit_agreed_and_past(visit)
     page.reload()
-    page.check("input[name=happened][value=yes]")
-    page.click("main form[action$='/outcome/'] button")
+    page.click("main form[action$='/outcome/'] button[name=happened][value=yes]")
     page.wait_for_selector("ul.messages")
     shot("visit-recorded")
 
@@ -222,8 +221,7 @@ def test_a_volunteer_in_chinese_from_sign_up_to_pause(chromium, live_server, pro
 
     _visit_agreed_and_past(visit)
     page.reload()
-    page.check("input[name=happened][value=yes]")
-    page.click("main form[action$='/outcome/'] button")
+    page.click("main form[action$='/outcome/'] button[name=happened][value=yes]")
     page.wait_for_selector("ul.messages")
     shot("visit-recorded")
 

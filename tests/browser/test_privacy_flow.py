@@ -94,6 +94,6 @@ def test_a_household_sees_who_read_its_contact_details(
     sign_in_as(page, live_server, household_user)
     page.goto(live_server.url + reverse("privacy:my_data"))
     log = page.inner_text("main")
-    assert "Cora (coordinator, appointed on" in log and "coordinator detail page" in log
+    assert "Cora (coordinator, appointed on" in log and "a coordinator's page about you" in log
     assert "e-mail, phone, address" in log
     screenshot("privacy-07-my-data-access-log")

@@ -145,13 +145,3 @@ def test_the_checks_catch_a_foreign_asset():
         "//fonts.example.com/a.css",
         "https://cdn.example.com/react.js",
     ]
-
-
-@pytest.mark.django_db
-def test_a_page_leaves_compressed_for_a_browser_that_accepts_it(client):
-    # The sign-up page is the heaviest a newcomer opens first, on whatever connection they have.
-    plain = client.get("/accounts/login/")
-    packed = client.get("/accounts/login/", HTTP_ACCEPT_ENCODING="gzip")
-    assert packed["Content-Encoding"] == "gzip"
-    assert b"<form" in gzip.decompress(packed.content)
-    assert len(packed.content) < len(plain.content) / 2

@@ -116,9 +116,6 @@ MIDDLEWARE = [
     "kinfolk.ops.logs.RequestIdMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Pages leave compressed, for phones on a slow connection (docs/deploy.md); Django pads
-    # each compressed body at random against BREACH, and WhiteNoise serves its own .gz files.
-    "django.middleware.gzip.GZipMiddleware",
     "kinfolk.imports.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

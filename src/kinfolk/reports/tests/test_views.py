@@ -131,9 +131,9 @@ def test_printable_page_has_a_print_stylesheet_and_no_programme_menu(
     client.force_login(coordinator)
     text = client.get(reverse("reports:report_print", args=[populated.pk])).content.decode()
     assert 'media="print"' in text and "reports/print.css" in text
-    assert 'class="programme-nav"' not in text
+    assert 'class="actions programme-nav"' not in text
     page = client.get(reverse("reports:report", args=[populated.pk])).content.decode()
-    assert 'class="programme-nav"' in page
+    assert 'class="actions programme-nav"' in page
 
 
 def test_csv_holds_the_same_figures_withheld_alike(client, populated, coordinator):
