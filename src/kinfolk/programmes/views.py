@@ -40,8 +40,6 @@ from kinfolk.people.selectors import (
     invitation_list,
     person_choices,
     person_list_page,
-    state_counts,
-    town_counts,
     volunteer_check_list,
     volunteer_get,
     volunteer_list,
@@ -64,9 +62,9 @@ from kinfolk.programmes.forms import (
     service_errors_add,
 )
 from kinfolk.programmes.models import Programme
+from kinfolk.programmes.overview_figures import overview_figures
 from kinfolk.programmes.selectors import organisation_list, programme_get
 from kinfolk.regions.placing import region_of
-from kinfolk.regions.selectors import region_breakdown
 from kinfolk.staff.scope import whole_programme_required
 from kinfolk.web.bidi import isolated
 
@@ -91,14 +89,17 @@ def _service_call(service: Callable[..., Any], *forms_: Form, **arguments: Any) 
 @login_required
 def overview(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
-    counts = state_counts(programme=programme)
+    figures = overview_figures(programme=programme)
+    counts = figures.states
     signup = settings.SITE_URL + reverse("people:signup", args=[programme.signup_token])
     context = {
         "programme": programme,
         "volunteer_states": _state_rows(Volunteer.State, counts["volunteers"]),
         "household_states": _state_rows(Household.State, counts["households"]),
-        "towns": town_counts(programme=programme),
-        "breakdown": region_breakdown(programme=programme),
+        "towns": figures.towns,
+        "breakdown": figures.breakdown,
+        "pairing_counts": figures.pairings,
+        "counted_at": figures.counted_at,
         "organisations": organisation_list(programme=programme),
         "applicants": _longest_waiting_applicants(programme),
         "n_applicants": counts["volunteers"].get("applied", 0),

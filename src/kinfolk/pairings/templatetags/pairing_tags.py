@@ -38,9 +38,9 @@ def pairing_status(person: Any) -> dict[str, Any]:
 
 
 @register.inclusion_tag("pairings/coordinator/_overview.html")
-def pairing_overview(programme: Any) -> dict[str, Any]:
-    """The pairings card of the coordinator's programme overview."""
-    return {"programme": programme, "counts": pairing_counts(programme=programme)}
+def pairing_overview(programme: Any, counts: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The pairings card of the coordinator's programme overview (counted now unless given)."""
+    return {"programme": programme, "counts": counts or pairing_counts(programme=programme)}
 
 
 @register.simple_tag

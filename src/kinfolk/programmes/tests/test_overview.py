@@ -71,3 +71,69 @@ def test_anonymous_is_sent_to_login(client, programme):
 def test_site_admin_who_does_not_coordinate_gets_404(client, programme, site_admin):
     otp_force_login(client, site_admin)
     assert client.get(_url(programme)).status_code == 404
+
+
+# --- counts kept in the cache while they are true ----------------------------------------
+
+
+def test_second_overview_reads_its_counts_from_the_cache(
+    client, programme, coordinator, volunteer, household
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(coordinator)
+    with CaptureQueriesContext(connection) as first:
+        client.get(_url(programme))
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(_url(programme))
+    counted = [
+        q["sql"]
+        for q in second.captured_queries
+        if "GROUP BY" in q["sql"] and 'FROM "people_' in q["sql"]
+    ]
+    assert counted == [], "the second reader must not count again"
+    assert len(second.captured_queries) < len(first.captured_queries)
+    assert response.context["n_volunteers"] == 1
+
+
+def test_overview_counts_again_when_someone_joins(client, programme, coordinator, volunteer):
+    client.force_login(coordinator)
+    assert client.get(_url(programme)).context["n_volunteers"] == 1
+    make_volunteer(programme, first_name="Newcomer")
+    assert client.get(_url(programme)).context["n_volunteers"] == 2
+
+
+def test_overview_counts_again_when_a_pairing_forms(
+    client, programme, coordinator, volunteer, household
+):
+    from kinfolk.testing import make_pairing
+
+    client.force_login(coordinator)
+    assert client.get(_url(programme)).context["pairing_counts"]["active"] == 0
+    make_pairing(volunteer, household)
+    assert client.get(_url(programme)).context["pairing_counts"]["active"] == 1
+
+
+def test_limited_coordinator_never_reads_the_whole_programmes_counts_from_the_cache(
+    client, programme, coordinator, volunteer
+):
+    from kinfolk.programmes.models import Coordinator
+    from kinfolk.staff.models import CoordinatorOrganisation
+    from kinfolk.testing import make_user
+
+    acme = Organisation.objects.create(programme=programme, name="Acme Ltd", kind="company")
+    make_volunteer(programme, user=make_user(), first_name="Adaline", organisation=acme)
+    whole = make_user(email="whole@example.org")
+    Coordinator.objects.create(programme=programme, user=whole)
+    client.force_login(whole)
+    assert client.get(_url(programme)).context["n_volunteers"] == 2  # counted and kept
+    membership = Coordinator.objects.get(programme=programme, user=coordinator)
+    CoordinatorOrganisation.objects.create(coordinator=membership, organisation=acme)
+    client.force_login(coordinator)
+    assert client.get(_url(programme)).context["n_volunteers"] == 1
+
+
+def test_overview_says_when_it_counted(client, programme, coordinator):
+    client.force_login(coordinator)
+    assert "Counted at" in client.get(_url(programme)).content.decode()
