@@ -107,7 +107,9 @@ ENGLISH = frozenset(
 )
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 #: Text that is not ours to translate: what people typed (``bdi``), input formats, hidden parts.
-SKIPPED = {"bdi", "code", "script", "style", "textarea", "option", "title"}
+SKIPPED = {"bdi", "code", "script", "style", "textarea", "option"}
+#: Where no markup can go (the page title), what people typed is isolated between FSI and PDI.
+_ISOLATED = re.compile("\u2068[^\u2069]*\u2069")
 
 
 class _OurWords(HTMLParser):
@@ -128,7 +130,7 @@ class _OurWords(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self.skipping:
-            self.parts.append(data)
+            self.parts.append(_ISOLATED.sub(" ", data))
 
 
 def english_left(page: str) -> list[str]:
@@ -158,6 +160,11 @@ def test_the_scan_finds_english_but_not_names_codes_or_arabic():
         '<input value="Save"><p>Please answer</p>'
     )
     assert english_left(page) == ["Please", "answer"]
+
+
+def test_the_scan_reads_the_title_but_not_the_names_isolated_in_it():
+    page = "<title>\u2068The Old Mill\u2069 · Your visits</title><h1>زياراتك</h1>"
+    assert english_left(page) == ["Your", "visits"]
 
 
 @pytest.mark.parametrize("state", ["proposal_open", "active"])
