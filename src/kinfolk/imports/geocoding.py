@@ -150,13 +150,26 @@ class NominatimClient:
             logger.warning("geocoder at %s failed: %s", _host(), type(error).__name__)
             raise GeocoderDown(
                 _(
-                    "The geocoder at %(host)s could not be used (%(reason)s); nothing was "
-                    "imported. Try again later, or give these rows latitude and longitude, "
-                    "a town we know or a postcode."
+                    "The geocoder at %(host)s failed: %(reason)s. Nothing was imported. Try "
+                    "again later, or give these rows latitude and longitude, a town we know "
+                    "or a postcode."
                 )
-                % {"host": _host(), "reason": type(error).__name__}
+                % {"host": _host(), "reason": _reason(error)}
             ) from None
         return [_candidate(location.raw) for location in found or []]
+
+
+def _reason(error: Exception) -> str:
+    """What went wrong, in words a coordinator can pass on to whoever runs the geocoder."""
+    from geopy import exc
+
+    if isinstance(error, exc.GeocoderRateLimited | exc.GeocoderQuotaExceeded):
+        return _("it asks for fewer requests: raise KINFOLK_GEOCODER_MIN_DELAY")
+    if isinstance(error, exc.GeocoderAuthenticationFailure | exc.GeocoderInsufficientPrivileges):
+        return _("it refused Kinfolk's requests")
+    if isinstance(error, exc.GeocoderParseError):
+        return _("its answer was not a Nominatim answer: check KINFOLK_GEOCODER_URL")
+    return _("it could not be reached, or answered with an error")
 
 
 def _candidate(raw: dict[str, Any]) -> Candidate:

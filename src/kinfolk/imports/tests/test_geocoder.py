@@ -1,24 +1,22 @@
 """The optional geocoder, against a Nominatim-like server on 127.0.0.1 that each test starts.
 
-The server answers ``/search`` with the JSON the test gave for the text asked
-(``postalcode``, ``city`` or ``q``), counts every request, and can be slow or
-closed.  No request leaves the machine.
+The server (``nominatim_server.py``) answers with the JSON the test gave for
+the text asked, counts every request, and can be slow or closed.  No request
+leaves the machine.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import socket
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 from kinfolk.imports import services
 from kinfolk.imports.models import GeocodedPlace, PeopleImport
 from kinfolk.imports.tests.conftest import households_csv
+from kinfolk.imports.tests.nominatim_server import NominatimStub, found
 from kinfolk.people.models import Household
 
 PLACES = "id,first_name,last_name,address,town,postcode,lat,lon,speaks,availability"
@@ -28,64 +26,19 @@ def _row(n, town="", postcode="", address=""):
     return f'H{n},Ann{n},Secretname,"{address}",{town},{postcode},,,en:fluent,sat-am'
 
 
-def _found(lat, lon, country="gb"):
-    return {
-        "lat": str(lat),
-        "lon": str(lon),
-        "display_name": "somewhere",
-        "address": {"country_code": country},
-    }
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Nominatim
-
-    def do_GET(self) -> None:
-        url = urlsplit(self.path)
-        params = dict(parse_qsl(url.query))
-        self.server.asked.append((url.path, params, self.headers.get("User-Agent", "")))
-        time.sleep(self.server.delay)
-        text = params.get("postalcode") or params.get("city") or params.get("q", "")
-        body = json.dumps(self.server.answers.get(text.casefold(), [])).encode()
-        try:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        except OSError:
-            pass  # the client gave up waiting (the timeout test)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-class _Nominatim(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.answers: dict[str, list[dict]] = {}
-        self.asked: list[tuple[str, dict[str, str], str]] = []
-        self.delay = 0.0
-
-
 @pytest.fixture
 def nominatim(settings):
-    server = _Nominatim()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.KINFOLK_GEOCODER_URL = f"http://127.0.0.1:{server.server_port}"
+    server = NominatimStub().start()
+    settings.KINFOLK_GEOCODER_URL = server.url
     settings.KINFOLK_GEOCODER_MIN_DELAY = 0
     settings.KINFOLK_GEOCODER_TIMEOUT = 5
     settings.KINFOLK_GEOCODER_USER_AGENT = "Kinfolk people import (https://kinfolk.test)"
     yield server
-    server.shutdown()
-    server.server_close()
+    server.stop()
 
 
 def test_a_town_we_do_not_know_is_looked_up_and_the_row_placed(journey, nominatim):
-    nominatim.answers["little snoring"] = [_found(52.8589, 0.9052)]
+    nominatim.answers["little snoring"] = [found(52.8589, 0.9052)]
     made = journey(households_csv(_row(1, town="Little Snoring"), header=PLACES), commit=True)
     assert (made.status, made.new, made.invalid) == ("committed", 1, 0)
     stored = Household.objects.get(external_id="H1")
@@ -98,7 +51,7 @@ def test_a_town_we_do_not_know_is_looked_up_and_the_row_placed(journey, nominati
 
 
 def test_only_the_place_is_sent_never_a_name_or_contact_details(journey, nominatim):
-    nominatim.answers["little snoring"] = [_found(52.8589, 0.9052)]
+    nominatim.answers["little snoring"] = [found(52.8589, 0.9052)]
     journey(households_csv(_row(1, town="Little Snoring", address="1 Mill Lane"), header=PLACES))
     sent = json.dumps(nominatim.asked)
     assert "Little Snoring" in sent
@@ -107,7 +60,7 @@ def test_only_the_place_is_sent_never_a_name_or_contact_details(journey, nominat
 
 
 def test_each_place_is_asked_once_and_a_reimport_asks_nothing_again(journey, nominatim):
-    nominatim.answers["little snoring"] = [_found(52.8589, 0.9052)]
+    nominatim.answers["little snoring"] = [found(52.8589, 0.9052)]
     rows = [_row(n, town=town) for n, town in enumerate(["Little Snoring", "little  snoring"])]
     first = journey(households_csv(*rows, header=PLACES), commit=True)
     again = journey(households_csv(*rows, _row(7, town="LITTLE SNORING"), header=PLACES))
@@ -119,7 +72,7 @@ def test_each_place_is_asked_once_and_a_reimport_asks_nothing_again(journey, nom
 
 
 def test_a_postcode_not_in_the_programmes_file_is_looked_up(journey, nominatim):
-    nominatim.answers["ls1 4ap"] = [_found(53.7997, -1.5492)]
+    nominatim.answers["ls1 4ap"] = [found(53.7997, -1.5492)]
     made = journey(households_csv(_row(1, postcode="LS1  4AP"), header=PLACES), commit=True)
     assert made.invalid == 0
     stored = Household.objects.get(external_id="H1")
@@ -143,7 +96,7 @@ def test_an_unknown_place_is_an_error_naming_row_and_column(journey, nominatim):
 
 
 def test_a_place_named_twice_far_apart_is_an_error_naming_both(journey, nominatim):
-    nominatim.answers["newport"] = [_found(51.5877, -2.9984), _found(50.7008, -1.2923)]
+    nominatim.answers["newport"] = [found(51.5877, -2.9984), found(50.7008, -1.2923)]
     made = journey(households_csv(_row(1, town="Newport"), header=PLACES))
     [problem] = made.problems_shown
     assert problem[:3] == [2, "town", "Newport"]
@@ -154,14 +107,14 @@ def test_a_place_named_twice_far_apart_is_an_error_naming_both(journey, nominati
 
 
 def test_two_answers_a_street_apart_are_one_place(journey, nominatim):
-    nominatim.answers["little snoring"] = [_found(52.8589, 0.9052), _found(52.8600, 0.9100)]
+    nominatim.answers["little snoring"] = [found(52.8589, 0.9052), found(52.8600, 0.9100)]
     made = journey(households_csv(_row(1, town="Little Snoring"), header=PLACES), commit=True)
     assert made.invalid == 0
     assert Household.objects.get(external_id="H1").lat == 52.8589
 
 
 def test_a_place_abroad_is_an_error(journey, nominatim):
-    nominatim.answers["calais"] = [_found(50.95, 1.85, country="fr")]
+    nominatim.answers["calais"] = [found(50.95, 1.85, country="fr")]
     made = journey(households_csv(_row(1, town="Calais"), header=PLACES), commit=True)
     assert made.problems_shown == [
         [
@@ -187,8 +140,10 @@ def test_a_geocoder_that_is_down_stops_the_preview_clearly_and_nothing_is_stored
     made = journey(households_csv(_row(1, town="Leeds"), _row(2, town="Atlantis"), header=PLACES))
     assert made.status == PeopleImport.Status.MAPPING
     host = settings.KINFOLK_GEOCODER_URL.removeprefix("http://")
-    assert made.error.startswith(f"The geocoder at {host} could not be used")
-    assert "could not be used" in made.error and "nothing was imported" in made.error
+    assert made.error.startswith(
+        f"The geocoder at {host} failed: it could not be reached, or answered with an error. "
+        "Nothing was imported."
+    )
     assert (made.new, made.problems_csv) == (0, "")
     assert not GeocodedPlace.objects.exists() and not Household.objects.exists()
 
@@ -219,7 +174,7 @@ def test_without_the_setting_no_request_is_made_at_all(journey, nominatim, setti
 
 
 def test_an_address_is_sent_only_when_the_site_allows_it(journey, nominatim, settings):
-    nominatim.answers["1 mill lane, fakenham"] = [_found(52.83, 0.85)]
+    nominatim.answers["1 mill lane, fakenham"] = [found(52.83, 0.85)]
     made = journey(households_csv(_row(1, address="1 Mill Lane, Fakenham"), header=PLACES))
     assert (made.invalid, nominatim.asked) == (1, [])
     settings.KINFOLK_GEOCODER_ADDRESSES = True
@@ -231,7 +186,7 @@ def test_an_address_is_sent_only_when_the_site_allows_it(journey, nominatim, set
 def test_the_lookups_run_as_a_stage_of_the_job_with_their_progress(programme, nominatim):
     from kinfolk.imports.geocoding import Query, answers_get
 
-    nominatim.answers["york"] = [_found(53.96, -1.08)]
+    nominatim.answers["york"] = [found(53.96, -1.08)]
     seen: list[tuple[str, int]] = []
     queries = [Query("town", "York"), Query("town", "york"), Query("postcode", "YO1 7HH")]
     answers = answers_get(
@@ -248,10 +203,33 @@ def test_the_lookups_run_as_a_stage_of_the_job_with_their_progress(programme, no
 def test_the_commit_checks_again_from_the_kept_answers_without_asking(
     journey, nominatim, coordinator, django_capture_on_commit_callbacks
 ):
-    nominatim.answers["little snoring"] = [_found(52.8589, 0.9052)]
+    nominatim.answers["little snoring"] = [found(52.8589, 0.9052)]
     made = journey(households_csv(_row(1, town="Little Snoring"), header=PLACES))
     nominatim.answers.clear()  # were the commit to ask again, the row would be refused
     with django_capture_on_commit_callbacks(execute=True):
         services.import_commit_start(people_import=made, by=coordinator)
     made.refresh_from_db()
     assert (made.status, made.new, len(nominatim.asked)) == ("committed", 1, 1)
+
+
+def test_requests_are_spaced_by_the_configured_delay(journey, nominatim, settings):
+    settings.KINFOLK_GEOCODER_MIN_DELAY = 0.4
+    towns = ["Atlantis", "Lyonesse", "Ys"]
+    journey(households_csv(*(_row(n, town=t) for n, t in enumerate(towns)), header=PLACES))
+    gaps = [b - a for a, b in itertools.pairwise(nominatim.times)]
+    assert len(nominatim.asked) == 3 and min(gaps) >= 0.39
+
+
+def test_a_commit_that_must_ask_a_geocoder_that_is_down_writes_nothing(
+    journey, nominatim, coordinator, django_capture_on_commit_callbacks
+):
+    nominatim.answers["little snoring"] = [found(52.8589, 0.9052)]
+    made = journey(households_csv(_row(1, town="Leeds"), _row(2, town="Little Snoring"),
+                                  header=PLACES))  # fmt: skip
+    GeocodedPlace.objects.all().delete()  # the kept answer is gone: the commit must ask again
+    nominatim.stop()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_commit_start(people_import=made, by=coordinator)
+    made.refresh_from_db()
+    assert made.status == PeopleImport.Status.PREVIEWED and "Nothing was imported" in made.error
+    assert not Household.objects.exists()
