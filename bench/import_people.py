@@ -9,6 +9,11 @@ bad rows (every one must be reported).  The programme is deleted at the end.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kf_bench python bench/import_people.py
     python bench/import_people.py --households 20000             # SQLite
+    python bench/import_people.py --regions 12   # also: the preview's count per region
+
+With ``--regions N`` the new file is first previewed without regions, then
+with the country's towns split into N regions, twice over: the best of each,
+in the same run, shows what counting where each row lands costs.
 
 Targets (issue 11): validate, preview and commit of 110,000 households under
 60 s on PostgreSQL, with peak memory under 1 GiB (the process's peak resident
@@ -123,16 +128,53 @@ def _own_database() -> Callable[[], None]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--households", type=int, default=110_000)
+    parser.add_argument("--regions", type=int, default=0)
     args = parser.parse_args()
     os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.dummy.DummyBackend")
     drop = _own_database()
     try:
-        return _measure(args.households)
+        return _measure(args.households, args.regions)
     finally:
         drop()
 
 
-def _measure(n: int) -> int:
+def _regions_make(programme: Any, n: int) -> None:
+    """Split the country's towns into ``n`` regions, as a national programme might."""
+    from kinfolk.programmes.places import towns
+    from kinfolk.regions.models import Region, RegionTown
+
+    names = sorted({town.name for town in towns(programme.country)})
+    for i in range(n):
+        region = Region.objects.create(programme=programme, name=f"Region {i + 1:02d}")
+        RegionTown.objects.bulk_create(
+            RegionTown(programme=programme, region=region, town=name) for name in names[i::n]
+        )
+
+
+def _regions_compare(programme: Any, user: Any, data: bytes, stages: Stages, n: int) -> Any:
+    """The same file previewed without regions, then with ``n``, twice over (the first run
+    of a process also warms its caches): the best of each shows the cost of the counts."""
+    from kinfolk.imports import running, services
+    from kinfolk.regions.models import Region
+
+    made = services.import_upload(
+        programme=programme, side="household", filename="h.csv", data=data, by=user
+    )
+    for round_ in (1, 2):
+        Region.objects.filter(programme=programme).delete()
+        services.import_map(people_import=made, mapping=made.mapping, by=user)
+        with stage(stages, f"regions {round_}: preview of the new file, no regions"):
+            running.import_preview(import_id=made.pk)
+        _regions_make(programme, n)
+        services.import_map(people_import=made, mapping=made.mapping, by=user)
+        with stage(stages, f"regions {round_}: the same preview, {n} regions"):
+            running.import_preview(import_id=made.pk)
+    made.refresh_from_db()
+    made.delete()
+    return made
+
+
+def _measure(n: int, regions: int = 0) -> int:
     django_setup()
     from django.db import connection
 
@@ -143,6 +185,7 @@ def _measure(n: int) -> int:
         data, _none = households_csv(n, seed=5)
         bad_data, bad_rows = households_csv(n, seed=6, bad_every=20)
     programme, user = _programme("Import benchmark")
+    landed = _regions_compare(programme, user, data, stages, regions) if regions else None
     start, cpu, db_cpu = time.perf_counter(), _cpu_seconds(), _database_cpu_seconds()
     first = _import(programme, user, data, stages, "new file", commit=True)
     seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
@@ -176,6 +219,17 @@ def _measure(n: int) -> int:
         ("5% bad file: bad rows reported / broken", f"{len(reported)}/{len(bad_rows)}",
          "all", reported == set(bad_rows) and bad.invalid == len(bad_rows)),
     ]  # fmt: skip
+    if landed is not None:
+        timed = [(name, s) for name, s, *_rest in stages if name.startswith("regions ")]
+        without = min(s for name, s in timed if "no regions" in name)
+        with_regions = min(s for name, s in timed if "no regions" not in name)
+        counted = sum(new + updated for _name, new, updated in landed.regions_shown)
+        rows += [
+            ("preview with regions / without (best of 2 each)",
+             f"{with_regions / without:.2f}", "-", True),
+            ("rows counted in a region or outside / new rows", f"{counted}/{landed.new}",
+             "equal", counted == landed.new == n),
+        ]  # fmt: skip
     for name, measured, target, ok in rows:
         print(f"{name:<52} {measured:>14} {target:>10}  {'yes' if ok else 'NO'}")
     return 0 if all(ok for *_x, ok in rows) else 1

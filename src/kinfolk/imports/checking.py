@@ -21,7 +21,8 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from kinfolk.engine import dictionary as dd
-from kinfolk.imports.places import PlaceError, Placer
+from kinfolk.imports.geocoding import Answers, Query
+from kinfolk.imports.places import Place, PlaceError, Placer
 from kinfolk.privacy.phones import phone_e164_or_none, phone_example
 from kinfolk.web.field_errors import field_error_text
 
@@ -178,7 +179,18 @@ class ColumnChecker:
     column of 110,000 cells costs one set, one dictionary and one ``map``.
     """
 
-    def __init__(self, *, side: str, mapping: dict[str, str], header: list[str], placer: Placer):
+    def __init__(
+        self,
+        *,
+        side: str,
+        mapping: dict[str, str],
+        header: list[str],
+        placer: Placer,
+        geocode: Callable[[list[Query]], Answers] | None = None,
+        geocode_addresses: bool = False,
+    ):
+        """``geocode`` looks up the places the placer refuses (None: no geocoder, the default);
+        ``geocode_addresses`` lets a row placed by nothing but its address be looked up."""
         self.columns = {field: (header.index(col), col) for col, field in mapping.items()}
         self.parsers = {
             field: _Cached(field, parse)
@@ -186,6 +198,8 @@ class ColumnChecker:
             if field in self.columns
         }
         self.placer = placer
+        self.geocode = geocode
+        self.geocode_addresses = geocode_addresses
 
     @property
     def steps(self) -> int:
@@ -247,19 +261,25 @@ class ColumnChecker:
         lon, lon_column = self._text("lon", rows)
         town, town_column = self._text("town", rows)
         postcode, postcode_column = self._text("postcode", rows)
-        towns, lats, lons = [], [], []
+        address, address_column = self._text("address", rows)
+        places: list[Place] = []
+        #: Rows the placer refused that the geocoder may place: row -> (query, column).
+        pending: dict[int, tuple[Query, str]] = {}
         for i in range(len(rows)):
+            query: Query | None = None
             try:
                 if lat[i] or lon[i]:
                     column = lat_column
                     place = self.placer.coordinates(lat[i], lon[i], town[i])
                 elif postcode[i]:
-                    column = postcode_column
+                    column, query = postcode_column, Query("postcode", postcode[i])
                     place = self.placer.postcode(postcode[i], town[i])
                 elif town[i]:
-                    column = town_column
+                    column, query = town_column, Query("town", town[i])
                     place = self.placer.town(town[i])
                 else:
+                    if address[i].strip() and self.geocode_addresses:
+                        column, query = address_column, Query("address", address[i])
                     raise PlaceError("", self.placer.unplaced_message())
             except dd.FieldError as error:
                 lon_bad = error.field == "lon"
@@ -269,16 +289,28 @@ class ColumnChecker:
                 )  # fmt: skip
                 place = ("", 0.0, 0.0)
             except PlaceError as error:
-                found[i].append(Problem(i + 2, column if error.value else town_column,
-                                        error.value, error.message))  # fmt: skip
+                if self.geocode is not None and query is not None:
+                    pending[i] = (query, column)
+                else:
+                    found[i].append(Problem(i + 2, column if error.value else town_column,
+                                            error.value, error.message))  # fmt: skip
                 place = ("", 0.0, 0.0)
+            places.append(place)
+        if pending and self.geocode is not None:
+            answers = self.geocode([query for query, _column in pending.values()])
+            for i, (query, column) in pending.items():
+                try:
+                    places[i] = self.placer.geocoded(query, answers[query.key], town[i])
+                except PlaceError as error:
+                    found[i].append(Problem(i + 2, column, error.value, error.message))
+        for i, place in enumerate(places):
             if len(place[0]) > LIMITS["town"]:
                 found[i].append(
                     Problem(i + 2, town_column, town[i], _("is longer than 120 characters"))
                 )
-            towns.append(place[0])
-            lats.append(place[1])
-            lons.append(place[2])
+        if not places:
+            return [], [], []
+        towns, lats, lons = map(list, zip(*places, strict=True))
         return towns, lats, lons
 
     def _unique(self, rows: list[list[str]], found: dict[int, list[Problem]]) -> None:

@@ -65,6 +65,11 @@ class PeopleImport(models.Model):
     problems_csv = models.TextField(blank=True)
     #: The first problems, for the page's table: [row, column, value, problem].
     problems_shown = models.JSONField(default=list)
+    #: Where the new and updated people land, when the programme has regions:
+    #: [region name, new, updated] by name, then [None, new, updated] for outside any region.
+    regions_shown = models.JSONField(null=True, blank=True)
+    #: Each new or updated row's region, as CSV to download: row, id, town, region, change.
+    placements_csv = models.TextField(blank=True, db_default="")
     committed_at = models.DateTimeField(null=True, blank=True)
     committed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -115,6 +120,26 @@ class PostcodeCentroid(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["programme", "postcode"], name="postcode_unique")
+        ]
+
+
+class GeocodedPlace(models.Model):
+    """The geocoder's answer to one place text, kept so a re-import does not ask again.
+
+    Stored under a keyed hash of the text (with the geocoder's URL and the
+    country), never the text itself: an address looked up once is not kept
+    readable here, and nothing links the answer to a person.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64)
+    #: Every candidate the geocoder gave, best first: [lat, lon, country code].
+    candidates = models.JSONField(default=list)
+    asked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "digest"], name="geocoded_place_unique")
         ]
 
 

@@ -17,6 +17,7 @@ import csv
 import io
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,9 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kinfolk.imports import geocoding
 from kinfolk.imports.checking import ColumnChecker, Problem
+from kinfolk.imports.landing import Landing, landing_make
 from kinfolk.imports.models import Invitee, PeopleImport, PostcodeCentroid
 from kinfolk.imports.places import Placer
 from kinfolk.imports.services import data_unpack
@@ -55,6 +58,8 @@ class Plan:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     invalid: int = 0
+    #: The region each changed person was placed in by hand, which an import keeps.
+    by_hand: dict[int, int] = field(default_factory=dict)
 
 
 class Progress:
@@ -112,12 +117,18 @@ def _claim(import_id: int, status: str) -> PeopleImport | None:
     return PeopleImport.objects.select_related("programme").get(pk=import_id) if claimed else None
 
 
-def _fail(people_import: PeopleImport, status: str, back_to: str) -> None:
-    logger.exception("people import %s failed", people_import.pk)
+def _fail(people_import: PeopleImport, status: str, back_to: str, message: str = "") -> None:
+    """Set the import back a step with what went wrong; ``message`` for a known cause."""
+    if message:
+        logger.warning("people import %s stopped: the geocoder failed", people_import.pk)
+    else:
+        logger.exception("people import %s failed", people_import.pk)
     PeopleImport.objects.filter(pk=people_import.pk, status=status).update(
         status=back_to,
         stage="",
-        error=_("The work stopped because of an error; nothing was imported. Try again."),
+        error=(
+            message or _("The work stopped because of an error; nothing was imported. Try again.")
+        )[:300],
     )
 
 
@@ -133,6 +144,10 @@ def import_preview(*, import_id: int) -> None:
     try:
         with Progress(import_id, status) as progress:
             plan = plan_make(people_import, progress)
+            landing = landing_make(people_import, plan)
+    except geocoding.GeocoderDown as down:
+        _fail(people_import, status, PeopleImport.Status.MAPPING, down.message)
+        return
     except Exception:
         _fail(people_import, status, PeopleImport.Status.MAPPING)
         return
@@ -146,8 +161,15 @@ def import_preview(*, import_id: int) -> None:
         invalid=plan.invalid,
         problems_csv=problems_csv(plan.problems),
         problems_shown=[_shown(p) for p in plan.problems[:PROBLEMS_SHOWN]],
+        **_landing_fields(landing),
         heartbeat_at=timezone.now(),
     )
+
+
+def _landing_fields(landing: Landing | None) -> dict[str, Any]:
+    if landing is None:
+        return {"regions_shown": None, "placements_csv": ""}
+    return {"regions_shown": landing.counts, "placements_csv": landing.csv}
 
 
 def _shown(problem: Problem) -> list[Any]:
@@ -180,6 +202,8 @@ def plan_make(people_import: PeopleImport, progress: Progress) -> Plan:
         mapping=people_import.mapping,
         header=header,
         placer=Placer(country=programme.country, postcodes=postcodes),
+        geocode=_geocode(people_import, progress) if geocoding.geocoder_on() else None,
+        geocode_addresses=settings.KINFOLK_GEOCODER_ADDRESSES,
     )
     progress.stage("checking", total=checker.steps)
     checked = checker.check(rows, progress.rows)
@@ -187,6 +211,26 @@ def plan_make(people_import: PeopleImport, progress: Progress) -> Plan:
     plan = _compared(people_import, checked.records)
     plan.problems, plan.invalid = checked.problems, checked.invalid_rows
     return plan
+
+
+def _geocode(
+    people_import: PeopleImport, progress: Progress
+) -> Callable[[list[geocoding.Query]], geocoding.Answers]:
+    """The checker's geocoder: the lookups run as a stage of this job, with their progress."""
+    programme = people_import.programme
+
+    def lookup(queries: list[geocoding.Query]) -> geocoding.Answers:
+        answers = geocoding.answers_get(
+            programme_id=programme.pk,
+            country=programme.country,
+            queries=queries,
+            started=lambda n: progress.stage("geocoding", total=n),
+            asked=progress.rows,
+        )
+        progress.stage("checking")
+        return answers
+
+    return lookup
 
 
 def _model(side: str) -> type[Volunteer] | type[Household]:
@@ -203,7 +247,7 @@ def _compared(people_import: PeopleImport, records: list[dict[str, Any]]) -> Pla
         row[0]: row[1:]
         for row in model.objects.filter(programme=people_import.programme_id)
         .annotate(taking_part=Exists(consents))
-        .values_list("external_id", "pk", "taking_part", *fields)
+        .values_list("external_id", "pk", "taking_part", "region_by_hand_id", *fields)
         .iterator(chunk_size=_BATCH)
     }
     emails = dict(
@@ -219,10 +263,12 @@ def _compared(people_import: PeopleImport, records: list[dict[str, Any]]) -> Pla
         if found is None:
             plan.new.append(record)
             continue
-        pk, taking_part, *values = found
+        pk, taking_part, by_hand, *values = found
         if taking_part:
             plan.unchanged += 1  # their profile is theirs now
             continue
+        if by_hand is not None:
+            plan.by_hand[pk] = by_hand
         differs = any(record[f] != v for f, v in zip(fields, values, strict=True)) or (
             "email" in mapped and emails.get(pk, "") != record["email"]
         )
@@ -255,14 +301,17 @@ def import_commit(*, import_id: int) -> None:
         with Progress(import_id, status) as progress:
             plan = plan_make(people_import, progress)
             progress.stage("writing", total=len(plan.new) + len(plan.changed))
+            landing = landing_make(people_import, plan)
             with transaction.atomic():
                 _write(people_import, plan, progress)
-                _finish(people_import, plan)
+                _finish(people_import, plan, landing)
+    except geocoding.GeocoderDown as down:
+        _fail(people_import, status, PeopleImport.Status.PREVIEWED, down.message)
     except Exception:
         _fail(people_import, status, PeopleImport.Status.PREVIEWED)
 
 
-def _finish(people_import: PeopleImport, plan: Plan) -> None:
+def _finish(people_import: PeopleImport, plan: Plan, landing: Landing | None) -> None:
     PeopleImport.objects.filter(pk=people_import.pk).update(
         status=PeopleImport.Status.COMMITTED,
         stage="",
@@ -272,6 +321,7 @@ def _finish(people_import: PeopleImport, plan: Plan) -> None:
         invalid=plan.invalid,
         problems_csv=problems_csv(plan.problems),
         problems_shown=[_shown(p) for p in plan.problems[:PROBLEMS_SHOWN]],
+        **_landing_fields(landing),
         committed_at=timezone.now(),
         data=b"",  # the file held people who have not agreed to anything yet
         done=len(plan.new) + len(plan.changed),

@@ -13,14 +13,30 @@ IMPORTS_SHOWN = 20
 
 
 def import_list(*, programme: Programme) -> QuerySet[PeopleImport]:
-    return PeopleImport.objects.filter(programme=programme).defer("data", "problems_csv")[
-        :IMPORTS_SHOWN
-    ]
+    return PeopleImport.objects.filter(programme=programme).defer(
+        "data", "problems_csv", "placements_csv"
+    )[:IMPORTS_SHOWN]
 
 
 def import_get(*, programme: Programme, import_id: int) -> PeopleImport:
     """The programme's import, or 404 (another programme's id included)."""
-    found = PeopleImport.objects.filter(programme=programme, pk=import_id).defer("data").first()
+    found = (
+        PeopleImport.objects.filter(programme=programme, pk=import_id)
+        .defer("data", "placements_csv")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def import_placements_get(*, programme: Programme, import_id: int) -> PeopleImport:
+    """The programme's import with its list of where each row lands, or 404."""
+    found = (
+        PeopleImport.objects.filter(programme=programme, pk=import_id)
+        .only("pk", "programme", "placements_csv")
+        .first()
+    )
     if found is None:
         raise Http404
     return found

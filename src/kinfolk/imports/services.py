@@ -163,7 +163,9 @@ def import_problems_purge(*, now: dt.datetime) -> int:
     old = PeopleImport.objects.filter(created_at__lt=now - dt.timedelta(days=7))
     return old.exclude(status=PeopleImport.Status.COMMITTED).delete()[0] + old.filter(
         status=PeopleImport.Status.COMMITTED
-    ).exclude(problems_csv="").update(problems_csv="", problems_shown=[])
+    ).exclude(problems_csv="", placements_csv="").update(
+        problems_csv="", problems_shown=[], placements_csv=""
+    )
 
 
 # --- postcodes ------------------------------------------------------------------------------

@@ -20,6 +20,11 @@ urlpatterns = [
         name="problems",
     ),
     path(
+        "<int:programme_id>/imports/<int:people_import_id>/regions.csv",
+        views.placements,
+        name="placements",
+    ),
+    path(
         "<int:programme_id>/imports/volunteers/<int:volunteer_id>/consent/",
         views.volunteer_consent,
         name="volunteer_consent",

@@ -164,6 +164,20 @@ def problems(request: HttpRequest, programme_id: int, people_import_id: int) -> 
     return response
 
 
+@login_required
+def placements(request: HttpRequest, programme_id: int, people_import_id: int) -> HttpResponse:
+    """Each new and updated row's region, as the preview counted them."""
+    programme = programme_get(viewer=request.user, programme_id=programme_id)
+    whole_programme_required(programme)  # a limited coordinator sees only some people
+    people_import = selectors.import_placements_get(programme=programme, import_id=people_import_id)
+    response = HttpResponse(
+        "\ufeff" + people_import.placements_csv, content_type="text/csv; charset=utf-8"
+    )
+    name = f"import-{people_import.pk}-regions.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 def _consent(request: HttpRequest, programme_id: int, side: str, person_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     whole_programme_required(programme)  # a limited coordinator sees only some people

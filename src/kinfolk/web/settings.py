@@ -369,6 +369,35 @@ if not (len(KINFOLK_DEFAULT_COUNTRY) == 2 and KINFOLK_DEFAULT_COUNTRY.isalpha())
 # and the seconds of silence after which a commit's worker is taken for dead.
 IMPORT_MAX_MB = envint("IMPORT_MAX_MB", 64)
 IMPORT_STALE_SECONDS = envint("IMPORT_STALE_SECONDS", 300)
+# The optional geocoder of people imports (docs/importing.md): the base URL of a
+# Nominatim server, e.g. https://nominatim.example.org.  Unset, no request is ever
+# made.  Set, rows whose town or postcode the programme's own data cannot place are
+# looked up there (addresses only with KINFOLK_GEOCODER_ADDRESSES), at most one
+# request per KINFOLK_GEOCODER_MIN_DELAY seconds, each waiting KINFOLK_GEOCODER_TIMEOUT.
+KINFOLK_GEOCODER_URL = envstr("KINFOLK_GEOCODER_URL", "").strip().rstrip("/")
+if KINFOLK_GEOCODER_URL and not (
+    KINFOLK_GEOCODER_URL.startswith(("http://", "https://"))
+    and KINFOLK_GEOCODER_URL.split("://", 1)[1]
+):
+    raise ImproperlyConfigured(
+        f"KINFOLK_GEOCODER_URL must start with https:// or http://, not {KINFOLK_GEOCODER_URL!r}"
+    )
+KINFOLK_GEOCODER_ADDRESSES = envbool("KINFOLK_GEOCODER_ADDRESSES", False)
+# Nominatim's usage policy asks every application to name itself: the site says who asks.
+KINFOLK_GEOCODER_USER_AGENT = envstr(
+    "KINFOLK_GEOCODER_USER_AGENT", f"Kinfolk people import ({SITE_URL})"
+)
+try:
+    KINFOLK_GEOCODER_MIN_DELAY = float(envstr("KINFOLK_GEOCODER_MIN_DELAY", "1"))
+    KINFOLK_GEOCODER_TIMEOUT = float(envstr("KINFOLK_GEOCODER_TIMEOUT", "10"))
+except ValueError:
+    raise ImproperlyConfigured(
+        "KINFOLK_GEOCODER_MIN_DELAY and KINFOLK_GEOCODER_TIMEOUT are seconds, such as 1 or 0.5"
+    ) from None
+if KINFOLK_GEOCODER_MIN_DELAY < 0 or KINFOLK_GEOCODER_TIMEOUT <= 0:
+    raise ImproperlyConfigured(
+        "KINFOLK_GEOCODER_MIN_DELAY must be 0 or more and KINFOLK_GEOCODER_TIMEOUT more than 0"
+    )
 # Django refuses a request body larger than this before any view reads it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -458,6 +487,8 @@ LOGGING = {
         },
         # Django's own request warnings name the raw path, which can hold a token.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # geopy logs each request's URL at DEBUG, and the URL holds the place looked up.
+        "geopy": {"level": "WARNING"},
     },
 }
 # --- end ops ------------------------------------------------------------------------
