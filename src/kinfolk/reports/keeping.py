@@ -25,6 +25,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -65,7 +66,8 @@ def stored_report_for(*, programme: Programme, now: dt.datetime | None = None) -
     ``programme`` comes from ``figures_programme_get``: its limits are the reader's.
     """
     now = now or timezone.now()
-    stored, created = StoredReport.objects.get_or_create(
+    # The counts (megabytes on a national programme) are read only when worded, once per build.
+    stored, created = StoredReport.objects.defer("counts").get_or_create(
         programme=programme,
         scope=scope_key(programme),
         defaults={
@@ -84,23 +86,21 @@ def stored_report_for(*, programme: Programme, now: dt.datetime | None = None) -
     return stored
 
 
-def _is_readable(stored: StoredReport) -> bool:
-    return stored.counts is not None and stored.counts.get("version") == VERSION
-
-
 def report_read(*, stored: StoredReport, programme: Programme) -> Report | None:
     """The kept report, withheld and worded for this reader; None if never built.
 
     Worded once per language and build, then kept in the cache: the counts
     are the same for every reader of the scope.
     """
-    if not _is_readable(stored):
+    if stored.built_at is None:
         return None
-    assert stored.built_at is not None
     key = ":".join(["reports", str(stored.pk), stored.built_at.isoformat(), get_language() or "-"])
     found = cache.get(key)
     if found is None:
-        collected, periods = snapshot_load(stored.counts)
+        counts = StoredReport.objects.filter(pk=stored.pk).values_list("counts", flat=True).first()
+        if not counts or counts.get("version") != VERSION:
+            return None  # built by another version: the next tick builds it again
+        collected, periods = snapshot_load(counts)
         found = report_from_facts(
             programme=programme,
             periods=periods,
@@ -129,8 +129,12 @@ def report_is_current(
     now: dt.datetime | None = None,
     fingerprint: str | None = None,
 ) -> bool:
-    """Whether the kept report is built, for today, from the outcomes as they are now."""
-    if not _is_readable(stored):
+    """Whether the kept report is built, for today, from the outcomes as they are now.
+
+    A report built by another version of the snapshot is out of date as well;
+    ``reports_due`` checks that in the database, without reading the counts.
+    """
+    if stored.built_at is None:
         return False
     fingerprint = fingerprint or outcomes_fingerprint(programme)
     return stored.built_for == programme.today(now) and stored.fingerprint == fingerprint
@@ -191,14 +195,18 @@ def report_rebuild(*, stored_id: int, now: dt.datetime | None = None) -> bool:
 
 def reports_due(*, now: dt.datetime) -> list[int]:
     """Ids of the kept reports out of date, never built first, then the oldest built."""
-    rows = StoredReport.objects.select_related("programme").defer("counts")
+    rows = (
+        StoredReport.objects.select_related("programme")
+        .defer("counts")
+        .annotate(version=KT("counts__version"))
+    )
     due: list[tuple[bool, Any, int]] = []
     fingerprints: dict[int, str] = {}
     for stored in rows:
         programme = stored.programme
         if stored.programme_id not in fingerprints:
             fingerprints[stored.programme_id] = outcomes_fingerprint(programme)
-        current = report_is_current(
+        current = str(stored.version) == str(VERSION) and report_is_current(
             stored=stored,
             programme=programme,
             now=now,

@@ -57,7 +57,7 @@ def report_progress(request: HttpRequest, programme_id: int) -> HttpResponse:
     """The build's progress, polled by the page until the report is there."""
     programme = figures_programme_get(viewer=request.user, programme_id=programme_id)
     stored = stored_report_for(programme=programme)
-    ready = stored.counts is not None
+    ready = stored.built_at is not None
     response = render(request, "reports/_progress.html", {"programme": programme, "stored": stored})
     if ready:
         response["HX-Refresh"] = "true"  # the whole page changes once the report is built

@@ -218,3 +218,13 @@ def test_a_failed_build_is_recorded_and_tried_again(small_programme, monkeypatch
     assert "database went away" in stored.error and stored.building_since is None
     monkeypatch.undo()
     assert reports_refresh(now=NOW) == 1
+
+
+def test_a_report_kept_by_another_version_is_built_again(small_programme):
+    stored_report_for(programme=small_programme, now=NOW)
+    reports_refresh(now=NOW)
+    StoredReport.objects.update(counts={"version": 0})  # kept before the shape changed
+    stored = StoredReport.objects.get()
+    assert report_read(stored=stored, programme=small_programme) is None
+    assert reports_refresh(now=NOW) == 1
+    assert _formed(_kept(small_programme)) == "7"
