@@ -240,6 +240,7 @@ def run(
     from django.urls import reverse
     from django.utils import timezone
 
+    from kinfolk.reports.caching import outcomes_fingerprint
     from kinfolk.reports.keeping import report_read, report_rebuild, stored_report_for
     from kinfolk.reports.models import StoredReport
     from kinfolk.reports.periods import quarter_periods
@@ -281,6 +282,8 @@ def run(
             stages.append(("page from the kept report, first read", page_first, note))
             page, response = _timed(lambda: client.get(url), repeat)
             stages.append(("page from the kept report, next reads", page, note))
+            fingerprint_s, _f = _timed(lambda: outcomes_fingerprint(programme), repeat)
+            stages.append(("of which: is the kept report current?", fingerprint_s, "fingerprint"))
             csv_url = reverse("reports:report_csv", args=[programme.pk])
             csv_s, _csv = _timed(lambda: b"".join(client.get(csv_url).streaming_content), repeat)
             stages.append(("CSV from the kept report", csv_s, note))

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from kinfolk.programmes.models import Programme
-from kinfolk.reports.build import Report, report_from_facts
+from kinfolk.reports.build import TOP_GROUPS, Report, report_from_facts
 from kinfolk.reports.caching import outcomes_fingerprint
 from kinfolk.reports.models import StoredReport
 from kinfolk.reports.periods import quarter_periods
@@ -168,8 +168,6 @@ def report_rebuild(*, stored_id: int, now: dt.datetime | None = None) -> bool:
         StoredReport.objects.filter(pk=stored_id).update(
             stage=stage, done=done, total=total, building_since=timezone.now()
         )
-
-    from kinfolk.reports.build import TOP_GROUPS
 
     started = time.perf_counter()
     try:
