@@ -63,6 +63,8 @@ def test_viewer_reads_the_report_with_charts_clean_console(page, live_server, sc
     problems = _watch(page)
     sign_in_as(page, live_server, trustee)
     page.goto(f"{live_server.url}/p/{programme.pk}/outcomes/")
+    # The first reader asks for the report; the page follows its build and reloads when built.
+    page.wait_for_selector("svg.chart")
     page.wait_for_load_state("networkidle")
     drawn = page.locator("svg.chart").count()
     assert drawn >= 4
@@ -90,6 +92,7 @@ def test_coordinator_reaches_the_report_from_the_programme_menu(page, live_serve
     sign_in_as(page, live_server, coordinator)
     page.goto(f"{live_server.url}/p/{programme.pk}/")
     page.click("nav.programme-nav >> text=Outcomes")
+    page.wait_for_selector("svg.chart")
     page.wait_for_load_state("networkidle")
     assert page.url.endswith(f"/p/{programme.pk}/outcomes/")
     screenshot("reports-outcomes-coordinator")

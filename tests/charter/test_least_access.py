@@ -472,6 +472,7 @@ def test_the_walk_reaches_the_pages_of_every_role():
         "staff:figures",
         "reports:report",
         "reports:report_csv",
+        "reports:report_progress",
         "people:volunteer_home",
         "people:household_home",
     } <= names

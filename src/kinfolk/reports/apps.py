@@ -6,3 +6,7 @@ class ReportsConfig(AppConfig):
 
     name = "kinfolk.reports"
     label = "reports"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from kinfolk.reports import jobs  # noqa: F401  (registers the tick job)

@@ -1,9 +1,11 @@
 """An outcome report for funders: the counts, withheld where small, with their charts.
 
-:func:`report_build` reads the counts (``selectors.facts_collect``), withholds
-every count of fewer than 5 and every count that subtraction would give back
-(``suppression``), and returns sections ready for the page, the printable page
-and the CSV file alike, so the three can never disagree.
+:func:`report_build` reads the counts (``selectors.facts_collect``) and
+:func:`report_from_facts` withholds every count of fewer than 5 and every
+count that subtraction would give back (``suppression``), and returns sections
+ready for the page, the printable page and the CSV file alike, so the three
+can never disagree.  The reading is the slow half; the periodic tick does it
+and keeps the counts (``keeping``), and each page view does the fast half.
 """
 
 from __future__ import annotations
@@ -19,7 +21,15 @@ from django.utils.translation import gettext_lazy
 
 from kinfolk.programmes.models import Programme
 from kinfolk.reports.periods import Period, quarter_periods
-from kinfolk.reports.selectors import ENDINGS, OTHER, Facts, facts_collect
+from kinfolk.reports.selectors import (
+    ELSEWHERE,
+    ENDINGS,
+    OTHER,
+    Collected,
+    Facts,
+    Progress,
+    facts_collect,
+)
 from kinfolk.reports.suppression import THRESHOLD, SuppressedTable
 from kinfolk.web.charts import Series, bar_chart
 
@@ -71,10 +81,11 @@ class Section:
 
 @dataclass
 class Breakdown:
-    """The report's figures over the whole period, one row per town or organisation."""
+    """The report's figures over the whole period, one row per town, organisation or region."""
 
     slug: str
     title: str
+    help: str
     columns: list[str]
     lines: list[Line] = field(default_factory=list)
 
@@ -203,20 +214,65 @@ def _rows(
     return rows
 
 
-def report_build(*, programme: Programme, today: dt.date | None = None) -> Report:
-    """The programme's outcome report as its viewer may see it, with every small cell withheld."""
+def _region_rows(
+    regions: dict[int | None, Facts], seen: list[tuple[int, str]], limited: bool
+) -> list[tuple[str, Facts]]:
+    """A row per region the viewer sees, even an empty one, by name; then the rest.
+
+    A viewer of every region gets "Outside any region" (as on the overview);
+    a viewer limited to some regions gets, if there are any, the pairs of their
+    volunteers with a household in another region, under one row that names none.
+    """
+    rows = [(name, regions.get(pk) or Facts()) for pk, name in seen]
+    if not limited:
+        rows.append((_("Outside any region"), regions.get(None) or Facts()))
+    elif ELSEWHERE in regions:
+        rows.append((_("household in another region"), regions[ELSEWHERE]))
+    return rows
+
+
+def report_build(
+    *, programme: Programme, today: dt.date | None = None, progress: Progress | None = None
+) -> Report:
+    """The programme's outcome report as its viewer may see it, with every small cell withheld.
+
+    Reads every count, so it is slow on a large programme: pages read the
+    counts the tick keeps instead (``kinfolk.reports.keeping``).
+    """
     today = today or programme.today()
     periods = quarter_periods(today)
-    collected = facts_collect(programme=programme, periods=periods, top=TOP_GROUPS)
+    collected = facts_collect(
+        programme=programme, periods=periods, top=TOP_GROUPS, progress=progress
+    )
+    return report_from_facts(
+        programme=programme, periods=periods, collected=collected, limited=_limited(programme)
+    )
+
+
+def _limited(programme: Programme) -> bool:
+    from kinfolk.staff.scope import region_limit
+
+    return region_limit(programme) is not None
+
+
+def report_from_facts(
+    *, programme: Programme, periods: list[Period], collected: Collected, limited: bool
+) -> Report:
+    """The report from counts already read: withholds small cells, words the labels, draws.
+
+    ``limited``: the counts were read for a viewer limited to some regions.
+    """
     by_period = [Facts() for _p in periods]
     towns: dict[str | None, Facts] = {}
     organisations: dict[str | None, Facts] = {}
-    for (town, organisation), facts in collected.table.items():
+    regions: dict[int | None, Facts] = {}
+    for (town, organisation, region), facts in collected.table.items():
         for i, f in enumerate(facts):
             by_period[i].merge(f)
         whole = _over_time(facts)
         towns.setdefault(town, Facts()).merge(whole)
         organisations.setdefault(organisation, Facts()).merge(whole)
+        regions.setdefault(region, Facts()).merge(whole)
     groups = {
         "town": _rows(towns, collected.towns, _("other towns"), _("town not given")),
         "organisation": _rows(
@@ -226,6 +282,8 @@ def report_build(*, programme: Programme, today: dt.date | None = None) -> Repor
             _("no organisation"),
         ),
     }
+    if collected.regions is not None:
+        groups["region"] = _region_rows(regions, collected.regions, limited)
     cells = _Cells()
     n = len(periods)
     for i, f in enumerate(by_period):
@@ -281,9 +339,31 @@ def report_build(*, programme: Programme, today: dt.date | None = None) -> Repor
         return ("active", n - 1) if measure == "active" else ("all", measure)
 
     breakdowns = []
-    titles = {"town": _("By town"), "organisation": _("By organisation")}
+    titles = {
+        "town": (
+            _("By town"),
+            _(
+                "Over the whole period, by the households' nearest towns. Small towns are "
+                "gathered into one row."
+            ),
+        ),
+        "organisation": (
+            _("By organisation"),
+            _(
+                "Over the whole period, by the volunteers' organisations. Small organisations "
+                "are gathered into one row."
+            ),
+        ),
+        "region": (
+            _("By region"),
+            _(
+                "Over the whole period. A pairing counts in its household's region: the one "
+                "it was placed in by hand, else the region holding its town."
+            ),
+        ),
+    }
     for kind, rows in groups.items():
-        breakdown = Breakdown(kind, titles[kind], columns)
+        breakdown = Breakdown(kind, *titles[kind], columns)
         for row, (name, f) in enumerate(rows):
             breakdown.lines.append(line(name, f, lambda m, k=kind, r=row: (k, m, r)))
         breakdown.lines.append(line(_("whole programme"), overall, whole_key))

@@ -1,33 +1,26 @@
-"""The report kept in the cache until the outcomes behind it change.
+"""The fingerprint of what a report counts: it changes whenever a figure could.
 
 A report of a large programme reads every pairing and every visit window, so
-it is built once and kept.  Its key carries a fingerprint of what it counts:
-the newest change to the programme's pairings, visits, volunteers and
-households (each read from an index, newest first, one row) and the number of
-pairings, so recording a visit, ending a pairing, a new pairing or a person
-moving town makes a new key and the next reader gets fresh figures.  The
-cache holds only counts, never a person; erasure clears every cache anyway.
+it is built in the background and kept (``keeping``).  The fingerprint says
+when a kept report is out of date: the newest change to the programme's
+pairings, visits, volunteers and households (each read from an index, newest
+first, one row), the number of pairings, and the names of its organisations
+and the towns of its regions (a handful of rows), so recording a visit,
+ending a pairing, a new pairing, a person moving town, a renamed organisation
+or a town moved to another region all make a new fingerprint.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import QuerySet
-from django.utils.translation import get_language
 
 from kinfolk.pairings.models import Pairing
 from kinfolk.people.models import Household, Volunteer
-from kinfolk.programmes.models import Programme
-from kinfolk.reports.build import Report, report_build
-from kinfolk.staff.scope import organisation_limit, region_limit
+from kinfolk.programmes.models import Organisation, Programme
 from kinfolk.visits.models import Visit
-
-#: A backstop for what the fingerprint cannot see (an organisation renamed).
-TIMEOUT_S = 15 * 60
 
 
 def _newest(qs: QuerySet[Any]) -> str:
@@ -38,36 +31,22 @@ def _newest(qs: QuerySet[Any]) -> str:
 
 def outcomes_fingerprint(programme: Programme) -> str:
     """Changes when any figure of the programme's report could change."""
+    from kinfolk.regions.models import Region, RegionTown
+
     parts = [
         _newest(Pairing.objects.filter(programme=programme)),
         str(Pairing.objects.filter(programme=programme).count()),
         _newest(Visit.objects.filter(pairing__programme=programme)),
         _newest(Volunteer.objects.filter(programme=programme)),
         _newest(Household.objects.filter(programme=programme)),
+        repr(list(Organisation.objects.filter(programme=programme).values_list("pk", "name"))),
+        repr(list(Region.objects.filter(programme=programme).values_list("pk", "name"))),
+        repr(
+            list(
+                RegionTown.objects.filter(programme=programme)
+                .order_by("town")
+                .values_list("town", "region_id")
+            )
+        ),
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
-
-
-def report_cached(*, programme: Programme, today: dt.date | None = None) -> Report:
-    """The programme's report as its viewer may see it, from the cache while still true."""
-    today = today or programme.today()
-    # One entry per scope: a limited coordinator must never read a wider report from the cache.
-    scope = "/".join(
-        "all" if limit is None else ",".join(map(str, sorted(limit)))
-        for limit in (organisation_limit(programme), region_limit(programme))
-    )
-    key = ":".join(
-        [
-            "reports",
-            str(programme.pk),
-            scope,
-            today.isoformat(),
-            get_language() or "-",
-            outcomes_fingerprint(programme),
-        ]
-    )
-    found = cache.get(key)
-    if found is None:
-        found = report_build(programme=programme, today=today)
-        cache.set(key, found, TIMEOUT_S)
-    return found

@@ -3,10 +3,11 @@
 :func:`facts_collect` takes a programme fetched for its viewer
 (``figures_programme_get``, so a coordinator limited to organisations reads
 only theirs, through ``kinfolk.staff.scope``) and the report's periods, and
-returns one :class:`Facts` per (household's town, volunteer's organisation)
-and period, in five queries.  The report adds these up by period, by town and
-by organisation.  No query returns a row per pairing or visit: medians are
-read from histograms of whole days grouped in the database.
+returns one :class:`Facts` per (household's town, volunteer's organisation,
+household's region) and period, in six queries.  The report adds these up by
+period, by town, by organisation and by region.  No query returns a row per
+pairing or visit: medians are read from histograms of whole days grouped in
+the database.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from kinfolk.pairings.models import Pairing
 from kinfolk.programmes.models import Programme
 from kinfolk.reports.periods import Period
-from kinfolk.staff.scope import pairs_scoped
+from kinfolk.staff.scope import pairs_scoped, region_limit
 from kinfolk.visits.models import Visit
 
 #: How ``Pairing.ended_by`` is grouped for funders: who ended it, or that someone left.
@@ -101,8 +102,16 @@ class Facts:
                 mine.update(theirs)
 
 
-#: Facts by (town, organisation name or ""; ``OTHER`` for the gathered), then by period.
-FactsTable = dict[tuple[str | None, str | None], list[Facts]]
+#: A region the viewer may not see: the other side of a pair across their border.
+ELSEWHERE = -1
+
+#: Facts by (town, organisation name or ""; ``OTHER`` for the gathered; region id, None
+#: outside any region, ``ELSEWHERE``), then by period.
+FactsKey = tuple[str | None, str | None, int | None]
+FactsTable = dict[FactsKey, list[Facts]]
+
+#: Called between the queries: (stage, steps done, steps in all).
+Progress = Callable[[str, int, int], None]
 
 #: The facts of one (town, organisation) row in one period (its index).
 CellOf = Callable[[dict[str, Any], int], Facts]
@@ -123,11 +132,17 @@ Keyed = Callable[[QuerySet[Any], str], QuerySet[Any]]
 
 @dataclass
 class Collected:
-    """The facts by (town, organisation) and period, and the groups given rows, largest first."""
+    """The facts by (town, organisation, region) and period, and the groups given rows.
+
+    ``towns`` and ``organisations`` are the groups with a row, largest first;
+    ``regions`` the (id, name) of the regions the viewer sees, by name, or
+    None when the programme has no regions.
+    """
 
     table: FactsTable
     towns: list[str]
     organisations: list[str]
+    regions: list[tuple[int, str]] | None = None
 
 
 def _raw_keys(qs: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
@@ -190,39 +205,102 @@ def groups_choose(
     return ranked("town"), ranked("organisation")
 
 
-def facts_collect(*, programme: Programme, periods: Sequence[Period], top: int) -> Collected:
-    """Every count the report needs, by (town, organisation) and period, in six queries.
+def _household_region(prefix: str, towns_by_region: dict[int, list[str]]) -> Any:
+    """The region id of the pair's household (placed by hand, else by town), or NULL.
+
+    The same rule as ``kinfolk.regions.placing``, written as a ``CASE`` over the
+    programme's few region towns instead of a subquery per row: the visits
+    query reads hundreds of thousands of rows.
+    """
+    if not towns_by_region:
+        return Value(None, output_field=IntegerField())
+    by_town = Case(
+        *(
+            When(**{f"{prefix}household__town__in": towns}, then=Value(region))
+            for region, towns in towns_by_region.items()
+        ),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+    return Coalesce(F(f"{prefix}household__region_by_hand_id"), by_town)
+
+
+def regions_seen(programme: Programme) -> list[tuple[int, str]] | None:
+    """(id, name) of the regions the viewer sees, by name; None when the programme has none."""
+    from kinfolk.regions.models import Region
+
+    regions = list(Region.objects.filter(programme=programme).values_list("pk", "name"))
+    if not regions:
+        return None
+    limit = region_limit(programme)
+    return [(pk, name) for pk, name in regions if limit is None or pk in limit]
+
+
+def facts_collect(
+    *,
+    programme: Programme,
+    periods: Sequence[Period],
+    top: int,
+    progress: Progress | None = None,
+) -> Collected:
+    """Every count the report needs, by (town, organisation, region) and period, in six queries.
 
     The ``top`` largest towns and organisations keep their names; the others
-    are grouped under ``OTHER``.
+    are grouped under ``OTHER``.  A pair counts in its household's region, as
+    on the overview; for a viewer limited to some regions, a pair whose
+    household is in none of theirs counts as ``ELSEWHERE`` (it is in their
+    scope through its volunteer), so another region is never named.
     """
+    from kinfolk.regions.models import RegionTown
+
+    step = progress or (lambda _stage, _done, _total: None)
+    steps = 6
+    step("groups", 0, steps)
     table: FactsTable = {}
     pairings = pairs_scoped(Pairing.objects.filter(programme=programme), programme)
     towns, organisations = groups_choose(
         programme=programme, pairings=pairings, periods=periods, top=top
     )
+    regions = regions_seen(programme)
+    towns_by_region: dict[int, list[str]] = {}
+    if regions is not None:
+        for town, region in RegionTown.objects.filter(programme=programme).values_list(
+            "town", "region_id"
+        ):
+            towns_by_region.setdefault(region, []).append(town)
+    visible = {pk for pk, _name in regions or []}
+    limited = region_limit(programme) is not None
 
     def keyed(qs: QuerySet[Any], prefix: str) -> QuerySet[Any]:
         return _raw_keys(qs, prefix).annotate(
             town=_kept("town_raw", towns),
             organisation=_kept("organisation_raw", organisations),
+            region=_household_region(prefix, towns_by_region),
         )
 
     def cell(row: dict[str, Any], index: int) -> Facts:
-        key = (row["town"], row["organisation"])
+        region = row["region"]
+        if limited and region not in visible:
+            region = ELSEWHERE
+        key = (row["town"], row["organisation"], region)
         facts = table.get(key)
         if facts is None:
             facts = table[key] = [Facts() for _ in periods]
         return facts[index]
 
+    step("pairings", 1, steps)
     _pair_counts(programme, pairings, periods, cell, keyed)
+    step("lengths", 2, steps)
     _lengths(programme, pairings, periods, cell, keyed)
+    step("waits", 3, steps)
     _waits(pairings, periods, cell, keyed)
+    step("visits", 4, steps)
     visits = pairs_scoped(
         Visit.objects.filter(pairing__programme=programme), programme, prefix="pairing__"
     )
     _visit_counts(visits, periods, cell, keyed)
-    return Collected(table, towns, organisations)
+    step("done", steps, steps)
+    return Collected(table, towns, organisations, regions)
 
 
 #: Codes beside the period indexes 0 … n-1 of a pairing's start and end.
@@ -266,7 +344,7 @@ def _pair_counts(
     rows = (
         keyed(pairings, "")
         .annotate(start_q=started, end_q=ended)
-        .values("town", "organisation", "start_q", "end_q", "ended_by")
+        .values("town", "organisation", "region", "start_q", "end_q", "ended_by")
         .annotate(count=Count("pk"))
     )
     for row in rows:
@@ -327,7 +405,7 @@ def _lengths(
         )
         .order_by()
     )
-    rows = qs.values("town", "organisation", "quarter", "length").annotate(n=Count("pk"))
+    rows = qs.values("town", "organisation", "region", "quarter", "length").annotate(n=Count("pk"))
     for row in rows:
         days = _days(row["length"])
         if row["quarter"] is not None and days >= 0:
@@ -357,7 +435,9 @@ def _waits(
             )
             .order_by()
         )
-        rows = qs.values("town", "organisation", "quarter", "wait").annotate(n=Count("pk"))
+        rows = qs.values("town", "organisation", "region", "quarter", "wait").annotate(
+            n=Count("pk")
+        )
         for row in rows:
             cell(row, row["quarter"]).waits[_days(row["wait"])] += row["n"]
 
@@ -390,7 +470,7 @@ def _visit_counts(
         aggregates[f"{side}_n"] = Count(rating)
         aggregates[f"{side}_good"] = Count(rating, filter=Q(**{f"{rating}__gte": 4}))
         aggregates[f"{side}_raters"] = Count("pairing", filter=rated, distinct=True)
-    for row in closed.values("town", "organisation", "quarter").annotate(**aggregates):
+    for row in closed.values("town", "organisation", "region", "quarter").annotate(**aggregates):
         facts = cell(row, row["quarter"])
         facts.windows += row["windows"]
         facts.met += row["met"]
