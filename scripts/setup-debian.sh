@@ -66,8 +66,11 @@ fi
 
 mkdir -p "$opt" "$etc" "$data/backups" "$data/static" "$data/metrics" "$data/numba" "$units" "$sites"
 if $systemd; then
-  # Debian starts them when they are installed; make sure, since the next steps use them.
-  systemctl enable --now postgresql redis-server
+  # Debian starts them when it installs them; make sure, since the next steps use them.
+  # (Absent on an app server whose database and Redis are on other hosts.)
+  for service in postgresql redis-server; do
+    if [ -e "/lib/systemd/system/$service.service" ]; then systemctl enable --now "$service"; fi
+  done
 fi
 
 if [ -z "$prefix" ] && ! id "$user" >/dev/null 2>&1; then
@@ -228,7 +231,7 @@ sed -e "s|/etc/letsencrypt/live/kinfolk.example.org/fullchain.pem|$cert|" \
 if $systemd; then
   say "starting the services"
   systemctl daemon-reload
-  systemctl enable --now redis-server postgresql kinfolk-web kinfolk-worker
+  systemctl enable --now kinfolk-web kinfolk-worker
   ln -sf "$sites/kinfolk" /etc/nginx/sites-enabled/kinfolk
   nginx -t
   systemctl reload-or-restart nginx
