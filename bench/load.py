@@ -10,8 +10,10 @@ clock that measures it):
 1. participant pages (volunteer and household home, a proposal, a visit, a
    pairing) and the coordinator's overview, to-do list and two lists, at
    ``--rate`` requests a second for ``--seconds``; a third of the way in, a
-   matching run of one town is started, and the workers' periodic tick sends
-   the reminders of visits whose window opens today;
+   matching run of one region is started (a region of three towns that
+   ``prepare`` makes: the waiting volunteer's and the two with the fewest
+   active volunteers), and the workers' periodic tick sends the reminders of
+   visits whose window opens today;
 2. sign-ins (the form, then the POST, with argon2) at ``--login-rate`` a
    second for ``--login-seconds``, sampling the servers' memory.
 
@@ -164,15 +166,48 @@ def prepare(sample: int, logins: int) -> dict[str, Any]:
         if world.get("waiting_volunteer")
         else pairings[0].volunteer.town
     )
+    region = region_prepare(programme, town)
     return {
         "pages": dict(participant),
         "logins": emails,
         "visit_ids": visit_ids,
         "programme_id": p,
         "coordinator_id": coordinator.pk,
-        "town": town,
+        "region_id": region.pk,
+        "region": f"{region.name} ({', '.join(region.towns.values_list('town', flat=True))})",
         "started": now,
     }
+
+
+def region_prepare(programme: Any, town: str) -> Any:
+    """The region the run during the load matches: ``town`` and the two least-peopled others.
+
+    Made once and found again by its name, so a kept programme can be loaded twice.
+    """
+    from django.db.models import Count
+
+    from kinfolk.people.models import Volunteer
+    from kinfolk.regions.models import Region, RegionTown
+    from kinfolk.regions.services import region_save
+
+    name = "Load benchmark region"
+    region = Region.objects.filter(programme=programme, name=name).first()
+    taken = set(
+        RegionTown.objects.filter(programme=programme)
+        .exclude(region=region)
+        .values_list("town", flat=True)
+    )
+    sizes = (
+        Volunteer.objects.filter(programme=programme, state="active")
+        .exclude(town=town)
+        .values("town")
+        .annotate(n=Count("id"))
+        .order_by("n", "town")
+    )
+    others = [row["town"] for row in sizes if row["town"] and row["town"] not in taken][:2]
+    return region_save(
+        programme=programme, name=name, towns_text="\n".join([town, *others]), region=region
+    )
 
 
 # --- the processes ----------------------------------------------------------------------------
@@ -375,12 +410,13 @@ def matching_run_start(plan: dict[str, Any]) -> int:
 
     from kinfolk.pairings import review
     from kinfolk.programmes.models import Programme
+    from kinfolk.regions.models import Region
 
     close_old_connections()
     run = review.run_start(
         programme=Programme.objects.get(pk=plan["programme_id"]),
         by=get_user_model().objects.get(pk=plan["coordinator_id"]),
-        town=plan["town"],
+        region=Region.objects.get(pk=plan["region_id"]),
     )
     plan["run_id"] = run.pk
     return run.pk
@@ -418,7 +454,8 @@ def settle(plan: dict[str, Any], mail_dir: Path, wait: float) -> dict[str, Any]:
         "reminders sent": len(sent),
         "sent exactly once": sum(ids[mid] == 1 for mid in sent),
         "sent more than once": sum(ids[mid] > 1 for mid in sent),
-        "run": f"{run.status} in {(run.finished_at - run.created_at).total_seconds():.0f} s"
+        "run of " + plan["region"]: f"{run.status} in "
+        f"{(run.finished_at - run.created_at).total_seconds():.0f} s"
         if run_done
         else (run.status if run else "not started"),
     }

@@ -7,6 +7,7 @@
 # Every step can be re-run safely.  --prefix DIR writes everything under DIR instead
 # of / (and starts nothing), which is how CI tests it.
 set -euo pipefail
+certbot_hint=""
 
 usage() {
   cat <<'EOF'
@@ -59,14 +60,23 @@ if $packages; then
   say "Debian packages: Python, PostgreSQL, Redis, nginx"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-    python3 python3-venv postgresql postgresql-client redis-server nginx >/dev/null
+    python3 python3-venv postgresql postgresql-client redis-server nginx ssl-cert certbot \
+    >/dev/null
+fi
+
+mkdir -p "$opt" "$etc" "$data/backups" "$data/static" "$data/metrics" "$data/numba" "$units" "$sites"
+if $systemd; then
+  # Debian starts them when it installs them; make sure, since the next steps use them.
+  # (Absent on an app server whose database and Redis are on other hosts.)
+  for service in postgresql redis-server; do
+    if [ -e "/lib/systemd/system/$service.service" ]; then systemctl enable --now "$service"; fi
+  done
 fi
 
 if [ -z "$prefix" ] && ! id "$user" >/dev/null 2>&1; then
   say "a system user '$user' that owns the data and runs the services"
   adduser --system --group --home "$data" --no-create-home "$user"
 fi
-mkdir -p "$opt" "$etc" "$data/backups" "$data/static" "$data/metrics" "$units" "$sites"
 
 if [ -z "$venv" ]; then
   venv="$opt/venv"
@@ -84,7 +94,10 @@ if [ -z "$database_url" ]; then
     || runuser -u postgres -- createuser kinfolk
   runuser -u postgres -- psql -qtAc "SELECT 1 FROM pg_database WHERE datname='kinfolk'" | grep -q 1 \
     || runuser -u postgres -- createdb --owner kinfolk kinfolk
-  database_url="postgres:///kinfolk?host=/var/run/postgresql"
+  # Debian gives a second cluster (or one installed beside another server) the next port.
+  port="$(runuser -u postgres -- psql -qtAc "SHOW port")"
+  # The socket's folder as the host (percent-encoded), so that every tool reads host and port.
+  database_url="postgres://%2Fvar%2Frun%2Fpostgresql:$port/kinfolk"
 fi
 
 env_file="$etc/kinfolk.env"
@@ -98,14 +111,17 @@ if [ ! -f "$env_file" ]; then
 SECRET_KEY=$secret
 ALLOWED_HOSTS=$domain
 SITE_URL=https://$domain
-DATABASE_URL=$database_url
-REDIS_URL=$redis_url
+# Quoted: the file is read by systemd and by sh (". kinfolk.env"), where an & would end the line.
+DATABASE_URL="$database_url"
+REDIS_URL="$redis_url"
 KINFOLK_DATA_DIR=$data
 STATIC_ROOT=$data/static
 # nginx is the one proxy in front of gunicorn.
 TRUSTED_PROXIES=1
 METRICS_TOKEN=$metrics
 PROMETHEUS_MULTIPROC_DIR=$data/metrics
+# The matching engine's compiled code: the service user cannot write beside the package.
+NUMBA_CACHE_DIR=$data/numba
 EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
 EMAIL_HOST=localhost
 EMAIL_PORT=25
@@ -114,8 +130,11 @@ LOG_FORMAT=json
 EOF
   umask 022
 fi
+# Settings that earlier versions of this script did not write.
+grep -q '^NUMBA_CACHE_DIR=' "$env_file" || echo "NUMBA_CACHE_DIR=$data/numba" >>"$env_file"
 chmod 600 "$env_file"
-[ -z "$prefix" ] && chown "$user:$user" "$env_file" "$data" "$data/backups" "$data/static" "$data/metrics"
+[ -z "$prefix" ] && chown "$user:$user" "$env_file" "$data" "$data/backups" "$data/static" \
+  "$data/metrics" "$data/numba"
 
 # Run a kinfolk command with the settings of the env file (as the service user when root).
 run_kinfolk() {
@@ -125,13 +144,22 @@ run_kinfolk() {
     . "$env_file"
     set +a
     if [ -z "$prefix" ] && [ "$(id -u)" = 0 ]; then
-      runuser -u "$user" --preserve-environment -- "$kinfolk" "$@"
+      # As under systemd: the service user's home, not root's.
+      HOME="$data" runuser -u "$user" --preserve-environment -- "$kinfolk" "$@"
     else
       "$kinfolk" "$@"
     fi
   )
 }
 
+# A DATABASE_URL the settings cannot read would leave Kinfolk on SQLite in the data folder.
+vendor="$(run_kinfolk manage shell -c 'from django.db import connection; print(connection.vendor)' | tail -n 1)"
+case "$database_url" in
+  postgres*) [ "$vendor" = postgresql ] || {
+    echo "Kinfolk is not using PostgreSQL but $vendor: check DATABASE_URL in $env_file" >&2
+    exit 1
+  } ;;
+esac
 say "database migrations"
 run_kinfolk manage migrate --no-input -v0
 say "static files into $data/static"
@@ -182,15 +210,31 @@ WantedBy=multi-user.target
 EOF
 
 say "nginx site in $sites/kinfolk"
-sed -e "s|kinfolk.example.org|$domain|g" -e "s|/var/lib/kinfolk|$data|g" \
+live="/etc/letsencrypt/live/$domain"
+if [ -f "$prefix$live/fullchain.pem" ]; then
+  cert="$live/fullchain.pem" key="$live/privkey.pem"
+else
+  # No certificate yet: nginx would refuse the site, and certbot needs nginx running to
+  # answer its challenge.  Debian's self-signed certificate (package ssl-cert) stands in
+  # until certbot has one; running this script again then switches to it.
+  cert=/etc/ssl/certs/ssl-cert-snakeoil.pem key=/etc/ssl/private/ssl-cert-snakeoil.key
+  say "no certificate for $domain yet: the site uses the self-signed one until certbot runs"
+  certbot_hint="
+Then get the site's certificate, and run this script again to use it:
+  certbot certonly --webroot -w /var/www/html -d $domain --deploy-hook 'systemctl reload nginx'"
+fi
+sed -e "s|/etc/letsencrypt/live/kinfolk.example.org/fullchain.pem|$cert|" \
+  -e "s|/etc/letsencrypt/live/kinfolk.example.org/privkey.pem|$key|" \
+  -e "s|kinfolk.example.org|$domain|g" -e "s|/var/lib/kinfolk|$data|g" \
   "$source_dir/deploy/nginx.conf" >"$sites/kinfolk"
 
 if $systemd; then
   say "starting the services"
   systemctl daemon-reload
-  systemctl enable --now redis-server postgresql kinfolk-web kinfolk-worker
+  systemctl enable --now kinfolk-web kinfolk-worker
   ln -sf "$sites/kinfolk" /etc/nginx/sites-enabled/kinfolk
-  nginx -t && systemctl reload nginx
+  nginx -t
+  systemctl reload-or-restart nginx
 fi
 
 cat <<EOF
@@ -198,7 +242,7 @@ Kinfolk is set up.
   settings:   $env_file
   data:       $data
   services:   kinfolk-web (gunicorn on 127.0.0.1:8000), kinfolk-worker
-  nginx site: $sites/kinfolk (get a certificate: certbot --nginx -d $domain)
+  nginx site: $sites/kinfolk (certificate: $cert)${certbot_hint:-}
 Next: create the first site administrator with
-  sudo -u $user sh -c 'set -a; . $env_file; $kinfolk manage createsuperuser'
+  runuser -u $user -- sh -c 'set -a; . $env_file; $kinfolk manage createsuperuser'
 EOF

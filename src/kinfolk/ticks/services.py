@@ -11,6 +11,9 @@ the next job.  The failed job is tried again on a later tick once its
 back-off has passed, in the same slot or a new one; the back-off grows with
 each failure in a row, and a success clears it.  A claim whose process died
 mid-job (still running after ``JOB_TIMEOUT``) is taken over the same way.
+A job cut off by a database restart is recorded as failed once the
+database answers again (``reconnect``), so it is retried after its back-off
+rather than left running until ``JOB_TIMEOUT``.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from kinfolk.ticks.models import TickRun
+from kinfolk.ticks.reconnect import when_database_answers
 
 logger = logging.getLogger(__name__)
 
@@ -88,9 +93,12 @@ def _run_one(entry: Job, now: dt.datetime) -> str:
             outcome = entry.run(now)
     except Exception as error:
         logger.exception("tick job %s failed (attempt %s)", entry.name, claim.attempts)
-        return _failed(claim, error, now)
-    TickRun.objects.filter(pk=claim.pk).update(
-        state=State.DONE, finished_at=timezone.now(), outcome=outcome[:200], next_try_at=None
+        # The job may have failed because the database restarted: record it on a new connection.
+        return when_database_answers(partial(_failed, claim, error, now))
+    when_database_answers(
+        lambda: TickRun.objects.filter(pk=claim.pk).update(
+            state=State.DONE, finished_at=timezone.now(), outcome=outcome[:200], next_try_at=None
+        )
     )
     return outcome
 

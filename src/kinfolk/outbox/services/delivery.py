@@ -3,7 +3,9 @@
 Each batch is claimed with one conditional update (queued and due, or
 claimed so long ago that its worker must have died), then every row is
 checked again, sent on its own and marked sent at once, so that a crash
-leaves at most the one message in flight unrecorded.
+leaves at most the one message in flight unrecorded.  A database restart
+is no crash: the process lives on, so once the database answers again it
+records the message it had sent and gives back the rest of its claim.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from django.utils import timezone
 from kinfolk.outbox import sms
 from kinfolk.outbox.models import Message
 from kinfolk.outbox.purposes import purpose_get
+from kinfolk.ticks.reconnect import LOST, when_database_answers
 
 logger = logging.getLogger(__name__)
 
@@ -69,12 +72,50 @@ def outbox_deliver(
     totals: Counter[str] = Counter()
     batches = 0
     while max_batches is None or batches < max_batches:
-        token, claimed = _claim(clock(), batch_size)
-        if not claimed:
-            break
-        totals.update(_deliver(token, claimed, clock))
+        batch = _Batch()
+        try:
+            claimed = _claim(batch.token, clock(), batch_size)
+            if not claimed:
+                break
+            totals.update(_deliver(batch, claimed, clock))
+        except LOST:
+            # The database restarted under us: stop, and once it answers again record
+            # what was sent and give the rest back, so the next run sends it at once.
+            _let_go(batch, clock())
+            raise
         batches += 1
     return {key: totals[key] for key in ("sent", "dropped", "retrying", "failed")}
+
+
+class _Batch:
+    """This call's claim token, and the message a server accepted that is not yet marked sent."""
+
+    def __init__(self) -> None:
+        self.token = uuid.uuid4().hex
+        self.accepted: int | None = None
+
+
+def _let_go(batch: _Batch, now: dt.datetime) -> None:
+    """After a lost connection: mark the accepted message sent and unclaim the others.
+
+    The unclaimed rows were never tried, so their claim does not count as an
+    attempt.  If the database stays away longer than the wait, the claim lapses
+    after ``OUTBOX_CLAIM_SECONDS`` as if this worker had died.
+    """
+
+    def write() -> None:
+        if batch.accepted is not None:
+            Message.objects.filter(pk=batch.accepted, claim=batch.token).update(
+                state=State.SENT, sent_at=now, claim=""
+            )
+        Message.objects.filter(claim=batch.token, state=State.SENDING).update(
+            state=State.QUEUED, claim="", attempts=F("attempts") - 1
+        )
+
+    try:
+        when_database_answers(write)
+    except LOST:
+        logger.exception("the outbox could not give back its claim %s", batch.token)
 
 
 def _due(now: dt.datetime) -> Q:
@@ -84,26 +125,26 @@ def _due(now: dt.datetime) -> Q:
     )
 
 
-def _claim(now: dt.datetime, size: int) -> tuple[str, list[Message]]:
+def _claim(token: str, now: dt.datetime, size: int) -> list[Message]:
     """Claim up to ``size`` due rows; only those this update changed are this call's."""
-    token = uuid.uuid4().hex
     ids = list(
         Message.objects.filter(_due(now))
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:size]
     )
     if not ids:
-        return token, []
+        return []
     # The condition is checked again by the update itself: of two workers that
     # picked the same ids, the second changes nothing.
     Message.objects.filter(_due(now), pk__in=ids).update(
         state=State.SENDING, claim=token, claimed_at=now, attempts=F("attempts") + 1
     )
     mine = Message.objects.filter(claim=token, state=State.SENDING).select_related("user")
-    return token, list(mine.order_by("pk"))
+    return list(mine.order_by("pk"))
 
 
-def _deliver(token: str, messages: list[Message], clock: _Clock) -> Counter[str]:
+def _deliver(batch: _Batch, messages: list[Message], clock: _Clock) -> Counter[str]:
+    token = batch.token
     counts: Counter[str] = Counter()
     keep, broken = _still_apply(messages)
     for message, error in broken:
@@ -128,9 +169,11 @@ def _deliver(token: str, messages: list[Message], clock: _Clock) -> Counter[str]
                 counts[_failed(token, message, error, clock())] += 1
                 senders.reset()
                 continue
+            batch.accepted = message.pk
             Message.objects.filter(pk=message.pk, claim=token).update(
                 state=State.SENT, sent_at=clock(), claim=""
             )
+            batch.accepted = None
             counts["sent"] += 1
     return counts
 

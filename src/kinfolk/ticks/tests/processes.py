@@ -79,12 +79,8 @@ class ProcessDatabase:
         return json.loads(line.removeprefix("RESULT "))
 
 
-@contextmanager
-def process_database(directory: Path) -> Iterator[ProcessDatabase]:
-    """A fresh, migrated database for processes, dropped afterwards.
-
-    The first call in a test process migrates a template; later ones copy it.
-    """
+def process_environment(directory: Path) -> dict[str, str]:
+    """The environment of a Kinfolk process with its data in ``directory`` and no database set."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "kinfolk.web.settings",
@@ -95,6 +91,16 @@ def process_database(directory: Path) -> Iterator[ProcessDatabase]:
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("DATABASE_URL", None)
+    return env
+
+
+@contextmanager
+def process_database(directory: Path) -> Iterator[ProcessDatabase]:
+    """A fresh, migrated database for processes, dropped afterwards.
+
+    The first call in a test process migrates a template; later ones copy it.
+    """
+    env = process_environment(directory)
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.postgresql":
         with _postgres_database(database, env) as url:
