@@ -69,8 +69,9 @@ def programme_claim_get(*, programme: Programme, claim_id: int) -> ExpenseClaim:
     return found
 
 
-def claim_state_counts(*, programme: Programme) -> dict[str, int]:
-    qs = programme_claim_list(programme=programme).order_by()
+def claim_state_counts(*, programme: Programme, side: str = "") -> dict[str, int]:
+    """How many claims the coordinator may see are in each state (of one side, if given)."""
+    qs = programme_claim_list(programme=programme, side=side).order_by()
     counts = dict(qs.values_list("state").annotate(n=Count("id")))
     return {state: counts.get(state, 0) for state in ExpenseClaim.State.values}
 

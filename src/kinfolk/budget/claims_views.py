@@ -143,7 +143,7 @@ def claims(request: HttpRequest, programme_id: int) -> HttpResponse:
         "side": side,
         "states": ExpenseClaim.State.choices,
         "sides": ExpenseClaim.Side.choices,
-        "counts": selectors.claim_state_counts(programme=programme),
+        "counts": selectors.claim_state_counts(programme=programme, side=side),
         "page": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
         "totals": selectors.claim_totals(found),
         "query": request.GET,

@@ -71,6 +71,9 @@ def test_every_claim_is_reached_page_by_page_and_the_filters_stay(
     assert all("state=all" in link and "side=volunteer" in link for link in links)
     seen, _links = _walk(signed_in, _list_url(programme) + "?state=submitted", programme)
     assert sorted(seen) == sorted(c.pk for c in waiting + hosting)
+    # The counts beside each state are those of the side shown.
+    counts = signed_in.get(_list_url(programme) + "?side=household").context["counts"]
+    assert (counts["submitted"], counts["approved"]) == (4, 0)
 
 
 def test_the_list_shows_the_true_count_and_total_of_every_page(
