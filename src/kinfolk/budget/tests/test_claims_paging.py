@@ -269,3 +269,18 @@ def test_another_programmes_coordinator_cannot_pay_the_batch(
     response = client.post(_pay_url(programme), {"action": "batch", "through": stamp, "count": 3})
     assert response.status_code == 404
     assert ExpenseClaim.objects.filter(state="approved").count() == 3
+
+
+def test_with_nothing_approved_the_payment_page_offers_no_batch(
+    signed_in, programme, volunteer, household
+):
+    many_claims(volunteer, household, 2)  # waiting for a decision, not for payment
+    response = signed_in.get(_pay_url(programme))
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 0
+    html = response.content.decode()
+    assert "0 approved claims wait for payment" in html
+    assert "Mark the whole batch paid" not in html
+    refused = signed_in.post(_pay_url(programme), {"action": "batch", "through": "1", "count": "2"})
+    assert refused.status_code == 200
+    assert ExpenseClaim.objects.filter(state="paid").count() == 0
