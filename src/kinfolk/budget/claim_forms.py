@@ -208,6 +208,6 @@ def batch_stamp(when: dt.datetime | None) -> str:
 
 def batch_through(text: str | None) -> dt.datetime | None:
     """The moment a batch stamp stands for, or None for anything that is not one."""
-    if not text or not text.isdigit() or len(text) > 17:
+    if not text or not (text.isascii() and text.isdigit()) or len(text) > 17:
         return None
     return _EPOCH + int(text) * _MICROSECOND

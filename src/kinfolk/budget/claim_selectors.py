@@ -105,10 +105,10 @@ def claim_totals(claims: QuerySet[ExpenseClaim]) -> list[CurrencyTotal]:
 
 def approved_through(*, programme: Programme) -> dt.datetime | None:
     """When the latest claim now waiting for payment was approved: the end of today's batch."""
-    latest = ExpenseClaim.objects.filter(
+    latest: dt.datetime | None = ExpenseClaim.objects.filter(
         programme=programme, state=ExpenseClaim.State.APPROVED
     ).aggregate(latest=Max("decided_at"))["latest"]
-    return latest  # type: ignore[no-any-return]
+    return latest
 
 
 def payment_batch(*, programme: Programme, through: dt.datetime | None) -> QuerySet[ExpenseClaim]:

@@ -213,6 +213,7 @@ def test_a_batch_that_changed_since_it_was_shown_is_refused_and_nothing_is_paid(
         {"action": "batch", "count": "3"},
         {"action": "batch", "through": "1", "count": "0"},
         {"action": "batch", "through": "99999999999999999999", "count": "3"},
+        {"action": "batch", "through": "\u00b2\u00b3", "count": "3"},
         {"claims": ["x"]},
         {"claims": ["-4"]},
     ],
@@ -228,6 +229,8 @@ def test_bad_payment_posts_are_refused_and_nothing_is_paid(
 
 def test_a_stamp_that_is_no_batch_shows_todays_batch(signed_in, programme, volunteer, household):
     many_claims(volunteer, household, 3, state="approved")
+    response = signed_in.get(_pay_url(programme) + "?through=%C2%B2&page=x")
+    assert response.status_code == 200
     response = signed_in.get(_pay_url(programme) + "?through=not-a-stamp&page=x")
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 3
