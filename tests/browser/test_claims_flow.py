@@ -75,6 +75,10 @@ def test_a_claim_from_visit_to_payment(
     page.goto(live_server.url + reverse("budget:claims", args=[programme.pk]))
     _both_widths(page, screenshot, "04-coordinator-list")
     page.click(".claim-row a")
+    # The click returns once the page is there, not its picture: wait for the receipt to load.
+    page.locator("img.receipt").evaluate(
+        "img => img.complete || new Promise(done => img.addEventListener('load', done))"
+    )
     assert page.locator("img.receipt").evaluate("img => img.naturalWidth") == 400
     page.check("input[value=approve]")
     page.click("button:has-text('Save the decision')")
@@ -92,5 +96,37 @@ def test_a_claim_from_visit_to_payment(
     assert "Biscuits for tea" in download.value.path().read_text(encoding="utf-8-sig")
     _both_widths(page, screenshot, "06-payment")
     page.click("button:has-text('Mark the ticked claims paid')")
-    page.wait_for_url(re.compile(r".*/payment/$"))
+    page.wait_for_url(re.compile(r".*/payment/\?through=\d+$"))  # the same batch, ticked paid
     assert ExpenseClaim.objects.get().state == "paid"
+
+
+def test_hundreds_of_claims_page_by_page_and_a_batch_paid_at_once(
+    page, live_server, programme, coordinator, volunteer, household, screenshot, tmp_path, settings
+):
+    from kinfolk.budget.tests.claim_helpers import many_claims
+
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    many_claims(volunteer, household, 120, first_minor=250)
+    many_claims(volunteer, household, 230, state="approved", first_minor=1000)
+    many_claims(volunteer, household, 4, side="household", first_minor=75)
+    sign_in_as(page, live_server, coordinator)
+    page.wait_for_url(re.compile(r".*/p/.*"))
+    page.goto(live_server.url + reverse("budget:claims", args=[programme.pk]) + "?side=volunteer")
+    assert "120 claims" in page.inner_text("#claims-found")
+    _both_widths(page, screenshot, "07-list-page-1")
+    page.click("a[rel=next]")
+    page.wait_for_url(re.compile(r".*page=2.*"))
+    assert "side=volunteer" in page.url
+    assert "Page 2 of 3" in page.inner_text("nav.pagination")
+    _both_widths(page, screenshot, "08-list-page-2")
+
+    page.goto(live_server.url + reverse("budget:claims_payment", args=[programme.pk]))
+    assert "230 approved claims wait for payment" in page.inner_text("#batch-summary")
+    _both_widths(page, screenshot, "09-payment-batch")
+    page.click("a[rel=next]")
+    page.wait_for_url(re.compile(r".*through=\d+.*page=2.*"))
+    _both_widths(page, screenshot, "10-payment-page-2")
+    page.click("button:has-text('Mark the whole batch paid')")
+    page.wait_for_url(re.compile(r".*/payment/$"))
+    assert "230 claims are marked paid" in page.inner_text("main")
+    assert ExpenseClaim.objects.filter(state="paid").count() == 230

@@ -16,8 +16,11 @@ from django.utils.translation import gettext as _
 
 MANIFEST = "kinfolk-backup.json"
 FORMAT = "kinfolk-backup"
-FORMAT_VERSION = 1
+#: 2: the uploaded files (receipts) and a checksum of every member.  1: the database only.
+FORMAT_VERSION = 2
 PAYLOAD = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+#: The folder of the archive that holds the storage's files, under their storage names.
+UPLOADS = "uploads/"
 
 #: progress(stage, done, total): what the command line shows as a bar.
 Progress = Callable[[str, int, int], None]
@@ -39,10 +42,19 @@ class Manifest:
     created_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat())
     format: str = FORMAT
     format_version: int = FORMAT_VERSION
+    #: SHA-256 of the database member; "" in a format 1 backup, which had none.
+    payload_sha256: str = ""
+    #: Storage name -> {"size": bytes, "sha256": hex} of every uploaded file; None in a
+    #: format 1 backup, which did not carry them (a restore then leaves the files alone).
+    uploads: dict[str, dict[str, Any]] | None = None
 
     @property
     def rows(self) -> int:
         return sum(self.tables.values())
+
+    @property
+    def files(self) -> int:
+        return len(self.uploads or {})
 
 
 def quiet(stage: str, done: int, total: int) -> None:
@@ -102,6 +114,8 @@ def manifest_checked(archive: tarfile.TarFile, engine: str) -> Manifest:
         raise BackupRefused(not_a_backup) from None
     if not (isinstance(manifest.schema, dict) and isinstance(manifest.tables, dict)):
         raise BackupRefused(not_a_backup)
+    if not isinstance(manifest.payload_sha256, str) or not _uploads_listed(manifest.uploads):
+        raise BackupRefused(not_a_backup)
     if manifest.engine != engine:
         raise BackupRefused(
             _("This is a %(theirs)s backup; this site's database is %(ours)s.")
@@ -127,3 +141,30 @@ def schema_unknown(schema: dict[str, str]) -> list[str]:
 
     known = set(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
     return sorted(f"{app}.{name}" for app, name in schema.items() if (app, name) not in known)
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def _uploads_listed(uploads: Any) -> bool:
+    """Whether the manifest's list of files is well formed, every name a safe relative path."""
+    if uploads is None:
+        return True
+    if not isinstance(uploads, dict):
+        return False
+    for name, entry in uploads.items():
+        if not (isinstance(name, str) and name_safe(name) and isinstance(entry, dict)):
+            return False
+        size, digest = entry.get("size"), entry.get("sha256")
+        if not (isinstance(size, int) and size >= 0 and isinstance(digest, str)):
+            return False
+        if len(digest) != 64 or not set(digest) <= _HEX:
+            return False
+    return True
+
+
+def name_safe(name: str) -> bool:
+    """A storage name that stays inside the uploads folder: relative, no ``..``, no oddities."""
+    if not name or name.startswith("/") or "\\" in name or "\0" in name or len(name) > 1000:
+        return False
+    return all(part not in ("", ".", "..") for part in name.split("/"))

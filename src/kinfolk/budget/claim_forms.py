@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kinfolk.budget.claim_amounts import AmountError, minor_from_text, minor_to_text
 from kinfolk.budget.claims import ClaimInput
-from kinfolk.budget.models import TravelMode
+from kinfolk.budget.models import ExpenseClaim, TravelMode
 from kinfolk.budget.money import digits
 from kinfolk.budget.receipts import MAX_BYTES
 
@@ -129,14 +130,84 @@ class ClaimSettingsForm(forms.Form):
     )
 
 
+#: The most claims one form may mark paid by ticking: a page of the payment list, with room.
+TICKED_MAX = 1000
+
+
+class ClaimIdsField(forms.Field):
+    """Ticked claim ids; whether each is an approved claim of the programme is the service's rule.
+
+    Not a choice field: the page the coordinator ticked on may have moved by
+    the time they send it, and the service checks the ids all or nothing.
+    """
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value: Any) -> list[int]:
+        if value in self.empty_values:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        if len(values) > TICKED_MAX:
+            raise forms.ValidationError(
+                _("Tick at most %(n)s claims at a time.") % {"n": TICKED_MAX}
+            )
+        try:
+            ids = sorted({int(v) for v in values})
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Choose claims from the list.")) from None
+        if ids and ids[0] < 1:
+            raise forms.ValidationError(_("Choose claims from the list."))
+        return ids
+
+
 class PaymentForm(forms.Form):
-    claims = forms.TypedMultipleChoiceField(
+    """The claims ticked on one page of the payment list."""
+
+    claims = ClaimIdsField(
         label=_("Claims finance has paid"),
-        coerce=int,
-        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose the claims that finance has paid.")},
     )
 
-    def __init__(self, *args: Any, claim_ids: list[int], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["claims"].choices = [(pk, str(pk)) for pk in claim_ids]
+
+class BatchPaymentForm(forms.Form):
+    """The whole batch: every claim approved up to ``through``, as many as the page showed."""
+
+    through = forms.CharField(max_length=20)
+    count = forms.IntegerField(min_value=1)
+
+    def clean_through(self) -> dt.datetime:
+        when = batch_through(self.cleaned_data["through"])
+        if when is None:
+            raise forms.ValidationError(_("This batch is not one the page showed; reload it."))
+        return when
+
+
+def claim_filters(query: Any) -> tuple[str, str]:
+    """The claims list's state and side filters from the address, so every page keeps them.
+
+    No state asked means the claims waiting for a decision; ``all`` (or
+    anything unknown) means every state; an unknown side means both.
+    """
+    state = query.get("state", ExpenseClaim.State.SUBMITTED)
+    side = query.get("side", "")
+    return (
+        state if state in ExpenseClaim.State.values else "",
+        side if side in ExpenseClaim.Side.values else "",
+    )
+
+
+# A batch's end travels in addresses as whole microseconds since 1970: exact, and URL-safe.
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def batch_stamp(when: dt.datetime | None) -> str:
+    """``when`` as the batch's stamp for an address; "" for no batch."""
+    return "" if when is None else str((when - _EPOCH) // _MICROSECOND)
+
+
+def batch_through(text: str | None) -> dt.datetime | None:
+    """The moment a batch stamp stands for, or None for anything that is not one."""
+    if not text or not (text.isascii() and text.isdigit()) or len(text) > 17:
+        return None
+    return _EPOCH + int(text) * _MICROSECOND

@@ -270,14 +270,61 @@ def _decide(claim: ExpenseClaim, state: str, by: Any, note: str, confirmed: str)
 def claims_mark_paid(*, programme: Programme, by: Any, claim_ids: Iterable[int]) -> int:
     """Mark these approved claims of the programme paid; returns how many changed.
 
-    Claims that are not approved (or not this programme's) are left alone.
+    All or nothing: if any of them is not an approved claim of the programme
+    (already paid by someone else meanwhile, refused, or another programme's),
+    nothing changes and the coordinator is asked to look again.
     """
-    ids = list(claim_ids)
+    ids = set(claim_ids)
     if not ids:
         raise ValidationError({"claims": _("Choose the claims that finance has paid.")})
-    return ExpenseClaim.objects.filter(
-        programme=programme, pk__in=ids, state=ExpenseClaim.State.APPROVED
-    ).update(state=ExpenseClaim.State.PAID, paid_by=by, paid_at=timezone.now())
+    with transaction.atomic():
+        changed = _paid(ExpenseClaim.objects.filter(programme=programme, pk__in=ids), by=by)
+        if changed != len(ids):
+            raise ValidationError(
+                {
+                    "claims": _(
+                        "Some of the ticked claims are no longer waiting for payment (someone "
+                        "may have marked them paid meanwhile), so nothing was marked. Look at "
+                        "the list again."
+                    )
+                }
+            )
+    return changed
+
+
+def claims_batch_mark_paid(
+    *, programme: Programme, by: Any, through: dt.datetime, expected: int
+) -> int:
+    """Mark paid every approved claim of the programme approved up to ``through``.
+
+    ``expected`` is how many the coordinator saw in the batch (and sent to
+    finance); if the batch no longer holds exactly that many, nothing changes.
+    """
+    if expected < 1:
+        raise ValidationError(_("There is no approved claim in this batch to mark paid."))
+    with transaction.atomic():
+        changed = _paid(
+            ExpenseClaim.objects.filter(programme=programme, decided_at__lte=through), by=by
+        )
+        if changed != expected:
+            raise ValidationError(
+                _(
+                    "The batch has changed since the page was shown: it now holds %(now)s "
+                    "approved claims, not %(then)s. Nothing was marked paid; look at the batch "
+                    "again before marking it."
+                )
+                % {"now": changed, "then": expected}
+            )
+    return changed
+
+
+def _paid(claims: Any, *, by: Any) -> int:
+    # Conditional on the state, so a claim is marked paid once however many ask at once.
+    return int(
+        claims.filter(state=ExpenseClaim.State.APPROVED).update(
+            state=ExpenseClaim.State.PAID, paid_by=by, paid_at=timezone.now()
+        )
+    )
 
 
 def minor_text(claim: ExpenseClaim, minor: int) -> str:

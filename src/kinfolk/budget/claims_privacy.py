@@ -1,4 +1,8 @@
-"""Claims in "My data", and what erasing a person leaves of their claims.
+"""Claims and their receipts in "My data", and what erasing a person leaves of their claims.
+
+The "My data" ZIP holds the person's own receipts under ``receipts/``, the
+stored files byte for byte (photos as stored, without their metadata); each
+claim's row names its file.
 
 Erasure deletes every receipt and every word of the person's claims.  A claim
 that was approved or paid keeps its amounts, date and state, with nothing
@@ -16,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kinfolk.budget.models import ExpenseClaim
 from kinfolk.privacy.erasure import eraser_register
-from kinfolk.privacy.exports import Row, Subject, exporter_register
+from kinfolk.privacy.exports import Row, StoredFile, Subject, exporter_register, files_register
 
 _WORDS = ("distance_reason", "other_what", "decision_note", "confirmation_note")
 _KEPT = (ExpenseClaim.State.APPROVED, ExpenseClaim.State.PAID)
@@ -42,6 +46,7 @@ def claims_export(subject: Subject) -> list[Row]:
                     "other_minor": c.other_minor,
                     "other_what": c.other_what,
                     "receipt": c.receipt_type or "",
+                    "receipt_file": receipt_path(c) if c.receipt else "",
                     "sent_at": c.created_at,
                     "decided_at": c.decided_at,
                     "decision_note": c.decision_note,
@@ -50,6 +55,23 @@ def claims_export(subject: Subject) -> list[Row]:
                 }
             )
     return rows
+
+
+def receipt_path(claim: ExpenseClaim) -> str:
+    """Where the claim's receipt lies in the "My data" ZIP, e.g. ``receipts/claim-12.jpg``."""
+    extension = claim.receipt.name.rsplit(".", 1)[-1] if "." in claim.receipt.name else "bin"
+    return f"receipts/claim-{claim.pk}.{extension}"
+
+
+@files_register
+def receipts_export(subject: Subject) -> list[StoredFile]:
+    """The receipts of the person's own claims: never the partner's for the same visit."""
+    files = []
+    for person in subject.people:
+        claims = ExpenseClaim.objects.filter(side=person.side, **{person.side: person})
+        for claim in claims.exclude(receipt="").order_by("created_at", "id"):
+            files.append(StoredFile(path=receipt_path(claim), name=claim.receipt.name))
+    return files
 
 
 @eraser_register

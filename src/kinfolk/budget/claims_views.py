@@ -12,8 +12,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +23,16 @@ from kinfolk.api.exports import download_response
 from kinfolk.budget import claim_selectors as selectors
 from kinfolk.budget import claims as services
 from kinfolk.budget.claim_exports import HEADER, claim_batches
-from kinfolk.budget.claim_forms import ClaimForm, ClaimSettingsForm, DecisionForm, PaymentForm
+from kinfolk.budget.claim_forms import (
+    BatchPaymentForm,
+    ClaimForm,
+    ClaimSettingsForm,
+    DecisionForm,
+    PaymentForm,
+    batch_stamp,
+    batch_through,
+    claim_filters,
+)
 from kinfolk.budget.models import ExpenseClaim
 from kinfolk.people.selectors import own_person_get
 from kinfolk.programmes.forms import service_errors_add
@@ -115,18 +126,27 @@ def _receipt(claim: ExpenseClaim) -> HttpResponse:
 # --- the coordinator's pages ---------------------------------------------------------------
 
 
+#: Claims per page of the coordinator's list, as on the project's other lists.
+PAGE_SIZE = 50
+#: Claims per page of the payment list: a page is what a coordinator ticks at once.
+PAYMENT_PAGE_SIZE = 100
+
+
 @login_required
 def claims(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
-    state = request.GET.get("state", ExpenseClaim.State.SUBMITTED)
-    if state not in ExpenseClaim.State.values:
-        state = ""
+    state, side = claim_filters(request.GET)
+    found = selectors.programme_claim_list(programme=programme, state=state, side=side)
     context = {
         "programme": programme,
         "state": state,
+        "side": side,
         "states": ExpenseClaim.State.choices,
-        "counts": selectors.claim_state_counts(programme=programme),
-        "claims": selectors.programme_claim_list(programme=programme, state=state)[:500],
+        "sides": ExpenseClaim.Side.choices,
+        "counts": selectors.claim_state_counts(programme=programme, side=side),
+        "page": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
+        "totals": selectors.claim_totals(found),
+        "query": request.GET,
     }
     return render(request, "budget/claims/claims.html", context)
 
@@ -167,26 +187,49 @@ def claim_receipt(request: HttpRequest, programme_id: int, claim_id: int) -> Htt
 def claims_payment(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     whole_programme_required(programme)  # payment runs cover every organisation
-    approved = list(
-        selectors.programme_claim_list(programme=programme, state=ExpenseClaim.State.APPROVED)
-    )
-    form = PaymentForm(
-        request.POST or None,
-        claim_ids=[c.pk for c in approved],
-        initial={"claims": [c.pk for c in approved]},
-    )
-    if request.method == "POST" and form.is_valid():
+    through = batch_through(request.GET.get("through"))
+    if through is None:
+        through = selectors.approved_through(programme=programme)
+    # Every link and form of the page names the batch, so paging never changes it.
+    query = request.GET.copy()
+    query["through"] = batch_stamp(through)
+    posted = request.POST if request.method == "POST" else None
+    whole_batch = posted is not None and posted.get("action") == "batch"
+    ticked = PaymentForm(None if whole_batch else posted)
+    whole = BatchPaymentForm(posted if whole_batch else None)
+    form = whole if whole_batch else ticked
+    if form.is_bound and form.is_valid():
         try:
-            n = services.claims_mark_paid(
-                programme=programme, by=request.user, claim_ids=form.cleaned_data["claims"]
-            )
+            if whole_batch:
+                n = services.claims_batch_mark_paid(
+                    programme=programme,
+                    by=request.user,
+                    through=form.cleaned_data["through"],
+                    expected=form.cleaned_data["count"],
+                )
+            else:
+                n = services.claims_mark_paid(
+                    programme=programme, by=request.user, claim_ids=form.cleaned_data["claims"]
+                )
         except ValidationError as error:
             service_errors_add(error, form)
         else:
             messages.success(request, _("%(n)s claims are marked paid.") % {"n": n})
-            return redirect("budget:claims_payment", programme.pk)
-    total = sum(c.total_minor for c in approved)
-    context = {"programme": programme, "approved": approved, "form": form, "total": total}
+            url = reverse("budget:claims_payment", args=[programme.pk])
+            # Ticking goes on in the same batch and page; a paid batch makes way for the next.
+            return redirect(url if whole_batch else f"{url}?{query.urlencode()}")
+    batch = selectors.payment_batch(programme=programme, through=through)
+    context = {
+        "programme": programme,
+        "query": query,
+        "page": Paginator(batch, PAYMENT_PAGE_SIZE).get_page(request.GET.get("page")),
+        "totals": selectors.claim_totals(batch),
+        "stamp": query["through"],
+        "through": through,
+        "newer": selectors.approved_after(programme=programme, through=through),
+        "form": ticked,
+        "batch_form": whole,
+    }
     return render(request, "budget/claims/claims_payment.html", context)
 
 
@@ -194,13 +237,22 @@ def claims_payment(request: HttpRequest, programme_id: int) -> HttpResponse:
 def claims_export(request: HttpRequest, programme_id: int, fmt: str) -> HttpResponse:
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     whole_programme_required(programme)
-    approved = list(
-        selectors.programme_claim_list(programme=programme, state=ExpenseClaim.State.APPROVED)
-    )
+    # With the payment page's batch stamp, exactly that batch; without it, every approved claim.
+    through = batch_through(request.GET.get("through"))
+    if through is None:
+        approved = selectors.programme_claim_list(
+            programme=programme, state=ExpenseClaim.State.APPROVED
+        )
+    else:
+        approved = selectors.payment_batch(programme=programme, through=through)
     stamp = timezone.localdate(timezone=programme.zone).isoformat()
     filename = f"claims-to-pay-{stamp}.{fmt}"
     return download_response(
-        fmt=fmt, title="claims", header=HEADER, batches=claim_batches(approved), filename=filename
+        fmt=fmt,
+        title="claims",
+        header=HEADER,
+        batches=claim_batches(list(approved)),
+        filename=filename,
     )
 
 

@@ -205,8 +205,11 @@ def cards_engine(cards: list[RateCard]) -> RateCards:
     )
 
 
-def cards_changed(cards: list[RateCard], changes: dict[str, int], first: dt.date) -> RateCards:
+def cards_changed(cards: list[RateCard], changes: dict[str, Any], first: dt.date) -> RateCards:
     """The cards with some rates changed, unsaved: a what-if keeps each card's dates.
+
+    ``changes`` maps a rate card's field to its value: money in minor units,
+    the detour factor as a decimal, the per-diem's distance in whole km.
 
     With no card at all, one card from ``first`` holds the changed rates.
     """

@@ -137,8 +137,11 @@ class BudgetForm(_MoneyForm):
 class WhatIfForm(_MoneyForm):
     """Another cadence, another number of pairs, other rates: each empty keeps the plan's."""
 
-    money_fields = ("car_per_km_minor", "public_per_km_minor", "allowance_minor",
-                    "per_pairing_minor", "per_year_minor")  # fmt: skip
+    money_fields = ("car_per_km_minor", "public_per_km_minor", "walk_per_km_minor",
+                    "allowance_minor", "per_diem_minor", "per_pairing_minor",
+                    "per_year_minor")  # fmt: skip
+    #: Rates that are not money: the detour factor and the per-diem's distance.
+    other_rates = ("detour_factor", "per_diem_from_km")
 
     cadence_weeks = forms.TypedChoiceField(
         label=_("A visit every"),
@@ -156,7 +159,25 @@ class WhatIfForm(_MoneyForm):
     )
     car_per_km_minor = _amount(_MONEY_LABELS["car_per_km_minor"], required=False)
     public_per_km_minor = _amount(_MONEY_LABELS["public_per_km_minor"], required=False)
+    walk_per_km_minor = _amount(_MONEY_LABELS["walk_per_km_minor"], required=False)
+    detour_factor = forms.DecimalField(
+        label=_("Detour factor"),
+        required=False,
+        min_value=Decimal(1),
+        max_value=Decimal(3),
+        max_digits=3,
+        decimal_places=2,
+        help_text=_("Road distance over straight-line distance, from 1 to 3."),
+    )
     allowance_minor = _amount(_MONEY_LABELS["allowance_minor"], required=False)
+    per_diem_minor = _amount(_MONEY_LABELS["per_diem_minor"], required=False)
+    per_diem_from_km = forms.IntegerField(
+        label=_("Per-diem from (km, one way)"),
+        required=False,
+        min_value=0,
+        max_value=32767,
+        help_text=_("A visit whose longest journey is at least this far gets the per-diem."),
+    )
     per_pairing_minor = _amount(_MONEY_LABELS["per_pairing_minor"], required=False)
     per_year_minor = _amount(_MONEY_LABELS["per_year_minor"], required=False)
 
@@ -167,11 +188,11 @@ class WhatIfForm(_MoneyForm):
                 self.add_error(name, _("A rate cannot be negative."))
         return data
 
-    def rate_changes(self) -> dict[str, int]:
-        """The rates this what-if changes, in minor units."""
+    def rate_changes(self) -> dict[str, Any]:
+        """The rates this what-if changes: money in minor units, the others as typed."""
         return {
             name: self.cleaned_data[name]
-            for name in self.money_fields
+            for name in (*self.money_fields, *self.other_rates)
             if self.cleaned_data.get(name) is not None
         }
 

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import shutil
 import zipfile
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kinfolk.privacy.exports import Row, Subject, sections_build
+from kinfolk.privacy.exports import Row, StoredFile, Subject, files_build, sections_build
 from kinfolk.privacy.models import ExportClaim
 
 #: A claim older than this belongs to a request that died; a new one may take it over.
@@ -30,7 +31,7 @@ def my_data_archive(*, user: Any) -> bytes:
     claim = _claim(user.pk)
     try:
         subject = Subject.of(user)
-        return _zip(sections_build(subject=subject))
+        return _zip(sections_build(subject=subject), files_build(subject=subject))
     finally:
         ExportClaim.objects.filter(pk=claim.pk).delete()
 
@@ -50,16 +51,30 @@ def _claim(user_id: int) -> ExportClaim:
     return ExportClaim.objects.get(user_id=user_id)
 
 
-def _zip(sections: list[tuple[Any, list[Row]]]) -> bytes:
+def _zip(sections: list[tuple[Any, list[Row]]], files: list[StoredFile]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.txt", _readme(sections))
+        copied = [f for f in files if _file_copy(archive, f)]
+        archive.writestr("README.txt", _readme(sections, copied))
         everything = {section.name: rows for section, rows in sections}
         archive.writestr("my-data.json", _json(everything))
         for section, rows in sections:
             archive.writestr(f"json/{section.name}.json", _json(rows))
             archive.writestr(f"csv/{section.name}.csv", _csv(rows))
     return buffer.getvalue()
+
+
+def _file_copy(archive: zipfile.ZipFile, stored: StoredFile) -> bool:
+    """Copy a stored file into the ZIP byte for byte; False if the storage no longer has it."""
+    from django.core.files.storage import default_storage
+
+    try:
+        source = default_storage.open(stored.name, "rb")
+    except FileNotFoundError:
+        return False
+    with source, archive.open(stored.path, "w") as target:
+        shutil.copyfileobj(source, target)
+    return True
 
 
 def _json(value: Any) -> str:
@@ -86,7 +101,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _readme(sections: list[tuple[Any, list[Row]]]) -> str:
+def _readme(sections: list[tuple[Any, list[Row]]], files: list[StoredFile]) -> str:
     lines = [
         _("Everything Kinfolk stores about you, made on %(when)s (UTC).")
         % {"when": timezone.now().strftime("%Y-%m-%d %H:%M")},
@@ -94,6 +109,12 @@ def _readme(sections: list[tuple[Any, list[Row]]]) -> str:
         _("my-data.json holds every section; json/ and csv/ hold one file per section:"),
     ]
     lines += [f"  {section.name}: {section.title} ({len(rows)})" for section, rows in sections]
+    if files:
+        lines += [
+            "",
+            _("Files you sent, exactly as Kinfolk stores them (photos without their location):"),
+        ]
+        lines += [f"  {f.path}" for f in files]
     lines += ["", _("What is not included, and why:"), *[f"  - {e}" for e in exemptions()]]
     return "\n".join(str(line) for line in lines) + "\n"
 

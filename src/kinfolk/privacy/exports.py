@@ -124,6 +124,32 @@ def sections_build(*, subject: Subject) -> list[tuple[Section, list[Row]]]:
     return [(section, section.rows(subject)) for section in EXPORTERS]
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """A file of the person's in the site's storage (a receipt), copied into the ZIP as stored."""
+
+    path: str  # in the ZIP, under a folder: "receipts/claim-12.jpg"
+    name: str  # in Django's default storage
+
+
+#: Functions giving the person's stored files; an app adds one with ``files_register``.
+FILE_EXPORTERS: list[Callable[[Subject], list[StoredFile]]] = []
+
+
+def files_register(
+    files: Callable[[Subject], list[StoredFile]],
+) -> Callable[[Subject], list[StoredFile]]:
+    """Add the person's stored files of an app to "My data" (usable as a decorator)."""
+    if files not in FILE_EXPORTERS:
+        FILE_EXPORTERS.append(files)
+    return files
+
+
+def files_build(*, subject: Subject) -> list[StoredFile]:
+    """Every stored file of this person's, and only theirs."""
+    return [found for files in FILE_EXPORTERS for found in files(subject)]
+
+
 def _partner_name(pairing_or_proposal: Any, person: Person) -> str:
     other = (
         pairing_or_proposal.household

@@ -24,6 +24,13 @@ from kinfolk.web.cli import app
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def uploads(settings, tmp_path) -> Path:
+    """The site's uploaded files live in this test's own folder: a restore rewrites them."""
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def filled(programme, coordinator, volunteer, household, other_volunteer):
     from kinfolk.testing import make_pairing, make_visit
@@ -133,23 +140,17 @@ def test_a_backup_that_fails_half_way_leaves_no_file(filled, tmp_path, monkeypat
 # --- Bad input: refused with a clear message, and nothing changes ----------------------------
 
 
+def _members(backup_file: Path) -> dict[str, bytes]:
+    with tarfile.open(backup_file) as archive:
+        return {m.name: archive.extractfile(m).read() for m in archive.getmembers()}
+
+
 def _rewritten(backup_file: Path, tmp_path: Path, **changes) -> Path:
     """A copy of the backup with its manifest changed."""
-    with tarfile.open(backup_file) as archive:
-        manifest = json.loads(archive.extractfile(backups.MANIFEST).read())
-        payload_name = next(n for n in archive.getnames() if n != backups.MANIFEST)
-        payload = archive.extractfile(payload_name).read()
+    members = _members(backup_file)
+    manifest = json.loads(members[backups.MANIFEST])
     manifest.update(changes)
-    changed = tmp_path / "changed.kfbackup"
-    with tarfile.open(changed, "w") as archive:
-        for name, data in (
-            (backups.MANIFEST, json.dumps(manifest).encode()),
-            (payload_name, payload),
-        ):
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return changed
+    return _tar_of(tmp_path, {**members, backups.MANIFEST: json.dumps(manifest).encode()})
 
 
 def _tar_of(tmp_path: Path, members: dict[str, bytes]) -> Path:
@@ -163,11 +164,19 @@ def _tar_of(tmp_path: Path, members: dict[str, bytes]) -> Path:
 
 
 def _refused(path: Path) -> str:
-    before = table_fingerprints()
+    before = table_fingerprints(), _uploaded()
     with pytest.raises(BackupRefused) as refused:
         backup_restore(path)
-    assert table_fingerprints() == before
+    assert (table_fingerprints(), _uploaded()) == before
     return refused.value.message
+
+
+def _uploaded() -> dict[str, bytes]:
+    """Every file of the site's storage, by name, with its bytes."""
+    from django.conf import settings
+
+    root = Path(settings.MEDIA_ROOT)
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def test_a_file_that_is_not_a_backup_is_refused(filled, tmp_path):
@@ -207,7 +216,7 @@ def test_a_backup_from_a_newer_schema_is_refused(backup_file, tmp_path):
 
 def test_a_backup_in_a_newer_format_is_refused(backup_file, tmp_path):
     assert "newer Kinfolk" in _refused(_rewritten(backup_file, tmp_path, format_version=99))
-    newer_with_new_fields = _rewritten(backup_file, tmp_path, format_version=2, checksums={})
+    newer_with_new_fields = _rewritten(backup_file, tmp_path, format_version=3, signatures={})
     assert "newer Kinfolk" in _refused(newer_with_new_fields)
 
 
@@ -329,3 +338,184 @@ def test_a_restore_that_does_not_bring_back_every_row_says_so(
     with pytest.raises(BackupRefused) as refused:
         backup_restore(lying, database=empty_database)
     assert "people_volunteer" in refused.value.message
+
+
+# --- Uploaded files (receipts) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def receipts(filled, volunteer, household, coordinator):
+    """Two claims of Vera's with receipts (a photo and a PDF) in the site's storage."""
+    from kinfolk.budget.tests.claim_helpers import PDF, jpeg_with_gps, met, submitted
+
+    photo = submitted(volunteer, met(volunteer, household), receipt=jpeg_with_gps())
+    visit = met(volunteer, household, window_start=_day(2026, 10, 19))
+    pdf = submitted(volunteer, visit, receipt=PDF)
+    return photo, pdf
+
+
+def _day(*ymd):
+    import datetime as dt
+
+    return dt.date(*ymd)
+
+
+def test_the_manifest_lists_every_uploaded_file_with_its_size_and_checksum(
+    receipts, uploads, tmp_path
+):
+    import hashlib
+
+    manifest = backup_create(tmp_path / "site.kfbackup")
+    stored = _uploaded()
+    assert len(stored) == 2 and set(manifest.uploads) == set(stored)
+    for name, data in stored.items():
+        assert manifest.uploads[name] == {
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+    members = _members(tmp_path / "site.kfbackup")
+    assert {n for n in members if n.startswith(backups.UPLOADS)} == {
+        backups.UPLOADS + name for name in stored
+    }
+    payload = members[backups.PAYLOAD[manifest.engine]]
+    assert manifest.payload_sha256 == hashlib.sha256(payload).hexdigest()
+    assert backups.backup_inspect(tmp_path / "site.kfbackup").files == 2
+
+
+def test_a_receipt_deleted_after_the_backup_is_back_byte_for_byte_after_a_restore(
+    receipts, uploads, tmp_path
+):
+    photo, pdf = receipts
+    before = _uploaded()
+    backup_create(tmp_path / "site.kfbackup")
+    (uploads / photo.receipt.name).unlink()
+    (uploads / pdf.receipt.name).write_bytes(b"%PDF-1.4 changed after the backup")
+    backup_restore(tmp_path / "site.kfbackup")
+    assert _uploaded() == before
+    assert (uploads / photo.receipt.name).read_bytes() == before[photo.receipt.name]
+
+
+def test_a_receipt_sent_after_the_backup_goes_with_its_claim_on_a_restore(
+    receipts, uploads, volunteer, household, tmp_path
+):
+    from kinfolk.budget.models import ExpenseClaim
+    from kinfolk.budget.tests.claim_helpers import PDF, met, submitted
+
+    before = _uploaded()
+    backup_create(tmp_path / "site.kfbackup")
+    late = submitted(volunteer, met(volunteer, household, window_start=_day(2026, 11, 2)),
+                     receipt=PDF)  # fmt: skip
+    backup_restore(tmp_path / "site.kfbackup")
+    assert not ExpenseClaim.objects.filter(pk=late.pk).exists()
+    assert _uploaded() == before  # no receipt left behind without its claim
+
+
+def test_someone_erased_after_the_backup_does_not_get_their_receipts_back(
+    receipts, uploads, volunteer, tmp_path
+):
+    erasure = pytest.importorskip("kinfolk.privacy.erasure")
+    backup_create(tmp_path / "site.kfbackup")
+    erasure.person_erase(person=volunteer)
+    assert _uploaded() == {}
+    backup_restore(tmp_path / "site.kfbackup")
+    assert _uploaded() == {}
+
+
+def test_a_tampered_receipt_in_the_backup_is_refused_and_nothing_changes(receipts, tmp_path):
+    photo, _pdf = receipts
+    backup_create(tmp_path / "site.kfbackup")
+    members = _members(tmp_path / "site.kfbackup")
+    name = backups.UPLOADS + photo.receipt.name
+    same_size = bytearray(members[name])
+    same_size[-3] ^= 0xFF
+    message = _refused(_tar_of(tmp_path, {**members, name: bytes(same_size)}))
+    assert "does not match the checksum" in message and photo.receipt.name in message
+    longer = _tar_of(tmp_path, {**members, name: members[name] + b"\0"})
+    assert "does not match the checksum" in _refused(longer)
+
+
+def test_a_tampered_database_in_the_backup_is_refused(receipts, tmp_path):
+    manifest = backup_create(tmp_path / "site.kfbackup")
+    members = _members(tmp_path / "site.kfbackup")
+    payload = backups.PAYLOAD[manifest.engine]
+    changed = bytearray(members[payload])
+    changed[len(changed) // 2] ^= 0x01
+    message = _refused(_tar_of(tmp_path, {**members, payload: bytes(changed)}))
+    assert "does not match the checksum" in message
+
+
+def test_a_backup_missing_a_listed_file_or_holding_an_unlisted_one_is_refused(receipts, tmp_path):
+    photo, _pdf = receipts
+    backup_create(tmp_path / "site.kfbackup")
+    members = _members(tmp_path / "site.kfbackup")
+    name = backups.UPLOADS + photo.receipt.name
+    missing = {n: d for n, d in members.items() if n != name}
+    assert "is missing 1 uploaded files" in _refused(_tar_of(tmp_path, missing))
+    extra = {**members, backups.UPLOADS + "receipts/planted.pdf": b"%PDF-1.4"}
+    assert "which its manifest does not list" in _refused(_tar_of(tmp_path, extra))
+
+
+@pytest.mark.parametrize(
+    "name", ["../outside.pdf", "/etc/passwd", "receipts/../../x", "a\\b", "", "receipts//x"]
+)
+def test_a_manifest_naming_a_file_outside_the_uploads_folder_is_refused(
+    backup_file, tmp_path, name
+):
+    entry = {"size": 1, "sha256": "0" * 64}
+    message = _refused(_rewritten(backup_file, tmp_path, uploads={name: entry}))
+    assert "not a Kinfolk backup" in message
+
+
+@pytest.mark.parametrize(
+    "uploads_value",
+    [[], {"a.pdf": {"size": -1, "sha256": "0" * 64}}, {"a.pdf": {"size": 1, "sha256": "xyz"}},
+     {"a.pdf": "0" * 64}],
+)  # fmt: skip
+def test_a_manifest_with_a_malformed_list_of_files_is_refused(backup_file, tmp_path, uploads_value):
+    assert "not a Kinfolk backup" in _refused(
+        _rewritten(backup_file, tmp_path, uploads=uploads_value)
+    )
+
+
+def test_a_backup_of_the_database_only_still_restores_and_leaves_the_files_alone(
+    receipts, uploads, tmp_path
+):
+    """A format 1 backup (before uploads were saved) restores its rows; files stay as they are."""
+    backup_create(tmp_path / "site.kfbackup")
+    members = _members(tmp_path / "site.kfbackup")
+    manifest = json.loads(members[backups.MANIFEST])
+    for key in ("uploads", "payload_sha256"):
+        del manifest[key]
+    manifest["format_version"] = 1
+    old = {n: d for n, d in members.items() if not n.startswith(backups.UPLOADS)}
+    old[backups.MANIFEST] = json.dumps(manifest).encode()
+    before = _uploaded()
+    (uploads / "receipts" / "kept.pdf").write_bytes(b"%PDF-1.4 not in any backup")
+    backup_restore(_tar_of(tmp_path, old))
+    assert _uploaded() == {**before, "receipts/kept.pdf": b"%PDF-1.4 not in any backup"}
+
+
+def test_restoring_into_another_database_leaves_the_sites_files_alone(
+    receipts, uploads, tmp_path, empty_database
+):
+    photo, _pdf = receipts
+    backup_create(tmp_path / "site.kfbackup")
+    (uploads / photo.receipt.name).unlink()
+    before = _uploaded()
+    backup_restore(tmp_path / "site.kfbackup", database=empty_database)
+    assert _uploaded() == before
+
+
+def test_the_restore_command_brings_back_a_deleted_receipt(
+    receipts, uploads, tmp_path, monkeypatch
+):
+    photo, _pdf = receipts
+    monkeypatch.setenv("KINFOLK_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("MEDIA_ROOT", str(uploads))
+    target = tmp_path / "cli.kfbackup"
+    assert CliRunner().invoke(app, ["backup", str(target)]).exit_code == 0
+    data = (uploads / photo.receipt.name).read_bytes()
+    (uploads / photo.receipt.name).unlink()
+    result = CliRunner().invoke(app, ["restore", "--yes", str(target)])
+    assert result.exit_code == 0, result.output
+    assert (uploads / photo.receipt.name).read_bytes() == data

@@ -65,3 +65,60 @@ def png_with_exif() -> bytes:
 
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def many_claims(
+    volunteer: Any,
+    household: Any,
+    n: int,
+    *,
+    state: str = "submitted",
+    side: str = "volunteer",
+    currency: str = "GBP",
+    first_minor: int = 100,
+    approved_from: dt.datetime | None = None,
+) -> list[Any]:
+    """``n`` claims of one side of a pairing, one per visit that happened, in bulk.
+
+    Amounts are ``first_minor``, ``first_minor + 1``, …, so a total over any
+    subset is known exactly; approved ones were approved a second apart.
+    """
+    from django.utils import timezone
+
+    from kinfolk.budget.models import ExpenseClaim
+    from kinfolk.visits.models import Visit
+
+    pairing = volunteer.pairings.filter(household=household).first() or make_pairing(
+        volunteer, household
+    )
+    start = Visit.objects.filter(pairing=pairing).count()
+    day = dt.date(2019, 1, 7)  # weekly from here, so hundreds of visits are all in the past
+    visits = Visit.objects.bulk_create(
+        Visit(
+            pairing=pairing,
+            period=start + i,
+            sequence=start + i + 1,
+            window_start=day + dt.timedelta(days=7 * (start + i)),
+            window_end=day + dt.timedelta(days=7 * (start + i) + 6),
+            host="household",
+            state="happened",
+        )
+        for i in range(n)
+    )
+    decided = state in ("approved", "paid", "rejected")
+    since = approved_from or timezone.now() - dt.timedelta(days=1)
+    person = volunteer if side == "volunteer" else household
+    return ExpenseClaim.objects.bulk_create(
+        ExpenseClaim(
+            programme_id=volunteer.programme_id,
+            visit=visit,
+            side=side,
+            travel_mode="car",
+            currency=currency,
+            travel_minor=first_minor + i,
+            state=state,
+            decided_at=since + dt.timedelta(seconds=i) if decided else None,
+            **{side: person},
+        )
+        for i, visit in enumerate(visits)
+    )

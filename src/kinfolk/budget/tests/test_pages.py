@@ -224,3 +224,51 @@ def test_a_budget_year_starts_on_the_first_of_its_month(signed_in, programme):
     data["amount_minor"] = "9000"
     signed_in.post(_url("dashboard", programme), data)
     assert AnnualBudget.objects.get().amount_minor == 900000  # that year's budget, replaced
+
+
+def test_what_if_walking_detour_and_per_diem_worked_out_by_hand(signed_in, programme, monkeypatch):
+    from kinfolk.programmes.models import Programme
+
+    rates_add(programme)
+    small_programme(programme)
+    # The year of test_forecast (2027), whose current plan is worked out there: 139700.
+    monkeypatch.setattr(Programme, "today", lambda self, now=None: dt.date(2027, 1, 10))
+    before = _stored()
+    query = {
+        "walk_per_km_minor": "0.10",
+        "detour_factor": "1.50",
+        "per_diem_minor": "3.00",
+        "per_diem_from_km": "5",
+    }
+    comparison = signed_in.get(_url("what_if", programme), query).context["comparison"]
+    # Ada and Hana, 4 km apart: 2 x 1.5 x 4 = 12 km, by car at 45 = 540 (Hana hosts, 4 times)
+    # or by bus at 30 = 360 (Ada hosts, 3 times); the longest journey, 1.5 x 4 = 6 km one way,
+    # reaches 5 km, so each visit also has the 300 per-diem; the allowance is 500; the new
+    # pairing 10000.  Ben and Ola, 1 km apart, walk 2 x 1.5 x 1 = 3 km at 10 = 30, 7 times,
+    # with no per-diem (1.5 km).  Staff 120000.
+    ada_hana = 4 * (540 + 500 + 300) + 3 * (360 + 500 + 300) + 10000
+    ben_ola = 7 * (30 + 500)
+    assert comparison.current_total == 139700
+    assert comparison.changed_total == ada_hana + ben_ola + 120000 == 142550
+    assert _stored() == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("walk_per_km_minor", "-0.01", "cannot be negative"),
+        ("per_diem_minor", "-3", "cannot be negative"),
+        ("detour_factor", "0.9", "greater than or equal to 1"),
+        ("detour_factor", "3.5", "less than or equal to 3"),
+        ("detour_factor", "abc", "Enter a number"),
+        ("per_diem_from_km", "-1", "greater than or equal to 0"),
+        ("per_diem_from_km", "2.5", "Enter a whole number"),
+    ],
+)
+def test_what_if_refuses_bad_walking_detour_and_per_diem_by_name(
+    signed_in, programme, field, value, words
+):
+    rates_add(programme)
+    response = signed_in.get(_url("what_if", programme), {field: value})
+    assert words in " ".join(response.context["form"].errors[field])
+    assert response.context["comparison"] is None

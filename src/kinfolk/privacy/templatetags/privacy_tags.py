@@ -121,6 +121,7 @@ _COLUMNS = {
     "other_minor": pgettext_lazy("My data column", "Other costs (smallest unit)"),
     "other_what": pgettext_lazy("My data column", "What the other costs were for"),
     "receipt": pgettext_lazy("My data column", "Receipt"),
+    "receipt_file": pgettext_lazy("My data column", "Receipt file in the ZIP"),
     "decided_at": pgettext_lazy("My data column", "Decided"),
     "decision_note": pgettext_lazy("My data column", "Note from the coordinator"),
     "confirmation_note": pgettext_lazy("My data column", "How the visit was confirmed"),
