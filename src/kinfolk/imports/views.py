@@ -156,12 +156,7 @@ def problems(request: HttpRequest, programme_id: int, people_import_id: int) -> 
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     whole_programme_required(programme)  # a limited coordinator sees only some people
     people_import = selectors.import_get(programme=programme, import_id=people_import_id)
-    response = HttpResponse(
-        "\ufeff" + people_import.problems_csv, content_type="text/csv; charset=utf-8"
-    )
-    name = f"import-{people_import.pk}-problems.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _csv_download(people_import.problems_csv, f"import-{people_import.pk}-problems.csv")
 
 
 @login_required
@@ -170,10 +165,12 @@ def placements(request: HttpRequest, programme_id: int, people_import_id: int) -
     programme = programme_get(viewer=request.user, programme_id=programme_id)
     whole_programme_required(programme)  # a limited coordinator sees only some people
     people_import = selectors.import_placements_get(programme=programme, import_id=people_import_id)
-    response = HttpResponse(
-        "\ufeff" + people_import.placements_csv, content_type="text/csv; charset=utf-8"
-    )
-    name = f"import-{people_import.pk}-regions.csv"
+    return _csv_download(people_import.placements_csv, f"import-{people_import.pk}-regions.csv")
+
+
+def _csv_download(text: str, name: str) -> HttpResponse:
+    """A small CSV the import kept, as a download (with a BOM, so spreadsheets read UTF-8)."""
+    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
