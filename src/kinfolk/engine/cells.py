@@ -365,20 +365,26 @@ def _in_row(indices: Any, start: int, end: int, b: int) -> bool:
 def violations(
     A: Side, B: Side, grid: Any, indptr: Any, indices: Any, excluded: Any, a_is_volunteer: bool,
     m: int, dual_a: Any, dual_b: Any, big: int, w: Any, vj: Any, vk: Any, vd: Any, effort: Any,
-    limit: int, bound: Any,
+    limit: int, bound: Any, a_order: Any,
 ) -> tuple[Any, Any, Any]:  # fmt: skip
     """Compatible pairs outside the graph whose reduced cost is negative.
+
+    Side B, ``dual_b`` and ``g`` come in B's cell order (position ``at`` is person
+    ``members[at]``), and A's people are taken in ``a_order`` (their own cell order): a
+    neighbourhood's people then sit together in memory and stay in cache while its
+    people scan it, instead of each pair costing a few cache misses.
 
     The graph's pairs of each person ``a`` of side A are ``indices[indptr[a]:indptr[a+1]]``
     (sorted).  With the solver's duals (``dual_a + dual_b + cost >= big`` on every graph
     pair), a pair breaking that inequality could improve the optimum.  Returns
     ``(a, b, chord)`` of at most ``limit`` such pairs per person, the most negative first.
 
-    ``bound`` = (cell keys, cell starts, cell minimum of g, g, effort floor): with
-    ``g_b = dual_b - 1000 * waiting * months_b``, a pair's cost is at least
-    ``1000 * (distance * km * effort + waiting * (36 - months_a - months_b))``, so a
-    whole cell whose smallest ``g`` plus that distance term reaches the person's
-    budget holds no violation and is skipped unread.
+    ``bound`` = (cell keys, cell starts, cell minimum of g, g, effort floor): a pair's
+    cost is at least ``1000 * (distance * km * effort + waiting * (36 - months_a -
+    months_b))`` plus the exchange and slot terms each side forces on its own (see
+    :func:`pruning_bound`, which folds b's into ``g_b``), so a whole cell whose smallest
+    ``g`` plus that distance term reaches the person's budget holds no violation and
+    is skipped unread.
     """
     n_a = A[0].shape[0]
     out_b = np.full((n_a, limit), -1, dtype=np.int64)
@@ -388,13 +394,16 @@ def violations(
     cell_keys, cell_start, cell_min, g, effort_floor = bound
     step, n_lon, _, members = grid
     margin = 2.0 + 1e-12 * big
-    for a in numba.prange(n_a):
+    for turn in numba.prange(n_a):
+        a = a_order[turn]
         if not A[14][a]:
             continue
         buffer = np.empty((64, 2), dtype=np.int64)
         hashes = np.zeros(limit, dtype=np.uint64)
         size = 0
         budget = float(big - dual_a[a]) - 1000.0 * w[4] * (36.0 - A[13][a]) + margin
+        if A[8][a] == 0:  # learns nothing: the exchange direction towards it is lost
+            budget -= 1000.0 * w[1]
         slope = 1000.0 * w[0] * (effort[A[12][a]] + effort_floor) / 2.0  # per km
         ranges = _ranges(A, a, A[4][a], grid, buffer)
         for r in range(ranges.shape[0]):
@@ -408,30 +417,34 @@ def violations(
                 ):
                     continue
                 for at in range(cell_start[cell], cell_start[cell + 1]):
+                    if not B[14][at]:
+                        continue
+                    c = _chord(A, a, B, at)
+                    if g[at] + slope * c * 6371.0088 >= budget:
+                        continue
+                    if stage(a, at, c, A, B) != 0:
+                        continue
                     b = members[at]
-                    if not B[14][b]:
-                        continue
-                    c = _chord(A, a, B, b)
-                    if g[b] + slope * c * 6371.0088 >= budget:
-                        continue
-                    if stage(a, b, c, A, B) != 0 or _in_row(indices, indptr[a], indptr[a + 1], b):
+                    if _in_row(indices, indptr[a], indptr[a + 1], b):
                         continue
                     v, h = (a, b) if a_is_volunteer else (b, a)
                     if _excluded(excluded, v * m + h):
                         continue
                     km = pair_km(c)
                     if a_is_volunteer:
-                        cost = edge_cost(a, b, km, A, B, w, vj, vk, vd, effort)
+                        cost = edge_cost(a, at, km, A, B, w, vj, vk, vd, effort)
                     else:
-                        cost = edge_cost(b, a, km, B, A, w, vj, vk, vd, effort)
-                    reduced = dual_a[a] + dual_b[b] + cost - big
+                        cost = edge_cost(at, a, km, B, A, w, vj, vk, vd, effort)
+                    reduced = dual_a[a] + dual_b[at] + cost - big
                     if reduced < 0:
                         # Keep the most negative: a max-heap on the reduced cost.
                         size = _heap_push(out_rc[a], hashes, out_b[a], size, limit,
-                                          float(reduced), np.uint64(b), b)  # fmt: skip
+                                          float(reduced), np.uint64(b), at)  # fmt: skip
         found[a] = size
         for t in range(size):
-            out_c[a, t] = _chord(A, a, B, out_b[a, t])
+            at = out_b[a, t]
+            out_c[a, t] = _chord(A, a, B, at)
+            out_b[a, t] = members[at]
     rows = np.repeat(np.arange(n_a), found)
     total = rows.size
     cols = np.empty(total, dtype=np.int64)
@@ -549,18 +562,35 @@ def graph_costs(
     return out
 
 
+def in_cell_order(s: Side, c: Cells) -> Side:
+    """Side ``s`` with its people in the order of its cells (see :func:`violations`)."""
+    return tuple(np.ascontiguousarray(field[c.members]) for field in s)
+
+
 def pruning_bound(
-    cells_b: Cells, dual_b: npt.NDArray[np.int64], months_b: npt.NDArray[np.float64],
-    w: cm.Weights,
+    cells_b: Cells, dual_b: npt.NDArray[Any], months_b: npt.NDArray[np.float64],
+    w: cm.Weights, traits_b: cand.Traits,
 ) -> tuple[Any, ...]:  # fmt: skip
-    """Per-cell minimum of ``g_b`` for :func:`violations` to skip whole cells."""
-    g = dual_b.astype(np.float64) - 1000.0 * w.waiting * months_b
+    """Per-cell minimum of ``g_b`` for :func:`violations` to skip whole cells.
+
+    ``g_b`` holds every part of a pair's least cost that depends on ``b`` alone: its
+    waiting, the exchange direction it cannot give when it learns no language, and the
+    slots it cannot share when it has fewer than ``SLOT_CAP``.
+    """
+    slots = np.bitwise_count(traits_b.availability).astype(np.float64)
+    g = (
+        dual_b.astype(np.float64)
+        - 1000.0 * w.waiting * months_b
+        + 1000.0 * w.language_exchange * (traits_b.learn_reach == 0)
+        + 1000.0 * w.common_slots * (cm.SLOT_CAP - np.minimum(slots, cm.SLOT_CAP))
+    )
     keys = cells_b.keys
     if keys.size == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, np.zeros(1, dtype=np.int64), np.zeros(0), g, float(cm.TRAVEL_EFFORT.min())
     unique, start = np.unique(keys, return_index=True)
-    cell_min = np.minimum.reduceat(g[cells_b.members], start)
+    g = g[cells_b.members]  # in cell order, as violations() reads side B
+    cell_min = np.minimum.reduceat(g, start)
     starts = np.append(start, keys.size).astype(np.int64)
     return unique, starts, cell_min, g, float(cm.TRAVEL_EFFORT.min())
 
@@ -617,6 +647,38 @@ def _sort_ties(cols: Any, chords: Any, start: int, end: int) -> None:
         if u > t:
             cols[t : u + 1] = np.sort(cols[t : u + 1])
         t = u + 1
+
+
+@jit
+def sorted_csr(size: int, owner: Any, other: Any) -> tuple[Any, Any]:
+    """CSR of ``other`` grouped by ``owner`` (``size`` owners), sorted within each owner.
+
+    Two stable counting sorts (by other, then by owner): O(edges + people), no
+    comparison sort.
+    """
+    top = 0
+    for e in range(other.size):
+        top = max(top, other[e] + 1)
+    counts = np.zeros(top + 1, dtype=np.int64)
+    for e in range(other.size):
+        counts[other[e] + 1] += 1
+    for t in range(top):
+        counts[t + 1] += counts[t]
+    by_other = np.empty(other.size, dtype=np.int64)
+    for e in range(other.size):
+        by_other[counts[other[e]]] = e
+        counts[other[e]] += 1
+    indptr = np.zeros(size + 1, dtype=np.int64)
+    for e in range(owner.size):
+        indptr[owner[e] + 1] += 1
+    for t in range(size):
+        indptr[t + 1] += indptr[t]
+    fill = indptr[:-1].copy()
+    out = np.empty(other.size, dtype=np.int64)
+    for e in by_other:
+        out[fill[owner[e]]] = other[e]
+        fill[owner[e]] += 1
+    return indptr, out
 
 
 @jit
