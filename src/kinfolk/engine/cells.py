@@ -476,7 +476,7 @@ def _cell_km(lat: float, lon: float, key: int, step: float, n_lon: int) -> float
 def blocking(
     V: Side, H: Side, grid: Any, indptr: Any, indices: Any, excluded: Any, m: int,
     v_mate_km: Any, v_mate_common: Any, v_mate_rank: Any, h_mate_key: Any, v_rank: Any,
-    h_rank: Any, limit: int,
+    h_rank: Any, limit: int, v_order: Any,
 ) -> tuple[Any, Any, Any]:  # fmt: skip
     """Compatible pairs outside the graph that block the current stable matching.
 
@@ -487,6 +487,9 @@ def blocking(
     id rank; a household's by its key (the largest int64 when unpaired).  Only
     households no further than a volunteer's partner are scanned.  Returns
     ``(v, h, chord)``, at most ``limit`` per volunteer, nearest first.
+
+    As in :func:`violations`, side H, ``h_mate_key`` and ``h_rank`` come in H's cell
+    order and volunteers are taken in ``v_order``, for locality.
     """
     n = V[0].shape[0]
     n_people = n
@@ -494,7 +497,8 @@ def blocking(
     out_c = np.zeros((n, limit), dtype=np.float64)
     found = np.zeros(n, dtype=np.int64)
     members = grid[3]
-    for v in numba.prange(n):
+    for turn in numba.prange(n):
+        v = v_order[turn]
         if not V[14][v]:
             continue
         buffer = np.empty((64, 2), dtype=np.int64)
@@ -504,28 +508,28 @@ def blocking(
         ranges = _ranges(V, v, radius, grid, buffer)
         for r in range(ranges.shape[0]):
             for at in range(ranges[r, 0], ranges[r, 1]):
-                h = members[at]
-                if not H[14][h]:
+                if not H[14][at]:
                     continue
-                c = _chord(V, v, H, h)
+                c = _chord(V, v, H, at)
                 km = pair_km(c)
-                if km > v_mate_km[v] or stage(v, h, c, V, H) != 0:
+                if km > v_mate_km[v] or stage(v, at, c, V, H) != 0:
                     continue
-                common = _popcount(int(V[9][v] & H[9][h]))
+                common = _popcount(int(V[9][v] & H[9][at]))
                 if km == v_mate_km[v] and (
                     common < v_mate_common[v]
-                    or (common == v_mate_common[v] and h_rank[h] >= v_mate_rank[v])
+                    or (common == v_mate_common[v] and h_rank[at] >= v_mate_rank[v])
                 ):
                     continue
-                if _in_row(indices, indptr[v], indptr[v + 1], h) or _excluded(excluded, v * m + h):
-                    continue
                 exchange = 0
-                if (V[8][v] & H[7][h]) != 0:
+                if (V[8][v] & H[7][at]) != 0:
                     exchange += 1
-                if (H[8][h] & V[7][v]) != 0:
+                if (H[8][at] & V[7][v]) != 0:
                     exchange += 1
                 h_key = ((2 - exchange) * 32 + (21 - common)) * n_people + v_rank[v]
-                if h_key >= h_mate_key[h]:
+                if h_key >= h_mate_key[at]:
+                    continue
+                h = members[at]
+                if _in_row(indices, indptr[v], indptr[v + 1], h) or _excluded(excluded, v * m + h):
                     continue
                 size = _heap_push(out_c[v], hashes, out_h[v], size, limit, c, np.uint64(h), h)
         found[v] = size

@@ -208,9 +208,11 @@ def _blocking(p: Problem, mate: IntArray) -> tuple[IntArray, IntArray, npt.NDArr
     exchange = features.exchange.astype(np.int64)
     h_key[hh] = ((2 - exchange) * 32 + (21 - common)) * n + v_rank[paired]
     indptr, indices = _sorted_csr(p.rows, p.graph.indices.astype(np.int64), n)
+    members = p.h_cells.members
     return cells.blocking(
-        p.v_side, p.h_side, p.h_cells.grid(), indptr, indices, p.excluded, m,
-        v_km, v_common, v_mate_rank, h_key, v_rank, h_rank, PER_PERSON,
+        p.v_side, cells.in_cell_order(p.h_side, p.h_cells), p.h_cells.grid(), indptr, indices,
+        p.excluded, m, v_km, v_common, v_mate_rank, h_key[members], v_rank, h_rank[members],
+        PER_PERSON, p.v_cells.members,
     )  # fmt: skip
 
 
