@@ -6,12 +6,14 @@ optimum over the candidates need not be the optimum over everyone who could
 be paired.  This module closes that gap:
 
 * **optimal mode** — the solver returns, with its matching, a dual
-  certificate (:class:`kinfolk.engine.solvers.Optimum`).  One compiled scan
+  certificate (:class:`kinfolk.engine.solvers.Certificate`).  One compiled scan
   (:func:`kinfolk.engine.cells.violations`) then prices every compatible pair
   outside the graph; a pair whose reduced cost is negative could improve the
-  result, so it joins the graph and the problem is solved again.  When no
-  pair is left, the certificate holds for *all* compatible pairs: the result
-  is the maximum number of pairs, at the least total cost, over everyone.
+  result, so it joins the graph and the solver repairs its optimum from where
+  it was (:func:`kinfolk.engine.solvers.optimal_warm`); the next scan only
+  prices the pairs of people whose price fell.  When no pair is left, the
+  certificate holds for *all* compatible pairs: the result is the maximum
+  number of pairs, at the least total cost, over everyone.
 * **stable mode** — deferred acceptance runs on the graph, then
   :func:`kinfolk.engine.cells.blocking` looks for compatible pairs outside it
   that both prefer to their partners; they join the graph and it runs again,
@@ -55,9 +57,9 @@ def optimal(problem: Problem) -> tuple[Problem, IntArray, int, bool]:
     -----
     Incremental: the solver keeps its matching and prices between rounds and only
     repairs what the new pairs break (:func:`kinfolk.engine.solvers.optimal_warm`), and
-    after the first round's scan of everyone only the people whose price changed (or
+    after the first round's scan of everyone only the people whose price fell (or
     whose list of improving pairs was cut at :data:`PER_PERSON`) are scanned again: a
-    pair whose two prices did not move was already priced and found no better.
+    pair whose two prices did not fall was already priced and found no better.
     """
     p = problem
     n, m = p.graph.n_volunteers, p.graph.n_households
