@@ -365,20 +365,26 @@ def _in_row(indices: Any, start: int, end: int, b: int) -> bool:
 def violations(
     A: Side, B: Side, grid: Any, indptr: Any, indices: Any, excluded: Any, a_is_volunteer: bool,
     m: int, dual_a: Any, dual_b: Any, big: int, w: Any, vj: Any, vk: Any, vd: Any, effort: Any,
-    limit: int, bound: Any,
+    limit: int, bound: Any, a_order: Any,
 ) -> tuple[Any, Any, Any]:  # fmt: skip
     """Compatible pairs outside the graph whose reduced cost is negative.
+
+    Side B, ``dual_b`` and ``g`` come in B's cell order (position ``at`` is person
+    ``members[at]``), and A's people are taken in ``a_order`` (their own cell order): a
+    neighbourhood's people then sit together in memory and stay in cache while its
+    people scan it, instead of each pair costing a few cache misses.
 
     The graph's pairs of each person ``a`` of side A are ``indices[indptr[a]:indptr[a+1]]``
     (sorted).  With the solver's duals (``dual_a + dual_b + cost >= big`` on every graph
     pair), a pair breaking that inequality could improve the optimum.  Returns
     ``(a, b, chord)`` of at most ``limit`` such pairs per person, the most negative first.
 
-    ``bound`` = (cell keys, cell starts, cell minimum of g, g, effort floor): with
-    ``g_b = dual_b - 1000 * waiting * months_b``, a pair's cost is at least
-    ``1000 * (distance * km * effort + waiting * (36 - months_a - months_b))``, so a
-    whole cell whose smallest ``g`` plus that distance term reaches the person's
-    budget holds no violation and is skipped unread.
+    ``bound`` = (cell keys, cell starts, cell minimum of g, g, effort floor): a pair's
+    cost is at least ``1000 * (distance * km * effort + waiting * (36 - months_a -
+    months_b))`` plus the exchange and slot terms each side forces on its own (see
+    :func:`pruning_bound`, which folds b's into ``g_b``), so a whole cell whose smallest
+    ``g`` plus that distance term reaches the person's budget holds no violation and
+    is skipped unread.
     """
     n_a = A[0].shape[0]
     out_b = np.full((n_a, limit), -1, dtype=np.int64)
@@ -388,13 +394,16 @@ def violations(
     cell_keys, cell_start, cell_min, g, effort_floor = bound
     step, n_lon, _, members = grid
     margin = 2.0 + 1e-12 * big
-    for a in numba.prange(n_a):
+    for turn in numba.prange(n_a):
+        a = a_order[turn]
         if not A[14][a]:
             continue
         buffer = np.empty((64, 2), dtype=np.int64)
         hashes = np.zeros(limit, dtype=np.uint64)
         size = 0
         budget = float(big - dual_a[a]) - 1000.0 * w[4] * (36.0 - A[13][a]) + margin
+        if A[8][a] == 0:  # learns nothing: the exchange direction towards it is lost
+            budget -= 1000.0 * w[1]
         slope = 1000.0 * w[0] * (effort[A[12][a]] + effort_floor) / 2.0  # per km
         ranges = _ranges(A, a, A[4][a], grid, buffer)
         for r in range(ranges.shape[0]):
@@ -408,30 +417,34 @@ def violations(
                 ):
                     continue
                 for at in range(cell_start[cell], cell_start[cell + 1]):
+                    if not B[14][at]:
+                        continue
+                    c = _chord(A, a, B, at)
+                    if g[at] + slope * c * 6371.0088 >= budget:
+                        continue
+                    if stage(a, at, c, A, B) != 0:
+                        continue
                     b = members[at]
-                    if not B[14][b]:
-                        continue
-                    c = _chord(A, a, B, b)
-                    if g[b] + slope * c * 6371.0088 >= budget:
-                        continue
-                    if stage(a, b, c, A, B) != 0 or _in_row(indices, indptr[a], indptr[a + 1], b):
+                    if _in_row(indices, indptr[a], indptr[a + 1], b):
                         continue
                     v, h = (a, b) if a_is_volunteer else (b, a)
                     if _excluded(excluded, v * m + h):
                         continue
                     km = pair_km(c)
                     if a_is_volunteer:
-                        cost = edge_cost(a, b, km, A, B, w, vj, vk, vd, effort)
+                        cost = edge_cost(a, at, km, A, B, w, vj, vk, vd, effort)
                     else:
-                        cost = edge_cost(b, a, km, B, A, w, vj, vk, vd, effort)
-                    reduced = dual_a[a] + dual_b[b] + cost - big
+                        cost = edge_cost(at, a, km, B, A, w, vj, vk, vd, effort)
+                    reduced = dual_a[a] + dual_b[at] + cost - big
                     if reduced < 0:
                         # Keep the most negative: a max-heap on the reduced cost.
                         size = _heap_push(out_rc[a], hashes, out_b[a], size, limit,
-                                          float(reduced), np.uint64(b), b)  # fmt: skip
+                                          float(reduced), np.uint64(b), at)  # fmt: skip
         found[a] = size
         for t in range(size):
-            out_c[a, t] = _chord(A, a, B, out_b[a, t])
+            at = out_b[a, t]
+            out_c[a, t] = _chord(A, a, B, at)
+            out_b[a, t] = members[at]
     rows = np.repeat(np.arange(n_a), found)
     total = rows.size
     cols = np.empty(total, dtype=np.int64)
@@ -463,7 +476,7 @@ def _cell_km(lat: float, lon: float, key: int, step: float, n_lon: int) -> float
 def blocking(
     V: Side, H: Side, grid: Any, indptr: Any, indices: Any, excluded: Any, m: int,
     v_mate_km: Any, v_mate_common: Any, v_mate_rank: Any, h_mate_key: Any, v_rank: Any,
-    h_rank: Any, limit: int,
+    h_rank: Any, limit: int, v_order: Any,
 ) -> tuple[Any, Any, Any]:  # fmt: skip
     """Compatible pairs outside the graph that block the current stable matching.
 
@@ -474,6 +487,9 @@ def blocking(
     id rank; a household's by its key (the largest int64 when unpaired).  Only
     households no further than a volunteer's partner are scanned.  Returns
     ``(v, h, chord)``, at most ``limit`` per volunteer, nearest first.
+
+    As in :func:`violations`, side H, ``h_mate_key`` and ``h_rank`` come in H's cell
+    order and volunteers are taken in ``v_order``, for locality.
     """
     n = V[0].shape[0]
     n_people = n
@@ -481,7 +497,8 @@ def blocking(
     out_c = np.zeros((n, limit), dtype=np.float64)
     found = np.zeros(n, dtype=np.int64)
     members = grid[3]
-    for v in numba.prange(n):
+    for turn in numba.prange(n):
+        v = v_order[turn]
         if not V[14][v]:
             continue
         buffer = np.empty((64, 2), dtype=np.int64)
@@ -491,28 +508,28 @@ def blocking(
         ranges = _ranges(V, v, radius, grid, buffer)
         for r in range(ranges.shape[0]):
             for at in range(ranges[r, 0], ranges[r, 1]):
-                h = members[at]
-                if not H[14][h]:
+                if not H[14][at]:
                     continue
-                c = _chord(V, v, H, h)
+                c = _chord(V, v, H, at)
                 km = pair_km(c)
-                if km > v_mate_km[v] or stage(v, h, c, V, H) != 0:
+                if km > v_mate_km[v] or stage(v, at, c, V, H) != 0:
                     continue
-                common = _popcount(int(V[9][v] & H[9][h]))
+                common = _popcount(int(V[9][v] & H[9][at]))
                 if km == v_mate_km[v] and (
                     common < v_mate_common[v]
-                    or (common == v_mate_common[v] and h_rank[h] >= v_mate_rank[v])
+                    or (common == v_mate_common[v] and h_rank[at] >= v_mate_rank[v])
                 ):
                     continue
-                if _in_row(indices, indptr[v], indptr[v + 1], h) or _excluded(excluded, v * m + h):
-                    continue
                 exchange = 0
-                if (V[8][v] & H[7][h]) != 0:
+                if (V[8][v] & H[7][at]) != 0:
                     exchange += 1
-                if (H[8][h] & V[7][v]) != 0:
+                if (H[8][at] & V[7][v]) != 0:
                     exchange += 1
                 h_key = ((2 - exchange) * 32 + (21 - common)) * n_people + v_rank[v]
-                if h_key >= h_mate_key[h]:
+                if h_key >= h_mate_key[at]:
+                    continue
+                h = members[at]
+                if _in_row(indices, indptr[v], indptr[v + 1], h) or _excluded(excluded, v * m + h):
                     continue
                 size = _heap_push(out_c[v], hashes, out_h[v], size, limit, c, np.uint64(h), h)
         found[v] = size
@@ -549,18 +566,35 @@ def graph_costs(
     return out
 
 
+def in_cell_order(s: Side, c: Cells) -> Side:
+    """Side ``s`` with its people in the order of its cells (see :func:`violations`)."""
+    return tuple(np.ascontiguousarray(field[c.members]) for field in s)
+
+
 def pruning_bound(
-    cells_b: Cells, dual_b: npt.NDArray[np.int64], months_b: npt.NDArray[np.float64],
-    w: cm.Weights,
+    cells_b: Cells, dual_b: npt.NDArray[Any], months_b: npt.NDArray[np.float64],
+    w: cm.Weights, traits_b: cand.Traits,
 ) -> tuple[Any, ...]:  # fmt: skip
-    """Per-cell minimum of ``g_b`` for :func:`violations` to skip whole cells."""
-    g = dual_b.astype(np.float64) - 1000.0 * w.waiting * months_b
+    """Per-cell minimum of ``g_b`` for :func:`violations` to skip whole cells.
+
+    ``g_b`` holds every part of a pair's least cost that depends on ``b`` alone: its
+    waiting, the exchange direction it cannot give when it learns no language, and the
+    slots it cannot share when it has fewer than ``SLOT_CAP``.
+    """
+    slots = np.bitwise_count(traits_b.availability).astype(np.float64)
+    g = (
+        dual_b.astype(np.float64)
+        - 1000.0 * w.waiting * months_b
+        + 1000.0 * w.language_exchange * (traits_b.learn_reach == 0)
+        + 1000.0 * w.common_slots * (cm.SLOT_CAP - np.minimum(slots, cm.SLOT_CAP))
+    )
     keys = cells_b.keys
     if keys.size == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, np.zeros(1, dtype=np.int64), np.zeros(0), g, float(cm.TRAVEL_EFFORT.min())
     unique, start = np.unique(keys, return_index=True)
-    cell_min = np.minimum.reduceat(g[cells_b.members], start)
+    g = g[cells_b.members]  # in cell order, as violations() reads side B
+    cell_min = np.minimum.reduceat(g, start)
     starts = np.append(start, keys.size).astype(np.int64)
     return unique, starts, cell_min, g, float(cm.TRAVEL_EFFORT.min())
 
@@ -617,6 +651,38 @@ def _sort_ties(cols: Any, chords: Any, start: int, end: int) -> None:
         if u > t:
             cols[t : u + 1] = np.sort(cols[t : u + 1])
         t = u + 1
+
+
+@jit
+def sorted_csr(size: int, owner: Any, other: Any) -> tuple[Any, Any]:
+    """CSR of ``other`` grouped by ``owner`` (``size`` owners), sorted within each owner.
+
+    Two stable counting sorts (by other, then by owner): O(edges + people), no
+    comparison sort.
+    """
+    top = 0
+    for e in range(other.size):
+        top = max(top, other[e] + 1)
+    counts = np.zeros(top + 1, dtype=np.int64)
+    for e in range(other.size):
+        counts[other[e] + 1] += 1
+    for t in range(top):
+        counts[t + 1] += counts[t]
+    by_other = np.empty(other.size, dtype=np.int64)
+    for e in range(other.size):
+        by_other[counts[other[e]]] = e
+        counts[other[e]] += 1
+    indptr = np.zeros(size + 1, dtype=np.int64)
+    for e in range(owner.size):
+        indptr[owner[e] + 1] += 1
+    for t in range(size):
+        indptr[t + 1] += indptr[t]
+    fill = indptr[:-1].copy()
+    out = np.empty(other.size, dtype=np.int64)
+    for e in by_other:
+        out[fill[owner[e]]] = other[e]
+        fill[owner[e]] += 1
+    return indptr, out
 
 
 @jit

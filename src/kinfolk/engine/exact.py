@@ -6,12 +6,14 @@ optimum over the candidates need not be the optimum over everyone who could
 be paired.  This module closes that gap:
 
 * **optimal mode** — the solver returns, with its matching, a dual
-  certificate (:class:`kinfolk.engine.solvers.Optimum`).  One compiled scan
+  certificate (:class:`kinfolk.engine.solvers.Certificate`).  One compiled scan
   (:func:`kinfolk.engine.cells.violations`) then prices every compatible pair
   outside the graph; a pair whose reduced cost is negative could improve the
-  result, so it joins the graph and the problem is solved again.  When no
-  pair is left, the certificate holds for *all* compatible pairs: the result
-  is the maximum number of pairs, at the least total cost, over everyone.
+  result, so it joins the graph and the solver repairs its optimum from where
+  it was (:func:`kinfolk.engine.solvers.optimal_warm`); the next scan only
+  prices the pairs of people whose price fell.  When no pair is left, the
+  certificate holds for *all* compatible pairs: the result is the maximum
+  number of pairs, at the least total cost, over everyone.
 * **stable mode** — deferred acceptance runs on the graph, then
   :func:`kinfolk.engine.cells.blocking` looks for compatible pairs outside it
   that both prefer to their partners; they join the graph and it runs again,
@@ -34,12 +36,14 @@ import numpy.typing as npt
 
 from kinfolk.engine import cells
 from kinfolk.engine import costs as cm
-from kinfolk.engine.solvers import optimal_with_duals
+from kinfolk.engine.solvers import Certificate, WarmStart, optimal_warm
 
 if TYPE_CHECKING:
     from kinfolk.engine.assign import Problem
 
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 MAX_ROUNDS = 12
 PER_PERSON = 32
 
@@ -48,21 +52,37 @@ def optimal(problem: Problem) -> tuple[Problem, IntArray, int, bool]:
     """The optimum over all compatible pairs: (problem with its final graph, mate, rounds, done).
 
     ``done`` is False when :data:`MAX_ROUNDS` ran out before the check passed.
+
+    Notes
+    -----
+    Incremental: the solver keeps its matching and prices between rounds and only
+    repairs what the new pairs break (:func:`kinfolk.engine.solvers.optimal_warm`), and
+    after the first round's scan of everyone only the people whose price fell (or
+    whose list of improving pairs was cut at :data:`PER_PERSON`) are scanned again: a
+    pair whose two prices did not fall was already priced and found no better.
     """
     p = problem
     n, m = p.graph.n_volunteers, p.graph.n_households
     if n == 0 or m == 0:
         return p, np.full(n, -1, dtype=np.int64), 0, True
     bound = cost_bound(p)
+    state: WarmStart | None = None
+    scan: tuple[BoolArray, BoolArray] | None = None  # None: everyone
+    last: tuple[FloatArray, FloatArray] = (np.zeros(n), np.zeros(m))  # the prices last scanned
     for round_ in range(1, MAX_ROUNDS + 1):
         cols = p.graph.indices.astype(np.int64)
-        best = optimal_with_duals(n, m, p.rows, cols, p.cost, cost_bound=bound)
-        rows, new_cols, chords = _violations(p, best.row_dual, best.col_dual, best.big)
+        best, state = optimal_warm(n, m, p.rows, cols, p.cost, cost_bound=bound, start=state)
+        if scan is not None:
+            # A pair can only turn improving if one of its prices fell.
+            scan = (scan[0] | (best.row_dual < last[0]), scan[1] | (best.col_dual < last[1]))
+        rows, new_cols, chords, capped = _violations(p, best, scan)
+        last, scan = (best.row_dual, best.col_dual), capped
         if rows.size == 0:
             return p, best.mate, round_, True
         p = with_edges(p, rows, new_cols, chords)
     cols = p.graph.indices.astype(np.int64)
-    return p, optimal_with_duals(n, m, p.rows, cols, p.cost).mate, MAX_ROUNDS, False
+    best, _ = optimal_warm(n, m, p.rows, cols, p.cost, cost_bound=bound, start=state)
+    return p, best.mate, MAX_ROUNDS, False
 
 
 def stable(
@@ -97,35 +117,72 @@ def cost_bound(p: Problem) -> int:
 
 
 def _sorted_csr(owner: IntArray, other: IntArray, size: int) -> tuple[IntArray, IntArray]:
-    order = np.lexsort((other, owner))
-    indptr = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(owner, minlength=size), out=indptr[1:])
-    return indptr, np.ascontiguousarray(other[order])
+    """Each owner's others, sorted (for the scans' binary searches): two counting sorts."""
+    return cells.sorted_csr(size, np.ascontiguousarray(owner), np.ascontiguousarray(other))
 
 
 def _violations(
-    p: Problem, row_dual: IntArray, col_dual: IntArray, big: int
-) -> tuple[IntArray, IntArray, npt.NDArray[np.float64]]:
-    """Compatible pairs outside the graph that could improve the optimum."""
+    p: Problem, best: Certificate, only: tuple[BoolArray, BoolArray] | None
+) -> tuple[IntArray, IntArray, FloatArray, tuple[BoolArray, BoolArray]]:
+    """Compatible pairs outside the graph that could improve the optimum.
+
+    ``only`` limits the scan to pairs with a volunteer or a household it marks (None:
+    everyone).  Returns (volunteers, households, chords, capped): ``capped`` marks the
+    people whose pairs were cut at :data:`PER_PERSON`, who must be scanned again.
+    """
+    n, m = p.graph.n_volunteers, p.graph.n_households
+    if only is None:
+        # Scan from the side with the shorter travel limits: its discs hold fewer people.
+        if float(np.mean(p.v.max_travel_km)) <= float(np.mean(p.h.max_travel_km)):
+            only = (np.ones(n, bool), np.zeros(m, bool))
+        else:
+            only = (np.zeros(n, bool), np.ones(m, bool))
+    parts = []
+    capped = (np.zeros(n, bool), np.zeros(m, bool))
+    for from_volunteers, mask in ((True, only[0]), (False, only[1])):
+        if mask.any():
+            rows, cols, chords = _scan(p, best, from_volunteers, mask)
+            owner = rows if from_volunteers else cols
+            full = np.bincount(owner, minlength=mask.size) >= PER_PERSON
+            capped[0 if from_volunteers else 1][full] = True
+            parts.append((rows, cols, chords))
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0), capped
+    rows = np.concatenate([part[0] for part in parts])
+    cols = np.concatenate([part[1] for part in parts])
+    chords = np.concatenate([part[2] for part in parts])
+    _, first = np.unique(rows * m + cols, return_index=True)  # found from both sides once
+    return rows[first], cols[first], chords[first], capped
+
+
+def _scan(
+    p: Problem, best: Certificate, from_volunteers: bool, mask: BoolArray
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """One compiled pricing scan from the people of one side that ``mask`` marks."""
     n, m = p.graph.n_volunteers, p.graph.n_households
     cols = p.graph.indices.astype(np.int64)
     vj, vk, vd = cells.variant_arrays(p.v.variants)
     w = cells.weights_tuple(p.weights)
-    # Scan from the side with the shorter travel limits: its discs hold fewer people.
-    from_volunteers = float(np.mean(p.v.max_travel_km)) <= float(np.mean(p.h.max_travel_km))
     if from_volunteers:
         indptr, indices = _sorted_csr(p.rows, cols, n)
-        bound = cells.pruning_bound(p.h_cells, col_dual, p.h_months, p.weights)
+        bound = cells.pruning_bound(p.h_cells, best.col_dual, p.h_months, p.weights, p.h)
+        side = p.v_side[:14] + (p.v_side[14] & mask,)
+        members = p.h_cells.members
         rows, found, chords = cells.violations(
-            p.v_side, p.h_side, p.h_cells.grid(), indptr, indices, p.excluded, True, m,
-            row_dual, col_dual, big, w, vj, vk, vd, cm.TRAVEL_EFFORT, PER_PERSON, bound,
+            side, cells.in_cell_order(p.h_side, p.h_cells), p.h_cells.grid(), indptr, indices,
+            p.excluded, True, m, best.row_dual, best.col_dual[members], best.big, w, vj, vk,
+            vd, cm.TRAVEL_EFFORT, PER_PERSON, bound, p.v_cells.members,
         )  # fmt: skip
         return rows, found, chords
     indptr, indices = _sorted_csr(cols, p.rows, m)
-    bound = cells.pruning_bound(p.v_cells, row_dual, p.v_months, p.weights)
+    bound = cells.pruning_bound(p.v_cells, best.row_dual, p.v_months, p.weights, p.v)
+    side = p.h_side[:14] + (p.h_side[14] & mask,)
+    members = p.v_cells.members
     found, rows, chords = cells.violations(
-        p.h_side, p.v_side, p.v_cells.grid(), indptr, indices, p.excluded, False, m,
-        col_dual, row_dual, big, w, vj, vk, vd, cm.TRAVEL_EFFORT, PER_PERSON, bound,
+        side, cells.in_cell_order(p.v_side, p.v_cells), p.v_cells.grid(), indptr, indices,
+        p.excluded, False, m, best.col_dual, best.row_dual[members], best.big, w, vj, vk, vd,
+        cm.TRAVEL_EFFORT, PER_PERSON, bound, p.h_cells.members,
     )  # fmt: skip
     return rows, found, chords
 
@@ -153,9 +210,11 @@ def _blocking(p: Problem, mate: IntArray) -> tuple[IntArray, IntArray, npt.NDArr
     exchange = features.exchange.astype(np.int64)
     h_key[hh] = ((2 - exchange) * 32 + (21 - common)) * n + v_rank[paired]
     indptr, indices = _sorted_csr(p.rows, p.graph.indices.astype(np.int64), n)
+    members = p.h_cells.members
     return cells.blocking(
-        p.v_side, p.h_side, p.h_cells.grid(), indptr, indices, p.excluded, m,
-        v_km, v_common, v_mate_rank, h_key, v_rank, h_rank, PER_PERSON,
+        p.v_side, cells.in_cell_order(p.h_side, p.h_cells), p.h_cells.grid(), indptr, indices,
+        p.excluded, m, v_km, v_common, v_mate_rank, h_key[members], v_rank, h_rank[members],
+        PER_PERSON, p.v_cells.members,
     )  # fmt: skip
 
 

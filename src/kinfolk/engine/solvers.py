@@ -251,8 +251,9 @@ def optimal_matching(n: int, m: int, rows: IntArray, cols: IntArray, cost: IntAr
 
 
 def optimal_with_duals(
-    n: int, m: int, rows: IntArray, cols: IntArray, cost: IntArray, *, cost_bound: int = 0
-) -> Optimum:
+    n: int, m: int, rows: IntArray, cols: IntArray, cost: IntArray, *, cost_bound: int = 0,
+    cost_floor: int | None = None,
+) -> Optimum:  # fmt: skip
     """Maximum-cardinality minimum-cost matching and its dual certificate, exactly.
 
     Parameters
@@ -262,6 +263,8 @@ def optimal_with_duals(
     cost_bound : int
         The largest cost an edge added later may have; ``big`` is chosen so that the
         certificate stays valid for such edges.
+    cost_floor : int, optional
+        The smallest cost an edge added later may have (default: the least given).
 
     Returns
     -------
@@ -295,7 +298,7 @@ def optimal_with_duals(
     cost = np.asarray(cost, dtype=np.int64)
     if rows.size == 0:
         return Optimum(np.full(n, -1, np.int64), np.zeros(n, np.int64), np.zeros(m, np.int64), 1)
-    low = int(cost.min())
+    low = int(cost.min()) if cost_floor is None else min(int(cost.min()), cost_floor)
     shifted = cost - low
     top = max(int(shifted.max()), cost_bound - low, 0)
     big = 4 * (n + m + 2) * (top + 1)
@@ -692,3 +695,306 @@ def _pop(heap_d: IntArray, heap_y: IntArray, size: int) -> tuple[int, int, int]:
     heap_d[at] = last_d
     heap_y[at] = last_y
     return d, y, size
+
+
+# --- the warm-started exact solver -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A matching with dual prices proving it optimal (see :class:`Optimum`).
+
+    The prices are halves of integers (floats, exact): ``row_dual[i] + col_dual[j] + cost
+    >= big`` on every edge, with equality on matched edges and zero on unpaired people.
+    """
+
+    mate: IntArray
+    row_dual: npt.NDArray[np.float64]
+    col_dual: npt.NDArray[np.float64]
+    big: int
+
+
+@dataclass
+class WarmStart:
+    """The state an exact solve keeps so that a graph grown by new edges is solved again fast.
+
+    The solve works on a square assignment problem that always has a perfect matching
+    (the classic doubling of a graph without one): left nodes are the rows and a mirror
+    ``e_j`` of each column, right nodes the columns and a mirror ``d_i`` of each row.  Row
+    ``i`` may take column ``j`` (cost ``c``) or its own ``d_i`` (cost ``big``: unpaired);
+    ``e_j`` may take ``d_i`` for every edge ``(i, j)`` (cost ``c`` again: the mirror image)
+    or ``j`` itself (``big``).  Its minimum-cost perfect matchings are a maximum-cardinality
+    minimum-cost matching and its mirror image.  ``mate_l``/``mate_r`` and the prices
+    ``u``/``v`` (``cost - u - v >= 0`` on every edge, zero on matched ones) are kept
+    between solves: edges added later only free the left nodes whose prices they break.
+    """
+
+    n: int
+    m: int
+    big: int
+    mate_l: IntArray
+    mate_r: IntArray
+    u: IntArray
+    v: IntArray
+
+
+#: Share of left nodes freed by new edges above which a cold solve replaces the repairs.
+WARM_LIMIT = 0.05
+
+
+def optimal_warm(
+    n: int, m: int, rows: IntArray, cols: IntArray, cost: IntArray, *, cost_bound: int,
+    start: WarmStart | None = None, warm_limit: float = WARM_LIMIT,
+) -> tuple[Certificate, WarmStart]:  # fmt: skip
+    """Maximum-cardinality minimum-cost matching, warm-started from an earlier solve.
+
+    Parameters
+    ----------
+    n, m, rows, cols, cost
+        As for :func:`optimal_matching`; costs must be non-negative.
+    cost_bound : int
+        The largest cost any edge may ever have (sets the price of leaving someone out).
+    start : WarmStart, optional
+        The state returned by an earlier call on a subgraph of this graph (same people):
+        its matching and prices are kept, and only the left nodes whose prices the new
+        edges break are freed and assigned again.  Without it, the cold solver
+        (:func:`optimal_with_duals`) starts.
+    warm_limit : float
+        Share of left nodes the new edges may free before one cold solve is cheaper.
+
+    Returns
+    -------
+    (Certificate, WarmStart)
+        The optimum with its certificate, and the state for the next call (``start`` is
+        updated in place and returned).
+
+    Notes
+    -----
+    Freed left nodes are assigned again one at a time by Dijkstra's shortest augmenting
+    path on reduced costs (Jonker–Volgenant), each stopping at the first free right node;
+    the search stays near the new edges, so a few thousand new edges cost milliseconds,
+    not a fresh solve.  The dynamic Hungarian algorithm of Mills-Tettey, Stentz and Dias
+    (2007) on the doubled problem.
+    """
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    cols = np.ascontiguousarray(cols, dtype=np.int64)
+    cost = np.ascontiguousarray(cost, dtype=np.int64)
+    if cost.size and int(cost.min()) < 0:
+        raise ValueError("optimal_warm needs non-negative costs")
+    state = start if start is not None else _cold_state(n, m, rows, cols, cost, cost_bound)
+    indptr, row_cols, row_cost = _csr(n, rows, cols, cost)
+    col_ptr, col_rows, col_cost = _csr(m, cols, rows, cost)
+    free = _tighten(
+        n, m, state.big, indptr, row_cols, row_cost, col_ptr, col_rows, col_cost,
+        state.mate_l, state.mate_r, state.u, state.v,
+    )  # fmt: skip
+    if start is not None and free.size > warm_limit * (n + m):
+        # Each freed node's search spans the gain its new edge offers; past a few per
+        # cent of the people, one cold solve is cheaper than that many searches.
+        return optimal_warm(n, m, rows, cols, cost, cost_bound=cost_bound)
+    _augment(
+        n, m, state.big, indptr, row_cols, row_cost, col_ptr, col_rows, col_cost,
+        state.mate_l, state.mate_r, state.u, state.v, free,
+    )  # fmt: skip
+    return certificate(state), state
+
+
+def certificate(state: WarmStart) -> Certificate:
+    """The matching of the real graph and its prices, from the doubled problem's state.
+
+    A real edge's price is the mean of its own and its mirror's: both are non-negative, so
+    the mean is, and it is zero on matched edges because the doubled optimum is the
+    matching with its mirror image.
+    """
+    n, m, big = state.n, state.m, state.big
+    head = state.mate_l[:n]
+    mate = np.where(head < m, head, -1).astype(np.int64)
+    row_dual = (big - state.u[:n] - state.v[m:]) / 2.0
+    col_dual = (big - state.v[:m] - state.u[n:]) / 2.0
+    return Certificate(mate, row_dual, col_dual, big)
+
+
+def _cold_state(
+    n: int, m: int, rows: IntArray, cols: IntArray, cost: IntArray, cost_bound: int
+) -> WarmStart:
+    """The doubled problem's state from a cold solve and its certificate."""
+    if rows.size:
+        best = optimal_with_duals(n, m, rows, cols, cost, cost_bound=cost_bound, cost_floor=0)
+        big, y, z, mate = best.big, best.row_dual, best.col_dual, best.mate
+    else:
+        big = 4 * (n + m + 2) * (max(cost_bound, 0) + 1)
+        y, z, mate = np.zeros(n, np.int64), np.zeros(m, np.int64), np.full(n, -1, np.int64)
+    big += big & 1  # prices below are big / 2 apart
+    mate_l = np.empty(n + m, dtype=np.int64)
+    mate_r = np.empty(m + n, dtype=np.int64)
+    paired = mate >= 0
+    mate_col = np.full(m, -1, dtype=np.int64)
+    mate_col[mate[paired]] = np.flatnonzero(paired)
+    # Row i takes its column, else its own d_i; e_j takes the mirror of j's pair, else j.
+    mate_l[:n] = np.where(paired, mate, m + np.arange(n))
+    mate_l[n:] = np.where(mate_col >= 0, m + mate_col, np.arange(m))
+    mate_r[mate_l] = np.arange(n + m)
+    half = big // 2
+    u = np.concatenate([half - y, half - z]).astype(np.int64)
+    v = np.concatenate([half - z, half - y]).astype(np.int64)
+    return WarmStart(n, m, big, mate_l, mate_r, u, v)
+
+
+@jit
+def _csr(
+    n: int, owner: IntArray, other: IntArray, cost: IntArray
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Edges grouped by owner (a counting sort): (indptr, other, cost)."""
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    for e in range(owner.size):
+        indptr[owner[e] + 1] += 1
+    for i in range(n):
+        indptr[i + 1] += indptr[i]
+    fill = indptr[:-1].copy()
+    out_other = np.empty(owner.size, dtype=np.int64)
+    out_cost = np.empty(owner.size, dtype=np.int64)
+    for e in range(owner.size):
+        at = fill[owner[e]]
+        out_other[at] = other[e]
+        out_cost[at] = cost[e]
+        fill[owner[e]] = at + 1
+    return indptr, out_other, out_cost
+
+
+@jit
+def _adjacent(
+    x: int, n: int, m: int, indptr: IntArray, row_cols: IntArray, row_cost: IntArray,
+    col_ptr: IntArray, col_rows: IntArray, col_cost: IntArray,
+) -> tuple[int, int, IntArray, IntArray, int, int]:  # fmt: skip
+    """Left node x's edges in the doubled problem: (start, end, targets, costs, offset, own).
+
+    Its real (or mirror) edges are ``targets[start:end] + offset`` at ``costs[start:end]``;
+    ``own`` is its own dummy, at cost ``big``.
+    """
+    if x < n:
+        return indptr[x], indptr[x + 1], row_cols, row_cost, 0, m + x
+    j = x - n
+    return col_ptr[j], col_ptr[j + 1], col_rows, col_cost, m, j
+
+
+@jit
+def _tighten(
+    n: int, m: int, big: int, indptr: IntArray, row_cols: IntArray, row_cost: IntArray,
+    col_ptr: IntArray, col_rows: IntArray, col_cost: IntArray, mate_l: IntArray,
+    mate_r: IntArray, u: IntArray, v: IntArray,
+) -> IntArray:  # fmt: skip
+    """Make every reduced cost non-negative again; return the left nodes this freed.
+
+    A left node whose least reduced cost is negative (a new edge undercuts its pair)
+    lowers its price to that least value and gives up its pair, which is no longer tight.
+    """
+    free = np.empty(n + m, dtype=np.int64)
+    n_free = 0
+    for x in range(n + m):
+        start, end, targets, costs, offset, own = _adjacent(
+            x, n, m, indptr, row_cols, row_cost, col_ptr, col_rows, col_cost
+        )
+        least = big - u[x] - v[own]
+        mine = least if mate_l[x] == own else _INF
+        for e in range(start, end):
+            y = targets[e] + offset
+            r = costs[e] - u[x] - v[y]
+            if r < least:
+                least = r
+            if y == mate_l[x]:
+                mine = r
+        u[x] += least
+        if mate_l[x] >= 0 and mine != least:
+            mate_r[mate_l[x]] = -1
+            mate_l[x] = -1
+        if mate_l[x] < 0:
+            free[n_free] = x
+            n_free += 1
+    return free[:n_free].copy()
+
+
+@jit
+def _augment(
+    n: int, m: int, big: int, indptr: IntArray, row_cols: IntArray, row_cost: IntArray,
+    col_ptr: IntArray, col_rows: IntArray, col_cost: IntArray, mate_l: IntArray,
+    mate_r: IntArray, u: IntArray, v: IntArray, free: IntArray,
+) -> None:  # fmt: skip
+    """Assign each free left node by a shortest augmenting path (reduced costs stay >= 0)."""
+    size_r = n + m
+    dist = np.full(size_r, _INF, dtype=np.int64)
+    pred = np.empty(size_r, dtype=np.int64)
+    done = np.zeros(size_r, dtype=np.bool_)
+    touched = np.empty(size_r, dtype=np.int64)
+    scanned = np.empty(size_r, dtype=np.int64)
+    heap_d = np.empty(1024, dtype=np.int64)
+    heap_y = np.empty(1024, dtype=np.int64)
+    for x0 in free:
+        if mate_l[x0] >= 0:
+            continue
+        n_touched = n_scanned = size = 0
+        terminal, reach = -1, _INF
+        x, dx = x0, np.int64(0)
+        while True:
+            start, end, targets, costs, offset, own = _adjacent(
+                x, n, m, indptr, row_cols, row_cost, col_ptr, col_rows, col_cost
+            )
+            for e in range(start, end + 1):
+                if e < end:
+                    y, c = targets[e] + offset, costs[e]
+                else:
+                    y, c = own, big
+                if done[y]:
+                    continue
+                nd = dx + c - u[x] - v[y]
+                if nd >= reach or nd >= dist[y]:
+                    continue
+                if dist[y] == _INF:
+                    touched[n_touched] = y
+                    n_touched += 1
+                dist[y] = nd
+                pred[y] = x
+                if mate_r[y] < 0:
+                    terminal, reach = y, nd
+                else:
+                    if size == heap_d.size:
+                        heap_d = _grown(heap_d, size)
+                        heap_y = _grown(heap_y, size)
+                    size = _push(heap_d, heap_y, size, nd, y)
+            y = -1
+            while size > 0 and heap_d[0] < reach:
+                d, cand_y, size = _pop(heap_d, heap_y, size)
+                if not done[cand_y] and d == dist[cand_y]:
+                    y = cand_y
+                    break
+            if y < 0:
+                break
+            done[y] = True
+            scanned[n_scanned] = y
+            n_scanned += 1
+            x, dx = mate_r[y], dist[y]
+        # The doubled problem has a perfect matching, so a free right node was reached.
+        for t in range(n_scanned):
+            y = scanned[t]
+            v[y] -= reach - dist[y]
+            u[mate_r[y]] += reach - dist[y]
+        u[x0] += reach
+        y = terminal
+        while True:
+            x = pred[y]
+            previous = mate_l[x]
+            mate_l[x] = y
+            mate_r[y] = x
+            if x == x0:
+                break
+            y = previous
+        for t in range(n_touched):
+            y = touched[t]
+            dist[y] = _INF
+            done[y] = False
+
+
+@jit
+def _grown(heap: IntArray, size: int) -> IntArray:
+    out = np.empty(2 * heap.size, dtype=np.int64)
+    out[:size] = heap[:size]
+    return out
