@@ -105,7 +105,9 @@ def test_the_columns_say_what_the_records_say() -> None:
     columns = explain_columns(result)
     records = [item.to_record() for item in explain(result)]
     assert list(columns) == list(COLUMNS)
-    assert [dict(zip(columns, row, strict=True)) for row in zip(*columns.values())] == records
+    assert [
+        dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)
+    ] == records
     assert sum(1 for cell in columns["lock_cost_change"] if cell) == 5
 
 
