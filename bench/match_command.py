@@ -57,58 +57,55 @@ def _synth(size: int, folder: Path) -> None:
 # --- what a child process measures -----------------------------------------------------------
 
 
+def _timed(start: float, cpu: float, **figures: Any) -> Row:
+    return {"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu, **figures}
+
+
 def child_read(folder: str) -> Row:
     from kinfolk.engine.population import read_csv
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     v = read_csv(f"{folder}/volunteers.csv", "volunteers")
     h = read_csv(f"{folder}/households.csv", "households")
-    return {"seconds": time.perf_counter() - start, "rows": len(v) + len(h)}
+    return _timed(start, cpu, rows=len(v) + len(h))
 
 
 def child_csv_reader(folder: str) -> Row:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     rows = 0
     for kind in ("volunteers", "households"):
         with open(f"{folder}/{kind}.csv", newline="", encoding="utf-8") as handle:
             rows += len(list(csv.reader(handle))) - 1
-    return {"seconds": time.perf_counter() - start, "rows": rows}
+    return _timed(start, cpu, rows=rows)
 
 
 def child_pandas(folder: str) -> Row:
     import pandas as pd
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     rows = 0
     for kind in ("volunteers", "households"):
         frame = pd.read_csv(f"{folder}/{kind}.csv", dtype=str, keep_default_na=False)
         rows += len(frame)
-    return {"seconds": time.perf_counter() - start, "rows": rows}
+    return _timed(start, cpu, rows=rows)
 
 
 def _result(folder: str, locks: str | None = None) -> Any:
     from kinfolk import matchcli
-    from kinfolk.engine import assign
     from kinfolk.engine.population import read_csv
 
     v = read_csv(f"{folder}/volunteers.csv", "volunteers")
     h = read_csv(f"{folder}/households.csv", "households")
-    lock_list = []
-    if locks:
-        lock_list = [
-            assign.Lock(row["volunteer_id"], row["household_id"], matchcli._yes(row.get("manual")))
-            for row in matchcli._read_pairs(Path(locks))
-        ]
-    return v, h, lock_list
+    return v, h, matchcli.read_locks(Path(locks) if locks else None)
 
 
 def child_engine(folder: str, locks: str | None) -> Row:
     from kinfolk.engine import assign
 
     v, h, lock_list = _result(folder, locks)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = assign.match(v, h, locks=lock_list, today=TODAY)
-    return {"seconds": time.perf_counter() - start, "pairs": result.summary.pairs}
+    return _timed(start, cpu, pairs=result.summary.pairs)
 
 
 def child_write(folder: str, reference: bool) -> Row:
@@ -126,21 +123,21 @@ def child_write(folder: str, reference: bool) -> Row:
                 (f"{out}/pairs.csv", matchcli.pair_columns(result)),
                 (f"{out}/explain.csv", explain_columns(result)),
             ]
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             for path, columns in tables:
                 with open(path, "w", newline="", encoding="utf-8") as handle:
                     writer = csv.writer(handle)
                     writer.writerow(list(columns))
                     writer.writerows(zip(*columns.values(), strict=True))
         else:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             csvfiles.write_columns(
                 [
                     (f"{out}/pairs.csv", matchcli.pair_columns(result)),
                     (f"{out}/explain.csv", explain_columns(result)),
                 ]
             )
-        return {"seconds": time.perf_counter() - start, "pairs": result.summary.pairs}
+        return _timed(start, cpu, pairs=result.summary.pairs)
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
@@ -167,6 +164,8 @@ def child_command(folder: str, cold: bool, explain: bool, locks: str | None) -> 
     with open(f"{out}/pairs.csv", encoding="utf-8") as handle:
         pairs = sum(1 for row in csv.DictReader(handle) if row["reason"] == "paired")
     shutil.copy(f"{out}/pairs.csv", f"{folder}/last-pairs.csv")
+    if explain:
+        shutil.copy(f"{out}/explain.csv", f"{folder}/last-explain.csv")
     for path in filter(None, (cache, out)):
         shutil.rmtree(path, ignore_errors=True)
     return {"seconds": seconds, "pairs": pairs}
@@ -177,7 +176,8 @@ def _child(task: dict[str, Any]) -> None:
     row = globals()[f"child_{kind}"](**task)
     who = resource.RUSAGE_CHILDREN if kind == "command" else resource.RUSAGE_SELF
     usage = resource.getrusage(who)
-    row["cpu"] = usage.ru_utime + usage.ru_stime
+    # A command's CPU seconds are its whole process's: start-up and imports are the user's wait too.
+    row.setdefault("cpu", usage.ru_utime + usage.ru_stime)
     row["peak_mib"] = usage.ru_maxrss / 1024
     print(json.dumps(row))
 
@@ -220,18 +220,30 @@ def _repair_locks(folder: Path) -> str:
 
 
 def _explain_locks(folder: Path, count: int = 20) -> str:
-    """Some pairs of the last run as a coordinator's manual locks, each a different pair."""
+    """Manual locks a coordinator might make: volunteers with their best alternative household.
+
+    Drawn from the last run's explanations (an alternative is a compatible candidate the
+    optimum did not pair them with), no person in two locks.
+    """
     locks = folder / "manual-locks.csv"
-    with (folder / "last-pairs.csv").open(newline="", encoding="utf-8") as handle:
-        pairs = [r for r in csv.DictReader(handle) if r["reason"] == "paired"]
-    step = max(len(pairs) // (2 * count), 1)
-    chosen = pairs[::step][: 2 * count]
+    with (folder / "last-explain.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    taken: set[str] = set()
+    chosen = []
+    for row in rows[:: max(len(rows) // (4 * count), 1)]:
+        if not row["volunteer_alternatives"]:
+            continue
+        household = row["volunteer_alternatives"].split(";")[0].rsplit(":", 1)[0]
+        if {row["volunteer_id"], household} & taken:
+            continue
+        taken |= {row["volunteer_id"], household}
+        chosen.append((row["volunteer_id"], household))
+        if len(chosen) == count:
+            break
     with locks.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["volunteer_id", "household_id", "manual"])
-        # Swap partners between neighbours: locks the optimum would not make.
-        for a, b in zip(chosen[::2], chosen[1::2], strict=False):
-            writer.writerow([a["volunteer_id"], b["household_id"], "yes"])
+        writer.writerows([(v, h, "yes") for v, h in chosen])
     return str(locks)
 
 
@@ -240,7 +252,8 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=110_000)
     parser.add_argument("--cold-size", type=int, default=10_000)
     parser.add_argument("--locks-size", type=int, default=20_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the reading rows")
+    parser.add_argument("--repeat-heavy", type=int, default=1, help="runs of the other rows")
     parser.add_argument("--timeout", type=float, default=1200)
     parser.add_argument("--folder", default=str(Path(tempfile.gettempdir()) / "kinfolk-bench"))
     parser.add_argument("--child")
@@ -259,20 +272,21 @@ def main() -> None:
         _synth(n, folder)
     big, cold_f, locks_f = (str(folders[n]) for n in (args.size, args.cold_size, args.locks_size))
 
-    def run(name: str, task: dict[str, Any], repeat: int = args.repeat) -> Row:
+    def run(name: str, task: dict[str, Any], repeat: int = args.repeat_heavy) -> Row:
         console.log(name)
         return measure(task, repeat, args.timeout)
 
     rows: list[tuple[str, Row, float | None, str, Row | None, str]] = []
     n = f"{args.size:,}"
-    read = run("read", {"kind": "read", "folder": big})
-    refs = [run("csv.reader", {"kind": "csv_reader", "folder": big})]
-    refs.append(run("pandas", {"kind": "pandas", "folder": big}))
+    read = run("read", {"kind": "read", "folder": big}, args.repeat)
+    refs = [run("csv.reader", {"kind": "csv_reader", "folder": big}, args.repeat)]
+    refs.append(run("pandas", {"kind": "pandas", "folder": big}, args.repeat))
     rows.append((f"read 2 × {n} rows", read, 1.0, "under 1 s", refs[0], "csv.reader"))
     rows.append((f"read 2 × {n} rows", read, 1.0, "under 1 s", refs[1], "pandas.read_csv"))
     write = run("write", {"kind": "write", "folder": big, "reference": False})
     floor = run("write floor", {"kind": "write", "folder": big, "reference": True})
-    rows.append((f"write pairs + explanations, {n}", write, None, "", floor, "csv.writer"))
+    rows.append((f"explain + write pairs and explanations, {n}", write, None, "", floor,
+                 "csv.writer of the cells"))  # fmt: skip
     whole = {"kind": "command", "folder": big, "cold": False, "explain": True, "locks": None}
     command = run("command (warm)", whole)
     engine = run("engine only", {"kind": "engine", "folder": big, "locks": None})
@@ -284,7 +298,7 @@ def main() -> None:
     rows.append((f"kinfolk match --explain, {args.cold_size:,}, cold", cold, None, "", warm,
                  "the same, warm"))  # fmt: skip
     # The pairs of a first run, from which the manual locks are drawn.
-    run("pairs to lock", {**cold_task, "folder": locks_f, "cold": False, "explain": False}, 1)
+    run("pairs to lock", {**cold_task, "folder": locks_f, "cold": False, "explain": True}, 1)
     manual = _explain_locks(Path(locks_f))
     with_locks = {"kind": "command", "folder": locks_f, "cold": False, "locks": manual}
     explained = run("explain with locks", {**with_locks, "explain": True})
@@ -297,27 +311,29 @@ def main() -> None:
     rows.append((f"re-pair {NEWCOMERS:,} a side into {n} (all else locked)", repaired, None, "",
                  api, "engine only"))  # fmt: skip
 
-    table = Table(title="kinfolk match: the command's own work (best of each; CPU s beside)")
-    for column in ("what", "seconds", "CPU s", "target", "× target", "reference", "ref s",
-                   "× reference", "peak MiB"):  # fmt: skip
+    table = Table(title="kinfolk match: the command's own work (best of each run)")
+    for column in ("what", "s", "CPU s", "target", "× target", "reference", "ref s",
+                   "ref CPU s", "× ref", "× ref CPU", "peak MiB"):  # fmt: skip
         table.add_column(column, justify="left" if column in ("what", "reference") else "right")
 
-    def seconds(row: Row | None) -> str:
-        return row["skipped"] if row is None or "seconds" not in row else f"{row['seconds']:.2f}"
+    def figure(row: Row | None, key: str) -> str:
+        if row is None or "seconds" not in row:
+            return "" if key == "cpu" else str((row or {}).get("skipped", ""))
+        return f"{row[key]:.2f}"
+
+    def ratio(row: Row, ref: Row | None, key: str) -> str:
+        if "seconds" not in row or ref is None or "seconds" not in ref or not ref[key]:
+            return ""
+        return f"{row[key] / ref[key]:.2f}"
 
     for what, row, limit, target, ref, ref_name in rows:
         ok = "seconds" in row
         table.add_row(
-            what,
-            seconds(row),
-            f"{row['cpu']:.2f}" if ok else "",
-            target,
-            f"{row['seconds'] / limit:.2f}" if ok and limit else "",
-            ref_name,
-            seconds(ref),
-            f"{row['seconds'] / ref['seconds']:.2f}" if ok and ref and "seconds" in ref else "",
-            f"{row['peak_mib']:.0f}" if ok else "",
-        )
+            what, figure(row, "seconds"), figure(row, "cpu"), target,
+            f"{row['seconds'] / limit:.2f}" if ok and limit else "", ref_name,
+            figure(ref, "seconds"), figure(ref, "cpu"), ratio(row, ref, "seconds"),
+            ratio(row, ref, "cpu"), f"{row['peak_mib']:.0f}" if ok else "",
+        )  # fmt: skip
     console.print(table)
     load = os.getloadavg()
     console.print(f"load average while measuring: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")

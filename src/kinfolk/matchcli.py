@@ -146,11 +146,8 @@ def match(
         _check_writable(output, explain)
         v = _read_people(volunteers, "volunteers")
         h = _read_people(households, "households")
-        lock_list = [
-            assign.Lock(row["volunteer_id"], row["household_id"], _yes(row.get("manual")))
-            for row in _read_pairs(locks)
-        ]
-        exclusions = [(row["volunteer_id"], row["household_id"]) for row in _read_pairs(exclude)]
+        lock_list = read_locks(locks)
+        exclusions = list(zip(*_read_pairs(exclude)[:2], strict=True))
         with _progress_bar(console) as report, compiling:
             result = assign.match(
                 v, h, mode=mode.value, locks=lock_list, exclusions=exclusions, progress=report,
@@ -225,26 +222,33 @@ def _read_people(path: Path, kind: str) -> population.Population:
         raise InputError(f"{path}: cannot read it ({error.strerror or error})") from None
 
 
-def _read_pairs(path: Path | None) -> list[dict[str, str]]:
+def read_locks(path: Path | None) -> list[assign.Lock]:
+    """The locks file's pairs; ``manual`` (yes when absent) tells a coordinator's lock apart."""
+    vids, hids, manual = _read_pairs(path)
+    return [assign.Lock(v, h, _yes(m)) for v, h, m in zip(vids, hids, manual, strict=True)]
+
+
+def _read_pairs(path: Path | None) -> tuple[list[str], list[str], list[str]]:
+    """(volunteer ids, household ids, manual cells) of a locks or exclusions file."""
     if path is None:
-        return []
+        return [], [], []
+    wanted = ("volunteer_id", "household_id", "manual")
     try:
-        header, body, numbers = csvfiles.read_table(path)
+        header, columns, numbers = csvfiles.read_columns(path, wanted)
     except csvfiles.RowError as error:
         raise InputError(f"{path.name}: {error}") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read it ({error.strerror or error})") from None
-    for column in ("volunteer_id", "household_id"):
+    for column in wanted[:2]:
         if column not in header:
             raise InputError(f"{path.name}: row 1, field {column}: column is missing")
-    rows = []
-    for number, cells in zip(numbers, body, strict=True):
-        row = {key: (cells[i] if i < len(cells) else "").strip() for i, key in enumerate(header)}
-        for column in ("volunteer_id", "household_id"):
-            if not row[column]:
-                raise InputError(f"{path.name}: row {number}, field {column}: is empty")
-        rows.append(row)
-    return rows
+    vids, hids = (list(map(str.strip, columns[name])) for name in wanted[:2])
+    # The earliest empty id, the volunteer's first within a row.
+    empty = [(numbers[ids.index("")], at) for at, ids in enumerate((vids, hids)) if "" in ids]
+    if empty:
+        number, at = min(empty)
+        raise InputError(f"{path.name}: row {number}, field {wanted[at]}: is empty")
+    return vids, hids, list(columns["manual"])
 
 
 def _yes(text: str | None) -> bool:

@@ -299,3 +299,13 @@ def test_explanations_are_written_with_every_pair_and_formulas_neutralised(
     assert {r["household_alternatives"].split(":")[0] for r in rows} == {"+V2", "=V1"}
     raw = why.read_text()
     assert "'=V1" in raw and "'+V2" in raw
+
+
+def test_an_empty_id_in_the_locks_file_names_the_earliest_row(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    locks = _write(tmp_path / "locks.csv", "volunteer_id,household_id\nV001,H001\nV002,\n,H003\n")
+    args = ["match", str(SAMPLES / "volunteers.csv"), str(SAMPLES / "households.csv")]
+    result = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "p.csv"), "--locks", str(locks)])
+    assert result.exit_code == 2
+    assert "locks.csv: row 3, field household_id: is empty" in result.output
