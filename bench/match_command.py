@@ -39,7 +39,6 @@ from pathlib import Path
 from typing import Any
 
 Row = dict[str, Any]
-TODAY = dt.date(2026, 11, 1)
 NEWCOMERS = 1000
 
 
@@ -104,7 +103,7 @@ def child_engine(folder: str, locks: str | None) -> Row:
 
     v, h, lock_list = _result(folder, locks)
     start, cpu = time.perf_counter(), time.process_time()
-    result = assign.match(v, h, locks=lock_list, today=TODAY)
+    result = assign.match(v, h, locks=lock_list, today=dt.date.today())  # as the command
     return _timed(start, cpu, pairs=result.summary.pairs)
 
 
@@ -115,7 +114,7 @@ def child_write(folder: str, reference: bool) -> Row:
     from kinfolk.engine.explain import explain_columns
 
     v, h, _ = _result(folder)
-    result = assign.match(v, h, today=TODAY)
+    result = assign.match(v, h, today=dt.date.today())  # as the command
     out = tempfile.mkdtemp(prefix="kinfolk-write-")
     try:
         if reference:
