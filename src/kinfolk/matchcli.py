@@ -16,8 +16,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
@@ -25,11 +26,9 @@ from rich.table import Table
 
 from kinfolk.engine import assign, csvfiles, population
 from kinfolk.engine import synth as synthesis
-from kinfolk.engine.candidates import REASONS
+from kinfolk.engine.candidates import PAIRED, REASONS
 from kinfolk.engine.candidates import Progress as ProgressCallback
-from kinfolk.engine.compiled import warm_up
-from kinfolk.engine.explain import COLUMNS as EXPLAIN_COLUMNS
-from kinfolk.engine.explain import explain as explain_pairs
+from kinfolk.engine.explain import explain_columns
 
 PAIR_COLUMNS: tuple[str, ...] = (
     "volunteer_id",
@@ -56,6 +55,54 @@ class MatchMode(enum.StrEnum):
 class SolverName(enum.StrEnum):
     kinfolk = "kinfolk"
     ortools = "ortools"
+
+
+class _CompileTimer:
+    """Seconds numba spends compiling while the timer is entered (none once cached on disk).
+
+    The command compiles only the kernels its run uses, when it first uses them, and
+    numba keeps them on disk (``cache=True``), so only a machine's first run of a mode
+    pays for it; this timer lets the summary say how much of the time that was.
+    """
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._depth = 0
+        self._started = 0.0
+        self._listener: Any = None
+
+    def __enter__(self) -> _CompileTimer:
+        from numba.core import event
+
+        if self._listener is None:
+            timer = self
+
+            class Listener(event.Listener):
+                def on_start(self, _: object) -> None:
+                    timer.start()
+
+                def on_end(self, _: object) -> None:
+                    timer.end()
+
+            self._listener = Listener()
+        event.register("numba:compile", self._listener)  # type: ignore[no-untyped-call]
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        from numba.core import event
+
+        event.unregister("numba:compile", self._listener)  # type: ignore[no-untyped-call]
+
+    # Compilations nest (a kernel compiles the helpers it calls): the outermost counts.
+    def start(self) -> None:
+        if self._depth == 0:
+            self._started = time.perf_counter()
+        self._depth += 1
+
+    def end(self) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self.seconds += time.perf_counter() - self._started
 
 
 class InputError(Exception):
@@ -94,32 +141,29 @@ def match(
     """Pair volunteers with households from CSV files, with no database."""
     console = Console(stderr=True)
     started = time.perf_counter()
+    compiling = _CompileTimer()
     try:
         _check_writable(output, explain)
-        engine_seconds = warm_up()
         v = _read_people(volunteers, "volunteers")
         h = _read_people(households, "households")
-        lock_list = [
-            assign.Lock(row["volunteer_id"], row["household_id"], _yes(row.get("manual")))
-            for row in _read_pairs(locks)
-        ]
-        exclusions = [(row["volunteer_id"], row["household_id"]) for row in _read_pairs(exclude)]
-        with _progress_bar(console) as report:
+        lock_list = read_locks(locks)
+        exclusions = list(zip(*_read_pairs(exclude)[:2], strict=True))
+        with _progress_bar(console) as report, compiling:
             result = assign.match(
                 v, h, mode=mode.value, locks=lock_list, exclusions=exclusions, progress=report,
                 solver=solver.value,
             )  # fmt: skip
-        explanations = [item.to_record() for item in explain_pairs(result)] if explain else None
-        tables: list[csvfiles.Table] = [(output, PAIR_COLUMNS, list(_pair_rows(result)))]
-        if explain and explanations is not None:
-            tables.append((explain, EXPLAIN_COLUMNS, explanations))
+        tables: list[csvfiles.ColumnTable] = [(output, pair_columns(result))]
+        if explain:
+            with compiling:
+                tables.append((explain, explain_columns(result)))
         _write(tables)
     except InputError as error:
         console.print(f"[bold red]Error:[/] {error}")
         raise typer.Exit(code=2) from None
     for message in result.warnings:
         console.print(f"[yellow]Warning:[/] {message}")
-    console.print(_summary_table(result, time.perf_counter() - started, engine_seconds))
+    console.print(_summary_table(result, time.perf_counter() - started, compiling.seconds))
 
 
 def synth(
@@ -162,9 +206,9 @@ def _check_writable(*paths: Path | None) -> None:
             raise InputError(f"{path}: cannot write to the folder {folder}; nothing was written")
 
 
-def _write(tables: list[csvfiles.Table]) -> None:
+def _write(tables: list[csvfiles.ColumnTable]) -> None:
     try:
-        csvfiles.write_tables(tables)
+        csvfiles.write_columns(tables)
     except OSError as error:
         raise InputError(f"cannot write the output ({error}); nothing was written") from None
 
@@ -178,26 +222,33 @@ def _read_people(path: Path, kind: str) -> population.Population:
         raise InputError(f"{path}: cannot read it ({error.strerror or error})") from None
 
 
-def _read_pairs(path: Path | None) -> list[dict[str, str]]:
+def read_locks(path: Path | None) -> list[assign.Lock]:
+    """The locks file's pairs; ``manual`` (yes when absent) tells a coordinator's lock apart."""
+    vids, hids, manual = _read_pairs(path)
+    return [assign.Lock(v, h, _yes(m)) for v, h, m in zip(vids, hids, manual, strict=True)]
+
+
+def _read_pairs(path: Path | None) -> tuple[list[str], list[str], list[str]]:
+    """(volunteer ids, household ids, manual cells) of a locks or exclusions file."""
     if path is None:
-        return []
+        return [], [], []
+    wanted = ("volunteer_id", "household_id", "manual")
     try:
-        header, body, numbers = csvfiles.read_table(path)
+        header, columns, numbers = csvfiles.read_columns(path, wanted)
     except csvfiles.RowError as error:
         raise InputError(f"{path.name}: {error}") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read it ({error.strerror or error})") from None
-    for column in ("volunteer_id", "household_id"):
+    for column in wanted[:2]:
         if column not in header:
             raise InputError(f"{path.name}: row 1, field {column}: column is missing")
-    rows = []
-    for number, cells in zip(numbers, body, strict=True):
-        row = {key: (cells[i] if i < len(cells) else "").strip() for i, key in enumerate(header)}
-        for column in ("volunteer_id", "household_id"):
-            if not row[column]:
-                raise InputError(f"{path.name}: row {number}, field {column}: is empty")
-        rows.append(row)
-    return rows
+    vids, hids = (list(map(str.strip, columns[name])) for name in wanted[:2])
+    # The earliest empty id, the volunteer's first within a row.
+    empty = [(numbers[ids.index("")], at) for at, ids in enumerate((vids, hids)) if "" in ids]
+    if empty:
+        number, at = min(empty)
+        raise InputError(f"{path.name}: row {number}, field {wanted[at]}: is empty")
+    return vids, hids, list(columns["manual"])
 
 
 def _yes(text: str | None) -> bool:
@@ -226,31 +277,38 @@ def _progress_bar(console: Console) -> Iterator[ProgressCallback]:
             raise InputError(str(error)) from None
 
 
-def _pair_rows(result: assign.MatchResult) -> Iterator[dict[str, str]]:
-    for (vid, hid), locked, km, cost in zip(
-        result.pair_ids(),
-        result.locked.tolist(),
-        result.distance_km.tolist(),
-        result.cost.tolist(),
-        strict=True,
-    ):
-        yield {
-            "volunteer_id": vid,
-            "household_id": hid,
-            "locked": "yes" if locked else "",
-            "distance_km": f"{km:.2f}",
-            "cost": str(cost),
-            "reason": REASONS[0],
-        }
-    for side, key in (("volunteers", "volunteer_id"), ("households", "household_id")):
-        for person, reason in result.unpaired(side):  # type: ignore[arg-type]
-            row = dict.fromkeys(PAIR_COLUMNS, "")
-            row[key] = person
-            row["reason"] = reason
-            yield row
+def pair_columns(result: assign.MatchResult) -> dict[str, list[str]]:
+    """The pairs file as columns keyed by :data:`PAIR_COLUMNS`: every pair, then everyone
+    left unpaired with the reason."""
+    p = result.problem
+    assert p is not None
+    reasons = np.array(REASONS, dtype=object)
+    unpaired_v = np.flatnonzero(result.volunteer_reason != PAIRED)
+    unpaired_h = np.flatnonzero(result.household_reason != PAIRED)
+    pairs, nv, nh = result.volunteer.size, unpaired_v.size, unpaired_h.size
+    return {
+        "volunteer_id": [
+            *p.volunteers.id[result.volunteer].tolist(),
+            *p.volunteers.id[unpaired_v].tolist(),
+            *[""] * nh,
+        ],
+        "household_id": [
+            *p.households.id[result.household].tolist(),
+            *[""] * nv,
+            *p.households.id[unpaired_h].tolist(),
+        ],
+        "locked": [*np.where(result.locked, "yes", "").tolist(), *[""] * (nv + nh)],
+        "distance_km": [*(f"{km:.2f}" for km in result.distance_km.tolist()), *[""] * (nv + nh)],
+        "cost": [*map(str, result.cost.tolist()), *[""] * (nv + nh)],
+        "reason": [
+            *[REASONS[PAIRED]] * pairs,
+            *reasons[result.volunteer_reason[unpaired_v]].tolist(),
+            *reasons[result.household_reason[unpaired_h]].tolist(),
+        ],
+    }
 
 
-def _summary_table(result: assign.MatchResult, seconds: float, engine_seconds: float) -> Table:
+def _summary_table(result: assign.MatchResult, seconds: float, compile_seconds: float) -> Table:
     s = result.summary
     table = Table(title=f"Matching ({result.mode})", show_header=False)
     table.add_column("figure")
@@ -266,6 +324,7 @@ def _summary_table(result: assign.MatchResult, seconds: float, engine_seconds: f
         checked = f"yes ({s.check_rounds} rounds)" if s.all_pairs_checked else "no: cap reached"
         table.add_row("checked against all compatible pairs", checked)
     table.add_row("time", f"{seconds:.2f} s")
-    # The compiled engine loads from its disk cache; only a machine's first run compiles.
-    table.add_row("of which engine start-up", f"{engine_seconds:.2f} s")
+    if compile_seconds >= 0.01:
+        # Only a machine's first run of a mode compiles; later runs load it from disk.
+        table.add_row("of which compiling the engine (once)", f"{compile_seconds:.2f} s")
     return table

@@ -11,7 +11,6 @@ earliest bad row of all columns, and its field.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +29,6 @@ ORDER: tuple[str, ...] = (
     "learning", "availability", "offers", "accepts", "waiting_since", "blackout", "travel_mode",
 )  # fmt: skip
 MAX_LANGUAGES = 64
-_PADDED = re.compile(r"(?:^|\x1f)\s|\s(?:\x1f|$)")
 
 
 class _Bad(Exception):
@@ -69,7 +67,10 @@ class ColumnParser:
     ) -> None:
         self.n = len(columns.get("id", ()))
         self.nul = [] if nul_checked else [(name, _nul_at(columns.get(name))) for name in ORDER]
-        self.text = {name: self._strip(columns.get(name), name) for name in ORDER}
+        # Cells are parsed as distinct texts, and each distinct text is stripped before it
+        # is parsed (see _each); only the ids, kept as they are, are stripped cell by cell.
+        self.text = {name: self._column(columns.get(name)) for name in ORDER}
+        self.text["id"] = list(map(str.strip, self.text["id"]))
         self.numbers = np.asarray(
             row_numbers if row_numbers is not None else np.arange(2, self.n + 2), dtype=np.int64
         )
@@ -77,13 +78,10 @@ class ColumnParser:
         self.languages: dict[str, int] = {}
         self.errors: list[tuple[int, int, str, str]] = []
 
-    def _strip(self, column: Sequence[str] | None, name: str) -> Sequence[str]:
+    def _column(self, column: Sequence[str] | None) -> Sequence[str]:
         if column is None or len(column) == 0:
             return [""] * self.n
-        # One C-level search over the joined column finds whether any cell needs it.
-        if _PADDED.search("\x1f".join(column)) is None:
-            return column
-        return list(map(str.strip, column))
+        return column
 
     def build(self, kind: str) -> Population:
         """Every column parsed, or the earliest bad row raised as :class:`RowError`."""
@@ -98,8 +96,8 @@ class ColumnParser:
         return Population(
             kind=kind,
             id=np.array(self.text["id"], dtype=str),
-            first_name=np.array(self.text["first_name"], dtype=str),
-            town=np.array(self.text["town"], dtype=str),
+            first_name=_strings(self.text["first_name"]),
+            town=_strings(self.text["town"]),
             lat=values["lat"],
             lon=values["lon"],
             max_travel_km=values["max_travel_km"].astype(np.float32),
@@ -138,6 +136,8 @@ class ColumnParser:
 
     def _id(self) -> None:
         ids = self.text["id"]
+        if "" not in ids and len(set(ids)) == self.n:
+            return
         if "" in ids:
             raise _Bad(list(ids).index(""), "is empty; every person needs the programme's own id")
         codes, _ = factorise(ids)
@@ -178,7 +178,7 @@ class ColumnParser:
         parsed: list[Any] = []
         for code, text in enumerate(texts):
             try:
-                parsed.append(parse(text))
+                parsed.append(parse(text.strip()))
             except dd.FieldError as error:
                 raise _Bad(int(np.argmax(codes == code)), error.message) from None
         if dtype is object:
@@ -214,6 +214,10 @@ class ColumnParser:
         return self.languages[tag]
 
     def _speaks(self) -> Any:
+        fast = self._languages_by_items("speaks")
+        if fast is not None:
+            return fast
+
         def parse(text: str) -> tuple[int, int, int]:
             pairs = dd.parse_speaks(text)
             if not pairs:
@@ -229,12 +233,20 @@ class ColumnParser:
         return self._each("speaks", parse, np.uint64).reshape(-1, 3)
 
     def _learning(self) -> Any:
+        fast = self._languages_by_items("learning")
+        if fast is not None:
+            return fast[:, 0].copy()
+
         def parse(text: str) -> int:
             return sum(1 << self._index(tag, "learning") for tag in dd.parse_languages(text))
 
         return self._each("learning", parse, np.uint64)
 
     def _availability(self) -> Any:
+        fast = self._availability_by_items()
+        if fast is not None:
+            return fast
+
         def parse(text: str) -> int:
             mask = dd.parse_availability(text)
             if mask == 0:
@@ -242,6 +254,73 @@ class ColumnParser:
             return mask
 
         return self._each("availability", parse, np.int64)
+
+    # --- the fast paths: each distinct ``;``-separated item parsed once ---------------------
+    #
+    # Availability and languages have many distinct texts (tens of thousands at 110,000
+    # rows) made of few distinct items, so the items of every distinct text are split in
+    # one pass, each distinct item is parsed once, and a text's bits are the OR of its
+    # items' (``np.bitwise_or.reduceat``).  When anything is wrong (an unknown item, an
+    # empty field, a language listed twice, too many languages) these return None and
+    # the careful path above, text by text, finds the first bad row and its message.
+
+    def _availability_by_items(self) -> npt.NDArray[np.int64] | None:
+        codes, texts = factorise(self.text["availability"])
+        item_codes, items, starts = split_items(texts)
+        try:
+            bits = np.array([dd.parse_availability(item) for item in items], dtype=np.int64)
+        except dd.FieldError:
+            return None
+        if not texts:
+            return np.zeros(0, dtype=np.int64)
+        masks = np.bitwise_or.reduceat(bits[item_codes], starts[:-1])
+        if not masks.all():
+            return None
+        return masks[codes]
+
+    def _languages_by_items(self, name: str) -> npt.NDArray[np.uint64] | None:
+        """(any, conversational, fluent) bits of a ``speaks`` column, or ``learning`` bits."""
+        codes, texts = factorise(self.text[name])
+        item_codes, items, starts = split_items(texts)
+        try:
+            if name == "speaks":
+                parsed = [dd.parse_speaks(item) for item in items]
+            else:
+                parsed = [tuple((tag, "") for tag in dd.parse_languages(item)) for item in items]
+        except dd.FieldError:
+            return None
+        if not texts:
+            return np.zeros((0, 3), dtype=np.uint64)
+        # New tags take the next indexes in the order the careful path gives them: by the
+        # first text that holds them, then alphabetically within that text.
+        first = np.empty(len(items), dtype=np.int64)
+        first[item_codes[::-1]] = np.arange(item_codes.size - 1, -1, -1)
+        first_text = np.searchsorted(starts, first, side="right") - 1
+        new: dict[str, int] = {}
+        for pairs, text in zip(parsed, first_text.tolist(), strict=True):
+            for tag, _ in pairs:
+                if tag not in self.languages:
+                    new[tag] = min(new.get(tag, text), text)
+        if len(self.languages) + len(new) > MAX_LANGUAGES:
+            return None
+        for tag in sorted(new, key=lambda t: (new[t], t)):
+            self.languages[tag] = len(self.languages)
+        table = np.zeros((len(items), 4), dtype=np.uint64)
+        for row, pairs in enumerate(parsed):
+            for tag, level in pairs:
+                bit = 1 << self.languages[tag]
+                table[row, 0] = bit
+                table[row, 1] = bit if level in dd.LEVELS[dd.COMMUNICATION_LEVEL :] else 0
+                table[row, 2] = bit if level == "fluent" else 0
+                table[row, 3] = 1  # a non-empty item
+        per_item = table[item_codes]
+        masks = np.bitwise_or.reduceat(per_item[:, :3], starts[:-1], axis=0)
+        if name == "speaks":
+            listed = np.add.reduceat(per_item[:, 3], starts[:-1])
+            # An empty field, or a language listed twice (fewer bits than items).
+            if not (listed.all() and (np.bitwise_count(masks[:, 0]) == listed).all()):
+                return None
+        return masks[codes]
 
     def _conditions(self, name: str) -> Any:
         def parse(text: str) -> int:
@@ -266,6 +345,30 @@ class ColumnParser:
 
     def _blackout(self) -> Any:
         return self._each("blackout", dd.parse_blackout, object)
+
+
+def _strings(column: Sequence[str]) -> npt.NDArray[np.str_]:
+    """A column of few distinct texts as a numpy string array (each text converted once)."""
+    codes, texts = factorise(column)
+    if not texts:
+        return np.zeros(0, dtype=str)
+    return np.array([text.strip() for text in texts], dtype=str)[codes]
+
+
+def split_items(
+    texts: Sequence[str],
+) -> tuple[npt.NDArray[np.int64], list[str], npt.NDArray[np.int64]]:
+    """The ``;``-separated items of many texts at once: (code of each item, distinct items, starts).
+
+    Item ``starts[t]`` up to ``starts[t + 1]`` belong to ``texts[t]``; every text has at
+    least one item (an empty text has one empty item), so ``np.bitwise_or.reduceat`` over
+    ``starts[:-1]`` combines each text's items.  Items are as written (not stripped).
+    """
+    counts = np.fromiter(map(str.count, texts, itertools.repeat(";")), np.int64, len(texts)) + 1
+    starts = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    codes, items = factorise(";".join(texts).split(";") if texts else [])
+    return codes, items, starts
 
 
 def _nul_at(column: Sequence[str] | None) -> int:

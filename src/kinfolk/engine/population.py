@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kinfolk.engine import dictionary as dd
-from kinfolk.engine.csvfiles import RowError, read_rows, table_columns, write_tables
+from kinfolk.engine.csvfiles import RowError, read_columns, write_tables
 
 __all__ = ["COLUMNS", "KINDS", "MAX_LANGUAGES", "Population", "RowError", "read_csv", "write_csv"]
 
@@ -296,9 +296,7 @@ def read_csv(
         Naming the row (header = row 1) and field of the first bad value; see
         :func:`kinfolk.engine.csvfiles.read_table` for what is refused.
     """
-    header, rows, numbers = read_rows(path)
-    check_header(header)
-    columns = table_columns(header, rows, numbers, COLUMNS)
+    _, columns, numbers = read_columns(path, COLUMNS, check_header)
     return Population.from_columns(
         columns, kind=kind, conditions=conditions, row_numbers=numbers, nul_checked=True
     )

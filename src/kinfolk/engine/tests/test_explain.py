@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from kinfolk.engine.assign import match
 from kinfolk.engine.explain import COLUMNS, explain
@@ -56,3 +57,79 @@ def test_lock_beyond_distance_carries_its_warning() -> None:
     assert item.locked and item.volunteer_rank is None
     assert "beyond a travel limit" in item.warnings[0]
     assert np.isclose(item.distance_km, 281, atol=2)
+
+
+@pytest.mark.parametrize(("seed", "mode"), [(1, "optimal"), (2, "optimal"), (3, "stable")])
+def test_a_lock_costs_what_solving_again_without_it_says(seed: int, mode: str) -> None:
+    import importlib
+
+    ex = importlib.import_module("kinfolk.engine.explain")  # the package names a function so
+
+    programme = generate(400, 380, seed=seed, today=TODAY)
+    free = match(programme.volunteers, programme.households, today=TODAY)
+    rng = np.random.default_rng(seed)
+    # Manual locks: some of the optimum's own pairs, and some pairs it would not make.
+    pairs = free.pair_ids()
+    locks = [pairs[k] for k in rng.choice(len(pairs), size=12, replace=False)]
+    graph = free.problem.graph if free.problem else None
+    assert graph is not None
+    taken = {who for pair in locks for who in pair}
+    v_ids, h_ids = programme.volunteers.id, programme.households.id
+    for edge in rng.permutation(graph.indices.size)[:400].tolist():
+        i = int(np.searchsorted(graph.indptr, edge, side="right") - 1)
+        pair = (str(v_ids[i]), str(h_ids[graph.indices[edge]]))
+        if len(locks) < 24 and pair not in pairs and not taken & set(pair):
+            locks.append(pair)
+            taken |= set(pair)
+    result = match(programme.volunteers, programme.households, locks=locks, today=TODAY, mode=mode)
+    p = result.problem
+    assert p is not None
+    fast = ex._lock_changes(result, 100, ex._by_household(p))
+    assert len(fast) == len(locks)
+    mate_v, mate_h, pair_cost_h = ex._free_optimum(result)
+    base = (int(pair_cost_h[mate_h >= 0].sum()), int(np.count_nonzero(mate_h >= 0)))
+    for lock, change in fast.items():
+        i, j = int(p.lock_v[lock]), int(p.lock_h[lock])
+        solved = ex._lock_change_by_solving(
+            p, base, int(result.cost[lock]), *ex._freed_edges(p, i, j)
+        )
+        assert change == solved
+
+
+def test_the_columns_say_what_the_records_say() -> None:
+    from kinfolk.engine.explain import explain_columns
+
+    programme = generate(300, 280, seed=5, today=TODAY)
+    locks = match(programme.volunteers, programme.households, today=TODAY).pair_ids()[:5]
+    result = match(programme.volunteers, programme.households, locks=locks, today=TODAY)
+    columns = explain_columns(result)
+    records = [item.to_record() for item in explain(result)]
+    assert list(columns) == list(COLUMNS)
+    assert [
+        dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)
+    ] == records
+    assert sum(1 for cell in columns["lock_cost_change"] if cell) == 5
+
+
+def test_ranks_and_alternatives_follow_each_sides_candidates_by_cost() -> None:
+    programme = generate(200, 200, seed=6, today=TODAY)
+    result = match(programme.volunteers, programme.households, today=TODAY)
+    p = result.problem
+    assert p is not None
+    cols = p.graph.indices.tolist()
+    by_v: dict[str, list[tuple[int, int, str]]] = {}
+    by_h: dict[str, list[tuple[int, int, str]]] = {}
+    for e, (i, j) in enumerate(zip(p.rows.tolist(), cols, strict=True)):
+        vid, hid = str(p.volunteers.id[i]), str(p.households.id[j])
+        by_v.setdefault(vid, []).append((int(p.cost[e]), j, hid))
+        by_h.setdefault(hid, []).append((int(p.cost[e]), i, vid))
+    for item in explain(result):
+        mine = sorted(by_v[item.volunteer_id])
+        at = [hid for _, _, hid in mine].index(item.household_id)
+        assert item.volunteer_rank == at + 1
+        others = [(hid, cost) for cost, _, hid in mine if hid != item.household_id]
+        assert item.volunteer_alternatives == tuple(others[:3])
+        theirs = sorted(by_h[item.household_id])
+        assert item.household_rank == [vid for _, _, vid in theirs].index(item.volunteer_id) + 1
+        others = [(vid, cost) for cost, _, vid in theirs if vid != item.volunteer_id]
+        assert item.household_alternatives == tuple(others[:3])

@@ -236,3 +236,76 @@ def test_ids_that_look_like_formulas_are_neutralised_and_read_back_unchanged(
     assert [(r["volunteer_id"], r["household_id"]) for r in _rows(tmp_path / "pairs.csv")] == [
         (formula, "@H1")
     ]
+
+
+def test_en_and_en_gb_are_paired_as_a_weaker_match_than_one_tag(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    row = "53.9,-1.0,10,{},sat-am"
+    volunteers = f"{_HEADER}\nV1,{row.format('en:fluent')}\nV2,{row.format('en-GB:fluent')}\n"
+    households = f"{_HEADER}\nH1,{row.format('en-GB:fluent')}\n"
+    result = CliRunner().invoke(app, _args(tmp_path, volunteers, households))
+    assert result.exit_code == 0, result.output
+    paired = [r for r in _rows(tmp_path / "pairs.csv") if r["reason"] == "paired"]
+    # Both can talk with H1; the same tag is the better match, so V2 gets the pair.
+    assert [(r["volunteer_id"], r["household_id"]) for r in paired] == [("V2", "H1")]
+    v1 = match_cost(tmp_path, "en:fluent", "en-GB:fluent")
+    v2 = match_cost(tmp_path, "en-GB:fluent", "en-GB:fluent")
+    assert v1 > v2
+
+
+def match_cost(tmp_path: Path, volunteer_speaks: str, household_speaks: str) -> int:
+    from kinfolk.engine.assign import match
+
+    from . import TODAY, make_person, people
+
+    v = people("volunteers", make_person(id="V1", speaks=volunteer_speaks))
+    h = people("households", make_person(id="H1", speaks=household_speaks))
+    result = match(v, h, today=TODAY)
+    assert result.summary.pairs == 1
+    return int(result.cost[0])
+
+
+def test_a_programme_too_big_for_memory_is_refused_with_the_estimate_before_any_work(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kinfolk.engine import assign
+
+    monkeypatch.setattr(assign, "available_memory", lambda: 1_000)  # a machine with 1 kB free
+    args = ["match", str(SAMPLES / "volunteers.csv"), str(SAMPLES / "households.csv")]
+    out, why = tmp_path / "pairs.csv", tmp_path / "explain.csv"
+    result = CliRunner().invoke(app, [*args, "-o", str(out), "--explain", str(why)])
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "pairing 30 volunteers with 30 households (k = 32) needs about" in said
+    assert "GiB of memory, more than the 0.0 GiB available" in said
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_explanations_are_written_with_every_pair_and_formulas_neutralised(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    volunteers = (
+        f"{_HEADER}\n=V1,53.9,-1.0,10,en:fluent,sat-am\n+V2,53.9,-1.0,10,en:fluent,sat-am\n"
+    )
+    households = f"{_HEADER}\nH1,53.9,-1.0,10,en:fluent,sat-am\nH2,53.9,-1.0,10,en:fluent,sat-am\n"
+    why = tmp_path / "explain.csv"
+    result = CliRunner().invoke(
+        app, [*_args(tmp_path, volunteers, households), "--explain", str(why)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = _rows(why)
+    assert sorted(r["volunteer_id"] for r in rows) == ["+V2", "=V1"]
+    assert {r["household_alternatives"].split(":")[0] for r in rows} == {"+V2", "=V1"}
+    raw = why.read_text()
+    assert "'=V1" in raw and "'+V2" in raw
+
+
+def test_an_empty_id_in_the_locks_file_names_the_earliest_row(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    locks = _write(tmp_path / "locks.csv", "volunteer_id,household_id\nV001,H001\nV002,\n,H003\n")
+    args = ["match", str(SAMPLES / "volunteers.csv"), str(SAMPLES / "households.csv")]
+    result = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "p.csv"), "--locks", str(locks)])
+    assert result.exit_code == 2
+    assert "locks.csv: row 3, field household_id: is empty" in result.output

@@ -1,3 +1,4 @@
+import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -6,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kinfolk.engine.csvfiles import neutralise, restore
+from kinfolk.engine.csvfiles import _is_number, neutralise, restore
 from kinfolk.engine.population import COLUMNS, Population, RowError, read_csv, write_csv
 
 
@@ -161,7 +162,9 @@ def test_language_masks_move_bits_to_a_wider_index() -> None:
 @given(st.text(alphabet=st.sampled_from("=+-@'\t\rab1.é \"")))
 def test_every_cell_survives_neutralising_and_restoring(text: str) -> None:
     assert restore(neutralise(text)) == text
-    assert not neutralise(text).startswith(("=", "+", "@", "\t", "\r")) or text == ""
+    # Plain numbers such as +1 or -1.08 are left as they are, by design.
+    left_alone = text == "" or _is_number(text)
+    assert not neutralise(text).startswith(("=", "+", "@", "\t", "\r")) or left_alone
 
 
 def test_names_that_look_like_formulas_round_trip_through_a_file(tmp_path: Path) -> None:
@@ -204,3 +207,116 @@ def test_the_columnar_reader_strips_padding_and_fills_short_rows(tmp_path: Path)
     assert people.id.tolist() == ["H1", "H2"]
     assert people.languages == ("en", "fr", "es")
     assert people.learning.tolist() == [0, 4]
+
+
+def _programme_file(tmp_path: Path, size: int = 150) -> Path:
+    from kinfolk.engine.synth import generate
+
+    path = tmp_path / "volunteers.csv"
+    write_csv(path, generate(size, size, seed=3, today=dt.date(2026, 11, 1)).volunteers)
+    return path
+
+
+def test_a_quoted_file_and_a_plain_file_read_the_same(tmp_path: Path) -> None:
+    import csv
+
+    plain = _programme_file(tmp_path)
+    with plain.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    quoted = tmp_path / "quoted.csv"
+    with quoted.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
+    fast, careful = read_csv(plain, "volunteers"), read_csv(quoted, "volunteers")
+    assert fast.languages == careful.languages
+    assert fast.to_records() == careful.to_records()
+
+
+def test_the_fast_reader_counts_blank_and_comma_only_lines_as_rows(tmp_path: Path) -> None:
+    path = tmp_path / "volunteers.csv"
+    path.write_text(
+        "id,lat,lon,max_travel_km,speaks,availability\r\n"
+        "V1,53.9,-1.0,10,en:fluent,sat-am\r\n"
+        "\r\n"
+        ",,,,,\r\n"
+        "V2,53.9,-1.0,10,en:fluent,sat-noon\r\n"
+    )
+    with pytest.raises(RowError, match="row 5, field availability: 'sat-noon' is not"):
+        read_csv(path, "volunteers")
+
+
+@pytest.mark.parametrize(
+    ("speaks", "message"),
+    [
+        ("en:fluent;EN:basic", "'en' is listed twice"),
+        (" ; ", "is empty; give at least one language"),
+        ("en:fluent;xx-invalid-tag-zz:fluent", "is not a known language tag"),
+    ],
+)
+def test_items_parsed_once_still_name_the_bad_row(speaks: str, message: str) -> None:
+    records = [make_record(id=f"V{i}") for i in range(50)]
+    records[30] = make_record(id="V30", speaks=speaks)
+    with pytest.raises(RowError) as caught:
+        Population.from_records(records, kind="volunteers")
+    assert (caught.value.row, caught.value.field) == (32, "speaks")
+    assert message in str(caught.value)
+
+
+def test_a_65th_language_is_refused_in_the_row_that_brings_it() -> None:
+    import langcodes
+
+    tags = [tag for tag in ("en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "fi")]
+    tags += [f"{a}{b}" for a in "abcdefghijklmnopqrstuvwxyz" for b in "abcdefghijklmnopqrstuvwxyz"]
+    valid = [tag for tag in dict.fromkeys(tags) if langcodes.tag_is_valid(tag)]
+    chosen: list[str] = []
+    for tag in valid:
+        standard = langcodes.standardize_tag(tag)
+        if standard not in chosen and standard != "und":
+            chosen.append(standard)
+        if len(chosen) == 65:
+            break
+    records = [make_record(id=f"V{i}", speaks=f"{tag}:fluent") for i, tag in enumerate(chosen)]
+    with pytest.raises(RowError) as caught:
+        Population.from_records(records, kind="volunteers")
+    assert (caught.value.row, caught.value.field) == (66, "speaks")
+    assert "would be language 65" in str(caught.value)
+
+
+_TAGS = st.sampled_from(["en", "EN", "en-GB", "fr", "ar", "zh-Hans", "sw", "pl"])
+_LEVELS = st.sampled_from(["basic", "conversational", "fluent", "Fluent"])
+_SPEAKS = st.lists(
+    st.tuples(_TAGS, _LEVELS, st.sampled_from(["", " "])), min_size=1, max_size=4
+).map(lambda items: ";".join(f"{pad}{tag}:{level}" for tag, level, pad in items))
+_SLOTS = st.lists(st.sampled_from(["mon-am", "SAT-eve", " sun-pm", "tue-pm", ""]), min_size=1)
+
+
+@given(st.lists(st.tuples(_SPEAKS, _SLOTS.map(";".join)), min_size=1, max_size=30))
+def test_items_parsed_once_give_what_each_text_parsed_alone_gives(
+    rows: list[tuple[str, str]],
+) -> None:
+    from kinfolk.engine import dictionary as dd
+
+    records = [
+        make_record(id=f"V{i}", speaks=speaks, availability=slots, learning="fr;ar")
+        for i, (speaks, slots) in enumerate(rows)
+    ]
+    try:
+        people = Population.from_records(records, kind="volunteers")
+    except RowError as error:
+        # The same row is bad when its text is parsed alone.
+        speaks, slots = rows[error.row - 2]
+        parse = dd.parse_speaks if error.field == "speaks" else dd.parse_availability
+        with contextlib.suppress(dd.FieldError):
+            assert not parse(speaks if error.field == "speaks" else slots)  # empty
+        for speaks, slots in rows[: error.row - 2]:  # and no earlier row is
+            assert dd.parse_speaks(speaks) and dd.parse_availability(slots)
+        return
+    index = {tag: j for j, tag in enumerate(people.languages)}
+    for i, (speaks, slots) in enumerate(rows):
+        pairs = dd.parse_speaks(speaks)
+        assert people.speaks_any[i] == sum(1 << index[tag] for tag, _ in pairs)
+        fluent = sum(1 << index[tag] for tag, level in pairs if level == "fluent")
+        assert people.speaks_fluent[i] == fluent
+        assert people.availability[i] == dd.parse_availability(slots)
+    # Tags are indexed in the order of the rows that first hold them.
+    first_seen = list(dict.fromkeys(tag for s, _ in rows for tag, _ in dd.parse_speaks(s)))
+    assert set(people.languages[: len(first_seen)]) == set(first_seen)
