@@ -62,7 +62,10 @@ def run_start(
     with transaction.atomic():
         Programme.objects.select_for_update().get(pk=programme.pk)
         runs_stale_fail(programme=programme)
-        if programme.runs.filter(status__in=_LIVE).exists():
+        # Runs of different regions (or towns) share nobody, so regional teams need
+        # not queue behind each other; a run over the same people must wait.
+        wanted = MatchingRun(programme=programme, town="" if region else town, region=region)
+        if any(_scopes_overlap(wanted, live) for live in programme.runs.filter(status__in=_LIVE)):
             raise PairingError(_("A matching run is already under way; wait for it to finish."))
         limit = region_limit(programme)
         if region is not None and region.programme_id != programme.pk:

@@ -160,3 +160,36 @@ def test_a_region_run_started_again_keeps_its_region(programme, border, run_now)
     run = run_now(region=west)
     again = review.run_rerun(run=run, by=run.started_by)
     assert again.scope == "region" and again.region == west
+
+
+# --- regional teams do not queue behind each other ---------------------------------------
+
+
+def test_runs_of_two_regions_may_be_under_way_at_once(programme, border):
+    from kinfolk.pairings import review
+
+    by = make_coordinator(programme)
+    west, east = programme.regions.order_by("name").reverse()  # West, East
+    first = review.run_start(programme=programme, by=by, region=west)  # no commit: stays queued
+    second = review.run_start(programme=programme, by=by, region=east)
+    assert {first.status, second.status} == {MatchingRun.Status.QUEUED}
+
+
+def test_a_second_run_of_the_same_region_waits_for_the_first(programme, border):
+    from kinfolk.pairings import review
+
+    by = make_coordinator(programme)
+    west = programme.regions.get(name="West")
+    review.run_start(programme=programme, by=by, region=west)
+    with pytest.raises(PairingError, match="already under way"):
+        review.run_start(programme=programme, by=by, region=west)
+    assert MatchingRun.objects.filter(programme=programme).count() == 1
+
+
+def test_a_whole_programme_run_waits_for_a_region_run(programme, border):
+    from kinfolk.pairings import review
+
+    by = make_coordinator(programme)
+    review.run_start(programme=programme, by=by, region=programme.regions.get(name="East"))
+    with pytest.raises(PairingError, match="already under way"):
+        review.run_start(programme=programme, by=by)
