@@ -45,6 +45,7 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 MAX_ROUNDS = 12
+STABLE_ROUNDS = 64
 PER_PERSON = 32
 
 
@@ -93,13 +94,13 @@ def stable(
     mate = solve(p)
     if p.graph.n_volunteers == 0 or p.graph.n_households == 0:
         return p, mate, 0, True
-    for round_ in range(1, MAX_ROUNDS + 1):
+    for round_ in range(1, STABLE_ROUNDS + 1):
         rows, cols, chords = _blocking(p, mate)
         if rows.size == 0:
             return p, mate, round_, True
         p = with_edges(p, rows, cols, chords)
         mate = solve(p)
-    return p, mate, MAX_ROUNDS, False
+    return p, mate, STABLE_ROUNDS, False
 
 
 def cost_bound(p: Problem) -> int:
