@@ -135,16 +135,6 @@ def greedy_matching(n: int, m: int, rows: IntArray, cols: IntArray, cost: IntArr
     return mate
 
 
-def _grouped_order(group: IntArray, key: IntArray) -> IntArray:
-    """Order by group, then key; skips the sort when the input already is."""
-    if group.size < 2:
-        return np.arange(group.size)
-    same = group[1:] == group[:-1]
-    if np.all(group[1:] >= group[:-1]) and np.all(~same | (key[1:] > key[:-1])):
-        return np.arange(group.size)
-    return np.lexsort((key, group))
-
-
 def deferred_acceptance(
     n_prop: int,
     n_acc: int,
@@ -178,11 +168,31 @@ def deferred_acceptance(
     proposer-optimal result does not depend on the order of proposals
     (McVitie–Wilson).
     """
-    order = _grouped_order(prop, prop_key)
+    if prop.size < 2 or bool(np.all(prop[1:] >= prop[:-1])):
+        start = np.searchsorted(prop, np.arange(n_prop + 1)).astype(np.int64)
+        # Each proposer's list, best first: a sort per list (they are short), compiled.
+        order = _sort_within(start, np.ascontiguousarray(prop_key, dtype=np.int64))
+    else:
+        by_prop = np.argsort(prop, kind="stable")
+        start = np.searchsorted(prop[by_prop], np.arange(n_prop + 1)).astype(np.int64)
+        keys = np.ascontiguousarray(prop_key[by_prop], dtype=np.int64)
+        order = by_prop[_sort_within(start, keys)]
     acc_sorted = np.ascontiguousarray(acc[order], dtype=np.int64)
     key_sorted = np.ascontiguousarray(acc_key[order], dtype=np.int64)
-    start = np.searchsorted(prop[order], np.arange(n_prop + 1)).astype(np.int64)
     return _propose(n_prop, n_acc, start, acc_sorted, key_sorted)
+
+
+@jit
+def _sort_within(start: IntArray, key: IntArray) -> IntArray:
+    """The order that sorts each segment ``key[start[i]:start[i + 1]]`` (left in place)."""
+    order = np.arange(key.size)
+    for i in range(start.size - 1):
+        a, b = start[i], start[i + 1]
+        for t in range(a + 1, b):
+            if key[t] < key[t - 1]:
+                order[a:b] = a + np.argsort(key[a:b])
+                break
+    return order
 
 
 @jit
