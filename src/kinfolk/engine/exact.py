@@ -14,15 +14,19 @@ be paired.  This module closes that gap:
   prices the pairs of people whose price fell.  When no pair is left, the
   certificate holds for *all* compatible pairs: the result is the maximum
   number of pairs, at the least total cost, over everyone.
-* **stable mode** — deferred acceptance runs on the graph, then
-  :func:`kinfolk.engine.cells.blocking` looks for compatible pairs outside it
-  that both prefer to their partners; they join the graph and it runs again,
-  until no pair anywhere blocks the result.
+* **stable mode** — deferred acceptance (compiled, a few passes over the
+  edges) runs on the graph, then :func:`kinfolk.engine.cells.blocking` looks for
+  compatible pairs outside it that both prefer to their partners; they join the
+  graph and it runs again, until no pair anywhere blocks the result.  After the
+  first scan of everyone, only the people whose partner got worse are scanned,
+  from their own side (:func:`kinfolk.engine.cells.blocking_by_households` for
+  households).
 
 Each round adds at most :data:`PER_PERSON` pairs per person, and at most
-:data:`MAX_ROUNDS` rounds run; when that cap is reached the summary says so
-(``Summary.all_pairs_checked`` is False) and the result is exact on the
-candidates it has.
+:data:`MAX_ROUNDS` rounds run (:data:`STABLE_ROUNDS` in stable mode, whose rounds
+are cheap and whose new pairs move partners, so that it needs more of them);
+when that cap is reached the summary says so (``Summary.all_pairs_checked`` is
+False) and the result is exact on the candidates it has.
 """
 
 from __future__ import annotations
