@@ -766,7 +766,13 @@ def row_order(n: int, rows: Any, keys: Any, cols: Any) -> Any:
         fill[rows[e]] += 1
     for r in range(n):
         edges = order[start[r] : start[r + 1]]
-        if edges.size < 2:
+        ordered = True  # rows the new pairs left alone are already in order: skip their sort
+        for t in range(1, edges.size):
+            a, b = edges[t - 1], edges[t]
+            if keys[b] < keys[a] or (keys[b] == keys[a] and cols[b] <= cols[a]):
+                ordered = False
+                break
+        if ordered:
             continue
         by_col = edges[np.argsort(cols[edges], kind="mergesort")]
         order[start[r] : start[r + 1]] = by_col[np.argsort(keys[by_col], kind="mergesort")]
