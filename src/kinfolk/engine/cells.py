@@ -545,6 +545,73 @@ def blocking(
     return rows.astype(np.int64), cols, chord
 
 
+@jit_parallel
+def blocking_by_households(
+    H: Side, V: Side, grid: Any, indptr: Any, indices: Any, excluded: Any, m: int,
+    v_mate_km: Any, v_mate_common: Any, v_mate_rank: Any, h_mate_key: Any, v_rank: Any,
+    h_rank: Any, limit: int, h_order: Any,
+) -> tuple[Any, Any, Any]:  # fmt: skip
+    """:func:`blocking`, scanned from the households ``H[14]`` marks instead.
+
+    For the households whose partner got worse: only their new blocking pairs need
+    looking for, and a volunteer-side scan would have to visit every volunteer in
+    reach of them.  Side V and ``v_mate_*``, ``v_rank`` come in V's cell order, ``grid``
+    is V's; ``indptr``/``indices`` list each household's volunteers in the graph,
+    sorted.  Returns ``(v, h, chord)``, at most ``limit`` per household, nearest first.
+    """
+    n_h = H[0].shape[0]
+    n_people = V[0].shape[0]
+    out_v = np.full((n_h, limit), -1, dtype=np.int64)
+    out_c = np.zeros((n_h, limit), dtype=np.float64)
+    found = np.zeros(n_h, dtype=np.int64)
+    members = grid[3]
+    for turn in numba.prange(n_h):
+        h = h_order[turn]
+        if not H[14][h]:
+            continue
+        buffer = np.empty((64, 2), dtype=np.int64)
+        hashes = np.zeros(limit, dtype=np.uint64)
+        size = 0
+        ranges = _ranges(H, h, H[4][h], grid, buffer)
+        for r in range(ranges.shape[0]):
+            for at in range(ranges[r, 0], ranges[r, 1]):
+                if not V[14][at]:
+                    continue
+                c = _chord(V, at, H, h)
+                km = pair_km(c)
+                if km > v_mate_km[at] or stage(at, h, c, V, H) != 0:
+                    continue
+                common = _popcount(int(V[9][at] & H[9][h]))
+                if km == v_mate_km[at] and (
+                    common < v_mate_common[at]
+                    or (common == v_mate_common[at] and h_rank[h] >= v_mate_rank[at])
+                ):
+                    continue
+                exchange = 0
+                if (V[8][at] & H[7][h]) != 0:
+                    exchange += 1
+                if (H[8][h] & V[7][at]) != 0:
+                    exchange += 1
+                h_key = ((2 - exchange) * 32 + (21 - common)) * n_people + v_rank[at]
+                if h_key >= h_mate_key[h]:
+                    continue
+                v = members[at]
+                if _in_row(indices, indptr[h], indptr[h + 1], v) or _excluded(excluded, v * m + h):
+                    continue
+                size = _heap_push(out_c[h], hashes, out_v[h], size, limit, c, np.uint64(v), v)
+        found[h] = size
+    cols = np.repeat(np.arange(n_h), found)
+    rows = np.empty(cols.size, dtype=np.int64)
+    chord = np.empty(cols.size, dtype=np.float64)
+    at = 0
+    for h in range(n_h):
+        for t in range(found[h]):
+            rows[at] = out_v[h, t]
+            chord[at] = out_c[h, t]
+            at += 1
+    return rows, cols.astype(np.int64), chord
+
+
 @jit
 def kilometres(chords: Any) -> Any:
     """Great-circle km of each chord, as float32 (one rounding shared by every caller)."""
@@ -699,7 +766,13 @@ def row_order(n: int, rows: Any, keys: Any, cols: Any) -> Any:
         fill[rows[e]] += 1
     for r in range(n):
         edges = order[start[r] : start[r + 1]]
-        if edges.size < 2:
+        ordered = True  # rows the new pairs left alone are already in order: skip their sort
+        for t in range(1, edges.size):
+            a, b = edges[t - 1], edges[t]
+            if keys[b] < keys[a] or (keys[b] == keys[a] and cols[b] <= cols[a]):
+                ordered = False
+                break
+        if ordered:
             continue
         by_col = edges[np.argsort(cols[edges], kind="mergesort")]
         order[start[r] : start[r + 1]] = by_col[np.argsort(keys[by_col], kind="mergesort")]

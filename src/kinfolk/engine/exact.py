@@ -14,21 +14,25 @@ be paired.  This module closes that gap:
   prices the pairs of people whose price fell.  When no pair is left, the
   certificate holds for *all* compatible pairs: the result is the maximum
   number of pairs, at the least total cost, over everyone.
-* **stable mode** — deferred acceptance runs on the graph, then
-  :func:`kinfolk.engine.cells.blocking` looks for compatible pairs outside it
-  that both prefer to their partners; they join the graph and it runs again,
-  until no pair anywhere blocks the result.
+* **stable mode** — deferred acceptance (compiled, a few passes over the
+  edges) runs on the graph, then :func:`kinfolk.engine.cells.blocking` looks for
+  compatible pairs outside it that both prefer to their partners; they join the
+  graph and it runs again, until no pair anywhere blocks the result.  After the
+  first scan of everyone, only the people whose partner got worse are scanned,
+  from their own side (:func:`kinfolk.engine.cells.blocking_by_households` for
+  households).
 
 Each round adds at most :data:`PER_PERSON` pairs per person, and at most
-:data:`MAX_ROUNDS` rounds run; when that cap is reached the summary says so
-(``Summary.all_pairs_checked`` is False) and the result is exact on the
-candidates it has.
+:data:`MAX_ROUNDS` rounds run (:data:`STABLE_ROUNDS` in stable mode, whose rounds
+are cheap and whose new pairs move partners, so that it needs more of them);
+when that cap is reached the summary says so (``Summary.all_pairs_checked`` is
+False) and the result is exact on the candidates it has.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -45,6 +49,7 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 MAX_ROUNDS = 12
+STABLE_ROUNDS = 64
 PER_PERSON = 32
 
 
@@ -88,18 +93,35 @@ def optimal(problem: Problem) -> tuple[Problem, IntArray, int, bool]:
 def stable(
     problem: Problem, solve: Callable[[Problem], IntArray]
 ) -> tuple[Problem, IntArray, int, bool]:
-    """A matching stable over all compatible pairs: (problem, mate, rounds, done)."""
+    """A matching stable over all compatible pairs: (problem, mate, rounds, done).
+
+    Notes
+    -----
+    Each round adds the blocking pairs found outside the graph and solves again.  The
+    first scan looks at everyone; later ones only at the people whose partner got
+    worse (or whose list of blocking pairs was cut at :data:`PER_PERSON`): a pair
+    that did not block before can only block now if one of its two people lost out.
+    """
     p = problem
     mate = solve(p)
-    if p.graph.n_volunteers == 0 or p.graph.n_households == 0:
+    n, m = p.graph.n_volunteers, p.graph.n_households
+    if n == 0 or m == 0:
         return p, mate, 0, True
-    for round_ in range(1, MAX_ROUNDS + 1):
-        rows, cols, chords = _blocking(p, mate)
+    scan: tuple[BoolArray, BoolArray] = (np.ones(n, bool), np.zeros(m, bool))
+    before = _mate_keys(p, mate)
+    for round_ in range(1, STABLE_ROUNDS + 1):
+        rows, cols, chords, capped = _blocking(p, before, scan)
         if rows.size == 0:
             return p, mate, round_, True
         p = with_edges(p, rows, cols, chords)
         mate = solve(p)
-    return p, mate, MAX_ROUNDS, False
+        after = _mate_keys(p, mate)
+        scan = (
+            (after.v_key > before.v_key) | capped[0],
+            (after.h_key > before.h_key) | capped[1],
+        )
+        before = after
+    return p, mate, STABLE_ROUNDS, False
 
 
 def cost_bound(p: Problem) -> int:
@@ -187,8 +209,21 @@ def _scan(
     return rows, found, chords
 
 
-def _blocking(p: Problem, mate: IntArray) -> tuple[IntArray, IntArray, npt.NDArray[np.float64]]:
-    """Compatible pairs outside the graph that block the stable matching ``mate``."""
+@dataclass(frozen=True)
+class _MateKeys:
+    """How each person ranks their partner, in the stable preferences (larger: worse)."""
+
+    v_km: npt.NDArray[np.float32]  # inf when unpaired
+    v_common: IntArray
+    v_mate_rank: IntArray
+    v_key: IntArray  # the three above as one key; the largest int64 when unpaired
+    h_key: IntArray  # the largest int64 when unpaired
+    v_rank: IntArray
+    h_rank: IntArray
+
+
+def _mate_keys(p: Problem, mate: IntArray) -> _MateKeys:
+    """The keys of :func:`kinfolk.engine.assign.stable_matching` for each person's partner."""
     from kinfolk.engine.assign import edge_index, id_ranks
 
     n, m = p.graph.n_volunteers, p.graph.n_households
@@ -196,26 +231,67 @@ def _blocking(p: Problem, mate: IntArray) -> tuple[IntArray, IntArray, npt.NDArr
     paired = np.flatnonzero(mate >= 0)
     hh = mate[paired]
     edge = edge_index(p, paired, hh)
+    km = p.graph.distance_km[edge].astype(np.float32)
     common = np.bitwise_count(p.v.availability[paired] & p.h.availability[hh]).astype(np.int64)
     v_km = np.full(n, np.inf, dtype=np.float32)
-    v_km[paired] = p.graph.distance_km[edge]
+    v_km[paired] = km
     v_common = np.zeros(n, dtype=np.int64)
     v_common[paired] = common
     v_mate_rank = np.zeros(n, dtype=np.int64)
     v_mate_rank[paired] = h_rank[hh]
-    features = cm.pair_features(
-        p.v, p.h, paired, hh, p.graph.distance_km[edge], p.v_months, p.h_months
-    )
-    h_key = np.full(m, np.iinfo(np.int64).max, dtype=np.int64)
+    biggest = np.iinfo(np.int64).max
+    v_key = np.full(n, biggest, dtype=np.int64)
+    v_key[paired] = (km.view(np.int32).astype(np.int64) << 32) | ((21 - common) << 27) | h_rank[hh]
+    features = cm.pair_features(p.v, p.h, paired, hh, km, p.v_months, p.h_months)
+    h_key = np.full(m, biggest, dtype=np.int64)
     exchange = features.exchange.astype(np.int64)
     h_key[hh] = ((2 - exchange) * 32 + (21 - common)) * n + v_rank[paired]
-    indptr, indices = _sorted_csr(p.rows, p.graph.indices.astype(np.int64), n)
-    members = p.h_cells.members
-    return cells.blocking(
-        p.v_side, cells.in_cell_order(p.h_side, p.h_cells), p.h_cells.grid(), indptr, indices,
-        p.excluded, m, v_km, v_common, v_mate_rank, h_key[members], v_rank, h_rank[members],
-        PER_PERSON, p.v_cells.members,
-    )  # fmt: skip
+    return _MateKeys(v_km, v_common, v_mate_rank, v_key, h_key, v_rank, h_rank)
+
+
+def _blocking(
+    p: Problem, k: _MateKeys, scan: tuple[BoolArray, BoolArray]
+) -> tuple[IntArray, IntArray, FloatArray, tuple[BoolArray, BoolArray]]:
+    """Compatible pairs outside the graph that block the stable matching.
+
+    Only pairs with a volunteer or a household ``scan`` marks are looked at.  Returns
+    (volunteers, households, chords, capped): ``capped`` marks the people whose pairs
+    were cut at :data:`PER_PERSON`, who must be scanned again.
+    """
+    n, m = p.graph.n_volunteers, p.graph.n_households
+    cols = p.graph.indices.astype(np.int64)
+    parts = []
+    capped = (np.zeros(n, bool), np.zeros(m, bool))
+    if scan[0].any():
+        indptr, indices = _sorted_csr(p.rows, cols, n)
+        members = p.h_cells.members
+        side = p.v_side[:14] + (p.v_side[14] & scan[0],)
+        rows, found, chords = cells.blocking(
+            side, cells.in_cell_order(p.h_side, p.h_cells), p.h_cells.grid(), indptr, indices,
+            p.excluded, m, k.v_km, k.v_common, k.v_mate_rank, k.h_key[members], k.v_rank,
+            k.h_rank[members], PER_PERSON, p.v_cells.members,
+        )  # fmt: skip
+        capped[0][np.bincount(rows, minlength=n) >= PER_PERSON] = True
+        parts.append((rows, found, chords))
+    if scan[1].any():
+        indptr, indices = _sorted_csr(cols, p.rows, m)
+        members = p.v_cells.members
+        side = p.h_side[:14] + (p.h_side[14] & scan[1],)
+        rows, found, chords = cells.blocking_by_households(
+            side, cells.in_cell_order(p.v_side, p.v_cells), p.v_cells.grid(), indptr, indices,
+            p.excluded, m, k.v_km[members], k.v_common[members], k.v_mate_rank[members],
+            k.h_key, k.v_rank[members], k.h_rank, PER_PERSON, p.h_cells.members,
+        )  # fmt: skip
+        capped[1][np.bincount(found, minlength=m) >= PER_PERSON] = True
+        parts.append((rows, found, chords))
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0), capped
+    rows = np.concatenate([part[0] for part in parts])
+    found = np.concatenate([part[1] for part in parts])
+    chords = np.concatenate([part[2] for part in parts])
+    _, first = np.unique(rows * m + found, return_index=True)  # found from both sides once
+    return rows[first], found[first], chords[first], capped
 
 
 def with_edges(

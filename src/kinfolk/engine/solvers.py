@@ -135,16 +135,6 @@ def greedy_matching(n: int, m: int, rows: IntArray, cols: IntArray, cost: IntArr
     return mate
 
 
-def _grouped_order(group: IntArray, key: IntArray) -> IntArray:
-    """Order by group, then key; skips the sort when the input already is."""
-    if group.size < 2:
-        return np.arange(group.size)
-    same = group[1:] == group[:-1]
-    if np.all(group[1:] >= group[:-1]) and np.all(~same | (key[1:] > key[:-1])):
-        return np.arange(group.size)
-    return np.lexsort((key, group))
-
-
 def deferred_acceptance(
     n_prop: int,
     n_acc: int,
@@ -172,36 +162,62 @@ def deferred_acceptance(
 
     Notes
     -----
-    Parallel rounds; each round is O(P log P) in the number P of proposals,
-    and the total number of proposals is at most E.
+    Gale–Shapley, one proposal at a time, compiled: O(E) after sorting each
+    proposer's list, so a run over the whole graph costs a few passes over its
+    edges and the check against all pairs can afford many of them.  The
+    proposer-optimal result does not depend on the order of proposals
+    (McVitie–Wilson).
     """
-    order = _grouped_order(prop, prop_key)
-    acc_sorted, key_sorted = acc[order], acc_key[order]
-    start = np.searchsorted(prop[order], np.arange(n_prop + 1))
-    next_choice = start[:-1].copy()
-    end = start[1:]
-    held = np.full(n_acc, -1, dtype=np.int64)  # position (in sorted edges) held by acceptor
-    free = np.flatnonzero(next_choice < end)
-    while free.size:
-        offer = next_choice[free]
-        target = acc_sorted[offer]
-        current = held[np.unique(target)]
-        current = current[current >= 0]
-        bids = np.concatenate([offer, current])
-        bid_acc = acc_sorted[bids]
-        rank = np.lexsort((key_sorted[bids], bid_acc))
-        bids, bid_acc = bids[rank], bid_acc[rank]
-        first = np.ones(bids.size, bool)
-        first[1:] = bid_acc[1:] != bid_acc[:-1]
-        held[bid_acc[first]] = bids[first]
-        losers = bids[~first]
-        loser_prop = np.searchsorted(start, losers, side="right") - 1
-        next_choice[loser_prop] = losers + 1
-        free = loser_prop[next_choice[loser_prop] < end[loser_prop]]
+    if prop.size < 2 or bool(np.all(prop[1:] >= prop[:-1])):
+        start = np.searchsorted(prop, np.arange(n_prop + 1)).astype(np.int64)
+        # Each proposer's list, best first: a sort per list (they are short), compiled.
+        order = _sort_within(start, np.ascontiguousarray(prop_key, dtype=np.int64))
+    else:
+        by_prop = np.argsort(prop, kind="stable")
+        start = np.searchsorted(prop[by_prop], np.arange(n_prop + 1)).astype(np.int64)
+        keys = np.ascontiguousarray(prop_key[by_prop], dtype=np.int64)
+        order = by_prop[_sort_within(start, keys)]
+    acc_sorted = np.ascontiguousarray(acc[order], dtype=np.int64)
+    key_sorted = np.ascontiguousarray(acc_key[order], dtype=np.int64)
+    return _propose(n_prop, n_acc, start, acc_sorted, key_sorted)
+
+
+@jit
+def _sort_within(start: IntArray, key: IntArray) -> IntArray:
+    """The order that sorts each segment ``key[start[i]:start[i + 1]]`` (left in place)."""
+    order = np.arange(key.size)
+    for i in range(start.size - 1):
+        a, b = start[i], start[i + 1]
+        for t in range(a + 1, b):
+            if key[t] < key[t - 1]:
+                order[a:b] = a + np.argsort(key[a:b])
+                break
+    return order
+
+
+@jit
+def _propose(n_prop: int, n_acc: int, start: IntArray, acc: IntArray, key: IntArray) -> IntArray:
+    """Deferred acceptance over proposers' lists ``acc[start[i]:start[i + 1]]``, best first."""
+    held = np.full(n_acc, -1, dtype=np.int64)  # the position (in ``acc``) each acceptor holds
+    owner = np.full(n_acc, -1, dtype=np.int64)
     mate = np.full(n_prop, -1, dtype=np.int64)
-    taken = held >= 0
-    holders = np.searchsorted(start, held[taken], side="right") - 1
-    mate[holders] = acc_sorted[held[taken]]
+    for first in range(n_prop):
+        proposer, at = first, start[first]
+        while proposer >= 0:
+            if at >= start[proposer + 1]:
+                break  # list exhausted: stays unpaired
+            target = acc[at]
+            current = held[target]
+            if current < 0 or key[at] < key[current]:
+                rejected = owner[target]
+                held[target], owner[target] = at, proposer
+                mate[proposer] = target
+                if rejected < 0:
+                    break
+                mate[rejected] = -1
+                proposer, at = rejected, current + 1
+            else:
+                at += 1
     return mate
 
 

@@ -136,6 +136,48 @@ def test_deferred_acceptance_leaves_no_blocking_pair(graph) -> None:  # type: ig
         assert not (v_prefers and h_prefers), f"blocking pair {(i, j)}"
 
 
+def _gale_shapley(n, m, rows, cols, prop_key, acc_key):  # type: ignore[no-untyped-def]
+    """The textbook algorithm, one proposal at a time in list order (the reference)."""
+    lists = {
+        i: sorted(
+            (p, j, a) for r, j, p, a in zip(rows, cols, prop_key, acc_key, strict=True) if r == i
+        )
+        for i in range(n)
+    }
+    held: dict[int, tuple[int, int]] = {}  # acceptor -> (key, proposer)
+    next_at = dict.fromkeys(range(n), 0)
+    free = list(range(n))
+    while free:
+        i = free.pop()
+        while next_at[i] < len(lists[i]):
+            _, j, a = lists[i][next_at[i]]
+            next_at[i] += 1
+            if j not in held or a < held[j][0]:
+                if j in held:
+                    free.append(held[j][1])
+                held[j] = (a, i)
+                break
+    mate = np.full(n, -1)
+    for j, (_, i) in held.items():
+        mate[i] = j
+    return mate
+
+
+@settings(max_examples=80, deadline=None)
+@given(bipartite_graphs(), st.integers(0, 2**32 - 1))
+def test_deferred_acceptance_equals_the_textbook_algorithm_as_edges_are_added(graph, seed) -> None:  # type: ignore[no-untyped-def]
+    n, m, rows, cols, _ = graph
+    rng = np.random.default_rng(seed)
+    prop_key, acc_key = rng.permutation(rows.size), rng.permutation(rows.size)
+    # Grow the graph in steps, as the check against all pairs does, and compare each step.
+    order = rng.permutation(rows.size)
+    for size in sorted({rows.size // 3, (2 * rows.size) // 3, rows.size}):
+        e = np.sort(order[:size])
+        mate = deferred_acceptance(n, m, rows[e], cols[e], prop_key[e], acc_key[e])
+        expected = _gale_shapley(n, m, rows[e], cols[e], prop_key[e], acc_key[e])
+        assert mate.tolist() == expected.tolist()
+
+
 @pytest.fixture(scope="module")
 def programme():  # type: ignore[no-untyped-def]
     return generate(600, 550, seed=3, today=TODAY)

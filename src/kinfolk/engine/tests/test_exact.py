@@ -124,6 +124,29 @@ def test_stable_has_no_blocking_pair_among_all_compatible_pairs(
 
 
 @settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), k=st.sampled_from([1, 3]))
+def test_the_household_side_scan_finds_the_same_blocking_pairs(seed: int, k: int) -> None:
+    programme = generate(70, 60, seed=seed, today=TODAY)
+    volunteers, households = _crowded(programme, 0.5, seed)
+    # The candidate graph alone, and half of a greedy matching: plenty of pairs block it.
+    result = match(volunteers, households, mode="greedy", k=k, today=TODAY)
+    p = result.problem
+    n, m = len(volunteers), len(households)
+    mate = np.full(n, -1, dtype=np.int64)
+    mate[result.volunteer[::2]] = result.household[::2]
+    keys = exact._mate_keys(p, mate)
+    every, nobody = (np.ones(n, bool), np.ones(m, bool)), (np.zeros(n, bool), np.zeros(m, bool))
+    by_v = exact._blocking(p, keys, (every[0], nobody[1]))
+    by_h = exact._blocking(p, keys, (nobody[0], every[1]))
+    uncapped = ~by_v[3][0][by_v[0]]
+    found_v = set(zip(by_v[0][uncapped].tolist(), by_v[1][uncapped].tolist(), strict=True))
+    found_h = set(zip(by_h[0].tolist(), by_h[1].tolist(), strict=True))
+    assert found_v == {pair for pair in found_h if not by_v[3][0][pair[0]]}
+    if not by_h[3][1].any():
+        assert found_h >= found_v
+
+
+@settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 10_000), mode=st.sampled_from(["optimal", "stable"]))
 def test_every_unpaired_reason_is_true_of_all_compatible_pairs(seed: int, mode: str) -> None:
     programme = generate(60, 90, seed=seed, today=TODAY)
