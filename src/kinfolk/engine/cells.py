@@ -472,6 +472,46 @@ def _cell_km(lat: float, lon: float, key: int, step: float, n_lon: int) -> float
     return 0.999 * 111.19508372419142 * max(dlat, east_west)
 
 
+@jit
+def _blocks(v: int, h: int, c: float, V: Side, H: Side, mates: Any, n_people: int) -> bool:
+    """Whether compatible ``v`` and ``h`` both prefer each other to their partners.
+
+    ``mates`` is ``(v_mate_km, v_mate_common, v_mate_rank, h_mate_key, v_rank, h_rank)``,
+    as :func:`blocking` takes them.
+    """
+    v_mate_km, v_mate_common, v_mate_rank, h_mate_key, v_rank, h_rank = mates
+    km = pair_km(c)
+    if km > v_mate_km[v] or stage(v, h, c, V, H) != 0:
+        return False
+    common = _popcount(int(V[9][v] & H[9][h]))
+    if km == v_mate_km[v] and (
+        common < v_mate_common[v] or (common == v_mate_common[v] and h_rank[h] >= v_mate_rank[v])
+    ):
+        return False
+    exchange = 0
+    if (V[8][v] & H[7][h]) != 0:
+        exchange += 1
+    if (H[8][h] & V[7][v]) != 0:
+        exchange += 1
+    return ((2 - exchange) * 32 + (21 - common)) * n_people + v_rank[v] < h_mate_key[h]  # type: ignore[no-any-return]
+
+
+@jit
+def _gathered(found: Any, out_other: Any, out_c: Any) -> tuple[Any, Any, Any]:
+    """The rows kept per person as flat arrays: ``(person, other side, chord)``."""
+    n = found.shape[0]
+    owner = np.repeat(np.arange(n), found).astype(np.int64)
+    other = np.empty(owner.size, dtype=np.int64)
+    chord = np.empty(owner.size, dtype=np.float64)
+    at = 0
+    for p in range(n):
+        for t in range(found[p]):
+            other[at] = out_other[p, t]
+            chord[at] = out_c[p, t]
+            at += 1
+    return owner, other, chord
+
+
 @jit_parallel
 def blocking(
     V: Side, H: Side, grid: Any, indptr: Any, indices: Any, excluded: Any, m: int,
@@ -497,6 +537,7 @@ def blocking(
     out_c = np.zeros((n, limit), dtype=np.float64)
     found = np.zeros(n, dtype=np.int64)
     members = grid[3]
+    mates = (v_mate_km, v_mate_common, v_mate_rank, h_mate_key, v_rank, h_rank)
     for turn in numba.prange(n):
         v = v_order[turn]
         if not V[14][v]:
@@ -511,38 +552,14 @@ def blocking(
                 if not H[14][at]:
                     continue
                 c = _chord(V, v, H, at)
-                km = pair_km(c)
-                if km > v_mate_km[v] or stage(v, at, c, V, H) != 0:
-                    continue
-                common = _popcount(int(V[9][v] & H[9][at]))
-                if km == v_mate_km[v] and (
-                    common < v_mate_common[v]
-                    or (common == v_mate_common[v] and h_rank[at] >= v_mate_rank[v])
-                ):
-                    continue
-                exchange = 0
-                if (V[8][v] & H[7][at]) != 0:
-                    exchange += 1
-                if (H[8][at] & V[7][v]) != 0:
-                    exchange += 1
-                h_key = ((2 - exchange) * 32 + (21 - common)) * n_people + v_rank[v]
-                if h_key >= h_mate_key[at]:
+                if not _blocks(v, at, c, V, H, mates, n_people):
                     continue
                 h = members[at]
                 if _in_row(indices, indptr[v], indptr[v + 1], h) or _excluded(excluded, v * m + h):
                     continue
                 size = _heap_push(out_c[v], hashes, out_h[v], size, limit, c, np.uint64(h), h)
         found[v] = size
-    rows = np.repeat(np.arange(n), found)
-    cols = np.empty(rows.size, dtype=np.int64)
-    chord = np.empty(rows.size, dtype=np.float64)
-    at = 0
-    for v in range(n):
-        for t in range(found[v]):
-            cols[at] = out_h[v, t]
-            chord[at] = out_c[v, t]
-            at += 1
-    return rows.astype(np.int64), cols, chord
+    return _gathered(found, out_h, out_c)
 
 
 @jit_parallel
@@ -565,6 +582,7 @@ def blocking_by_households(
     out_c = np.zeros((n_h, limit), dtype=np.float64)
     found = np.zeros(n_h, dtype=np.int64)
     members = grid[3]
+    mates = (v_mate_km, v_mate_common, v_mate_rank, h_mate_key, v_rank, h_rank)
     for turn in numba.prange(n_h):
         h = h_order[turn]
         if not H[14][h]:
@@ -578,38 +596,15 @@ def blocking_by_households(
                 if not V[14][at]:
                     continue
                 c = _chord(V, at, H, h)
-                km = pair_km(c)
-                if km > v_mate_km[at] or stage(at, h, c, V, H) != 0:
-                    continue
-                common = _popcount(int(V[9][at] & H[9][h]))
-                if km == v_mate_km[at] and (
-                    common < v_mate_common[at]
-                    or (common == v_mate_common[at] and h_rank[h] >= v_mate_rank[at])
-                ):
-                    continue
-                exchange = 0
-                if (V[8][at] & H[7][h]) != 0:
-                    exchange += 1
-                if (H[8][h] & V[7][at]) != 0:
-                    exchange += 1
-                h_key = ((2 - exchange) * 32 + (21 - common)) * n_people + v_rank[at]
-                if h_key >= h_mate_key[h]:
+                if not _blocks(at, h, c, V, H, mates, n_people):
                     continue
                 v = members[at]
                 if _in_row(indices, indptr[h], indptr[h + 1], v) or _excluded(excluded, v * m + h):
                     continue
                 size = _heap_push(out_c[h], hashes, out_v[h], size, limit, c, np.uint64(v), v)
         found[h] = size
-    cols = np.repeat(np.arange(n_h), found)
-    rows = np.empty(cols.size, dtype=np.int64)
-    chord = np.empty(cols.size, dtype=np.float64)
-    at = 0
-    for h in range(n_h):
-        for t in range(found[h]):
-            rows[at] = out_v[h, t]
-            chord[at] = out_c[h, t]
-            at += 1
-    return rows, cols.astype(np.int64), chord
+    cols, rows, chord = _gathered(found, out_v, out_c)
+    return rows, cols, chord
 
 
 @jit
