@@ -5,9 +5,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from kinfolk.people.selectors import roles_get
+from kinfolk.people.selectors import nav_roles_get
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
-    """The signed-in user's roles, computed only when a template asks."""
-    return {"roles": SimpleLazyObject(lambda: roles_get(viewer=request.user))}
+    """The signed-in user's roles for the navigation bar, read only when a template asks."""
+    return {"roles": SimpleLazyObject(lambda: nav_roles_get(viewer=request.user))}

@@ -67,6 +67,57 @@ def roles_get(*, viewer: Any) -> Roles:
     )
 
 
+@dataclass(frozen=True)
+class RoleLink:
+    """One link of the navigation bar: the row it opens and the programme it belongs to."""
+
+    pk: int
+    programme_name: str
+
+
+@dataclass
+class NavRoles:
+    """The signed-in user's roles as the navigation bar shows them on every page."""
+
+    site_admin: bool = False
+    programmes: list[RoleLink] = field(default_factory=list)
+    viewing: list[RoleLink] = field(default_factory=list)
+    volunteers: list[RoleLink] = field(default_factory=list)
+    households: list[RoleLink] = field(default_factory=list)
+
+
+def nav_roles_get(*, viewer: Any) -> NavRoles:
+    """The navigation bar's roles in one query of ids and names.
+
+    Every page draws the bar, so it reads no more than the links need: four
+    whole-row queries here cost an eighth of a participant page's time.
+    """
+    if not viewer.is_authenticated:
+        return NavRoles()
+    sources = [
+        Programme.objects.filter(coordinators__user=viewer).values_list(
+            Value("programmes"), "pk", "name"
+        ),
+        Programme.objects.filter(viewers__user=viewer).values_list(Value("viewing"), "pk", "name"),
+        Volunteer.objects.filter(user=viewer).values_list(
+            Value("volunteers"), "pk", "programme__name"
+        ),
+        Household.objects.filter(members__user=viewer).values_list(
+            Value("households"), "pk", "programme__name"
+        ),
+    ]
+    first, *rest = (qs.order_by() for qs in sources)
+    roles = NavRoles(site_admin=viewer.is_staff)
+    for kind, pk, name in first.union(*rest, all=True):
+        getattr(roles, kind).append(RoleLink(pk=pk, programme_name=name))
+    # The order roles_get gives: programmes by name, people by id.
+    roles.programmes.sort(key=lambda r: (r.programme_name, r.pk))
+    roles.viewing.sort(key=lambda r: (r.programme_name, r.pk))
+    roles.volunteers.sort(key=lambda r: r.pk)
+    roles.households.sort(key=lambda r: r.pk)
+    return roles
+
+
 def _search(qs: QuerySet[Any], query: str) -> QuerySet[Any]:
     """Rows where each word starts the first name, the last name or the town, or is the id.
 

@@ -63,7 +63,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         logout(request)
         erasure.account_erase(user=user)
         return redirect("privacy:account_deleted")
-    context = {"form": form, "refused": refused, "roles": roles_get(viewer=user)}
+    context = {"form": form, "refused": refused, "my_roles": roles_get(viewer=user)}
     return render(request, "privacy/account_delete.html", context)
 
 
