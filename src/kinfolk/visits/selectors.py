@@ -26,6 +26,7 @@ COORDINATOR_OVERDUE_DAYS = 14
 #: A rating at or below this puts the pair on the check-in list.
 LOW_RATING = 2
 _LIVE = (Visit.State.PLANNED, Visit.State.AGREED)
+_DONE = (Visit.State.HAPPENED, Visit.State.MISSED, Visit.State.UNCONFIRMED)
 _RELATED = ("pairing__programme", "pairing__volunteer", "pairing__household")
 
 
@@ -69,12 +70,43 @@ def visit_list(*, person: Person, today: dt.date, coming: int = 3, past: int = 1
             .filter(**{f"{side}_outcome": ""})
             .order_by("-window_start")[:past]
         ),
-        past=list(
-            mine.filter(
-                state__in=(Visit.State.HAPPENED, Visit.State.MISSED, Visit.State.UNCONFIRMED)
-            ).order_by("-window_start")[:past]
-        ),
+        past=list(mine.filter(state__in=_DONE).order_by("-window_start")[:past]),
     )
+
+
+@dataclass
+class VisitGlance:
+    """What a person's home page shows of their visits."""
+
+    next: Visit | None
+    overdue: list[Visit]
+    any: bool
+
+
+def visit_glance(*, person: Person, today: dt.date, overdue: int = 10) -> VisitGlance:
+    """The next window, the closed windows nobody recorded, and whether there are visits at all.
+
+    The home page is the page people open most, so it asks only for these
+    (two small queries when a visit is coming) rather than :func:`visit_list`.
+    """
+    mine = Visit.objects.filter(_mine(person))
+    following = mine.filter(state__in=_LIVE, window_end__gte=today).select_related(*_RELATED)
+    unrecorded = (
+        mine.filter(
+            state__in=_LIVE, window_end__lt=today, volunteer_outcome="", household_outcome=""
+        )
+        .select_related(*_RELATED)
+        .order_by("-window_start")
+    )
+    glance = VisitGlance(next=following.first(), overdue=list(unrecorded[:overdue]), any=False)
+    if glance.next or glance.overdue:
+        glance.any = True
+    else:  # the same visits visit_list would list
+        closed = Q(window_end__lt=today, **{f"{person.side}_outcome": ""}) & ~Q(
+            state=Visit.State.CANCELLED
+        )
+        glance.any = mine.filter(closed | Q(state__in=_DONE)).exists()
+    return glance
 
 
 def time_list(*, visit: Visit) -> QuerySet[TimeProposal]:

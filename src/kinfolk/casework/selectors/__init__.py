@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from kinfolk.casework.selectors.records import (
     RecordsAbout,
+    RecordsGlance,
     behalf_list,
     note_list,
     records_about,
+    records_glance,
 )
 from kinfolk.casework.selectors.scoped import (
     concern_get,
@@ -20,6 +22,7 @@ from kinfolk.casework.selectors.scoped import (
 
 __all__ = [
     "RecordsAbout",
+    "RecordsGlance",
     "behalf_list",
     "concern_get",
     "concern_list",
@@ -28,4 +31,5 @@ __all__ = [
     "pairing_get",
     "person_pairing_list",
     "records_about",
+    "records_glance",
 ]

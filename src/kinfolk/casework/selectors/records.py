@@ -72,6 +72,27 @@ def records_about(person: Person) -> RecordsAbout:
     Concerns are left out on purpose: a concern is never shown to the person
     it is about, and this is what "My data" and its download show.
     """
-    notes = note_list(person=person).filter(safeguarding=False)
-    actions = behalf_list(person=person)
-    return RecordsAbout(notes=list(notes), actions=list(actions))
+    return RecordsAbout(notes=list(_own_notes(person)), actions=list(behalf_list(person=person)))
+
+
+@dataclass
+class RecordsGlance:
+    """What a participant's own page shows of :func:`records_about`."""
+
+    actions: list[BehalfAction]
+    n_notes: int
+
+
+def records_glance(person: Person, *, actions: int = 5) -> RecordsGlance:
+    """The newest actions on the person's behalf and how many notes they may read.
+
+    Their home page shows no more than this, and reads no more: the notes
+    themselves are in My data.
+    """
+    newest = list(behalf_list(person=person)[:actions])
+    return RecordsGlance(actions=newest, n_notes=_own_notes(person).count())
+
+
+def _own_notes(person: Person) -> QuerySet[CaseNote]:
+    """The notes a person may read about themselves: safeguarding notes never."""
+    return note_list(person=person).filter(safeguarding=False)

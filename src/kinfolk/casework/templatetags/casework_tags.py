@@ -13,6 +13,7 @@ from kinfolk.casework.selectors import (
     note_list,
     person_pairing_list,
     records_about,
+    records_glance,
 )
 
 register = template.Library()
@@ -52,5 +53,5 @@ def casework_records_about(person: Any) -> dict[str, Any]:
 @register.inclusion_tag("casework/_own.html")
 def casework_own(person: Any) -> dict[str, Any]:
     """On a participant's own page: what coordinators did for them, and that notes exist."""
-    records = records_about(person)
-    return {"person": person, "actions": records.actions[:5], "n_notes": len(records.notes)}
+    glance = records_glance(person)
+    return {"person": person, "actions": glance.actions, "n_notes": glance.n_notes}

@@ -36,13 +36,8 @@ def visits_status(person: Any, kind: str) -> dict[str, Any]:
     if person.state not in ("active", "paused"):
         return {"show": False}
     today = today_in(person.programme)
-    visits = selectors.visit_list(person=person, today=today, coming=1)
-    overdue = [v for v in visits.to_record if selectors.is_overdue(v, today)]
-    return {
-        "show": bool(visits.coming or visits.to_record or visits.past),
-        "next": visits.coming[0] if visits.coming else None,
-        "overdue": overdue,
-    }
+    glance = selectors.visit_glance(person=person, today=today)
+    return {"show": glance.any, "next": glance.next, "overdue": glance.overdue}
 
 
 @register.simple_tag
