@@ -159,7 +159,8 @@ def check_in_due_page(*, programme: Programme, number: object, size: int = 50) -
 def check_in_due_first(*, programme: Programme, n: int) -> tuple[list[CheckInDue], int]:
     """The ``n`` longest-waiting pairs to check in with, and how many there are in all."""
     pairs = _pairs(programme)
-    return _entries(programme, list(pairs[:n])), pairs.count()
+    first = list(pairs[:n])
+    return _entries(programme, first), pairs.count() if len(first) == n else len(first)
 
 
 def check_in_due_for(*, programme: Programme, pairing: Pairing) -> CheckInDue | None:

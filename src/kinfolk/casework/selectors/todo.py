@@ -49,7 +49,9 @@ class ToDo:
 
 
 def _section(found: QuerySet[Any]) -> Section:
-    return Section(rows=list(found[:SHOWN]), total=found.count())
+    rows = list(found[:SHOWN])
+    # A short section is all there is: count only one that may go on.
+    return Section(rows=rows, total=found.count() if len(rows) == SHOWN else len(rows))
 
 
 def unreachable_volunteers(programme: Programme) -> QuerySet[Volunteer]:
