@@ -62,9 +62,15 @@ def proposal_open_get(*, person: Person) -> Proposal | None:
 
 
 def own_pairing_get(*, person: Person, pairing_id: int) -> Pairing:
-    found = Pairing.objects.filter(pk=pairing_id, **{person.side: person}).first()
+    partner = "household" if person.side == "volunteer" else "volunteer"
+    found = (
+        Pairing.objects.filter(pk=pairing_id, **{person.side: person})
+        .select_related(partner)
+        .first()
+    )
     if found is None:
         raise Http404
+    setattr(found, person.side, person)  # already read, with its programme
     return found
 
 
