@@ -236,9 +236,16 @@ def processes_start(ports: list[int], env: dict[str, str], logs: Path) -> list[s
     commands += [[sys.executable, "-m", "kinfolk.web.cli", "worker", "--tick-seconds", "20"]] * 2
     for n, command in enumerate(commands):
         out = (logs / f"process-{n}.log").open("wb")
+        worker = n >= len(ports)
         started.append(
             subprocess.Popen(
-                command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+                command,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                # The workers at Nice=10, as the systemd unit of docs/deploy.md runs them.
+                preexec_fn=(lambda: os.nice(10)) if worker else None,
             )
         )
     return started

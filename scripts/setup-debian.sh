@@ -198,6 +198,9 @@ User=$user
 Group=$user
 EnvironmentFile=$env_file
 ExecStart=$kinfolk worker
+# On a host shared with the web server, pages come first: a matching run waits a moment, a person
+# at a page does not.
+Nice=10
 # The worker finishes the task in hand on SIGTERM; give it time.
 TimeoutStopSec=60
 Restart=always
