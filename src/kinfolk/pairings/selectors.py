@@ -54,18 +54,20 @@ def pairing_last_ended_get(*, person: Person) -> Pairing | None:
 
 
 def proposal_open_get(*, person: Person) -> Proposal | None:
-    return (
+    found = (
         Proposal.objects.filter(state="open", **{person.side: person})
-        .select_related("volunteer", "household")
+        .select_related(person.partner_side)
         .first()
     )
+    if found is not None:
+        setattr(found, person.side, person)  # already read, with its programme
+    return found
 
 
 def own_pairing_get(*, person: Person, pairing_id: int) -> Pairing:
-    partner = "household" if person.side == "volunteer" else "volunteer"
     found = (
         Pairing.objects.filter(pk=pairing_id, **{person.side: person})
-        .select_related(partner)
+        .select_related(person.partner_side)
         .first()
     )
     if found is None:

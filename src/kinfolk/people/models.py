@@ -91,6 +91,8 @@ def _list_indexes(side: str) -> list[models.Index]:
 class Volunteer(Participant):
     #: Which side of a pair this is, as URLs, services and messages name it.
     side = "volunteer"
+    #: The other side of the person's pairings and proposals.
+    partner_side = "household"
 
     class State(models.TextChoices):
         APPLIED = "applied", _("applied")
@@ -135,6 +137,7 @@ class Volunteer(Participant):
 
 class Household(Participant):
     side = "household"
+    partner_side = "volunteer"
 
     class State(models.TextChoices):
         INVITED = "invited", _("invited")

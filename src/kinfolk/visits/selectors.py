@@ -6,6 +6,7 @@ Anything that is not the viewer's is a 404, never a 403.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,22 @@ _RELATED = ("pairing__programme", "pairing__volunteer", "pairing__household")
 
 def _mine(person: Person) -> Q:
     return Q(**{f"pairing__{person.side}": person})
+
+
+def _partner_joins(person: Person, prefix: str = "") -> tuple[str, str]:
+    """What a person's own visits join: their pairing and the partner (the rest is the person)."""
+    return (f"{prefix}pairing", f"{prefix}pairing__{person.partner_side}")
+
+
+def _seen_by(person: Person, visits: Iterable[Visit | None]) -> None:
+    """Give each visit's pairing the person and their programme, read already with the person.
+
+    Joining them again would triple the columns of the page's busiest queries.
+    """
+    for visit in visits:
+        if visit is not None:
+            setattr(visit.pairing, person.side, person)
+            visit.pairing.programme = person.programme
 
 
 def own_visit_get(*, person: Person, visit_id: int) -> Visit:
@@ -90,23 +107,22 @@ def visit_glance(*, person: Person, today: dt.date, overdue: int = 10) -> VisitG
     (two small queries when a visit is coming) rather than :func:`visit_list`.
     """
     mine = Visit.objects.filter(_mine(person))
-    following = mine.filter(state__in=_LIVE, window_end__gte=today).select_related(*_RELATED)
-    unrecorded = (
-        mine.filter(
+    joined = mine.select_related(*_partner_joins(person))
+    following = joined.filter(state__in=_LIVE, window_end__gte=today).first()
+    late = list(
+        joined.filter(
             state__in=_LIVE, window_end__lt=today, volunteer_outcome="", household_outcome=""
-        )
-        .select_related(*_RELATED)
-        .order_by("-window_start")
+        ).order_by("-window_start")[:overdue]
     )
-    glance = VisitGlance(next=following.first(), overdue=list(unrecorded[:overdue]), any=False)
-    if glance.next or glance.overdue:
-        glance.any = True
-    else:  # the same visits visit_list would list
-        closed = Q(window_end__lt=today, **{f"{person.side}_outcome": ""}) & ~Q(
-            state=Visit.State.CANCELLED
-        )
-        glance.any = mine.filter(closed | Q(state__in=_DONE)).exists()
-    return glance
+    _seen_by(person, [following, *late])
+    if following or late:
+        return VisitGlance(next=following, overdue=late, any=True)
+    # Any of the visits visit_list would list.
+    closed = Q(window_end__lt=today, **{f"{person.side}_outcome": ""}) & ~Q(
+        state=Visit.State.CANCELLED
+    )
+    listed = mine.filter(closed | Q(state__in=_DONE)).exists()
+    return VisitGlance(next=None, overdue=[], any=listed)
 
 
 def time_list(*, visit: Visit) -> QuerySet[TimeProposal]:
@@ -367,12 +383,13 @@ def time_waits(*, person: Person, today: dt.date) -> list[TimeWait]:
             visit__pairing__state=Pairing.State.ACTIVE,
         )
         .exclude(state=TimeProposal.State.SUPERSEDED)
-        .select_related(*(f"visit__{r}" for r in _RELATED))
+        .select_related("visit", *_partner_joins(person, "visit__"))
         .order_by("visit__window_start", "visit_id", "-created_at", "-id")
     )
     latest: dict[int, TimeProposal] = {}
     for time in times:
         latest.setdefault(time.visit_id, time)
+    _seen_by(person, (time.visit for time in latest.values()))
     waits = []
     for time in latest.values():
         mine = time.proposed_by == person.side
