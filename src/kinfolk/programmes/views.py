@@ -165,20 +165,25 @@ def _list_page(
     rows = person_list_page(programme=programme, side=kind, ids=list(page))
     statuses = person_statuses(people=rows)
     today = programme.today()
+    # Each state's label looked up once a page rather than once a row.
+    model = Volunteer if kind == "volunteer" else Household
+    labels = {state: str(label) for state, label in model.State.choices}
     context = {
         "programme": programme,
         "filters": filters,
         "page": page,
         "kind": kind,
-        "rows": [_list_row(p, statuses[p.pk], today) for p in rows],
+        "rows": [_list_row(p, statuses[p.pk], today, labels) for p in rows],
         "sort": filters.cleaned_data.get("sort") or "name",
     }
     return render(request, "programmes/person_list.html", context)
 
 
-def _list_row(person: Volunteer | Household, status: Any, today: Any) -> dict[str, Any]:
+def _list_row(
+    person: Volunteer | Household, status: Any, today: Any, labels: dict[str, str]
+) -> dict[str, Any]:
     waiting = wait_length(status.since, today) if status.code == "waiting" else ""
-    return {"person": person, "status": status, "waiting": waiting}
+    return {"person": person, "status": status, "waiting": waiting, "state": labels[person.state]}
 
 
 @login_required
