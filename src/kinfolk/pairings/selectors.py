@@ -37,11 +37,15 @@ Person = Volunteer | Household
 
 def pairing_active_get(*, person: Person) -> Pairing | None:
     """The person's active pairing, if any (the database allows at most one)."""
-    return (
+    partner = "volunteer__user" if person.side == "household" else "household"
+    found = (
         Pairing.objects.filter(state="active", **{person.side: person})
-        .select_related("volunteer__user", "household")
+        .select_related(partner)
         .first()
     )
+    if found is not None:
+        setattr(found, person.side, person)  # already read
+    return found
 
 
 def pairing_last_ended_get(*, person: Person) -> Pairing | None:
