@@ -244,11 +244,19 @@ def processes_start(ports: list[int], env: dict[str, str], logs: Path) -> list[s
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
-                # The workers at Nice=10, as the systemd unit of docs/deploy.md runs them.
-                preexec_fn=(lambda: os.nice(10)) if worker else None,
+                preexec_fn=_low_priority if worker else None,
             )
         )
     return started
+
+
+def _low_priority() -> None:
+    """The workers yield to the servers, as the systemd unit of docs/deploy.md runs them."""
+    os.nice(10)
+    # Each process here leads a session of its own, so the kernel schedules it in a group of
+    # its own (autogroup), and it is the group's weight that competes with the servers.
+    with contextlib.suppress(OSError):
+        Path("/proc/self/autogroup").write_text("10")
 
 
 def processes_stop(started: list[subprocess.Popen]) -> None:

@@ -199,7 +199,9 @@ Group=$user
 EnvironmentFile=$env_file
 ExecStart=$kinfolk worker
 # On a host shared with the web server, pages come first: a matching run waits a moment, a person
-# at a page does not.
+# at a page does not. CPUWeight is what counts between services (each is a cgroup of its own);
+# Nice, within this one.
+CPUWeight=20
 Nice=10
 # The worker finishes the task in hand on SIGTERM; give it time.
 TimeoutStopSec=60
