@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import overload
 
 import numpy as np
+import numpy.typing as npt
 
 #: The longest field a data dictionary file may hold; real values are far shorter.
 MAX_FIELD_CHARS = 1000
@@ -124,34 +125,34 @@ def read_columns(
 
     Notes
     -----
-    A file with no double quote and no lone carriage return (what programs
-    write, and what a spreadsheet writes when no cell holds a comma, a quote
-    or a line break) has one row per line and one field per comma, so it is
-    split with ``str.split`` over the whole text, and each column is a slice
-    of the flat list of fields: a few C-level passes instead of the ``csv``
-    module's per-field state machine.  Any other file goes through :mod:`csv`.
+    A rectangular file (every row as wide as the header, blank rows
+    included) is split by Arrow's C++ CSV reader, which follows the ``csv``
+    module's dialect and hands each column back dictionary-encoded: as
+    :class:`Coded` columns, whose distinct texts are then checked, restored
+    and parsed once each.  Any other file (a short or long row, a quote left
+    open), or a machine without pyarrow, goes through :mod:`csv`, which also
+    words the error.
     """
-    text = _text(path)
-    plain = _plain_split(text)
-    if plain is None:
+    data, text = _checked(path)
+    split = _arrow_split(data, text)
+    if split is None:
         header, rows, numbers = _rows(text)
         if check_header:
             check_header(header)
         return header, table_columns(header, rows, numbers, wanted), numbers
-    header, split, numbers, longest = plain
+    header, columns, numbers = split
     if check_header:
         check_header(header)
-    columns = table_columns(
-        header, split, numbers, wanted, transposed=True,
-        may_be_long=longest > MAX_FIELD_CHARS,
-        # Only a cell that starts with ' is restored: one after a comma or a line break.
-        may_be_quoted=text.startswith("'") or ",'" in text or "\n'" in text,
-    )  # fmt: skip
-    return header, columns, numbers
+    return header, table_columns(header, columns, numbers, wanted, transposed=True), numbers
 
 
 def _text(path: str | os.PathLike[str]) -> str:
     """The file as text, refused (naming the row) when not UTF-8 or holding a NUL byte."""
+    return _checked(path)[1]
+
+
+def _checked(path: str | os.PathLike[str]) -> tuple[bytes, str]:
+    """The file's bytes (less a BOM) and text, refused as :func:`_text` says."""
     data = Path(path).read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -168,7 +169,7 @@ def _text(path: str | os.PathLike[str]) -> str:
     if nul >= 0:
         row, column = _locate(text[:nul])
         raise _located_error(text[:nul], row, column, "holds a NUL byte; remove it")
-    return text
+    return data, text
 
 
 def _rows(text: str) -> tuple[list[str], list[list[str]], list[int]]:
@@ -179,41 +180,119 @@ def _rows(text: str) -> tuple[list[str], list[list[str]], list[int]]:
     return header, body, numbers
 
 
-def _plain_split(text: str) -> tuple[list[str], list[list[str]], list[int], int] | None:
-    """A text with no quoting as (header, columns, row numbers, longest line); else None."""
-    if '"' in text:
+class Coded(Sequence[str]):
+    """A column of texts as its distinct texts and the code of each row's text.
+
+    ``texts`` are in order of first appearance and each appears in some row, as
+    :func:`kinfolk.engine.columns.factorise` gives them, so a parser can work
+    on the distinct texts and still name the earliest row of a bad one.
+    """
+
+    def __init__(self, codes: npt.NDArray[np.int64], texts: list[str]) -> None:
+        self.codes = codes
+        self.texts = texts
+        self._cells: list[str] | None = None
+
+    @classmethod
+    def in_order(cls, codes: npt.NDArray[np.int64], texts: Sequence[str]) -> Coded:
+        """Renumber ``codes`` over ``texts`` so that texts come in order of first appearance
+        (texts no row uses are dropped)."""
+        n = codes.size
+        first = np.full(len(texts), n, dtype=np.int64)
+        first[codes[::-1]] = np.arange(n - 1, -1, -1)
+        used = np.flatnonzero(first < n)
+        order = used[np.argsort(first[used], kind="stable")]
+        remap = np.empty(len(texts), dtype=np.int64)
+        remap[order] = np.arange(order.size)
+        return cls(remap[codes], [texts[i] for i in order.tolist()])
+
+    def cells(self) -> list[str]:
+        """Every row's text (built once)."""
+        if self._cells is None:
+            table = np.empty(len(self.texts), dtype=object)
+            table[:] = self.texts
+            self._cells = table[self.codes].tolist()
+        return self._cells
+
+    def __len__(self) -> int:
+        return int(self.codes.size)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        return self.cells()[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.cells())
+
+    def __contains__(self, text: object) -> bool:
+        return text in self.texts
+
+
+def _arrow_split(data: bytes, text: str) -> tuple[list[str], list[Coded], list[int]] | None:
+    """(header, columns, row numbers) as :func:`_rows` gives them, split in C++; else None.
+
+    None when pyarrow is not installed or the file is not rectangular (Arrow
+    refuses a row of another width, which :mod:`csv` pads or keeps).  Rows of
+    empty cells (blank lines, lines of commas) are dropped but counted.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
+    except ImportError:  # pragma: no cover - a dependency; kept for a bare engine
         return None
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-        if "\r" in text:  # a lone carriage return ends a row for csv: leave it to csv
-            return None
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    if not lines:
-        return [], [], [], 0
-    header = [cell.strip() for cell in lines[0].split(",")]
-    body = lines[1:]
-    # A line of nothing but commas is a blank row, as csv and spreadsheets see it.
-    kept = list(map(str.strip, body, itertools.repeat(",")))
-    if "" in kept:
-        numbers = [number for number, rest in enumerate(kept, start=2) if rest]
-        body = [body[number - 2] for number in numbers]
-    else:
-        numbers = list(range(2, len(body) + 2))
-    n = len(body)
-    if n == 0:
-        return header, [], numbers, 0
-    longest = max(map(len, body))
-    commas = np.fromiter(map(str.count, body, itertools.repeat(",")), dtype=np.int64, count=n)
-    width = int(commas.max()) + 1
-    if (commas != commas[0]).any():
-        # Rows of different lengths are padded with empty cells, as csv rows are.
-        rows = [line.split(",") for line in body]
-        rows = [[*cells, *[""] * (width - len(cells))] for cells in rows]
-        return header, [list(column) for column in zip(*rows, strict=True)], numbers, longest
-    flat = ",".join(body).split(",")
-    return header, [flat[index::width] for index in range(width)], numbers, longest
+    if not text.strip("\r\n") or text.startswith(("\n", "\r")):
+        return None  # no header, or a blank line as the header: csv's empty header
+    # Every column as dictionary-encoded text; more names than columns are harmless,
+    # and a header line broken by a quoted line break is caught by the type check below.
+    width = text.count(",", 0, max(text.find("\n"), text.find("\r"), 0) or len(text)) + 1
+    coded = pa.dictionary(pa.int32(), pa.string())
+    try:
+        table = pcsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pcsv.ReadOptions(
+                # One block, one thread: threads only add CPU time for files of this size.
+                autogenerate_column_names=True, block_size=max(len(data), 1 << 20) + 1,
+                use_threads=False,
+            ),
+            parse_options=pcsv.ParseOptions(
+                newlines_in_values='"' in text, ignore_empty_lines=False
+            ),
+            convert_options=pcsv.ConvertOptions(
+                column_types={f"f{i}": coded for i in range(width)},
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
+            ),
+        )  # fmt: skip
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if any(column.type != coded for column in table.columns):
+        return None
+    if any(column.num_chunks != 1 or column.null_count for column in table.columns):
+        return None  # one block was asked for, and no cell can be null
+    columns = []
+    for column in table.columns:
+        chunk = column.chunk(0)
+        indices = chunk.indices
+        # Read straight from the buffer: Array.to_numpy would import pandas (a quarter second).
+        codes = np.frombuffer(
+            indices.buffers()[1], dtype=np.int32, count=len(indices), offset=indices.offset * 4
+        ).astype(np.int64)
+        columns.append((codes, chunk.dictionary.to_pylist()))
+    header = [texts[codes[0]].strip() for codes, texts in columns]
+    body = [(codes[1:], texts) for codes, texts in columns]
+    numbers = np.arange(2, table.num_rows + 1)
+    # A row of nothing but empty cells is a blank row, as csv and spreadsheets see it.
+    blank = np.ones(numbers.size, dtype=bool)
+    for codes, texts in body:
+        empty = texts.index("") if "" in texts else -1
+        blank &= codes == empty
+    if blank.any():
+        kept = np.flatnonzero(~blank)
+        body = [(codes[kept], texts) for codes, texts in body]
+        numbers = numbers[kept]
+    return header, [Coded.in_order(codes, texts) for codes, texts in body], numbers.tolist()
 
 
 def read_table(path: str | os.PathLike[str]) -> tuple[list[str], list[list[str]], list[int]]:
@@ -275,16 +354,28 @@ def table_columns(
             out[name] = [""] * n
             continue
         column: Sequence[str] = split[index]
-        if may_be_long and n and max(map(len, column)) > MAX_FIELD_CHARS:
-            at = next(i for i, cell in enumerate(column) if len(cell) > MAX_FIELD_CHARS)
+        # A coded column is checked and restored text by text, not row by row.
+        texts = column.texts if isinstance(column, Coded) else column
+        if may_be_long and n and max(map(len, texts)) > MAX_FIELD_CHARS:
+            at = next(i for i, cell in enumerate(texts) if len(cell) > MAX_FIELD_CHARS)
+            if isinstance(column, Coded):  # texts come in order of first appearance
+                at = int(np.argmax(column.codes == at))
             too_long.append((numbers[at], index, len(column[at])))
-        if may_be_quoted and "\x1f'" in "\x1f" + "\x1f".join(column):
-            column = [restore(cell) for cell in column]
+        if may_be_quoted and "\x1f'" in "\x1f" + "\x1f".join(texts):
+            restored = [restore(cell) for cell in texts]
+            column = _recoded(column.codes, restored) if isinstance(column, Coded) else restored
         out[name] = column
     if too_long:
         number, index, length = min(too_long)
         raise _too_long(header, number, index, length)
     return out
+
+
+def _recoded(codes: npt.NDArray[np.int64], texts: list[str]) -> Coded:
+    """A coded column whose texts may have become equal (``'=a`` restored is ``=a``)."""
+    merged: dict[str, int] = {}
+    to = np.array([merged.setdefault(text, len(merged)) for text in texts], dtype=np.int64)
+    return Coded(to[codes], list(merged))
 
 
 def _too_long(header: Sequence[str], number: int, index: int, length: int) -> RowError:

@@ -320,3 +320,73 @@ def test_items_parsed_once_give_what_each_text_parsed_alone_gives(
     # Tags are indexed in the order of the rows that first hold them.
     first_seen = list(dict.fromkeys(tag for s, _ in rows for tag, _ in dd.parse_speaks(s)))
     assert set(people.languages[: len(first_seen)]) == set(first_seen)
+
+
+@given(st.text(alphabet="ab,'\"\n\r \t\\#é", max_size=40))
+def test_the_arrow_tokenizer_splits_every_text_as_the_csv_module_does_or_declines(
+    text: str,
+) -> None:
+    from kinfolk.engine import csvfiles
+
+    split = csvfiles._arrow_split(text.encode(), text)
+    if split is None:
+        return
+    header, columns, numbers = split
+    csv_header, rows, csv_numbers = csvfiles._rows(text)
+    assert (header, numbers) == (csv_header, csv_numbers)
+    expected = [[cells[i] for cells in rows] for i in range(len(header))]
+    assert [list(column) for column in columns] == expected
+    for column in columns:  # distinct texts, each used, in order of first appearance
+        assert column.texts == list(dict.fromkeys(column))
+
+
+def test_the_arrow_tokenizer_declines_rows_wider_than_the_header() -> None:
+    from kinfolk.engine import csvfiles
+
+    assert csvfiles._arrow_split(b"id,lat\nV1,1,2\n", "id,lat\nV1,1,2\n") is None
+    header, rows, _ = csvfiles._rows("id,lat\nV1,1,2\n")
+    assert rows == [["V1", "1", "2"]]
+
+
+def test_a_quoted_file_with_commas_and_line_breaks_in_cells_reads_by_record(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "volunteers.csv"
+    path.write_text(
+        "id,first_name,town,lat,lon,max_travel_km,speaks,availability\n"
+        'V1,"Ada, ""Lovelace""","York\nNorth",53.9,-1.0,10,en:fluent,sat-am\n'
+        "V2,Bo,Leeds,53.9,-1.0,10,en:fluent,sat-noon\n"
+    )
+    with pytest.raises(RowError, match="row 3, field availability"):
+        read_csv(path, "volunteers")
+    path.write_text(path.read_text().replace("sat-noon", "sat-pm"))
+    people = read_csv(path, "volunteers")
+    assert people.first_name.tolist() == ['Ada, "Lovelace"', "Bo"]
+    assert people.town.tolist() == ["York\nNorth", "Leeds"]
+
+
+def test_the_arrow_reader_names_the_earliest_row_of_an_overlong_repeated_text(
+    tmp_path: Path,
+) -> None:
+    long_town = "x" * 1001
+    path = tmp_path / "volunteers.csv"
+    path.write_text(
+        "id,town,lat,lon,max_travel_km,speaks,availability\n"
+        "V1,York,53.9,-1.0,10,en:fluent,sat-am\n"
+        f"V2,{long_town},53.9,-1.0,10,en:fluent,sat-am\n"
+        f"V3,{long_town},53.9,-1.0,10,en:fluent,sat-am\n"
+    )
+    with pytest.raises(RowError, match="row 3, field town: is 1,001 characters long"):
+        read_csv(path, "volunteers")
+
+
+def test_a_quoted_formula_and_the_same_text_unquoted_read_as_one_value(tmp_path: Path) -> None:
+    path = tmp_path / "volunteers.csv"
+    path.write_text(
+        "id,first_name,lat,lon,max_travel_km,speaks,availability\n"
+        "V1,'=Ada,53.9,-1.0,10,en:fluent,sat-am\n"
+        "V2,=Ada,53.9,-1.0,10,en:fluent,sat-am\n"
+        "V3,'Bo,53.9,-1.0,10,en:fluent,sat-am\n"
+    )
+    people = read_csv(path, "volunteers")
+    assert people.first_name.tolist() == ["=Ada", "=Ada", "'Bo"]
