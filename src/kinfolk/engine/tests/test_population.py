@@ -390,3 +390,33 @@ def test_a_quoted_formula_and_the_same_text_unquoted_read_as_one_value(tmp_path:
     )
     people = read_csv(path, "volunteers")
     assert people.first_name.tolist() == ["=Ada", "=Ada", "'Bo"]
+
+
+@given(
+    st.integers(min_value=1, max_value=4).flatmap(
+        lambda width: st.lists(
+            st.lists(
+                st.text(alphabet="a1,\"'\r\n=-+ @\t", max_size=4), min_size=width, max_size=width
+            ),
+            max_size=5,
+        ).map(lambda rows, width=width: (width, rows))
+    )
+)
+def test_written_columns_are_the_bytes_csv_writer_gives(table: tuple[int, list[list[str]]]) -> None:
+    import csv
+    import io
+    import tempfile
+
+    from kinfolk.engine import csvfiles
+
+    width, rows = table
+    header = [f"c{i}" for i in range(width)]
+    columns = {name: [row[i] for row in rows] for i, name in enumerate(header)}
+    expected = io.StringIO(newline="")
+    writer = csv.writer(expected)
+    writer.writerow(header)
+    writer.writerows([[neutralise(cell) for cell in row] for row in rows])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "out.csv"
+        csvfiles.write_columns([(path, columns)])
+        assert path.read_bytes() == expected.getvalue().encode()
