@@ -420,3 +420,16 @@ def test_written_columns_are_the_bytes_csv_writer_gives(table: tuple[int, list[l
         path = Path(folder) / "out.csv"
         csvfiles.write_columns([(path, columns)])
         assert path.read_bytes() == expected.getvalue().encode()
+
+
+def test_without_pyarrow_the_csv_module_reads_the_same_people(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    path = _programme_file(tmp_path)
+    with_arrow = read_csv(path, "volunteers")
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # import pyarrow raises ImportError
+    without = read_csv(path, "volunteers")
+    assert without.languages == with_arrow.languages
+    assert without.to_records() == with_arrow.to_records()
