@@ -254,8 +254,9 @@ def _arrow_split(data: bytes, text: str) -> tuple[list[str], list[Coded], list[i
             pa.BufferReader(data),
             read_options=pcsv.ReadOptions(
                 # One block, one thread: threads only add CPU time for files of this size.
-                autogenerate_column_names=True, block_size=max(len(data), 1 << 20) + 1,
-                use_threads=False,
+                # A file over 1 GiB comes in several blocks and is left to csv (below).
+                autogenerate_column_names=True, use_threads=False,
+                block_size=min(max(len(data) + 1, 1 << 20), 1 << 30),
             ),
             parse_options=pcsv.ParseOptions(
                 newlines_in_values='"' in text, ignore_empty_lines=False
@@ -320,17 +321,14 @@ def table_columns(
     wanted: Sequence[str],
     *,
     transposed: bool = False,
-    may_be_long: bool = True,
-    may_be_quoted: bool = True,
 ) -> dict[str, Sequence[str]]:
     """The ``wanted`` columns of a table, cells restored and length-checked.
 
     ``rows`` are the table's rows, or its columns when ``transposed``.  A
     column missing from the header comes back empty (all ``""``).  Only
     C-level passes over each column (transposition, ``max(map(len, …))``, a
-    join to look for quotes), so 110,000 rows take milliseconds per column.
-    ``may_be_long`` and ``may_be_quoted`` False skip the length check and the
-    search for a leading ``'`` when the caller knows that no cell needs them.
+    join to look for quotes), so 110,000 rows take milliseconds per column; a
+    :class:`Coded` column is checked and restored over its distinct texts.
 
     Raises
     ------
@@ -356,12 +354,12 @@ def table_columns(
         column: Sequence[str] = split[index]
         # A coded column is checked and restored text by text, not row by row.
         texts = column.texts if isinstance(column, Coded) else column
-        if may_be_long and n and max(map(len, texts)) > MAX_FIELD_CHARS:
+        if n and max(map(len, texts)) > MAX_FIELD_CHARS:
             at = next(i for i, cell in enumerate(texts) if len(cell) > MAX_FIELD_CHARS)
             if isinstance(column, Coded):  # texts come in order of first appearance
                 at = int(np.argmax(column.codes == at))
             too_long.append((numbers[at], index, len(column[at])))
-        if may_be_quoted and "\x1f'" in "\x1f" + "\x1f".join(texts):
+        if "\x1f'" in "\x1f" + "\x1f".join(texts):
             restored = [restore(cell) for cell in texts]
             column = _recoded(column.codes, restored) if isinstance(column, Coded) else restored
         out[name] = column
