@@ -133,10 +133,12 @@ def read_columns(
     open), or a machine without pyarrow, goes through :mod:`csv`, which also
     words the error.
     """
-    data, text = _checked(path)
-    split = _arrow_split(data, text)
+    data = _bytes(path)
+    # Arrow refuses text that is not UTF-8; a NUL byte it would keep. Either way the
+    # file goes to csv, whose reading of the text names the row.
+    split = None if b"\x00" in data else _arrow_split(data)
     if split is None:
-        header, rows, numbers = _rows(text)
+        header, rows, numbers = _rows(_decoded(data))
         if check_header:
             check_header(header)
         return header, table_columns(header, rows, numbers, wanted), numbers
@@ -148,14 +150,17 @@ def read_columns(
 
 def _text(path: str | os.PathLike[str]) -> str:
     """The file as text, refused (naming the row) when not UTF-8 or holding a NUL byte."""
-    return _checked(path)[1]
+    return _decoded(_bytes(path))
 
 
-def _checked(path: str | os.PathLike[str]) -> tuple[bytes, str]:
-    """The file's bytes (less a BOM) and text, refused as :func:`_text` says."""
+def _bytes(path: str | os.PathLike[str]) -> bytes:
+    """The file's bytes, less a byte-order mark."""
     data = Path(path).read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+
+
+def _decoded(data: bytes) -> str:
+    """The text of a file's bytes, refused as :func:`_text` says."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -169,7 +174,7 @@ def _checked(path: str | os.PathLike[str]) -> tuple[bytes, str]:
     if nul >= 0:
         row, column = _locate(text[:nul])
         raise _located_error(text[:nul], row, column, "holds a NUL byte; remove it")
-    return data, text
+    return text
 
 
 def _rows(text: str) -> tuple[list[str], list[list[str]], list[int]]:
@@ -231,23 +236,24 @@ class Coded(Sequence[str]):
         return text in self.texts
 
 
-def _arrow_split(data: bytes, text: str) -> tuple[list[str], list[Coded], list[int]] | None:
+def _arrow_split(data: bytes) -> tuple[list[str], list[Coded], list[int]] | None:
     """(header, columns, row numbers) as :func:`_rows` gives them, split in C++; else None.
 
-    None when pyarrow is not installed or the file is not rectangular (Arrow
-    refuses a row of another width, which :mod:`csv` pads or keeps).  Rows of
-    empty cells (blank lines, lines of commas) are dropped but counted.
+    None when pyarrow is not installed, the bytes are not UTF-8, or the file is
+    not rectangular (Arrow refuses a row of another width, which :mod:`csv`
+    pads or keeps).  Rows of empty cells (blank lines, lines of commas) are
+    dropped but counted.
     """
     try:
         import pyarrow as pa
         import pyarrow.csv as pcsv
     except ImportError:  # pragma: no cover - a dependency; kept for a bare engine
         return None
-    if not text.strip("\r\n") or text.startswith(("\n", "\r")):
+    if not data.strip(b"\r\n") or data.startswith((b"\n", b"\r")):
         return None  # no header, or a blank line as the header: csv's empty header
     # Every column as dictionary-encoded text; more names than columns are harmless,
     # and a header line broken by a quoted line break is caught by the type check below.
-    width = text.count(",", 0, max(text.find("\n"), text.find("\r"), 0) or len(text)) + 1
+    width = data.count(b",", 0, max(data.find(b"\n"), data.find(b"\r"), 0) or len(data)) + 1
     coded = pa.dictionary(pa.int32(), pa.string())
     try:
         table = pcsv.read_csv(
@@ -259,7 +265,7 @@ def _arrow_split(data: bytes, text: str) -> tuple[list[str], list[Coded], list[i
                 block_size=min(max(len(data) + 1, 1 << 20), 1 << 30),
             ),
             parse_options=pcsv.ParseOptions(
-                newlines_in_values='"' in text, ignore_empty_lines=False
+                newlines_in_values=b'"' in data, ignore_empty_lines=False
             ),
             convert_options=pcsv.ConvertOptions(
                 column_types={f"f{i}": coded for i in range(width)},
@@ -293,7 +299,20 @@ def _arrow_split(data: bytes, text: str) -> tuple[list[str], list[Coded], list[i
         kept = np.flatnonzero(~blank)
         body = [(codes[kept], texts) for codes, texts in body]
         numbers = numbers[kept]
-    return header, [Coded.in_order(codes, texts) for codes, texts in body], numbers.tolist()
+    dropped = bool(blank.any())
+    return header, [_coded(codes, texts, dropped) for codes, texts in body], numbers.tolist()
+
+
+def _coded(codes: npt.NDArray[np.int64], texts: list[str], dropped: bool) -> Coded:
+    """The body of an Arrow column as :class:`Coded` (the header row taken off).
+
+    Arrow numbers a column's texts as it meets them, so once the header's text
+    (code 0) is gone the codes are already in order of first appearance, unless
+    the header's text is also a cell or dropped rows took a text's only cell.
+    """
+    if dropped or (codes == 0).any():
+        return Coded.in_order(codes, texts)
+    return Coded(codes - 1, texts[1:])
 
 
 def read_table(path: str | os.PathLike[str]) -> tuple[list[str], list[list[str]], list[int]]:

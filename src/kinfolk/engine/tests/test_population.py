@@ -328,7 +328,7 @@ def test_the_arrow_tokenizer_splits_every_text_as_the_csv_module_does_or_decline
 ) -> None:
     from kinfolk.engine import csvfiles
 
-    split = csvfiles._arrow_split(text.encode(), text)
+    split = csvfiles._arrow_split(text.encode())
     if split is None:
         return
     header, columns, numbers = split
@@ -343,7 +343,7 @@ def test_the_arrow_tokenizer_splits_every_text_as_the_csv_module_does_or_decline
 def test_the_arrow_tokenizer_declines_rows_wider_than_the_header() -> None:
     from kinfolk.engine import csvfiles
 
-    assert csvfiles._arrow_split(b"id,lat\nV1,1,2\n", "id,lat\nV1,1,2\n") is None
+    assert csvfiles._arrow_split(b"id,lat\nV1,1,2\n") is None
     header, rows, _ = csvfiles._rows("id,lat\nV1,1,2\n")
     assert rows == [["V1", "1", "2"]]
 
@@ -433,3 +433,31 @@ def test_without_pyarrow_the_csv_module_reads_the_same_people(
     without = read_csv(path, "volunteers")
     assert without.languages == with_arrow.languages
     assert without.to_records() == with_arrow.to_records()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [b"\xff", b"\xed\xa0\x80", b"\xc0\x80", b"\xe2\x82"],
+    ids=["ff", "surrogate", "overlong", "cut"],
+)
+def test_bytes_that_are_not_utf8_are_refused_naming_the_row_and_field(
+    tmp_path: Path, bad: bytes
+) -> None:
+    path = tmp_path / "volunteers.csv"
+    path.write_bytes(
+        b"id,town,lat,lon,max_travel_km,speaks,availability\n"
+        b"V1,York,53.9,-1.0,10,en:fluent,sat-am\n"
+        b"V2,Le" + bad + b"eds,53.9,-1.0,10,en:fluent,sat-am\n"
+    )
+    with pytest.raises(RowError, match="row 3, field town: is not UTF-8 text"):
+        read_csv(path, "volunteers")
+
+
+def test_a_nul_byte_in_a_file_is_refused_naming_the_row_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "volunteers.csv"
+    path.write_bytes(
+        b"id,town,lat,lon,max_travel_km,speaks,availability\n"
+        b"V1,York,53.9,-1.0,10,en:fluent\x00,sat-am\n"
+    )
+    with pytest.raises(RowError, match="row 2, field speaks: holds a NUL byte"):
+        read_csv(path, "volunteers")
