@@ -384,19 +384,30 @@ def _tags(mask: int, names: Sequence[str]) -> list[str]:
 def _words(masks: npt.NDArray[np.unsignedinteger], words: Callable[[int], T]) -> list[T]:
     """``words(mask)`` for each mask, computed once per distinct mask."""
     distinct, inverse = np.unique(masks, return_inverse=True)
-    table = [words(mask) for mask in distinct.tolist()]
-    return [table[i] for i in inverse.reshape(-1).tolist()]
+    return _spread([words(mask) for mask in distinct.tolist()], inverse)
+
+
+def _spread(table: list[T], inverse: IntArray) -> list[T]:
+    """``table[i]`` for each ``i`` of ``inverse``, gathered by numpy rather than a loop."""
+    cells = np.empty(len(table), dtype=object)
+    cells[:] = table  # element by element, so that tuples stay whole
+    return list(cells[inverse.reshape(-1)].tolist())
 
 
 def _exchange_words(f: _Facts) -> list[tuple[str, ...]]:
-    both = np.stack([f.v_learns, f.h_learns], axis=1) if f.v_learns.size else np.zeros((0, 2))
-    distinct, inverse = np.unique(both.astype(np.uint64), axis=0, return_inverse=True)
+    # Each side's masks are factorised alone, then the pairs of codes, which are small
+    # integers: cheaper than np.unique over rows of two masks.
+    v_masks, v_code = np.unique(f.v_learns, return_inverse=True)
+    h_masks, h_code = np.unique(f.h_learns, return_inverse=True)
+    width = max(h_masks.size, 1)
+    distinct, inverse = np.unique(v_code * width + h_code, return_inverse=True)
     table = []
-    for v_learns, h_learns in distinct.tolist():
+    for code in distinct.tolist():
+        v_learns, h_learns = int(v_masks[code // width]), int(h_masks[code % width])
         words = [f"volunteer learns {tag}" for tag in _tags(v_learns, f.languages)]
         words += [f"household learns {tag}" for tag in _tags(h_learns, f.languages)]
         table.append(tuple(words))
-    return [table[i] for i in inverse.reshape(-1).tolist()]
+    return _spread(table, inverse)
 
 
 def _optional_numbers(values: IntArray) -> list[str]:
