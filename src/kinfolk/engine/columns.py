@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kinfolk.engine import dictionary as dd
-from kinfolk.engine.csvfiles import RowError
+from kinfolk.engine.csvfiles import Coded, RowError
 
 if TYPE_CHECKING:
     from kinfolk.engine.population import Population
@@ -44,8 +44,12 @@ def factorise(column: Sequence[str]) -> tuple[npt.NDArray[np.int64], list[str]]:
     """The code of each row and the distinct texts, in order of first appearance.
 
     ``dict.setdefault`` mapped over the column keeps each text's first position
-    without a Python-level loop; positions then become dense codes.
+    without a Python-level loop; positions then become dense codes.  A
+    :class:`~kinfolk.engine.csvfiles.Coded` column (as the reader gives) is
+    already factorised.
     """
+    if isinstance(column, Coded):
+        return column.codes, column.texts
     lookup: dict[str, int] = {}
     first = np.fromiter(
         map(lookup.setdefault, column, itertools.count()), dtype=np.int64, count=len(column)
@@ -152,7 +156,11 @@ class ColumnParser:
     def _number(self, name: str, parse: Callable[[str], float]) -> npt.NDArray[np.float64]:
         column = self.text[name]
         try:
-            values = np.fromiter(map(float, column), dtype=np.float64, count=self.n)
+            if isinstance(column, Coded):  # each distinct text once
+                texts = np.fromiter(map(float, column.texts), np.float64, len(column.texts))
+                values = texts[column.codes]
+            else:
+                values = np.fromiter(map(float, column), dtype=np.float64, count=self.n)
         except ValueError:
             values = None
         if values is not None:

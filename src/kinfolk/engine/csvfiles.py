@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TextIO, overload
 
 import numpy as np
+import numpy.typing as npt
 
 #: The longest field a data dictionary file may hold; real values are far shorter.
 MAX_FIELD_CHARS = 1000
@@ -124,37 +125,42 @@ def read_columns(
 
     Notes
     -----
-    A file with no double quote and no lone carriage return (what programs
-    write, and what a spreadsheet writes when no cell holds a comma, a quote
-    or a line break) has one row per line and one field per comma, so it is
-    split with ``str.split`` over the whole text, and each column is a slice
-    of the flat list of fields: a few C-level passes instead of the ``csv``
-    module's per-field state machine.  Any other file goes through :mod:`csv`.
+    A rectangular file (every row as wide as the header, blank rows
+    included) is split by Arrow's C++ CSV reader, which follows the ``csv``
+    module's dialect and hands each column back dictionary-encoded: as
+    :class:`Coded` columns, whose distinct texts are then checked, restored
+    and parsed once each.  Any other file (a short or long row, a quote left
+    open), or a machine without pyarrow, goes through :mod:`csv`, which also
+    words the error.
     """
-    text = _text(path)
-    plain = _plain_split(text)
-    if plain is None:
-        header, rows, numbers = _rows(text)
+    data = _bytes(path)
+    # Arrow refuses text that is not UTF-8; a NUL byte it would keep. Either way the
+    # file goes to csv, whose reading of the text names the row.
+    split = None if b"\x00" in data else _arrow_split(data)
+    if split is None:
+        header, rows, numbers = _rows(_decoded(data))
         if check_header:
             check_header(header)
         return header, table_columns(header, rows, numbers, wanted), numbers
-    header, split, numbers, longest = plain
+    header, columns, numbers = split
     if check_header:
         check_header(header)
-    columns = table_columns(
-        header, split, numbers, wanted, transposed=True,
-        may_be_long=longest > MAX_FIELD_CHARS,
-        # Only a cell that starts with ' is restored: one after a comma or a line break.
-        may_be_quoted=text.startswith("'") or ",'" in text or "\n'" in text,
-    )  # fmt: skip
-    return header, columns, numbers
+    return header, table_columns(header, columns, numbers, wanted, transposed=True), numbers
 
 
 def _text(path: str | os.PathLike[str]) -> str:
     """The file as text, refused (naming the row) when not UTF-8 or holding a NUL byte."""
+    return _decoded(_bytes(path))
+
+
+def _bytes(path: str | os.PathLike[str]) -> bytes:
+    """The file's bytes, less a byte-order mark."""
     data = Path(path).read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+
+
+def _decoded(data: bytes) -> str:
+    """The text of a file's bytes, refused as :func:`_text` says."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -179,41 +185,134 @@ def _rows(text: str) -> tuple[list[str], list[list[str]], list[int]]:
     return header, body, numbers
 
 
-def _plain_split(text: str) -> tuple[list[str], list[list[str]], list[int], int] | None:
-    """A text with no quoting as (header, columns, row numbers, longest line); else None."""
-    if '"' in text:
+class Coded(Sequence[str]):
+    """A column of texts as its distinct texts and the code of each row's text.
+
+    ``texts`` are in order of first appearance and each appears in some row, as
+    :func:`kinfolk.engine.columns.factorise` gives them, so a parser can work
+    on the distinct texts and still name the earliest row of a bad one.
+    """
+
+    def __init__(self, codes: npt.NDArray[np.int64], texts: list[str]) -> None:
+        self.codes = codes
+        self.texts = texts
+        self._cells: list[str] | None = None
+
+    @classmethod
+    def in_order(cls, codes: npt.NDArray[np.int64], texts: Sequence[str]) -> Coded:
+        """Renumber ``codes`` over ``texts`` so that texts come in order of first appearance
+        (texts no row uses are dropped)."""
+        n = codes.size
+        first = np.full(len(texts), n, dtype=np.int64)
+        first[codes[::-1]] = np.arange(n - 1, -1, -1)
+        used = np.flatnonzero(first < n)
+        order = used[np.argsort(first[used], kind="stable")]
+        remap = np.empty(len(texts), dtype=np.int64)
+        remap[order] = np.arange(order.size)
+        return cls(remap[codes], [texts[i] for i in order.tolist()])
+
+    def cells(self) -> list[str]:
+        """Every row's text (built once)."""
+        if self._cells is None:
+            table = np.empty(len(self.texts), dtype=object)
+            table[:] = self.texts
+            self._cells = table[self.codes].tolist()
+        return self._cells
+
+    def __len__(self) -> int:
+        return int(self.codes.size)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        return self.cells()[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.cells())
+
+    def __contains__(self, text: object) -> bool:
+        return text in self.texts
+
+
+def _arrow_split(data: bytes) -> tuple[list[str], list[Coded], list[int]] | None:
+    """(header, columns, row numbers) as :func:`_rows` gives them, split in C++; else None.
+
+    None when pyarrow is not installed, the bytes are not UTF-8, or the file is
+    not rectangular (Arrow refuses a row of another width, which :mod:`csv`
+    pads or keeps).  Rows of empty cells (blank lines, lines of commas) are
+    dropped but counted.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
+    except ImportError:  # pragma: no cover - a dependency; kept for a bare engine
         return None
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-        if "\r" in text:  # a lone carriage return ends a row for csv: leave it to csv
-            return None
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    if not lines:
-        return [], [], [], 0
-    header = [cell.strip() for cell in lines[0].split(",")]
-    body = lines[1:]
-    # A line of nothing but commas is a blank row, as csv and spreadsheets see it.
-    kept = list(map(str.strip, body, itertools.repeat(",")))
-    if "" in kept:
-        numbers = [number for number, rest in enumerate(kept, start=2) if rest]
-        body = [body[number - 2] for number in numbers]
-    else:
-        numbers = list(range(2, len(body) + 2))
-    n = len(body)
-    if n == 0:
-        return header, [], numbers, 0
-    longest = max(map(len, body))
-    commas = np.fromiter(map(str.count, body, itertools.repeat(",")), dtype=np.int64, count=n)
-    width = int(commas.max()) + 1
-    if (commas != commas[0]).any():
-        # Rows of different lengths are padded with empty cells, as csv rows are.
-        rows = [line.split(",") for line in body]
-        rows = [[*cells, *[""] * (width - len(cells))] for cells in rows]
-        return header, [list(column) for column in zip(*rows, strict=True)], numbers, longest
-    flat = ",".join(body).split(",")
-    return header, [flat[index::width] for index in range(width)], numbers, longest
+    if not data.strip(b"\r\n") or data.startswith((b"\n", b"\r")):
+        return None  # no header, or a blank line as the header: csv's empty header
+    # Every column as dictionary-encoded text; more names than columns are harmless,
+    # and a header line broken by a quoted line break is caught by the type check below.
+    width = data.count(b",", 0, max(data.find(b"\n"), data.find(b"\r"), 0) or len(data)) + 1
+    coded = pa.dictionary(pa.int32(), pa.string())
+    try:
+        table = pcsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pcsv.ReadOptions(
+                # One block, one thread: threads only add CPU time for files of this size.
+                # A file over 1 GiB comes in several blocks and is left to csv (below).
+                autogenerate_column_names=True, use_threads=False,
+                block_size=min(max(len(data) + 1, 1 << 20), 1 << 30),
+            ),
+            parse_options=pcsv.ParseOptions(
+                newlines_in_values=b'"' in data, ignore_empty_lines=False
+            ),
+            convert_options=pcsv.ConvertOptions(
+                column_types={f"f{i}": coded for i in range(width)},
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
+            ),
+        )  # fmt: skip
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if any(column.type != coded for column in table.columns):
+        return None
+    if any(column.num_chunks != 1 or column.null_count for column in table.columns):
+        return None  # one block was asked for, and no cell can be null
+    columns = []
+    for column in table.columns:
+        chunk = column.chunk(0)
+        indices = chunk.indices
+        # Read straight from the buffer: Array.to_numpy would import pandas (a quarter second).
+        codes = np.frombuffer(
+            indices.buffers()[1], dtype=np.int32, count=len(indices), offset=indices.offset * 4
+        ).astype(np.int64)
+        columns.append((codes, chunk.dictionary.to_pylist()))
+    header = [texts[codes[0]].strip() for codes, texts in columns]
+    body = [(codes[1:], texts) for codes, texts in columns]
+    numbers = np.arange(2, table.num_rows + 1)
+    # A row of nothing but empty cells is a blank row, as csv and spreadsheets see it.
+    blank = np.ones(numbers.size, dtype=bool)
+    for codes, texts in body:
+        empty = texts.index("") if "" in texts else -1
+        blank &= codes == empty
+    if blank.any():
+        kept = np.flatnonzero(~blank)
+        body = [(codes[kept], texts) for codes, texts in body]
+        numbers = numbers[kept]
+    dropped = bool(blank.any())
+    return header, [_coded(codes, texts, dropped) for codes, texts in body], numbers.tolist()
+
+
+def _coded(codes: npt.NDArray[np.int64], texts: list[str], dropped: bool) -> Coded:
+    """The body of an Arrow column as :class:`Coded` (the header row taken off).
+
+    Arrow numbers a column's texts as it meets them, so once the header's text
+    (code 0) is gone the codes are already in order of first appearance, unless
+    the header's text is also a cell or dropped rows took a text's only cell.
+    """
+    if dropped or (codes == 0).any():
+        return Coded.in_order(codes, texts)
+    return Coded(codes - 1, texts[1:])
 
 
 def read_table(path: str | os.PathLike[str]) -> tuple[list[str], list[list[str]], list[int]]:
@@ -241,17 +340,14 @@ def table_columns(
     wanted: Sequence[str],
     *,
     transposed: bool = False,
-    may_be_long: bool = True,
-    may_be_quoted: bool = True,
 ) -> dict[str, Sequence[str]]:
     """The ``wanted`` columns of a table, cells restored and length-checked.
 
     ``rows`` are the table's rows, or its columns when ``transposed``.  A
     column missing from the header comes back empty (all ``""``).  Only
     C-level passes over each column (transposition, ``max(map(len, …))``, a
-    join to look for quotes), so 110,000 rows take milliseconds per column.
-    ``may_be_long`` and ``may_be_quoted`` False skip the length check and the
-    search for a leading ``'`` when the caller knows that no cell needs them.
+    join to look for quotes), so 110,000 rows take milliseconds per column; a
+    :class:`Coded` column is checked and restored over its distinct texts.
 
     Raises
     ------
@@ -275,16 +371,28 @@ def table_columns(
             out[name] = [""] * n
             continue
         column: Sequence[str] = split[index]
-        if may_be_long and n and max(map(len, column)) > MAX_FIELD_CHARS:
-            at = next(i for i, cell in enumerate(column) if len(cell) > MAX_FIELD_CHARS)
+        # A coded column is checked and restored text by text, not row by row.
+        texts = column.texts if isinstance(column, Coded) else column
+        if n and max(map(len, texts)) > MAX_FIELD_CHARS:
+            at = next(i for i, cell in enumerate(texts) if len(cell) > MAX_FIELD_CHARS)
+            if isinstance(column, Coded):  # texts come in order of first appearance
+                at = int(np.argmax(column.codes == at))
             too_long.append((numbers[at], index, len(column[at])))
-        if may_be_quoted and "\x1f'" in "\x1f" + "\x1f".join(column):
-            column = [restore(cell) for cell in column]
+        if "\x1f'" in "\x1f" + "\x1f".join(texts):
+            restored = [restore(cell) for cell in texts]
+            column = _recoded(column.codes, restored) if isinstance(column, Coded) else restored
         out[name] = column
     if too_long:
         number, index, length = min(too_long)
         raise _too_long(header, number, index, length)
     return out
+
+
+def _recoded(codes: npt.NDArray[np.int64], texts: list[str]) -> Coded:
+    """A coded column whose texts may have become equal (``'=a`` restored is ``=a``)."""
+    merged: dict[str, int] = {}
+    to = np.array([merged.setdefault(text, len(merged)) for text in texts], dtype=np.int64)
+    return Coded(to[codes], list(merged))
 
 
 def _too_long(header: Sequence[str], number: int, index: int, length: int) -> RowError:
@@ -347,8 +455,10 @@ def write_tables(tables: Sequence[Table]) -> None:
     _write_all(
         (
             path,
-            [neutralise(c) for c in columns],
-            ([neutralise(row[c]) for c in columns] for row in rows),
+            _csv_writer(
+                [neutralise(c) for c in columns],
+                ([neutralise(row[c]) for c in columns] for row in rows),
+            ),
         )
         for path, columns, rows in tables
     )
@@ -357,22 +467,54 @@ def write_tables(tables: Sequence[Table]) -> None:
 def write_columns(tables: Sequence[ColumnTable]) -> None:
     """Write several CSV files given column by column, all or none, as :func:`write_tables`.
 
+    The bytes are those :mod:`csv`'s writer gives for the same cells.
+
     Notes
     -----
     A column is neutralised only when one of its cells starts with a
-    character a spreadsheet would run (one C-level search of the joined
-    column finds out), and the rows are handed to ``csv.writer.writerows``
-    as one ``zip`` of the columns, so 110,000 rows of 14 columns take a
-    fraction of a second.
+    character a spreadsheet would run, and quoting is needed only when one
+    of its cells holds a comma, a quote or a line break: one C-level search of
+    the joined column finds out each.  A table with no cell to quote (as
+    pairs and explanations are, ids aside) is joined into one text with
+    ``str.join`` and written in one call, several times faster than
+    ``csv.writer.writerows``; any other goes through ``csv.writer``.
     """
     _write_all(
-        (
-            path,
-            [neutralise(name) for name in columns],
-            zip(*(_neutralised(cells) for cells in columns.values()), strict=True),
-        )
+        (path, _columns_text([neutralise(name) for name in columns], columns.values()))
         for path, columns in tables
     )
+
+
+def _columns_text(header: list[str], columns: Iterable[Sequence[str]]) -> Writer:
+    cells = [_neutralised(column) for column in columns]
+    joined = ["\x1f".join(header), *("\x1f".join(column) for column in cells)]
+    if len(header) < 2 or any(mark in text for text in joined for mark in _QUOTED):
+        # One field alone in a row is quoted when empty, and special characters need csv.
+        return _csv_writer(header, zip(*cells, strict=True))
+    lines = (",".join(header), *map(",".join, zip(*cells, strict=True)))
+    text = "\r\n".join(lines) + "\r\n"
+
+    def write(handle: TextIO) -> None:
+        handle.write(text)  # one call: the file is written in large blocks
+
+    return write
+
+
+#: Writes one file's text to an open file.
+Writer = Callable[[TextIO], None]
+
+
+def _csv_writer(header: Sequence[str], rows: Iterable[Sequence[str]]) -> Writer:
+    def write(handle: TextIO) -> None:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+    return write
+
+
+#: What makes csv's writer quote a cell (QUOTE_MINIMAL, the default dialect).
+_QUOTED = (",", '"', "\r", "\n")
 
 
 def _neutralised(cells: Sequence[str]) -> Sequence[str]:
@@ -382,21 +524,17 @@ def _neutralised(cells: Sequence[str]) -> Sequence[str]:
     return cells
 
 
-def _write_all(
-    tables: Iterable[tuple[str | os.PathLike[str], Sequence[str], Iterable[Sequence[str]]]],
-) -> None:
+def _write_all(tables: Iterable[tuple[str | os.PathLike[str], Writer]]) -> None:
     temporaries: list[tuple[Path, Path]] = []
     try:
-        for path, header, rows in tables:
+        for path, write in tables:
             target = Path(path)
             descriptor, name = tempfile.mkstemp(
                 dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
             )
             temporaries.append((Path(name), target))
             with open(descriptor, "w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(header)
-                writer.writerows(rows)
+                write(handle)
                 handle.flush()
                 os.fsync(handle.fileno())
         for temporary, target in temporaries:

@@ -264,11 +264,11 @@ def _facts(result: asg.MatchResult, alternatives: int, max_lock_changes: int) ->
     h_cost = np.zeros(m, dtype=np.int64)
     h_cost[hh[on_graph]] = result.cost[on_graph]
     v_rank, v_alt, v_alt_cost = _ranks_and_alternatives(
-        p.graph.indptr, cols, p.cost, v_partner, v_cost, m, alternatives
+        p.graph.indptr, cols, p.cost, v_partner, v_cost, alternatives
     )
     h_ptr, h_rows, h_edge = by_household
     h_rank, h_alt, h_alt_cost = _ranks_and_alternatives(
-        h_ptr, h_rows, p.cost[h_edge], h_partner, h_cost, n, alternatives
+        h_ptr, h_rows, p.cost[h_edge], h_partner, h_cost, alternatives
     )
     warnings: dict[tuple[str, str], list[str]] = {}
     for message in result.warnings:
@@ -315,41 +315,66 @@ def _ranks_and_alternatives(
     cost: IntArray,
     partner: IntArray,
     partner_cost: IntArray,
-    size: int,
     count: int,
 ) -> tuple[IntArray, IntArray, IntArray]:
     """For each owner of an edge segment: its partner's rank, and its ``count`` cheapest others.
 
     Returns (rank, other index, cost); rank 0 where the partner is not among the
-    owner's edges, other index -1 where there are fewer alternatives.
+    owner's edges, other index -1 where there are fewer alternatives.  Edges are
+    ordered by (cost, other index); equal edges count as one alternative.  One
+    compiled pass over the edges.
     """
     owners = ptr.size - 1
-    degree = np.diff(ptr)
-    owner = np.repeat(np.arange(owners, dtype=np.int64), degree)
-    scale = size + 1
-    key = cost * scale + other
-    partner_key = np.where(partner >= 0, partner_cost * scale + partner, np.iinfo(np.int64).min)
-    mine = partner_key[owner]
-    rank = np.bincount(owner[key < mine], minlength=owners).astype(np.int64) + 1
-    has_partner = np.zeros(owners, dtype=bool)
-    has_partner[owner[key == mine]] = True
-    rank[~has_partner] = 0
+    rank = np.zeros(owners, dtype=np.int64)
     alt = np.full((owners, count), -1, dtype=np.int64)
     alt_cost = np.zeros((owners, count), dtype=np.int64)
-    busy = np.flatnonzero(degree > 0)
-    if busy.size == 0 or count == 0:
-        return rank, alt, alt_cost
-    work = np.where(key == mine, _NONE, key)
-    for column in range(count):
-        smallest = np.minimum.reduceat(work, ptr[busy])
-        found = smallest != _NONE
-        who = busy[found]
-        alt[who, column] = smallest[found] % scale
-        alt_cost[who, column] = smallest[found] // scale
-        taken = np.full(owners, _NONE, dtype=np.int64)
-        taken[busy] = smallest
-        work[work == taken[owner]] = _NONE
+    if owners and count > 0:
+        _rank_and_cheapest(ptr, other, cost, partner, partner_cost, rank, alt, alt_cost)
     return rank, alt, alt_cost
+
+
+@jit
+def _rank_and_cheapest(
+    ptr: IntArray,
+    other: IntArray,
+    cost: IntArray,
+    partner: IntArray,
+    partner_cost: IntArray,
+    rank: IntArray,
+    alt: IntArray,
+    alt_cost: IntArray,
+) -> None:  # pragma: no cover - compiled
+    # One pass over each owner's edges: count the cheaper ones, and keep the ``count``
+    # cheapest other (cost, index) pairs in order by insertion (count is 3).
+    count = alt.shape[1]
+    for owner in range(ptr.size - 1):
+        mate, mate_cost = partner[owner], partner_cost[owner]
+        cheaper, seen, kept = 0, False, 0
+        for e in range(ptr[owner], ptr[owner + 1]):
+            c, o = cost[e], other[e]
+            if mate >= 0:
+                if c == mate_cost and o == mate:
+                    seen = True
+                    continue
+                if _before(c, o, mate_cost, mate):
+                    cheaper += 1
+            at = kept
+            while at > 0 and _before(c, o, alt_cost[owner, at - 1], alt[owner, at - 1]):
+                at -= 1
+            if at >= count or (at > 0 and alt_cost[owner, at - 1] == c and alt[owner, at - 1] == o):
+                continue  # not among the cheapest, or the same pair again
+            for k in range(min(kept, count - 1), at, -1):
+                alt[owner, k] = alt[owner, k - 1]
+                alt_cost[owner, k] = alt_cost[owner, k - 1]
+            alt[owner, at] = o
+            alt_cost[owner, at] = c
+            kept = min(kept + 1, count)
+        rank[owner] = cheaper + 1 if seen else 0
+
+
+@jit
+def _before(cost: int, other: int, than_cost: int, than_other: int) -> bool:  # pragma: no cover
+    return cost < than_cost or (cost == than_cost and other < than_other)
 
 
 def _tags(mask: int, names: Sequence[str]) -> list[str]:
@@ -359,19 +384,30 @@ def _tags(mask: int, names: Sequence[str]) -> list[str]:
 def _words(masks: npt.NDArray[np.unsignedinteger], words: Callable[[int], T]) -> list[T]:
     """``words(mask)`` for each mask, computed once per distinct mask."""
     distinct, inverse = np.unique(masks, return_inverse=True)
-    table = [words(mask) for mask in distinct.tolist()]
-    return [table[i] for i in inverse.reshape(-1).tolist()]
+    return _spread([words(mask) for mask in distinct.tolist()], inverse)
+
+
+def _spread(table: list[T], inverse: IntArray) -> list[T]:
+    """``table[i]`` for each ``i`` of ``inverse``, gathered by numpy rather than a loop."""
+    cells = np.empty(len(table), dtype=object)
+    cells[:] = table  # element by element, so that tuples stay whole
+    return list(cells[inverse.reshape(-1)].tolist())
 
 
 def _exchange_words(f: _Facts) -> list[tuple[str, ...]]:
-    both = np.stack([f.v_learns, f.h_learns], axis=1) if f.v_learns.size else np.zeros((0, 2))
-    distinct, inverse = np.unique(both.astype(np.uint64), axis=0, return_inverse=True)
+    # Each side's masks are factorised alone, then the pairs of codes, which are small
+    # integers: cheaper than np.unique over rows of two masks.
+    v_masks, v_code = np.unique(f.v_learns, return_inverse=True)
+    h_masks, h_code = np.unique(f.h_learns, return_inverse=True)
+    width = max(h_masks.size, 1)
+    distinct, inverse = np.unique(v_code * width + h_code, return_inverse=True)
     table = []
-    for v_learns, h_learns in distinct.tolist():
+    for code in distinct.tolist():
+        v_learns, h_learns = int(v_masks[code // width]), int(h_masks[code % width])
         words = [f"volunteer learns {tag}" for tag in _tags(v_learns, f.languages)]
         words += [f"household learns {tag}" for tag in _tags(h_learns, f.languages)]
         table.append(tuple(words))
-    return [table[i] for i in inverse.reshape(-1).tolist()]
+    return _spread(table, inverse)
 
 
 def _optional_numbers(values: IntArray) -> list[str]:
@@ -380,12 +416,17 @@ def _optional_numbers(values: IntArray) -> list[str]:
 
 def _alternatives_text(index: IntArray, costs: IntArray, ids: npt.NDArray[np.str_]) -> list[str]:
     """``id:cost;id:cost;…`` for each row of (index, costs); -1 marks no alternative."""
-    present = index >= 0
-    cells = np.full(index.shape, "", dtype=object)
-    named = zip(ids[index[present]].tolist(), costs[present].tolist(), strict=True)
-    cells[present] = [f"{who}:{cost}" for who, cost in named]
-    # Alternatives fill each row from the left, so empty cells only trail.
-    return [";".join(filter(None, row)) for row in cells.tolist()]
+    rows = index.shape[0]
+    parts = []
+    for column in range(index.shape[1]):
+        # Alternatives fill each row from the left, so every one but the first follows a ";".
+        form = (";" if column else "") + "{}:{}"
+        present = np.flatnonzero(index[:, column] >= 0)
+        cells = np.full(rows, "", dtype=object)
+        named = ids[index[present, column]].tolist(), costs[present, column].tolist()
+        cells[present] = list(map(form.format, *named))
+        parts.append(cells.tolist())
+    return list(map("".join, zip(*parts, strict=True))) if parts else [""] * rows
 
 
 def _change_text(cost: int | None, pairs: int | None) -> str:

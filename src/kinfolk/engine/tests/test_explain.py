@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kinfolk.engine.assign import match
 from kinfolk.engine.explain import COLUMNS, explain
@@ -133,3 +135,34 @@ def test_ranks_and_alternatives_follow_each_sides_candidates_by_cost() -> None:
         assert item.household_rank == [vid for _, _, vid in theirs].index(item.volunteer_id) + 1
         others = [(vid, cost) for cost, _, vid in theirs if vid != item.volunteer_id]
         assert item.household_alternatives == tuple(others[:3])
+
+
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(-3, 3), st.integers(0, 5)), max_size=8),
+        min_size=1,
+        max_size=6,
+    ),
+    st.data(),
+)
+def test_ranks_and_alternatives_match_a_sort_of_each_owners_edges(
+    segments: list[list[tuple[int, int]]], data: st.DataObject
+) -> None:
+    from kinfolk.engine.explain import _ranks_and_alternatives
+
+    ptr = np.cumsum([0, *map(len, segments)]).astype(np.int64)
+    edges = [edge for segment in segments for edge in segment]
+    cost = np.array([c for c, _ in edges], dtype=np.int64)
+    other = np.array([o for _, o in edges], dtype=np.int64)
+    # Each owner's partner is one of its edges, or none (-1).
+    partners = [data.draw(st.sampled_from([None, *segment])) for segment in segments]
+    partner = np.array([-1 if edge is None else edge[1] for edge in partners], dtype=np.int64)
+    partner_cost = np.array([0 if edge is None else edge[0] for edge in partners], dtype=np.int64)
+    rank, alt, alt_cost = _ranks_and_alternatives(ptr, other, cost, partner, partner_cost, 3)
+    for owner, segment in enumerate(segments):
+        mine = partners[owner]
+        others = sorted(set(segment) - {mine})
+        expected_rank = 1 + sum(edge < mine for edge in segment) if mine else 0
+        assert rank[owner] == expected_rank
+        got = [(int(c), int(o)) for c, o in zip(alt_cost[owner], alt[owner], strict=True) if o >= 0]
+        assert got == others[:3]

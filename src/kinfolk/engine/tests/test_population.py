@@ -320,3 +320,144 @@ def test_items_parsed_once_give_what_each_text_parsed_alone_gives(
     # Tags are indexed in the order of the rows that first hold them.
     first_seen = list(dict.fromkeys(tag for s, _ in rows for tag, _ in dd.parse_speaks(s)))
     assert set(people.languages[: len(first_seen)]) == set(first_seen)
+
+
+@given(st.text(alphabet="ab,'\"\n\r \t\\#é", max_size=40))
+def test_the_arrow_tokenizer_splits_every_text_as_the_csv_module_does_or_declines(
+    text: str,
+) -> None:
+    from kinfolk.engine import csvfiles
+
+    split = csvfiles._arrow_split(text.encode())
+    if split is None:
+        return
+    header, columns, numbers = split
+    csv_header, rows, csv_numbers = csvfiles._rows(text)
+    assert (header, numbers) == (csv_header, csv_numbers)
+    expected = [[cells[i] for cells in rows] for i in range(len(header))]
+    assert [list(column) for column in columns] == expected
+    for column in columns:  # distinct texts, each used, in order of first appearance
+        assert column.texts == list(dict.fromkeys(column))
+
+
+def test_the_arrow_tokenizer_declines_rows_wider_than_the_header() -> None:
+    from kinfolk.engine import csvfiles
+
+    assert csvfiles._arrow_split(b"id,lat\nV1,1,2\n") is None
+    header, rows, _ = csvfiles._rows("id,lat\nV1,1,2\n")
+    assert rows == [["V1", "1", "2"]]
+
+
+def test_a_quoted_file_with_commas_and_line_breaks_in_cells_reads_by_record(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "volunteers.csv"
+    path.write_text(
+        "id,first_name,town,lat,lon,max_travel_km,speaks,availability\n"
+        'V1,"Ada, ""Lovelace""","York\nNorth",53.9,-1.0,10,en:fluent,sat-am\n'
+        "V2,Bo,Leeds,53.9,-1.0,10,en:fluent,sat-noon\n"
+    )
+    with pytest.raises(RowError, match="row 3, field availability"):
+        read_csv(path, "volunteers")
+    path.write_text(path.read_text().replace("sat-noon", "sat-pm"))
+    people = read_csv(path, "volunteers")
+    assert people.first_name.tolist() == ['Ada, "Lovelace"', "Bo"]
+    assert people.town.tolist() == ["York\nNorth", "Leeds"]
+
+
+def test_the_arrow_reader_names_the_earliest_row_of_an_overlong_repeated_text(
+    tmp_path: Path,
+) -> None:
+    long_town = "x" * 1001
+    path = tmp_path / "volunteers.csv"
+    path.write_text(
+        "id,town,lat,lon,max_travel_km,speaks,availability\n"
+        "V1,York,53.9,-1.0,10,en:fluent,sat-am\n"
+        f"V2,{long_town},53.9,-1.0,10,en:fluent,sat-am\n"
+        f"V3,{long_town},53.9,-1.0,10,en:fluent,sat-am\n"
+    )
+    with pytest.raises(RowError, match="row 3, field town: is 1,001 characters long"):
+        read_csv(path, "volunteers")
+
+
+def test_a_quoted_formula_and_the_same_text_unquoted_read_as_one_value(tmp_path: Path) -> None:
+    path = tmp_path / "volunteers.csv"
+    path.write_text(
+        "id,first_name,lat,lon,max_travel_km,speaks,availability\n"
+        "V1,'=Ada,53.9,-1.0,10,en:fluent,sat-am\n"
+        "V2,=Ada,53.9,-1.0,10,en:fluent,sat-am\n"
+        "V3,'Bo,53.9,-1.0,10,en:fluent,sat-am\n"
+    )
+    people = read_csv(path, "volunteers")
+    assert people.first_name.tolist() == ["=Ada", "=Ada", "'Bo"]
+
+
+@given(
+    st.integers(min_value=1, max_value=4).flatmap(
+        lambda width: st.lists(
+            st.lists(
+                st.text(alphabet="a1,\"'\r\n=-+ @\t", max_size=4), min_size=width, max_size=width
+            ),
+            max_size=5,
+        ).map(lambda rows, width=width: (width, rows))
+    )
+)
+def test_written_columns_are_the_bytes_csv_writer_gives(table: tuple[int, list[list[str]]]) -> None:
+    import csv
+    import io
+    import tempfile
+
+    from kinfolk.engine import csvfiles
+
+    width, rows = table
+    header = [f"c{i}" for i in range(width)]
+    columns = {name: [row[i] for row in rows] for i, name in enumerate(header)}
+    expected = io.StringIO(newline="")
+    writer = csv.writer(expected)
+    writer.writerow(header)
+    writer.writerows([[neutralise(cell) for cell in row] for row in rows])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "out.csv"
+        csvfiles.write_columns([(path, columns)])
+        assert path.read_bytes() == expected.getvalue().encode()
+
+
+def test_without_pyarrow_the_csv_module_reads_the_same_people(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    path = _programme_file(tmp_path)
+    with_arrow = read_csv(path, "volunteers")
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # import pyarrow raises ImportError
+    without = read_csv(path, "volunteers")
+    assert without.languages == with_arrow.languages
+    assert without.to_records() == with_arrow.to_records()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [b"\xff", b"\xed\xa0\x80", b"\xc0\x80", b"\xe2\x82"],
+    ids=["ff", "surrogate", "overlong", "cut"],
+)
+def test_bytes_that_are_not_utf8_are_refused_naming_the_row_and_field(
+    tmp_path: Path, bad: bytes
+) -> None:
+    path = tmp_path / "volunteers.csv"
+    path.write_bytes(
+        b"id,town,lat,lon,max_travel_km,speaks,availability\n"
+        b"V1,York,53.9,-1.0,10,en:fluent,sat-am\n"
+        b"V2,Le" + bad + b"eds,53.9,-1.0,10,en:fluent,sat-am\n"
+    )
+    with pytest.raises(RowError, match="row 3, field town: is not UTF-8 text"):
+        read_csv(path, "volunteers")
+
+
+def test_a_nul_byte_in_a_file_is_refused_naming_the_row_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "volunteers.csv"
+    path.write_bytes(
+        b"id,town,lat,lon,max_travel_km,speaks,availability\n"
+        b"V1,York,53.9,-1.0,10,en:fluent\x00,sat-am\n"
+    )
+    with pytest.raises(RowError, match="row 2, field speaks: holds a NUL byte"):
+        read_csv(path, "volunteers")
