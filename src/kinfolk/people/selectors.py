@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from kinfolk.accounts.tokens import token_hash
+from kinfolk.ops.fixed_sql import column, table
 from kinfolk.people.models import (
     Consent,
     Household,
@@ -113,26 +114,23 @@ def nav_roles_get(*, viewer: Any) -> NavRoles:
 @functools.cache
 def _nav_sql() -> str:
     """The statement of :func:`nav_roles_get`, from the models' table and column names."""
-    q = connection.ops.quote_name
-
-    def table(model: Any) -> str:
-        return q(model._meta.db_table)
-
-    programme, volunteer, household = table(Programme), table(Volunteer), table(Household)
-    coordinator = table(Programme.coordinators.rel.related_model)
-    viewer = table(Programme.viewers.rel.related_model)
-    member = table(HouseholdMember)
+    coordinator = Programme.coordinators.rel.related_model
+    viewer = Programme.viewers.rel.related_model
+    programme = table(Programme)
     return " UNION ALL ".join(
         [
-            f"SELECT 'programmes', p.id, p.name FROM {programme} p"
-            f" JOIN {coordinator} c ON c.programme_id = p.id WHERE c.user_id = %s",
-            f"SELECT 'viewing', p.id, p.name FROM {programme} p"
-            f" JOIN {viewer} v ON v.programme_id = p.id WHERE v.user_id = %s",
-            f"SELECT 'volunteers', x.id, p.name FROM {volunteer} x"
-            f" JOIN {programme} p ON p.id = x.programme_id WHERE x.user_id = %s",
-            f"SELECT 'households', x.id, p.name FROM {household} x"
-            f" JOIN {member} m ON m.household_id = x.id"
-            f" JOIN {programme} p ON p.id = x.programme_id WHERE m.user_id = %s",
+            f"SELECT 'programmes', x.id, x.name FROM {programme} x JOIN {table(coordinator)} h"
+            f" ON h.{column(coordinator, 'programme')} = x.id"
+            f" WHERE h.{column(coordinator, 'user')} = %s",
+            f"SELECT 'viewing', x.id, x.name FROM {programme} x JOIN {table(viewer)} h"
+            f" ON h.{column(viewer, 'programme')} = x.id WHERE h.{column(viewer, 'user')} = %s",
+            f"SELECT 'volunteers', x.id, p.name FROM {table(Volunteer)} x"
+            f" JOIN {programme} p ON p.id = x.{column(Volunteer, 'programme')}"
+            f" WHERE x.{column(Volunteer, 'user')} = %s",
+            f"SELECT 'households', x.id, p.name FROM {table(Household)} x"
+            f" JOIN {table(HouseholdMember)} h ON h.{column(HouseholdMember, 'household')} = x.id"
+            f" JOIN {programme} p ON p.id = x.{column(Household, 'programme')}"
+            f" WHERE h.{column(HouseholdMember, 'user')} = %s",
         ]
     )
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from kinfolk.programmes.models import Organisation, Programme
+from kinfolk.ops.fixed_sql import column, table
+from kinfolk.programmes.models import Coordinator, Organisation, Programme
 
 
 def programme_list(*, viewer: Any) -> QuerySet[Programme]:
@@ -40,27 +43,37 @@ Limit = frozenset[int] | None
 def _limits(programme: Programme, viewer: Any) -> tuple[Limit, Limit]:
     """The organisations and the regions a limited coordinator sees; None for no such limit.
 
-    One query for both (a union), as every coordinator page asks.
+    One fixed statement for both (:func:`_limits_sql`), as every coordinator page asks.
     """
+    found: dict[str, set[int]] = {"organisation": set(), "region": set()}
+    with connection.cursor() as cursor:
+        cursor.execute(_limits_sql(), [programme.pk, viewer.pk] * 2)
+        for kind, pk in cursor.fetchall():
+            found[kind].add(pk)
+    return frozenset(found["organisation"]) or None, frozenset(found["region"]) or None
+
+
+@functools.cache
+def _limits_sql() -> str:
+    """The statement of :func:`_limits`: the coordinator's organisation and region rows."""
     from kinfolk.regions.models import CoordinatorRegion
     from kinfolk.staff.models import CoordinatorOrganisation
 
-    mine = {"coordinator__programme": programme, "coordinator__user": viewer}
-    kind = CharField()
-    organisations = (
-        CoordinatorOrganisation.objects.filter(**mine)
-        .annotate(kind=Value("organisation", output_field=kind))
-        .values_list("kind", "organisation_id")
+    coordinator = table(Coordinator)
+    mine = f"c.{column(Coordinator, 'programme')} = %s AND c.{column(Coordinator, 'user')} = %s"
+
+    def limit(kind: str, model: Any, field: str) -> str:
+        return (
+            f"SELECT '{kind}', x.{column(model, field)} FROM {table(model)} x"
+            f" JOIN {coordinator} c ON c.id = x.{column(model, 'coordinator')} WHERE {mine}"
+        )
+
+    return " UNION ALL ".join(
+        [
+            limit("organisation", CoordinatorOrganisation, "organisation"),
+            limit("region", CoordinatorRegion, "region"),
+        ]
     )
-    regions = (
-        CoordinatorRegion.objects.filter(**mine)
-        .annotate(kind=Value("region", output_field=kind))
-        .values_list("kind", "region_id")
-    )
-    found: dict[str, set[int]] = {"organisation": set(), "region": set()}
-    for name, pk in organisations.union(regions, all=True):
-        found[name].add(pk)
-    return frozenset(found["organisation"]) or None, frozenset(found["region"]) or None
 
 
 def programme_admin_get(*, viewer: Any, programme_id: int) -> Programme:
