@@ -103,17 +103,21 @@ class VisitGlance:
 def visit_glance(*, person: Person, today: dt.date, overdue: int = 10) -> VisitGlance:
     """The next window, the closed windows nobody recorded, and whether there are visits at all.
 
-    The home page is the page people open most, so it asks only for these
-    (two small queries when a visit is coming) rather than :func:`visit_list`.
+    The home page is the page people open most, so it asks only for these (one
+    query, two when there is nothing to show) rather than :func:`visit_list`.
     """
     mine = Visit.objects.filter(_mine(person))
-    joined = mine.select_related(*_partner_joins(person))
-    following = joined.filter(state__in=_LIVE, window_end__gte=today).first()
-    late = list(
-        joined.filter(
-            state__in=_LIVE, window_end__lt=today, volunteer_outcome="", household_outcome=""
-        ).order_by("-window_start")[:overdue]
+    # One read of the live windows still to come or still unrecorded: a pair has a
+    # handful planned ahead, so the next one and the late ones are sorted out here.
+    live = (
+        mine.filter(state__in=_LIVE)
+        .filter(Q(window_end__gte=today) | Q(volunteer_outcome="", household_outcome=""))
+        .select_related(*_partner_joins(person))
+        .order_by("window_start", "pk")
     )
+    windows = list(live)
+    following = next((v for v in windows if v.window_end >= today), None)
+    late = [v for v in reversed(windows) if v.window_end < today][:overdue]
     _seen_by(person, [following, *late])
     if following or late:
         return VisitGlance(next=following, overdue=late, any=True)

@@ -89,7 +89,11 @@ def records_glance(person: Person, *, actions: int = 5) -> RecordsGlance:
     Their home page shows no more than this, and reads no more: the notes
     themselves are in My data.
     """
-    newest = list(behalf_list(person=person)[:actions])
+    # The person is read already: join only who acted and the visit.
+    mine = BehalfAction.objects.filter(**{person.side: person}).select_related("acted_by", "visit")
+    newest = list(mine[:actions])
+    for action in newest:
+        setattr(action, person.side, person)
     return RecordsGlance(actions=newest, n_notes=_own_notes(person).count())
 
 
