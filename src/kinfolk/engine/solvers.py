@@ -110,28 +110,22 @@ def greedy_matching(n: int, m: int, rows: IntArray, cols: IntArray, cost: IntArr
 
     Notes
     -----
-    Computed in vectorised rounds: an edge that is the cheapest remaining
-    edge of both its ends is in the greedy matching; take all such edges,
-    drop their ends, repeat.  This gives exactly the sequential greedy
-    result.  O(E log E) to sort, then O(E) per round.
+    One stable sort of the costs, then one compiled pass taking each edge whose two
+    ends are still free: O(E log E).
     """
-    mate = np.full(n, -1, dtype=np.int64)
     order = np.argsort(cost, kind="stable")
-    r, c = rows[order], cols[order]
-    best_v = np.empty(n, dtype=np.int64)
-    best_h = np.empty(m, dtype=np.int64)
-    taken_h = np.zeros(m, bool)
-    position = np.arange(r.size, dtype=np.int64)
-    while r.size:
-        # Writing in reverse leaves each end's first (cheapest) edge in place.
-        best_v[r[::-1]] = position[::-1]
-        best_h[c[::-1]] = position[::-1]
-        chosen = (best_v[r] == position) & (best_h[c] == position)
-        mate[r[chosen]] = c[chosen]
-        taken_h[c[chosen]] = True
-        alive = (mate[r] < 0) & ~taken_h[c]
-        r, c = r[alive], c[alive]
-        position = np.arange(r.size, dtype=np.int64)
+    return _greedy_pass(n, m, rows, cols, order)
+
+
+@jit
+def _greedy_pass(n: int, m: int, rows: IntArray, cols: IntArray, order: IntArray) -> IntArray:
+    """Take the edges in ``order``, each whose two ends are still free."""
+    mate = np.full(n, -1, dtype=np.int64)
+    taken = np.zeros(m, dtype=np.bool_)
+    for e in order:
+        if mate[rows[e]] < 0 and not taken[cols[e]]:
+            mate[rows[e]] = cols[e]
+            taken[cols[e]] = True
     return mate
 
 
