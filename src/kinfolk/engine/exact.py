@@ -159,23 +159,7 @@ def _violations(
             only = (np.ones(n, bool), np.zeros(m, bool))
         else:
             only = (np.zeros(n, bool), np.ones(m, bool))
-    parts = []
-    capped = (np.zeros(n, bool), np.zeros(m, bool))
-    for from_volunteers, mask in ((True, only[0]), (False, only[1])):
-        if mask.any():
-            rows, cols, chords = _scan(p, best, from_volunteers, mask)
-            owner = rows if from_volunteers else cols
-            full = np.bincount(owner, minlength=mask.size) >= PER_PERSON
-            capped[0 if from_volunteers else 1][full] = True
-            parts.append((rows, cols, chords))
-    if not parts:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0), capped
-    rows = np.concatenate([part[0] for part in parts])
-    cols = np.concatenate([part[1] for part in parts])
-    chords = np.concatenate([part[2] for part in parts])
-    _, first = np.unique(rows * m + cols, return_index=True)  # found from both sides once
-    return rows[first], cols[first], chords[first], capped
+    return _rescan(n, m, only, lambda from_volunteers, mask: _scan(p, best, from_volunteers, mask))
 
 
 def _scan(
@@ -259,39 +243,64 @@ def _blocking(
     were cut at :data:`PER_PERSON`, who must be scanned again.
     """
     n, m = p.graph.n_volunteers, p.graph.n_households
+    return _rescan(n, m, scan, lambda from_volunteers, mask: _block(p, k, from_volunteers, mask))
+
+
+def _block(
+    p: Problem, k: _MateKeys, from_volunteers: bool, mask: BoolArray
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """One compiled blocking-pair scan from the people of one side that ``mask`` marks."""
+    n, m = p.graph.n_volunteers, p.graph.n_households
     cols = p.graph.indices.astype(np.int64)
-    parts = []
-    capped = (np.zeros(n, bool), np.zeros(m, bool))
-    if scan[0].any():
+    if from_volunteers:
         indptr, indices = _sorted_csr(p.rows, cols, n)
         members = p.h_cells.members
-        side = p.v_side[:14] + (p.v_side[14] & scan[0],)
+        side = p.v_side[:14] + (p.v_side[14] & mask,)
         rows, found, chords = cells.blocking(
             side, cells.in_cell_order(p.h_side, p.h_cells), p.h_cells.grid(), indptr, indices,
             p.excluded, m, k.v_km, k.v_common, k.v_mate_rank, k.h_key[members], k.v_rank,
             k.h_rank[members], PER_PERSON, p.v_cells.members,
         )  # fmt: skip
-        capped[0][np.bincount(rows, minlength=n) >= PER_PERSON] = True
-        parts.append((rows, found, chords))
-    if scan[1].any():
-        indptr, indices = _sorted_csr(cols, p.rows, m)
-        members = p.v_cells.members
-        side = p.h_side[:14] + (p.h_side[14] & scan[1],)
-        rows, found, chords = cells.blocking_by_households(
-            side, cells.in_cell_order(p.v_side, p.v_cells), p.v_cells.grid(), indptr, indices,
-            p.excluded, m, k.v_km[members], k.v_common[members], k.v_mate_rank[members],
-            k.h_key, k.v_rank[members], k.h_rank, PER_PERSON, p.h_cells.members,
-        )  # fmt: skip
-        capped[1][np.bincount(found, minlength=m) >= PER_PERSON] = True
-        parts.append((rows, found, chords))
+        return rows, found, chords
+    indptr, indices = _sorted_csr(cols, p.rows, m)
+    members = p.v_cells.members
+    side = p.h_side[:14] + (p.h_side[14] & mask,)
+    rows, found, chords = cells.blocking_by_households(
+        side, cells.in_cell_order(p.v_side, p.v_cells), p.v_cells.grid(), indptr, indices,
+        p.excluded, m, k.v_km[members], k.v_common[members], k.v_mate_rank[members],
+        k.h_key, k.v_rank[members], k.h_rank, PER_PERSON, p.h_cells.members,
+    )  # fmt: skip
+    return rows, found, chords
+
+
+def _rescan(
+    n: int, m: int, only: tuple[BoolArray, BoolArray],
+    scan: Callable[[bool, BoolArray], tuple[IntArray, IntArray, FloatArray]],
+) -> tuple[IntArray, IntArray, FloatArray, tuple[BoolArray, BoolArray]]:  # fmt: skip
+    """Run ``scan(from_volunteers, mask)`` from each side's marked people; merge the finds.
+
+    Returns (volunteers, households, chords, capped): a pair found from both sides is kept
+    once, and ``capped`` marks the people whose finds were cut at :data:`PER_PERSON`, who
+    must be scanned again.
+    """
+    parts = []
+    capped = (np.zeros(n, bool), np.zeros(m, bool))
+    for from_volunteers, mask in ((True, only[0]), (False, only[1])):
+        if mask.any():
+            rows, cols, chords = scan(from_volunteers, mask)
+            owner = rows if from_volunteers else cols
+            capped[0 if from_volunteers else 1][
+                np.bincount(owner, minlength=mask.size) >= PER_PERSON
+            ] = True
+            parts.append((rows, cols, chords))
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0), capped
     rows = np.concatenate([part[0] for part in parts])
-    found = np.concatenate([part[1] for part in parts])
+    cols = np.concatenate([part[1] for part in parts])
     chords = np.concatenate([part[2] for part in parts])
-    _, first = np.unique(rows * m + found, return_index=True)  # found from both sides once
-    return rows[first], found[first], chords[first], capped
+    _, first = np.unique(rows * m + cols, return_index=True)  # found from both sides once
+    return rows[first], cols[first], chords[first], capped
 
 
 def with_edges(

@@ -110,28 +110,22 @@ def greedy_matching(n: int, m: int, rows: IntArray, cols: IntArray, cost: IntArr
 
     Notes
     -----
-    Computed in vectorised rounds: an edge that is the cheapest remaining
-    edge of both its ends is in the greedy matching; take all such edges,
-    drop their ends, repeat.  This gives exactly the sequential greedy
-    result.  O(E log E) to sort, then O(E) per round.
+    One stable sort of the costs, then one compiled pass taking each edge whose two
+    ends are still free: O(E log E).
     """
-    mate = np.full(n, -1, dtype=np.int64)
     order = np.argsort(cost, kind="stable")
-    r, c = rows[order], cols[order]
-    best_v = np.empty(n, dtype=np.int64)
-    best_h = np.empty(m, dtype=np.int64)
-    taken_h = np.zeros(m, bool)
-    position = np.arange(r.size, dtype=np.int64)
-    while r.size:
-        # Writing in reverse leaves each end's first (cheapest) edge in place.
-        best_v[r[::-1]] = position[::-1]
-        best_h[c[::-1]] = position[::-1]
-        chosen = (best_v[r] == position) & (best_h[c] == position)
-        mate[r[chosen]] = c[chosen]
-        taken_h[c[chosen]] = True
-        alive = (mate[r] < 0) & ~taken_h[c]
-        r, c = r[alive], c[alive]
-        position = np.arange(r.size, dtype=np.int64)
+    return _greedy_pass(n, m, rows, cols, order)
+
+
+@jit
+def _greedy_pass(n: int, m: int, rows: IntArray, cols: IntArray, order: IntArray) -> IntArray:
+    """Take the edges in ``order``, each whose two ends are still free."""
+    mate = np.full(n, -1, dtype=np.int64)
+    taken = np.zeros(m, dtype=np.bool_)
+    for e in order:
+        if mate[rows[e]] < 0 and not taken[cols[e]]:
+            mate[rows[e]] = cols[e]
+            taken[cols[e]] = True
     return mate
 
 
@@ -318,15 +312,13 @@ def optimal_with_duals(
     shifted = cost - low
     top = max(int(shifted.max()), cost_bound - low, 0)
     big = 4 * (n + m + 2) * (top + 1)
-    order = np.lexsort((cols, rows))
+    order, indptr = _pair_order(rows, cols, n, m)
     rows, cols, shifted = rows[order], cols[order], shifted[order]
-    indptr = np.searchsorted(rows, np.arange(n + 1)).astype(np.int64)
     mate_r = greedy_matching(n, m, rows, cols, shifted)
     mate_c = np.full(m, -1, dtype=np.int64)
     mate_c[mate_r[mate_r >= 0]] = np.flatnonzero(mate_r >= 0)
     _hopcroft_karp(n, indptr, cols, mate_r, mate_c)
-    by_col = np.lexsort((rows, cols))
-    col_ptr = np.searchsorted(cols[by_col], np.arange(m + 1)).astype(np.int64)
+    by_col, col_ptr = _pair_order(cols, rows, m, n)
     row_part, col_part = _dm_parts(n, m, indptr, cols, col_ptr, rows[by_col], mate_r, mate_c)
     row_dual = np.zeros(n, dtype=np.int64)
     col_dual = np.zeros(m, dtype=np.int64)
@@ -336,6 +328,45 @@ def optimal_with_duals(
         pots[part] = _solve_part(part, rows, cols, shifted, row_part, col_part, n, m, mate)
     _join_duals(pots, rows, cols, shifted, row_part, col_part, big, row_dual, col_dual)
     return Optimum(mate, row_dual, col_dual, big + low)
+
+
+@jit
+def _pair_order(
+    owner: IntArray, other: IntArray, n_owner: int, n_other: int
+) -> tuple[IntArray, IntArray]:
+    """The order sorting edges by (owner, other), and each owner's start: two counting sorts.
+
+    The pairs are distinct, so this is exactly the order ``np.lexsort((other, owner))``
+    gives, in linear time instead of two comparison sorts.
+    """
+    start = np.zeros(n_other + 1, dtype=np.int64)
+    for e in range(other.size):
+        start[other[e] + 1] += 1
+    for j in range(n_other):
+        start[j + 1] += start[j]
+    by_other = np.empty(other.size, dtype=np.int64)
+    for e in range(other.size):
+        by_other[start[other[e]]] = e
+        start[other[e]] += 1
+    ptr = np.zeros(n_owner + 1, dtype=np.int64)
+    for e in range(owner.size):
+        ptr[owner[e] + 1] += 1
+    for i in range(n_owner):
+        ptr[i + 1] += ptr[i]
+    fill = ptr[:-1].copy()
+    order = np.empty(owner.size, dtype=np.int64)
+    for t in range(by_other.size):
+        e = by_other[t]
+        order[fill[owner[e]]] = e
+        fill[owner[e]] += 1
+    return order, ptr
+
+
+def _local(ids: IntArray, of: IntArray, size: int) -> IntArray:
+    """Position of each of ``of`` in the sorted ``ids`` (all present), by one lookup table."""
+    position = np.empty(size, dtype=np.int64)
+    position[ids] = np.arange(ids.size)
+    return position[of]
 
 
 #: Dulmage–Mendelsohn parts: rows that may go unpaired (with the columns they reach),
@@ -356,11 +387,10 @@ def _solve_part(
     else:
         x_ids, y_ids = np.flatnonzero(row_part == part), np.flatnonzero(col_part == part)
         x_of, y_of = r, c
-    x_local = np.searchsorted(x_ids, x_of)
-    y_local = np.searchsorted(y_ids, y_of)
-    order = np.lexsort((y_local, x_local))
+    x_local = _local(x_ids, x_of, m if part == _A else n)
+    y_local = _local(y_ids, y_of, n if part == _A else m)
+    order, xptr = _pair_order(x_local, y_local, x_ids.size, y_ids.size)
     x_local, y_local, w = x_local[order], y_local[order], w[order]
-    xptr = np.searchsorted(x_local, np.arange(x_ids.size + 1)).astype(np.int64)
     mate_x = np.full(x_ids.size, -1, dtype=np.int64)
     mate_y = np.full(y_ids.size, -1, dtype=np.int64)
     pot_x = np.zeros(x_ids.size, dtype=np.int64)
@@ -528,8 +558,21 @@ def _assign_all(
     Potentials keep ``cost + pot_x - pot_y >= 0`` on every edge, with equality on
     assigned ones; a free y keeps potential 0 and an assigned one at most 0.
     """
-    nx, ny = mate_x.size, mate_y.size
     _reduce(xptr, ys, cost, mate_x, mate_y, pot_x, pot_y)
+    _assign_free(xptr, ys, cost, mate_x, mate_y, pot_x, pot_y, np.flatnonzero(mate_x < 0))
+
+
+@jit
+def _assign_free(
+    xptr: IntArray, ys: IntArray, cost: IntArray, mate_x: IntArray, mate_y: IntArray,
+    pot_x: IntArray, pot_y: IntArray, free: IntArray,
+) -> None:  # fmt: skip
+    """Assign each x of ``free`` by a shortest augmenting path (Dijkstra on reduced costs).
+
+    Needs ``cost + pot_x - pot_y >= 0`` on every edge, with equality on assigned ones, and
+    keeps it.  An x that reaches no free y stays unassigned, its potentials as they are.
+    """
+    ny = mate_y.size
     dist = np.full(ny, _INF, dtype=np.int64)
     pred = np.empty(ny, dtype=np.int64)
     done = np.zeros(ny, dtype=np.bool_)
@@ -537,7 +580,7 @@ def _assign_all(
     scanned = np.empty(ny, dtype=np.int64)
     heap_d = np.empty(ys.size + 1, dtype=np.int64)
     heap_y = np.empty(ys.size + 1, dtype=np.int64)
-    for x0 in range(nx):
+    for x0 in free:
         if mate_x[x0] >= 0:
             continue
         n_touched = n_scanned = size = 0
@@ -594,9 +637,6 @@ def _assign_all(
                 if x == x0:
                     break
                 y = previous
-        else:
-            # No free y reachable: leave x0 unassigned, potentials as they are.
-            pass
         for t in range(n_touched):
             y = touched[t]
             dist[y] = _INF
@@ -786,11 +826,11 @@ def optimal_warm(
 
     Notes
     -----
-    Freed left nodes are assigned again one at a time by Dijkstra's shortest augmenting
-    path on reduced costs (Jonker–Volgenant), each stopping at the first free right node;
-    the search stays near the new edges, so a few thousand new edges cost milliseconds,
-    not a fresh solve.  The dynamic Hungarian algorithm of Mills-Tettey, Stentz and Dias
-    (2007) on the doubled problem.
+    Freed left nodes first bid for their best edges (the augmenting row reduction of
+    Jonker and Volgenant, as in the cold solve); those still free are assigned one at a
+    time by Dijkstra's shortest augmenting path on reduced costs, each stopping at the
+    first free right node, so the search stays near the new edges.  The dynamic
+    Hungarian algorithm of Mills-Tettey, Stentz and Dias (2007) on the doubled problem.
     """
     rows = np.ascontiguousarray(rows, dtype=np.int64)
     cols = np.ascontiguousarray(cols, dtype=np.int64)
@@ -798,20 +838,20 @@ def optimal_warm(
     if cost.size and int(cost.min()) < 0:
         raise ValueError("optimal_warm needs non-negative costs")
     state = start if start is not None else _cold_state(n, m, rows, cols, cost, cost_bound)
-    indptr, row_cols, row_cost = _csr(n, rows, cols, cost)
-    col_ptr, col_rows, col_cost = _csr(m, cols, rows, cost)
-    free = _tighten(
-        n, m, state.big, indptr, row_cols, row_cost, col_ptr, col_rows, col_cost,
-        state.mate_l, state.mate_r, state.u, state.v,
-    )  # fmt: skip
-    if start is not None and free.size > warm_limit * (n + m):
-        # Each freed node's search spans the gain its new edge offers; past a few per
-        # cent of the people, one cold solve is cheaper than that many searches.
+    ptr, targets, costs = _doubled(n, m, state.big, rows, cols, cost)
+    freed = _tighten(ptr, targets, costs, state.mate_l, state.mate_r, state.u, state.v)
+    if start is not None and freed > warm_limit * (n + m):
+        # Past a share of the people, one cold solve is cheaper than the repairs.
         return optimal_warm(n, m, rows, cols, cost, cost_bound=cost_bound)
-    _augment(
-        n, m, state.big, indptr, row_cols, row_cost, col_ptr, col_rows, col_cost,
-        state.mate_l, state.mate_r, state.u, state.v, free,
-    )  # fmt: skip
+    if freed:
+        # Local bids re-seat a share of the freed nodes (a third at 20,000) for far less
+        # than a search each.  _reduce reads the doubled problem's prices as
+        # ``cost + pot_x - pot_y >= 0``, so pot_x is -u.
+        pot_x = -state.u
+        _reduce(ptr, targets, costs, state.mate_l, state.mate_r, pot_x, state.v)
+        free = np.flatnonzero(state.mate_l < 0)
+        _assign_free(ptr, targets, costs, state.mate_l, state.mate_r, pot_x, state.v, free)
+        np.negative(pot_x, out=state.u)
     return certificate(state), state
 
 
@@ -857,63 +897,52 @@ def _cold_state(
 
 
 @jit
-def _csr(
-    n: int, owner: IntArray, other: IntArray, cost: IntArray
+def _doubled(
+    n: int, m: int, big: int, rows: IntArray, cols: IntArray, cost: IntArray
 ) -> tuple[IntArray, IntArray, IntArray]:
-    """Edges grouped by owner (a counting sort): (indptr, other, cost)."""
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    for e in range(owner.size):
-        indptr[owner[e] + 1] += 1
-    for i in range(n):
-        indptr[i + 1] += indptr[i]
-    fill = indptr[:-1].copy()
-    out_other = np.empty(owner.size, dtype=np.int64)
-    out_cost = np.empty(owner.size, dtype=np.int64)
-    for e in range(owner.size):
-        at = fill[owner[e]]
-        out_other[at] = other[e]
-        out_cost[at] = cost[e]
-        fill[owner[e]] = at + 1
-    return indptr, out_other, out_cost
+    """The doubled problem's edges grouped by left node (see :class:`WarmStart`): CSR arrays.
 
-
-@jit
-def _adjacent(
-    x: int, n: int, m: int, indptr: IntArray, row_cols: IntArray, row_cost: IntArray,
-    col_ptr: IntArray, col_rows: IntArray, col_cost: IntArray,
-) -> tuple[int, int, IntArray, IntArray, int, int]:  # fmt: skip
-    """Left node x's edges in the doubled problem: (start, end, targets, costs, offset, own).
-
-    Its real (or mirror) edges are ``targets[start:end] + offset`` at ``costs[start:end]``;
-    ``own`` is its own dummy, at cost ``big``.
+    Left node ``i < n`` (row i) lists its columns ``j``, then its own ``d_i`` (``m + i``) at
+    ``big``; left node ``n + j`` (mirror ``e_j``) lists ``m + i`` for each edge ``(i, j)``,
+    then column ``j`` itself at ``big``.
     """
-    if x < n:
-        return indptr[x], indptr[x + 1], row_cols, row_cost, 0, m + x
-    j = x - n
-    return col_ptr[j], col_ptr[j + 1], col_rows, col_cost, m, j
+    ptr = np.zeros(n + m + 1, dtype=np.int64)
+    for e in range(rows.size):
+        ptr[rows[e] + 1] += 1
+        ptr[n + cols[e] + 1] += 1
+    for x in range(n + m):
+        ptr[x + 1] += ptr[x] + 1
+    fill = ptr[:-1].copy()
+    targets = np.empty(ptr[-1], dtype=np.int64)
+    costs = np.empty(ptr[-1], dtype=np.int64)
+    for e in range(rows.size):
+        i, j = rows[e], n + cols[e]
+        targets[fill[i]], costs[fill[i]] = cols[e], cost[e]
+        targets[fill[j]], costs[fill[j]] = m + rows[e], cost[e]
+        fill[i] += 1
+        fill[j] += 1
+    for i in range(n):
+        targets[fill[i]], costs[fill[i]] = m + i, big
+    for j in range(m):
+        targets[fill[n + j]], costs[fill[n + j]] = j, big
+    return ptr, targets, costs
 
 
 @jit
 def _tighten(
-    n: int, m: int, big: int, indptr: IntArray, row_cols: IntArray, row_cost: IntArray,
-    col_ptr: IntArray, col_rows: IntArray, col_cost: IntArray, mate_l: IntArray,
-    mate_r: IntArray, u: IntArray, v: IntArray,
-) -> IntArray:  # fmt: skip
-    """Make every reduced cost non-negative again; return the left nodes this freed.
+    ptr: IntArray, targets: IntArray, costs: IntArray, mate_l: IntArray, mate_r: IntArray,
+    u: IntArray, v: IntArray,
+) -> int:  # fmt: skip
+    """Make every reduced cost non-negative again; return how many left nodes are free.
 
     A left node whose least reduced cost is negative (a new edge undercuts its pair)
     lowers its price to that least value and gives up its pair, which is no longer tight.
     """
-    free = np.empty(n + m, dtype=np.int64)
     n_free = 0
-    for x in range(n + m):
-        start, end, targets, costs, offset, own = _adjacent(
-            x, n, m, indptr, row_cols, row_cost, col_ptr, col_rows, col_cost
-        )
-        least = big - u[x] - v[own]
-        mine = least if mate_l[x] == own else _INF
-        for e in range(start, end):
-            y = targets[e] + offset
+    for x in range(ptr.size - 1):
+        least = mine = _INF
+        for e in range(ptr[x], ptr[x + 1]):
+            y = targets[e]
             r = costs[e] - u[x] - v[y]
             if r < least:
                 least = r
@@ -924,93 +953,5 @@ def _tighten(
             mate_r[mate_l[x]] = -1
             mate_l[x] = -1
         if mate_l[x] < 0:
-            free[n_free] = x
             n_free += 1
-    return free[:n_free].copy()
-
-
-@jit
-def _augment(
-    n: int, m: int, big: int, indptr: IntArray, row_cols: IntArray, row_cost: IntArray,
-    col_ptr: IntArray, col_rows: IntArray, col_cost: IntArray, mate_l: IntArray,
-    mate_r: IntArray, u: IntArray, v: IntArray, free: IntArray,
-) -> None:  # fmt: skip
-    """Assign each free left node by a shortest augmenting path (reduced costs stay >= 0)."""
-    size_r = n + m
-    dist = np.full(size_r, _INF, dtype=np.int64)
-    pred = np.empty(size_r, dtype=np.int64)
-    done = np.zeros(size_r, dtype=np.bool_)
-    touched = np.empty(size_r, dtype=np.int64)
-    scanned = np.empty(size_r, dtype=np.int64)
-    heap_d = np.empty(1024, dtype=np.int64)
-    heap_y = np.empty(1024, dtype=np.int64)
-    for x0 in free:
-        if mate_l[x0] >= 0:
-            continue
-        n_touched = n_scanned = size = 0
-        terminal, reach = -1, _INF
-        x, dx = x0, np.int64(0)
-        while True:
-            start, end, targets, costs, offset, own = _adjacent(
-                x, n, m, indptr, row_cols, row_cost, col_ptr, col_rows, col_cost
-            )
-            for e in range(start, end + 1):
-                if e < end:
-                    y, c = targets[e] + offset, costs[e]
-                else:
-                    y, c = own, big
-                if done[y]:
-                    continue
-                nd = dx + c - u[x] - v[y]
-                if nd >= reach or nd >= dist[y]:
-                    continue
-                if dist[y] == _INF:
-                    touched[n_touched] = y
-                    n_touched += 1
-                dist[y] = nd
-                pred[y] = x
-                if mate_r[y] < 0:
-                    terminal, reach = y, nd
-                else:
-                    if size == heap_d.size:
-                        heap_d = _grown(heap_d, size)
-                        heap_y = _grown(heap_y, size)
-                    size = _push(heap_d, heap_y, size, nd, y)
-            y = -1
-            while size > 0 and heap_d[0] < reach:
-                d, cand_y, size = _pop(heap_d, heap_y, size)
-                if not done[cand_y] and d == dist[cand_y]:
-                    y = cand_y
-                    break
-            if y < 0:
-                break
-            done[y] = True
-            scanned[n_scanned] = y
-            n_scanned += 1
-            x, dx = mate_r[y], dist[y]
-        # The doubled problem has a perfect matching, so a free right node was reached.
-        for t in range(n_scanned):
-            y = scanned[t]
-            v[y] -= reach - dist[y]
-            u[mate_r[y]] += reach - dist[y]
-        u[x0] += reach
-        y = terminal
-        while True:
-            x = pred[y]
-            previous = mate_l[x]
-            mate_l[x] = y
-            mate_r[y] = x
-            if x == x0:
-                break
-            y = previous
-        for t in range(n_touched):
-            y = touched[t]
-            dist[y] = _INF
-            done[y] = False
-
-
-@jit
-def _grown(heap: IntArray, size: int) -> IntArray:
-    out = np.empty(2 * heap.size, dtype=np.int64)
-    out[:size] = heap[:size]
-    return out
+    return n_free

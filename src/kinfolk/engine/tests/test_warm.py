@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kinfolk.engine import cells
-from kinfolk.engine.solvers import optimal_warm
+from kinfolk.engine.solvers import _pair_order, optimal_warm
 
 from .test_assign import _ortools_reference, _score, adversarial_graphs
 
@@ -80,3 +80,15 @@ def test_sorted_csr_lists_each_owners_others_in_order(pairs: list[tuple[int, int
     indptr, out = cells.sorted_csr(10, owner, other)
     for a in range(10):
         assert out[indptr[a] : indptr[a + 1]].tolist() == sorted(other[owner == a].tolist())
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.sets(st.tuples(st.integers(0, 9), st.integers(0, 12)), max_size=80))
+def test_pair_order_is_the_lexsort_order_with_each_owners_start(
+    pairs: set[tuple[int, int]],
+) -> None:
+    owner = np.array([a for a, _ in pairs], dtype=np.int64)
+    other = np.array([b for _, b in pairs], dtype=np.int64)
+    order, start = _pair_order(owner, other, 10, 13)
+    assert order.tolist() == np.lexsort((other, owner)).tolist()
+    assert start.tolist() == np.searchsorted(owner[order], np.arange(11)).tolist()
