@@ -361,6 +361,20 @@ def _in_row(indices: Any, start: int, end: int, b: int) -> bool:
     return bool(at < end and indices[at] == b)
 
 
+@jit
+def _listed(indices: Any, start: int, end: int, b: int) -> bool:
+    """Whether the slice ``indices[start:end]`` holds ``b``, in any order.
+
+    The blocking scans ask this of the graph's own rows, which are ordered by distance
+    and short, and only for pairs that block: a linear pass there is cheaper than
+    keeping a column-sorted copy of the graph (and its transpose) between rounds.
+    """
+    t = start
+    while t < end and indices[t] != b:
+        t += 1
+    return t < end
+
+
 @jit_parallel
 def violations(
     A: Side, B: Side, grid: Any, indptr: Any, indices: Any, excluded: Any, a_is_volunteer: bool,
@@ -480,8 +494,12 @@ def _blocks(v: int, h: int, c: float, V: Side, H: Side, mates: Any, n_people: in
     as :func:`blocking` takes them.
     """
     v_mate_km, v_mate_common, v_mate_rank, h_mate_key, v_rank, h_rank = mates
+    # The hard constraints first: they are a few comparisons, and most pairs a scan
+    # meets fail one, so the arcsine of the distance is only paid for compatible pairs.
+    if stage(v, h, c, V, H) != 0:
+        return False
     km = pair_km(c)
-    if km > v_mate_km[v] or stage(v, h, c, V, H) != 0:
+    if km > v_mate_km[v]:
         return False
     common = _popcount(int(V[9][v] & H[9][h]))
     if km == v_mate_km[v] and (
@@ -529,7 +547,9 @@ def blocking(
     ``(v, h, chord)``, at most ``limit`` per volunteer, nearest first.
 
     As in :func:`violations`, side H, ``h_mate_key`` and ``h_rank`` come in H's cell
-    order and volunteers are taken in ``v_order``, for locality.
+    order and volunteers are taken in ``v_order``, for locality.  The graph's pairs of
+    each volunteer ``v`` are ``indices[indptr[v]:indptr[v + 1]]`` (the graph's own CSR,
+    in any order).
     """
     n = V[0].shape[0]
     n_people = n
@@ -538,6 +558,11 @@ def blocking(
     found = np.zeros(n, dtype=np.int64)
     members = grid[3]
     mates = (v_mate_km, v_mate_common, v_mate_rank, h_mate_key, v_rank, h_rank)
+    # No household accepts a pair beyond its own limit: volunteers who travel further
+    # than any household would need not scan the difference (often most of their disc).
+    h_reach = 0.0
+    for at in range(H[4].size):
+        h_reach = max(h_reach, H[4][at])
     for turn in numba.prange(n):
         v = v_order[turn]
         if not V[14][v]:
@@ -545,7 +570,7 @@ def blocking(
         buffer = np.empty((64, 2), dtype=np.int64)
         hashes = np.zeros(limit, dtype=np.uint64)
         size = 0
-        radius = min(V[4][v], np.float64(v_mate_km[v]) * (1 + 1e-6) + 1e-6)
+        radius = min(V[4][v], h_reach, np.float64(v_mate_km[v]) * (1 + 1e-6) + 1e-6)
         ranges = _ranges(V, v, radius, grid, buffer)
         for r in range(ranges.shape[0]):
             for at in range(ranges[r, 0], ranges[r, 1]):
@@ -555,7 +580,7 @@ def blocking(
                 if not _blocks(v, at, c, V, H, mates, n_people):
                     continue
                 h = members[at]
-                if _in_row(indices, indptr[v], indptr[v + 1], h) or _excluded(excluded, v * m + h):
+                if _listed(indices, indptr[v], indptr[v + 1], h) or _excluded(excluded, v * m + h):
                     continue
                 size = _heap_push(out_c[v], hashes, out_h[v], size, limit, c, np.uint64(h), h)
         found[v] = size
@@ -573,8 +598,8 @@ def blocking_by_households(
     For the households whose partner got worse: only their new blocking pairs need
     looking for, and a volunteer-side scan would have to visit every volunteer in
     reach of them.  Side V and ``v_mate_*``, ``v_rank`` come in V's cell order, ``grid``
-    is V's; ``indptr``/``indices`` list each household's volunteers in the graph,
-    sorted.  Returns ``(v, h, chord)``, at most ``limit`` per household, nearest first.
+    is V's; ``indptr``/``indices`` are the graph's volunteer rows, as for
+    :func:`blocking`.  Returns ``(v, h, chord)``, at most ``limit`` per household, nearest first.
     """
     n_h = H[0].shape[0]
     n_people = V[0].shape[0]
@@ -599,7 +624,7 @@ def blocking_by_households(
                 if not _blocks(at, h, c, V, H, mates, n_people):
                     continue
                 v = members[at]
-                if _in_row(indices, indptr[h], indptr[h + 1], v) or _excluded(excluded, v * m + h):
+                if _listed(indices, indptr[v], indptr[v + 1], h) or _excluded(excluded, v * m + h):
                     continue
                 size = _heap_push(out_c[h], hashes, out_v[h], size, limit, c, np.uint64(v), v)
         found[h] = size

@@ -259,11 +259,10 @@ def _blocking(
     were cut at :data:`PER_PERSON`, who must be scanned again.
     """
     n, m = p.graph.n_volunteers, p.graph.n_households
-    cols = p.graph.indices.astype(np.int64)
+    indptr, indices = p.graph.indptr, p.graph.indices  # both scans ask the volunteer rows
     parts = []
     capped = (np.zeros(n, bool), np.zeros(m, bool))
     if scan[0].any():
-        indptr, indices = _sorted_csr(p.rows, cols, n)
         members = p.h_cells.members
         side = p.v_side[:14] + (p.v_side[14] & scan[0],)
         rows, found, chords = cells.blocking(
@@ -274,7 +273,6 @@ def _blocking(
         capped[0][np.bincount(rows, minlength=n) >= PER_PERSON] = True
         parts.append((rows, found, chords))
     if scan[1].any():
-        indptr, indices = _sorted_csr(cols, p.rows, m)
         members = p.v_cells.members
         side = p.h_side[:14] + (p.h_side[14] & scan[1],)
         rows, found, chords = cells.blocking_by_households(
