@@ -488,16 +488,14 @@ def _cell_km(lat: float, lon: float, key: int, step: float, n_lon: int) -> float
 
 @jit
 def _blocks(v: int, h: int, c: float, V: Side, H: Side, mates: Any, n_people: int) -> bool:
-    """Whether compatible ``v`` and ``h`` both prefer each other to their partners.
+    """Whether ``v`` and ``h``, a compatible pair, both prefer each other to their partners.
 
     ``mates`` is ``(v_mate_km, v_mate_common, v_mate_rank, h_mate_key, v_rank, h_rank)``,
-    as :func:`blocking` takes them.
+    as :func:`blocking` takes them.  The scans test :func:`stage` themselves first:
+    most pairs they meet fail it, and called with them this test cost ten times the
+    whole scan (measured at 110k: 6.4 s against 0.8 s of CPU).
     """
     v_mate_km, v_mate_common, v_mate_rank, h_mate_key, v_rank, h_rank = mates
-    # The hard constraints first: they are a few comparisons, and most pairs a scan
-    # meets fail one, so the arcsine of the distance is only paid for compatible pairs.
-    if stage(v, h, c, V, H) != 0:
-        return False
     km = pair_km(c)
     if km > v_mate_km[v]:
         return False
@@ -577,7 +575,7 @@ def blocking(
                 if not H[14][at]:
                     continue
                 c = _chord(V, v, H, at)
-                if not _blocks(v, at, c, V, H, mates, n_people):
+                if stage(v, at, c, V, H) != 0 or not _blocks(v, at, c, V, H, mates, n_people):
                     continue
                 h = members[at]
                 if _listed(indices, indptr[v], indptr[v + 1], h) or _excluded(excluded, v * m + h):
@@ -621,7 +619,7 @@ def blocking_by_households(
                 if not V[14][at]:
                     continue
                 c = _chord(V, at, H, h)
-                if not _blocks(at, h, c, V, H, mates, n_people):
+                if stage(at, h, c, V, H) != 0 or not _blocks(at, h, c, V, H, mates, n_people):
                     continue
                 v = members[at]
                 if _listed(indices, indptr[v], indptr[v + 1], h) or _excluded(excluded, v * m + h):
