@@ -375,6 +375,20 @@ def _listed(indices: Any, start: int, end: int, b: int) -> bool:
     return t < end
 
 
+@jit
+def row_positions(indptr: Any, indices: Any, owners: Any, others: Any) -> Any:
+    """Where each pair ``(owners[t], others[t])`` sits in a CSR, or -1 (rows in any order)."""
+    out = np.full(owners.size, -1, dtype=np.int64)
+    for t in range(owners.size):
+        start, end = indptr[owners[t]], indptr[owners[t] + 1]
+        at = start
+        while at < end and indices[at] != others[t]:
+            at += 1
+        if at < end:
+            out[t] = at
+    return out
+
+
 @jit_parallel
 def violations(
     A: Side, B: Side, grid: Any, indptr: Any, indices: Any, excluded: Any, a_is_volunteer: bool,

@@ -242,13 +242,15 @@ def _mate_keys(p: Problem, mate: IntArray, keys: Keys | None = None) -> _MateKey
     ``keys`` are the graph edges' stable keys when the caller has them (else the
     partners' pairs are keyed here).
     """
-    from kinfolk.engine.assign import edge_index, id_ranks, stable_keys
+    from kinfolk.engine.assign import id_ranks, stable_keys
 
     n, m = p.graph.n_volunteers, p.graph.n_households
     v_rank, h_rank = id_ranks(p.volunteers.id), id_ranks(p.households.id)
     paired = np.flatnonzero(mate >= 0)
     hh = mate[paired]
-    edge = edge_index(p, paired, hh)
+    # A compiled walk of each row: the graph's rows grow with the added pairs, and a
+    # vectorised lookup would build a (pairs x longest row) table every round.
+    edge = cells.row_positions(p.graph.indptr, p.graph.indices, paired, hh)
     if keys is None:
         v_pref, h_pref = stable_keys(p, paired, hh, p.graph.distance_km[edge])
     else:
