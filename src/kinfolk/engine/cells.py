@@ -527,10 +527,13 @@ def _blocks(v: int, h: int, c: float, V: Side, H: Side, mates: Any, n_people: in
 
 
 @jit
-def _gathered(found: Any, out_other: Any, out_c: Any) -> tuple[Any, Any, Any]:
-    """The rows kept per person as flat arrays: ``(person, other side, chord)``."""
+def _gathered(people: Any, found: Any, out_other: Any, out_c: Any) -> tuple[Any, Any, Any]:
+    """The rows kept per scanned person as flat arrays: ``(person, other side, chord)``.
+
+    Row ``t`` of the buffers belongs to ``people[t]``.
+    """
     n = found.shape[0]
-    owner = np.repeat(np.arange(n), found).astype(np.int64)
+    owner = np.repeat(people, found).astype(np.int64)
     other = np.empty(owner.size, dtype=np.int64)
     chord = np.empty(owner.size, dtype=np.float64)
     at = 0
@@ -546,9 +549,9 @@ def _gathered(found: Any, out_other: Any, out_c: Any) -> tuple[Any, Any, Any]:
 def blocking(
     V: Side, H: Side, grid: Any, indptr: Any, indices: Any, excluded: Any, m: int,
     v_mate_km: Any, v_mate_common: Any, v_mate_rank: Any, h_mate_key: Any, v_rank: Any,
-    h_rank: Any, limit: int, v_order: Any,
+    h_rank: Any, limit: int, v_list: Any,
 ) -> tuple[Any, Any, Any]:  # fmt: skip
-    """Compatible pairs outside the graph that block the current stable matching.
+    """Compatible pairs outside the graph that block the current stable matching, from ``v_list``.
 
     A volunteer prefers nearer households (then more common slots, then id), a
     household prefers more language exchange (then more common slots, then id),
@@ -559,12 +562,14 @@ def blocking(
     ``(v, h, chord)``, at most ``limit`` per volunteer, nearest first.
 
     As in :func:`violations`, side H, ``h_mate_key`` and ``h_rank`` come in H's cell
-    order and volunteers are taken in ``v_order``, for locality.  The graph's pairs of
+    order, for locality, and ``v_list`` holds the volunteers to scan in V's cell order:
+    the buffers are sized by it, not by everyone (a later round scans a few hundred).
+    The graph's pairs of
     each volunteer ``v`` are ``indices[indptr[v]:indptr[v + 1]]`` (the graph's own CSR,
     in any order).
     """
-    n = V[0].shape[0]
-    n_people = n
+    n_people = V[0].shape[0]
+    n = v_list.size
     out_h = np.full((n, limit), -1, dtype=np.int64)
     out_c = np.zeros((n, limit), dtype=np.float64)
     found = np.zeros(n, dtype=np.int64)
@@ -576,7 +581,7 @@ def blocking(
     for at in range(H[4].size):
         h_reach = max(h_reach, H[4][at])
     for turn in numba.prange(n):
-        v = v_order[turn]
+        v = v_list[turn]
         if not V[14][v]:
             continue
         buffer = np.empty((64, 2), dtype=np.int64)
@@ -594,26 +599,27 @@ def blocking(
                 h = members[at]
                 if _listed(indices, indptr[v], indptr[v + 1], h) or _excluded(excluded, v * m + h):
                     continue
-                size = _heap_push(out_c[v], hashes, out_h[v], size, limit, c, np.uint64(h), h)
-        found[v] = size
-    return _gathered(found, out_h, out_c)
+                size = _heap_push(out_c[turn], hashes, out_h[turn], size, limit, c, np.uint64(h), h)
+        found[turn] = size
+    return _gathered(v_list, found, out_h, out_c)
 
 
 @jit_parallel
 def blocking_by_households(
     H: Side, V: Side, grid: Any, indptr: Any, indices: Any, excluded: Any, m: int,
     v_mate_km: Any, v_mate_common: Any, v_mate_rank: Any, h_mate_key: Any, v_rank: Any,
-    h_rank: Any, limit: int, h_order: Any,
+    h_rank: Any, limit: int, h_list: Any,
 ) -> tuple[Any, Any, Any]:  # fmt: skip
-    """:func:`blocking`, scanned from the households ``H[14]`` marks instead.
+    """:func:`blocking`, scanned from the households of ``h_list`` (in their cell order).
 
     For the households whose partner got worse: only their new blocking pairs need
     looking for, and a volunteer-side scan would have to visit every volunteer in
     reach of them.  Side V and ``v_mate_*``, ``v_rank`` come in V's cell order, ``grid``
     is V's; ``indptr``/``indices`` are the graph's volunteer rows, as for
-    :func:`blocking`.  Returns ``(v, h, chord)``, at most ``limit`` per household, nearest first.
+    :func:`blocking`.  Returns ``(v, h, chord)``, at most ``limit`` per household,
+    nearest first.
     """
-    n_h = H[0].shape[0]
+    n_h = h_list.size
     n_people = V[0].shape[0]
     out_v = np.full((n_h, limit), -1, dtype=np.int64)
     out_c = np.zeros((n_h, limit), dtype=np.float64)
@@ -621,7 +627,7 @@ def blocking_by_households(
     members = grid[3]
     mates = (v_mate_km, v_mate_common, v_mate_rank, h_mate_key, v_rank, h_rank)
     for turn in numba.prange(n_h):
-        h = h_order[turn]
+        h = h_list[turn]
         if not H[14][h]:
             continue
         buffer = np.empty((64, 2), dtype=np.int64)
@@ -638,9 +644,9 @@ def blocking_by_households(
                 v = members[at]
                 if _listed(indices, indptr[v], indptr[v + 1], h) or _excluded(excluded, v * m + h):
                     continue
-                size = _heap_push(out_c[h], hashes, out_v[h], size, limit, c, np.uint64(v), v)
-        found[h] = size
-    cols, rows, chord = _gathered(found, out_v, out_c)
+                size = _heap_push(out_c[turn], hashes, out_v[turn], size, limit, c, np.uint64(v), v)
+        found[turn] = size
+    cols, rows, chord = _gathered(h_list, found, out_v, out_c)
     return rows, cols, chord
 
 

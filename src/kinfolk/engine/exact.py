@@ -285,21 +285,20 @@ def _blocking(
     capped = (np.zeros(n, bool), np.zeros(m, bool))
     if scan[0].any():
         members = p.h_cells.members
-        side = p.v_side[:14] + (p.v_side[14] & scan[0],)
         rows, found, chords = cells.blocking(
-            side, cells.in_cell_order(p.h_side, p.h_cells), p.h_cells.grid(), indptr, indices,
-            p.excluded, m, k.v_km, k.v_common, k.v_mate_rank, k.h_key[members], k.v_rank,
-            k.h_rank[members], PER_PERSON, p.v_cells.members,
+            p.v_side, cells.in_cell_order(p.h_side, p.h_cells), p.h_cells.grid(), indptr,
+            indices, p.excluded, m, k.v_km, k.v_common, k.v_mate_rank, k.h_key[members],
+            k.v_rank, k.h_rank[members], PER_PERSON, _to_scan(p.v_cells, p.v_side, scan[0]),
         )  # fmt: skip
         capped[0][np.bincount(rows, minlength=n) >= PER_PERSON] = True
         parts.append((rows, found, chords))
     if scan[1].any():
         members = p.v_cells.members
-        side = p.h_side[:14] + (p.h_side[14] & scan[1],)
         rows, found, chords = cells.blocking_by_households(
-            side, cells.in_cell_order(p.v_side, p.v_cells), p.v_cells.grid(), indptr, indices,
-            p.excluded, m, k.v_km[members], k.v_common[members], k.v_mate_rank[members],
-            k.h_key, k.v_rank[members], k.h_rank, PER_PERSON, p.h_cells.members,
+            p.h_side, cells.in_cell_order(p.v_side, p.v_cells), p.v_cells.grid(), indptr,
+            indices, p.excluded, m, k.v_km[members], k.v_common[members],
+            k.v_mate_rank[members], k.h_key, k.v_rank[members], k.h_rank, PER_PERSON,
+            _to_scan(p.h_cells, p.h_side, scan[1]),
         )  # fmt: skip
         capped[1][np.bincount(found, minlength=m) >= PER_PERSON] = True
         parts.append((rows, found, chords))
@@ -311,6 +310,11 @@ def _blocking(
     chords = np.concatenate([part[2] for part in parts])
     _, first = np.unique(rows * m + found, return_index=True)  # found from both sides once
     return rows[first], found[first], chords[first], capped
+
+
+def _to_scan(c: cells.Cells, s: cells.Side, marked: BoolArray) -> IntArray:
+    """The free people ``marked`` of one side, in their cell order (for locality)."""
+    return np.ascontiguousarray(c.members[(s[14] & marked)[c.members]])
 
 
 def with_edges(
