@@ -248,7 +248,7 @@ def match(
         mate = greedy_matching(n, m, problem.rows, cols, problem.cost)
     elif mode == "stable":
         problem, mate, rounds, checked = exact.stable(
-            problem, lambda p: stable_matching(p, proposing=proposing)
+            problem, lambda p, keys: stable_matching(p, proposing=proposing, keys=keys)
         )
     else:
         raise ValueError(f"mode must be optimal, stable or greedy, not {mode!r}")
@@ -542,13 +542,19 @@ def _result(
     )
 
 
-def stable_matching(problem: Problem, *, proposing: Side = "volunteers") -> IntArray:
+def stable_matching(
+    problem: Problem,
+    *,
+    proposing: Side = "volunteers",
+    keys: tuple[IntArray, IntArray] | None = None,
+) -> IntArray:
     """Deferred acceptance on the candidate graph, each side with its own ranking.
 
     Volunteers rank households by distance, then more common slots, then
     id; households rank volunteers by language exchange (more first), then
     more common slots, then id.  Returns the household of each volunteer,
-    or -1 (shape (n,), int64).
+    or -1 (shape (n,), int64).  ``keys`` are :func:`stable_keys` of the graph's
+    edges, when the caller keeps them between solves.
 
     Notes
     -----
@@ -559,21 +565,38 @@ def stable_matching(problem: Problem, *, proposing: Side = "volunteers") -> IntA
     p = problem
     n, m = len(p.volunteers), len(p.households)
     rows, cols = p.rows, p.graph.indices.astype(np.int64)
-    features = cm.pair_features(p.v, p.h, rows, cols, p.graph.distance_km, p.v_months, p.h_months)
-    v_rank, h_rank = id_ranks(p.volunteers.id), id_ranks(p.households.id)
-    common = features.common_slots.astype(np.int64)
-    # Smaller key = preferred.  Distances compare at float32, as stored; the
-    # bits of a non-negative float32 sort like the float, so one int64 holds
-    # distance, then fewer-missing slots, then the household's id rank.
-    distance_bits = p.graph.distance_km.astype(np.float32).view(np.int32).astype(np.int64)
-    v_pref = (distance_bits << 32) | ((21 - common) << 27) | h_rank[cols]
-    h_key = ((2 - features.exchange.astype(np.int64)) * 32 + (21 - common)) * n + v_rank[rows]
+    if keys is None:
+        keys = stable_keys(p, rows, cols, p.graph.distance_km)
+    v_pref, h_key = keys
     if proposing == "volunteers":
         return deferred_acceptance(n, m, rows, cols, v_pref, h_key)
     mate_h = deferred_acceptance(m, n, cols, rows, h_key, v_pref)
     mate = np.full(n, -1, dtype=np.int64)
     mate[mate_h[mate_h >= 0]] = np.flatnonzero(mate_h >= 0)
     return mate
+
+
+def stable_keys(
+    problem: Problem, rows: IntArray, cols: IntArray, km: npt.NDArray[np.float32]
+) -> tuple[IntArray, IntArray]:
+    """How each pair ranks in the stable preferences: (volunteer's key, household's key).
+
+    Smaller is preferred.  A volunteer's key packs the distance (the float32 bits in
+    the high 32), then 21 minus the common slots (5 bits from bit 27), then the
+    household's id rank (27 bits); a household's is ``((2 - exchange) * 32 + (21 -
+    common)) * n + the volunteer's id rank``.
+    """
+    p = problem
+    n = len(p.volunteers)
+    features = cm.pair_features(p.v, p.h, rows, cols, km, p.v_months, p.h_months)
+    v_rank, h_rank = id_ranks(p.volunteers.id), id_ranks(p.households.id)
+    common = features.common_slots.astype(np.int64)
+    # The bits of a non-negative float32 sort like the float, so one int64 holds
+    # distance (compared at float32, as stored), then fewer-missing slots, then rank.
+    distance_bits = np.asarray(km, dtype=np.float32).view(np.int32).astype(np.int64)
+    v_pref = (distance_bits << 32) | ((21 - common) << 27) | h_rank[cols]
+    h_key = ((2 - features.exchange.astype(np.int64)) * 32 + (21 - common)) * n + v_rank[rows]
+    return v_pref, h_key
 
 
 def id_ranks(ids: npt.NDArray[np.str_]) -> IntArray:

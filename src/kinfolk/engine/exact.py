@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+Keys = tuple[IntArray, IntArray]  # per edge: the volunteer's and the household's stable key
 MAX_ROUNDS = 12
 STABLE_ROUNDS = 64
 PER_PERSON = 32
@@ -91,9 +92,12 @@ def optimal(problem: Problem) -> tuple[Problem, IntArray, int, bool]:
 
 
 def stable(
-    problem: Problem, solve: Callable[[Problem], IntArray]
+    problem: Problem, solve: Callable[[Problem, Keys], IntArray]
 ) -> tuple[Problem, IntArray, int, bool]:
     """A matching stable over all compatible pairs: (problem, mate, rounds, done).
+
+    ``solve(problem, keys)`` is deferred acceptance on the problem's graph, given its
+    edges' :func:`kinfolk.engine.assign.stable_keys`.
 
     Notes
     -----
@@ -101,21 +105,31 @@ def stable(
     first scan looks at everyone; later ones only at the people whose partner got
     worse (or whose list of blocking pairs was cut at :data:`PER_PERSON`): a pair
     that did not block before can only block now if one of its two people lost out.
+    Deferred acceptance restarts each round (resuming it from the last matching is
+    unsound), but the edges' keys are kept: only the new pairs' are computed.
     """
+    from kinfolk.engine.assign import stable_keys
+
     p = problem
-    mate = solve(p)
+    keys = stable_keys(p, p.rows, p.graph.indices.astype(np.int64), p.graph.distance_km)
+    mate = solve(p, keys)
     n, m = p.graph.n_volunteers, p.graph.n_households
     if n == 0 or m == 0:
         return p, mate, 0, True
     scan: tuple[BoolArray, BoolArray] = (np.ones(n, bool), np.zeros(m, bool))
-    before = _mate_keys(p, mate)
+    before = _mate_keys(p, mate, keys)
     for round_ in range(1, STABLE_ROUNDS + 1):
         rows, cols, chords, capped = _blocking(p, before, scan)
         if rows.size == 0:
             return p, mate, round_, True
-        p = with_edges(p, rows, cols, chords)
-        mate = solve(p)
-        after = _mate_keys(p, mate)
+        p, order, km = _joined(p, rows, cols, chords)
+        new = stable_keys(p, rows, cols, km)
+        keys = (
+            np.concatenate([keys[0], new[0]])[order],
+            np.concatenate([keys[1], new[1]])[order],
+        )
+        mate = solve(p, keys)
+        after = _mate_keys(p, mate, keys)
         scan = (
             (after.v_key > before.v_key) | capped[0],
             (after.h_key > before.h_key) | capped[1],
@@ -206,30 +220,37 @@ class _MateKeys:
     h_rank: IntArray
 
 
-def _mate_keys(p: Problem, mate: IntArray) -> _MateKeys:
-    """The keys of :func:`kinfolk.engine.assign.stable_matching` for each person's partner."""
-    from kinfolk.engine.assign import edge_index, id_ranks
+def _mate_keys(p: Problem, mate: IntArray, keys: Keys | None = None) -> _MateKeys:
+    """The keys of :func:`kinfolk.engine.assign.stable_matching` for each person's partner.
+
+    ``keys`` are the graph edges' stable keys when the caller has them (else the
+    partners' pairs are keyed here).
+    """
+    from kinfolk.engine.assign import id_ranks, stable_keys
 
     n, m = p.graph.n_volunteers, p.graph.n_households
     v_rank, h_rank = id_ranks(p.volunteers.id), id_ranks(p.households.id)
     paired = np.flatnonzero(mate >= 0)
     hh = mate[paired]
-    edge = edge_index(p, paired, hh)
-    km = p.graph.distance_km[edge].astype(np.float32)
-    common = np.bitwise_count(p.v.availability[paired] & p.h.availability[hh]).astype(np.int64)
-    v_km = np.full(n, np.inf, dtype=np.float32)
-    v_km[paired] = km
-    v_common = np.zeros(n, dtype=np.int64)
-    v_common[paired] = common
-    v_mate_rank = np.zeros(n, dtype=np.int64)
-    v_mate_rank[paired] = h_rank[hh]
+    # A compiled walk of each row: the graph's rows grow with the added pairs, and a
+    # vectorised lookup would build a (pairs x longest row) table every round.
+    edge = cells.row_positions(p.graph.indptr, p.graph.indices, paired, hh)
+    if keys is None:
+        v_pref, h_pref = stable_keys(p, paired, hh, p.graph.distance_km[edge])
+    else:
+        v_pref, h_pref = keys[0][edge], keys[1][edge]
     biggest = np.iinfo(np.int64).max
     v_key = np.full(n, biggest, dtype=np.int64)
-    v_key[paired] = (km.view(np.int32).astype(np.int64) << 32) | ((21 - common) << 27) | h_rank[hh]
-    features = cm.pair_features(p.v, p.h, paired, hh, km, p.v_months, p.h_months)
+    v_key[paired] = v_pref
     h_key = np.full(m, biggest, dtype=np.int64)
-    exchange = features.exchange.astype(np.int64)
-    h_key[hh] = ((2 - exchange) * 32 + (21 - common)) * n + v_rank[paired]
+    h_key[hh] = h_pref
+    # Unpack the volunteer's key (see stable_keys): distance bits, missing slots, rank.
+    v_km = np.full(n, np.inf, dtype=np.float32)
+    v_km[paired] = (v_pref >> 32).astype(np.int32).view(np.float32)
+    v_common = np.zeros(n, dtype=np.int64)
+    v_common[paired] = 21 - ((v_pref >> 27) & 31)
+    v_mate_rank = np.zeros(n, dtype=np.int64)
+    v_mate_rank[paired] = v_pref & ((1 << 27) - 1)
     return _MateKeys(v_km, v_common, v_mate_rank, v_key, h_key, v_rank, h_rank)
 
 
@@ -250,25 +271,22 @@ def _block(
     p: Problem, k: _MateKeys, from_volunteers: bool, mask: BoolArray
 ) -> tuple[IntArray, IntArray, FloatArray]:
     """One compiled blocking-pair scan from the people of one side that ``mask`` marks."""
-    n, m = p.graph.n_volunteers, p.graph.n_households
-    cols = p.graph.indices.astype(np.int64)
+    m = p.graph.n_households
+    indptr, indices = p.graph.indptr, p.graph.indices  # both scans ask the volunteer rows
     if from_volunteers:
-        indptr, indices = _sorted_csr(p.rows, cols, n)
         members = p.h_cells.members
-        side = p.v_side[:14] + (p.v_side[14] & mask,)
         rows, found, chords = cells.blocking(
-            side, cells.in_cell_order(p.h_side, p.h_cells), p.h_cells.grid(), indptr, indices,
-            p.excluded, m, k.v_km, k.v_common, k.v_mate_rank, k.h_key[members], k.v_rank,
-            k.h_rank[members], PER_PERSON, p.v_cells.members,
+            p.v_side, cells.in_cell_order(p.h_side, p.h_cells), p.h_cells.grid(), indptr,
+            indices, p.excluded, m, k.v_km, k.v_common, k.v_mate_rank, k.h_key[members],
+            k.v_rank, k.h_rank[members], PER_PERSON, _to_scan(p.v_cells, p.v_side, mask),
         )  # fmt: skip
         return rows, found, chords
-    indptr, indices = _sorted_csr(cols, p.rows, m)
     members = p.v_cells.members
-    side = p.h_side[:14] + (p.h_side[14] & mask,)
     rows, found, chords = cells.blocking_by_households(
-        side, cells.in_cell_order(p.v_side, p.v_cells), p.v_cells.grid(), indptr, indices,
-        p.excluded, m, k.v_km[members], k.v_common[members], k.v_mate_rank[members],
-        k.h_key, k.v_rank[members], k.h_rank, PER_PERSON, p.h_cells.members,
+        p.h_side, cells.in_cell_order(p.v_side, p.v_cells), p.v_cells.grid(), indptr,
+        indices, p.excluded, m, k.v_km[members], k.v_common[members],
+        k.v_mate_rank[members], k.h_key, k.v_rank[members], k.h_rank, PER_PERSON,
+        _to_scan(p.h_cells, p.h_side, mask),
     )  # fmt: skip
     return rows, found, chords
 
@@ -303,10 +321,26 @@ def _rescan(
     return rows[first], cols[first], chords[first], capped
 
 
+def _to_scan(c: cells.Cells, s: cells.Side, marked: BoolArray) -> IntArray:
+    """The free people ``marked`` of one side, in their cell order (for locality)."""
+    return np.ascontiguousarray(c.members[(s[14] & marked)[c.members]])
+
+
 def with_edges(
     p: Problem, rows: IntArray, cols: IntArray, chords: npt.NDArray[np.float64]
 ) -> Problem:
     """The problem with pairs added to its graph (and their costs)."""
+    return _joined(p, rows, cols, chords)[0]
+
+
+def _joined(
+    p: Problem, rows: IntArray, cols: IntArray, chords: npt.NDArray[np.float64]
+) -> tuple[Problem, IntArray, npt.NDArray[np.float32]]:
+    """:func:`with_edges`, with the new pairs' km and the permutation it applied.
+
+    The permutation orders the old edges followed by the new ones as the new graph
+    holds them, so that a caller's per-edge arrays can follow without recomputing.
+    """
     km = cells.kilometres(np.ascontiguousarray(chords, dtype=np.float64))
     vj, vk, vd = cells.variant_arrays(p.v.variants)
     cost = cells.graph_costs(
@@ -324,4 +358,4 @@ def with_edges(
     graph = replace(
         g, indptr=indptr, indices=all_cols[order].astype(np.int32), distance_km=all_km[order]
     )
-    return replace(p, graph=graph, rows=all_rows[order], cost=all_cost[order])
+    return replace(p, graph=graph, rows=all_rows[order], cost=all_cost[order]), order, km

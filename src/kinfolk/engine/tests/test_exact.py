@@ -201,3 +201,48 @@ def test_a_household_whose_nearest_volunteers_all_fail_is_not_told_a_false_reaso
     result = match(volunteers, households, k=1, today=TODAY)
     reasons = dict(result.unpaired("households"))
     assert reasons.get("H1", "paired") in ("paired", "lost to a better pair")
+
+
+def test_the_stable_keys_kept_between_rounds_are_the_keys_of_each_rounds_graph() -> None:
+    from kinfolk.engine.assign import prepare, stable_keys, stable_matching
+
+    programme = generate(400, 400, seed=0, today=TODAY)  # four rounds: pairs join thrice
+    volunteers, households = _crowded(programme, 0.5, 0)
+    problem, _ = prepare(
+        volunteers, households, weights=cm.Weights(), locks=(), exclusions=(), k=2,
+        today=TODAY, progress=lambda *_: None,
+    )  # fmt: skip
+    graphs = []
+
+    def solve(p, keys):  # type: ignore[no-untyped-def]
+        fresh = stable_keys(p, p.rows, p.graph.indices.astype(np.int64), p.graph.distance_km)
+        assert np.array_equal(keys[0], fresh[0]) and np.array_equal(keys[1], fresh[1])
+        graphs.append(p.rows.size)
+        return stable_matching(p, keys=keys)
+
+    _, _, rounds, done = exact.stable(problem, solve)
+    assert done and rounds >= 2 and graphs[-1] > graphs[0]  # pairs joined: keys were carried
+
+
+def test_a_partners_key_read_from_the_kept_keys_equals_one_computed_afresh() -> None:
+    programme = generate(70, 60, seed=5, today=TODAY)
+    result = match(programme.volunteers, programme.households, mode="stable", k=2, today=TODAY)
+    p = result.problem
+    mate = np.full(len(programme.volunteers), -1, dtype=np.int64)
+    mate[result.volunteer] = result.household
+    from kinfolk.engine.assign import stable_keys
+
+    kept = stable_keys(p, p.rows, p.graph.indices.astype(np.int64), p.graph.distance_km)
+    a, b = exact._mate_keys(p, mate, kept), exact._mate_keys(p, mate)
+    for field in ("v_km", "v_common", "v_mate_rank", "v_key", "h_key"):
+        assert np.array_equal(getattr(a, field), getattr(b, field)), field
+    assert np.isinf(a.v_km[mate < 0]).all() and (a.v_km[mate >= 0] < np.inf).all()
+
+
+def test_row_positions_finds_each_pair_in_unsorted_rows_or_says_minus_one() -> None:
+    indptr = np.array([0, 3, 3, 5], dtype=np.int64)
+    indices = np.array([7, 2, 5, 4, 1], dtype=np.int32)
+    owners = np.array([0, 0, 0, 1, 2, 2, 2], dtype=np.int64)
+    others = np.array([5, 7, 4, 7, 1, 4, 2], dtype=np.int64)
+    found = cells.row_positions(indptr, indices, owners, others)
+    assert found.tolist() == [2, 0, -1, -1, 4, 3, -1]
