@@ -759,38 +759,6 @@ def _sort_ties(cols: Any, chords: Any, start: int, end: int) -> None:
 
 
 @jit
-def sorted_csr(size: int, owner: Any, other: Any) -> tuple[Any, Any]:
-    """CSR of ``other`` grouped by ``owner`` (``size`` owners), sorted within each owner.
-
-    Two stable counting sorts (by other, then by owner): O(edges + people), no
-    comparison sort.
-    """
-    top = 0
-    for e in range(other.size):
-        top = max(top, other[e] + 1)
-    counts = np.zeros(top + 1, dtype=np.int64)
-    for e in range(other.size):
-        counts[other[e] + 1] += 1
-    for t in range(top):
-        counts[t + 1] += counts[t]
-    by_other = np.empty(other.size, dtype=np.int64)
-    for e in range(other.size):
-        by_other[counts[other[e]]] = e
-        counts[other[e]] += 1
-    indptr = np.zeros(size + 1, dtype=np.int64)
-    for e in range(owner.size):
-        indptr[owner[e] + 1] += 1
-    for t in range(size):
-        indptr[t + 1] += indptr[t]
-    fill = indptr[:-1].copy()
-    out = np.empty(other.size, dtype=np.int64)
-    for e in by_other:
-        out[fill[owner[e]]] = other[e]
-        fill[owner[e]] += 1
-    return indptr, out
-
-
-@jit
 def row_order(n: int, rows: Any, keys: Any, cols: Any) -> Any:
     """The permutation that orders edges by row, then key, then column (a counting sort)."""
     counts = np.zeros(n + 1, dtype=np.int64)

@@ -40,7 +40,7 @@ import numpy.typing as npt
 
 from kinfolk.engine import cells
 from kinfolk.engine import costs as cm
-from kinfolk.engine.solvers import Certificate, WarmStart, optimal_warm
+from kinfolk.engine.solvers import Certificate, WarmStart, optimal_warm, pair_order
 
 if TYPE_CHECKING:
     from kinfolk.engine.assign import Problem
@@ -152,9 +152,14 @@ def cost_bound(p: Problem) -> int:
     return int(km * cm.UNITS_PER_KM) + 2
 
 
-def _sorted_csr(owner: IntArray, other: IntArray, size: int) -> tuple[IntArray, IntArray]:
+def _sorted_csr(
+    owner: IntArray, other: IntArray, size: int, n_other: int
+) -> tuple[IntArray, IntArray]:
     """Each owner's others, sorted (for the scans' binary searches): two counting sorts."""
-    return cells.sorted_csr(size, np.ascontiguousarray(owner), np.ascontiguousarray(other))
+    order, indptr = pair_order(
+        np.ascontiguousarray(owner), np.ascontiguousarray(other), size, n_other
+    )
+    return indptr, other[order]
 
 
 def _violations(
@@ -185,7 +190,7 @@ def _scan(
     vj, vk, vd = cells.variant_arrays(p.v.variants)
     w = cells.weights_tuple(p.weights)
     if from_volunteers:
-        indptr, indices = _sorted_csr(p.rows, cols, n)
+        indptr, indices = _sorted_csr(p.rows, cols, n, m)
         bound = cells.pruning_bound(p.h_cells, best.col_dual, p.h_months, p.weights, p.h)
         side = p.v_side[:14] + (p.v_side[14] & mask,)
         members = p.h_cells.members
@@ -195,7 +200,7 @@ def _scan(
             vd, cm.TRAVEL_EFFORT, PER_PERSON, bound, p.v_cells.members,
         )  # fmt: skip
         return rows, found, chords
-    indptr, indices = _sorted_csr(cols, p.rows, m)
+    indptr, indices = _sorted_csr(cols, p.rows, m, n)
     bound = cells.pruning_bound(p.v_cells, best.row_dual, p.v_months, p.weights, p.v)
     side = p.h_side[:14] + (p.h_side[14] & mask,)
     members = p.v_cells.members

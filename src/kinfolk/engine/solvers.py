@@ -312,13 +312,13 @@ def optimal_with_duals(
     shifted = cost - low
     top = max(int(shifted.max()), cost_bound - low, 0)
     big = 4 * (n + m + 2) * (top + 1)
-    order, indptr = _pair_order(rows, cols, n, m)
+    order, indptr = pair_order(rows, cols, n, m)
     rows, cols, shifted = rows[order], cols[order], shifted[order]
     mate_r = greedy_matching(n, m, rows, cols, shifted)
     mate_c = np.full(m, -1, dtype=np.int64)
     mate_c[mate_r[mate_r >= 0]] = np.flatnonzero(mate_r >= 0)
     _hopcroft_karp(n, indptr, cols, mate_r, mate_c)
-    by_col, col_ptr = _pair_order(cols, rows, m, n)
+    by_col, col_ptr = pair_order(cols, rows, m, n)
     row_part, col_part = _dm_parts(n, m, indptr, cols, col_ptr, rows[by_col], mate_r, mate_c)
     row_dual = np.zeros(n, dtype=np.int64)
     col_dual = np.zeros(m, dtype=np.int64)
@@ -331,7 +331,7 @@ def optimal_with_duals(
 
 
 @jit
-def _pair_order(
+def pair_order(
     owner: IntArray, other: IntArray, n_owner: int, n_other: int
 ) -> tuple[IntArray, IntArray]:
     """The order sorting edges by (owner, other), and each owner's start: two counting sorts.
@@ -389,7 +389,7 @@ def _solve_part(
         x_of, y_of = r, c
     x_local = _local(x_ids, x_of, m if part == _A else n)
     y_local = _local(y_ids, y_of, n if part == _A else m)
-    order, xptr = _pair_order(x_local, y_local, x_ids.size, y_ids.size)
+    order, xptr = pair_order(x_local, y_local, x_ids.size, y_ids.size)
     x_local, y_local, w = x_local[order], y_local[order], w[order]
     mate_x = np.full(x_ids.size, -1, dtype=np.int64)
     mate_y = np.full(y_ids.size, -1, dtype=np.int64)

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kinfolk.engine import cells
-from kinfolk.engine.solvers import _pair_order, optimal_warm
+from kinfolk.engine.exact import _sorted_csr
+from kinfolk.engine.solvers import optimal_warm, pair_order
 
 from .test_assign import _ortools_reference, _score, adversarial_graphs
 
@@ -77,7 +77,7 @@ def test_negative_costs_are_refused() -> None:
 def test_sorted_csr_lists_each_owners_others_in_order(pairs: list[tuple[int, int]]) -> None:
     owner = np.array([a for a, _ in pairs], dtype=np.int64)
     other = np.array([b for _, b in pairs], dtype=np.int64)
-    indptr, out = cells.sorted_csr(10, owner, other)
+    indptr, out = _sorted_csr(owner, other, 10, 13)
     for a in range(10):
         assert out[indptr[a] : indptr[a + 1]].tolist() == sorted(other[owner == a].tolist())
 
@@ -89,6 +89,6 @@ def test_pair_order_is_the_lexsort_order_with_each_owners_start(
 ) -> None:
     owner = np.array([a for a, _ in pairs], dtype=np.int64)
     other = np.array([b for _, b in pairs], dtype=np.int64)
-    order, start = _pair_order(owner, other, 10, 13)
+    order, start = pair_order(owner, other, 10, 13)
     assert order.tolist() == np.lexsort((other, owner)).tolist()
     assert start.tolist() == np.searchsorted(owner[order], np.arange(11)).tolist()
