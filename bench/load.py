@@ -331,10 +331,15 @@ async def http(
 
 async def pages_load(
     plan: dict[str, Any], ports: list[int], rate: float, seconds: float, midway: Any
-) -> dict[str, list[tuple[float, bool]]]:
-    """Open-loop GETs, page kinds in turn, alternating ports; (ms, ok) by page kind."""
+) -> tuple[dict[str, list[tuple[float, bool]]], list[tuple[float, float]]]:
+    """Open-loop GETs, page kinds in turn, alternating ports.
+
+    Returns (ms, ok) by page kind, and (second sent, ms) of every request: when in the
+    run the slow ones left.
+    """
     kinds = sorted(plan["pages"])
     results: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+    timeline: list[tuple[float, float]] = []
 
     async def one(kind: str, url: str, session: str, port: int) -> None:
         begin = time.perf_counter()
@@ -346,6 +351,7 @@ async def pages_load(
         except (OSError, TimeoutError, ValueError, IndexError):
             ok = False
         results[kind].append((1000 * (time.perf_counter() - begin), ok))
+        timeline.append((begin - start, results[kind][-1][0]))
 
     total = int(rate * seconds)
     start = time.perf_counter()
@@ -363,7 +369,19 @@ async def pages_load(
         port = ports[(i // len(kinds)) % len(ports)]
         tasks.append(asyncio.create_task(one(kind, url, session, port)))
     await asyncio.gather(*tasks)
-    return results
+    return results, timeline
+
+
+def timeline_line(timeline: list[tuple[float, float]], step: float = 30) -> str:
+    """p95 of the requests sent in each ``step`` seconds of the run, on one line."""
+    buckets: dict[int, list[float]] = defaultdict(list)
+    for sent, ms in timeline:
+        buckets[int(sent // step)].append(ms)
+    parts = [
+        f"{int(b * step)}–{int((b + 1) * step)} s: {_pct(buckets[b], 0.95):,.0f}"
+        for b in sorted(buckets)
+    ]
+    return f"p95 ms of the requests sent in each {step:g} s: " + "; ".join(parts)
 
 
 async def logins_load(
@@ -553,7 +571,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         _wait_for_servers(ports)
         print(f"load: {args.rate:g}/s for {args.seconds:g} s…", file=sys.stderr, flush=True)
-        results = asyncio.run(
+        results, timeline = asyncio.run(
             pages_load(plan, ports, args.rate, args.seconds, lambda: matching_run_start(plan))
         )
         print(f"sign-ins: {args.login_rate:g}/s…", file=sys.stderr, flush=True)
@@ -562,7 +580,8 @@ def main(argv: list[str] | None = None) -> None:
             f"threads each), two workers, Redis sessions; {os.cpu_count()} CPUs shared with others"
         )
         print(f"Target: p95 under {TARGET_P95_MS:.0f} ms and no errors, at {args.rate:g}/s.")
-        print(results_table(results, args.seconds), flush=True)
+        print(results_table(results, args.seconds))
+        print(timeline_line(timeline), flush=True)
         _drain(ports)  # requests the clients gave up on are still being served
         logins, memory = asyncio.run(
             logins_load(

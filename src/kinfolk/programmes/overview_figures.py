@@ -2,21 +2,22 @@
 
 At national scale each count of the overview reads 100,000 rows or more, and
 the overview is the page coordinators open most, so the counts are computed
-once and shared by every coordinator of the same scope.  The cache key carries
-a fingerprint of what is counted, each part answered by an index in well under
-a millisecond: the newest change to the programme's volunteers, households
-and pairings, and the newest and the open proposals.  A new person, an
-approval, a pairing formed or ended, a proposal sent or answered make a new
-key, so the next reader counts again.  What the fingerprint cannot see (a
-region's towns edited, an organisation renamed) is caught by a short timeout.
-The cache holds counts and region names, never a person.
+once and shared by every coordinator of the same scope.  The counts are kept
+with a fingerprint of what is counted, each part answered by an index in well
+under a millisecond: the newest change to the programme's volunteers,
+households and pairings, and the newest and the open proposals.  A new person,
+an approval, a pairing formed or ended, a proposal sent or answered change the
+fingerprint, so the next reader counts again.  What the fingerprint cannot see
+(a region's towns edited, an organisation renamed) is caught by a short
+timeout.  One reader counts at a time; the others see the last counts, with the
+time they were made.  The cache holds counts and region names, never a person.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -34,6 +35,10 @@ from kinfolk.staff.scope import organisation_limit, region_limit
 
 #: A backstop for what the fingerprint cannot see.
 TIMEOUT_S = 60
+#: How long the last counts are kept to show while new ones are made.
+KEEP_S = 24 * 3600
+#: The longest a count may take before another reader may start one.
+COUNTING_S = 120
 
 
 @dataclass(frozen=True)
@@ -76,12 +81,23 @@ def _scope(programme: Programme) -> str:
 
 
 def overview_figures(*, programme: Programme) -> OverviewFigures:
-    """The overview's counts for the viewer's scope, from the cache while still true."""
-    key = ":".join(
-        ["overview", str(programme.pk), _scope(programme), figures_fingerprint(programme)]
-    )
-    found = cache.get(key)
-    if found is None:
+    """The overview's counts for the viewer's scope, from the cache while still true.
+
+    When they are no longer true, one reader counts again; coordinators who open
+    the overview meanwhile see the last counts, which say when they were made.
+    Without that, every overview opened during a count of 110,000 rows started
+    a count of its own, and once a minute the pages of everyone else waited.
+    """
+    key = ":".join(["overview", str(programme.pk), _scope(programme)])
+    fingerprint = figures_fingerprint(programme)
+    kept: tuple[str, OverviewFigures] | None = cache.get(key)
+    if kept is not None:
+        fresh = timezone.now() - kept[1].counted_at < timedelta(seconds=TIMEOUT_S)
+        if kept[0] == fingerprint and fresh:
+            return kept[1]
+        if not cache.add(f"{key}:counting", True, COUNTING_S):
+            return kept[1]  # another reader is counting
+    try:
         found = OverviewFigures(
             states=state_counts(programme=programme),
             towns=town_counts(programme=programme),
@@ -89,5 +105,7 @@ def overview_figures(*, programme: Programme) -> OverviewFigures:
             pairings=pairing_counts(programme=programme),
             counted_at=timezone.now(),
         )
-        cache.set(key, found, TIMEOUT_S)
+        cache.set(key, (fingerprint, found), KEEP_S)
+    finally:
+        cache.delete(f"{key}:counting")
     return found

@@ -134,6 +134,56 @@ def test_limited_coordinator_never_reads_the_whole_programmes_counts_from_the_ca
     assert client.get(_url(programme)).context["n_volunteers"] == 1
 
 
+def _kept(programme):
+    from django.core.cache import cache
+
+    from kinfolk.programmes.overview_figures import _scope
+
+    key = f"overview:{programme.pk}:{_scope(programme)}"
+    return key, cache.get(key)
+
+
+def test_while_one_reader_counts_the_others_see_the_last_counts(
+    client, programme, coordinator, volunteer
+):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(coordinator)
+    assert client.get(_url(programme)).context["n_volunteers"] == 1
+    make_volunteer(programme, first_name="Newcomer")
+    key, _ = _kept(programme)
+    cache.add(f"{key}:counting", True, 60)  # another reader is counting now
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(_url(programme))
+    assert response.context["n_volunteers"] == 1
+    counted = [q for q in queries.captured_queries if 'GROUP BY "people_' in q["sql"]]
+    assert counted == [], "a second reader must not count while another does"
+    assert "Counted at" in response.content.decode()
+    cache.delete(f"{key}:counting")  # that count ended
+    assert client.get(_url(programme)).context["n_volunteers"] == 2
+
+
+def test_counts_older_than_the_timeout_are_counted_again(client, programme, coordinator):
+    import datetime as dt
+    from dataclasses import replace
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from kinfolk.programmes.overview_figures import TIMEOUT_S
+
+    client.force_login(coordinator)
+    client.get(_url(programme))
+    key, (fingerprint, figures) = _kept(programme)
+    old = timezone.now() - dt.timedelta(seconds=TIMEOUT_S + 1)
+    cache.set(key, (fingerprint, replace(figures, counted_at=old)))
+    client.get(_url(programme))
+    assert _kept(programme)[1][1].counted_at > old
+    assert cache.get(f"{key}:counting") is None  # the count let go of its mark
+
+
 def test_overview_says_when_it_counted(client, programme, coordinator):
     client.force_login(coordinator)
     assert "Counted at" in client.get(_url(programme)).content.decode()
