@@ -16,6 +16,7 @@ time they were made.  The cache holds counts and region names, never a person.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,6 +40,8 @@ TIMEOUT_S = 60
 KEEP_S = 24 * 3600
 #: The longest a count may take before another reader may start one.
 COUNTING_S = 120
+#: How long a reader with no counts to show waits for another's before counting itself.
+WAIT_S = 10
 
 
 @dataclass(frozen=True)
@@ -95,8 +98,11 @@ def overview_figures(*, programme: Programme) -> OverviewFigures:
         fresh = timezone.now() - kept[1].counted_at < timedelta(seconds=TIMEOUT_S)
         if kept[0] == fingerprint and fresh:
             return kept[1]
-        if not cache.add(f"{key}:counting", True, COUNTING_S):
-            return kept[1]  # another reader is counting
+    if not cache.add(f"{key}:counting", True, COUNTING_S):
+        # Another reader is counting: show the last counts, or wait for theirs.
+        kept = kept or _awaited(key)
+        if kept is not None:
+            return kept[1]
     try:
         found = OverviewFigures(
             states=state_counts(programme=programme),
@@ -109,3 +115,13 @@ def overview_figures(*, programme: Programme) -> OverviewFigures:
     finally:
         cache.delete(f"{key}:counting")
     return found
+
+
+def _awaited(key: str) -> tuple[str, OverviewFigures] | None:
+    """The counts another reader is making, once kept (None if they take too long)."""
+    for _ in range(int(WAIT_S / 0.1)):
+        time.sleep(0.1)
+        kept: tuple[str, OverviewFigures] | None = cache.get(key)
+        if kept is not None:
+            return kept
+    return None

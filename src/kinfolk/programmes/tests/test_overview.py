@@ -165,6 +165,35 @@ def test_while_one_reader_counts_the_others_see_the_last_counts(
     assert client.get(_url(programme)).context["n_volunteers"] == 2
 
 
+def test_a_first_reader_waits_for_the_count_another_is_making(
+    client, programme, coordinator, volunteer, monkeypatch
+):
+    from dataclasses import replace
+
+    from django.core.cache import cache
+
+    from kinfolk.programmes import overview_figures
+
+    client.force_login(coordinator)
+    client.get(_url(programme))
+    key, (fingerprint, figures) = _kept(programme)
+    cache.delete(key)
+    cache.add(f"{key}:counting", True, 60)  # another reader began the first count
+    theirs = replace(figures, states={**figures.states, "volunteers": {"active": 42}})
+
+    def their_count_ends(seconds: float) -> None:  # while this reader waits
+        cache.set(key, (fingerprint, theirs))
+
+    monkeypatch.setattr(overview_figures.time, "sleep", their_count_ends)
+    assert client.get(_url(programme)).context["n_volunteers"] == 42
+    monkeypatch.undo()
+    # Had theirs never come, the reader counts itself after WAIT_S.
+    cache.delete(key)
+    monkeypatch.setattr(overview_figures, "WAIT_S", 0.3)
+    cache.add(f"{key}:counting", True, 60)
+    assert client.get(_url(programme)).context["n_volunteers"] == 1
+
+
 def test_counts_older_than_the_timeout_are_counted_again(client, programme, coordinator):
     import datetime as dt
     from dataclasses import replace
