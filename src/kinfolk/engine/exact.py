@@ -14,8 +14,12 @@ be paired.  This module closes that gap:
   prices the pairs of people whose price fell.  When no pair is left, the
   certificate holds for *all* compatible pairs: the result is the maximum
   number of pairs, at the least total cost, over everyone.
-* **stable mode** — deferred acceptance (compiled, a few passes over the
-  edges) runs on the graph, then :func:`kinfolk.engine.cells.blocking` looks for
+* **stable mode, volunteers proposing** — one run of deferred acceptance in
+  which each volunteer's list grows as it goes: before proposing past what the
+  scans around it have seen, it scans further
+  (:func:`kinfolk.engine.cells.stable_extending`, :func:`stable_by_volunteers`).
+* **stable mode, households proposing** — deferred acceptance (compiled, a few
+  passes over the edges) runs on the graph, then :func:`kinfolk.engine.cells.blocking` looks for
   compatible pairs outside it that both prefer to their partners; they join the
   graph and it runs again, until no pair anywhere blocks the result.  After the
   first scan of everyone, only the people whose partner got worse are scanned,

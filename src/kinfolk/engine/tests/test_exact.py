@@ -171,7 +171,12 @@ def test_volunteer_proposing_stable_equals_deferred_acceptance_over_all_compatib
 
 @settings(max_examples=10, deadline=None)
 @given(seed=st.integers(0, 10_000), k=st.sampled_from([1, 3]))
-def test_volunteer_proposing_stable_equals_the_rounds_method(seed: int, k: int) -> None:
+def test_no_volunteer_fares_worse_than_in_the_rounds_methods_stable_matching(
+    seed: int, k: int
+) -> None:
+    # Both are stable over all pairs, but the rounds method is volunteer-optimal only on
+    # the graph it grew (at 110k two volunteers swap households in it that both like
+    # less), so the one-run result must be at least as good for every volunteer.
     from kinfolk.engine.assign import prepare, stable_matching
 
     programme = generate(120, 110, seed=seed, today=TODAY)
@@ -181,9 +186,20 @@ def test_volunteer_proposing_stable_equals_the_rounds_method(seed: int, k: int) 
         today=TODAY, progress=lambda *_: None,
     )  # fmt: skip
     _, by_rounds, _, done = exact.stable(problem, lambda p, keys: stable_matching(p, keys=keys))
-    _, in_one_run, rounds, _ = exact.stable_by_volunteers(problem)
+    p, in_one_run, rounds, _ = exact.stable_by_volunteers(problem)
     assert done and rounds == 1
-    assert np.array_equal(by_rounds, in_one_run)
+    assert (_volunteer_keys(p, in_one_run) <= _volunteer_keys(p, by_rounds)).all()
+
+
+def _volunteer_keys(p, mate):  # type: ignore[no-untyped-def]
+    """How each volunteer ranks its household in the stable preferences (unpaired: largest)."""
+    from kinfolk.engine.assign import stable_keys
+
+    paired = np.flatnonzero(mate >= 0)
+    km = cells.kilometres(np.linalg.norm(p.v.xyz[paired] - p.h.xyz[mate[paired]], axis=1))
+    key = np.full(mate.size, np.iinfo(np.int64).max)
+    key[paired] = stable_keys(p, paired, mate[paired], km)[0]
+    return key
 
 
 def test_a_crowd_at_one_point_is_stably_paired_in_full_even_with_a_short_list() -> None:
