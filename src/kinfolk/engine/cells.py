@@ -663,7 +663,8 @@ def blocking_by_households(
 @jit
 def stable_extending(
     V: Side, H: Side, grid: Any, indptr: Any, indices: Any, row_km: Any, row_vkey: Any,
-    row_hkey: Any, excluded: Any, m: int, v_rank: Any, h_rank: Any, start_km: float, ahead: int,
+    row_hkey: Any, excluded: Any, m: int, v_rank: Any, h_rank: Any, complete: Any,
+    start_km: float, ahead: int,
 ) -> Any:  # fmt: skip
     """The volunteer-optimal stable matching over *all* compatible pairs, in one run.
 
@@ -671,8 +672,9 @@ def stable_extending(
     ordered by its key (:func:`kinfolk.engine.assign.stable_keys`): its graph row
     ``indices[indptr[v]:indptr[v + 1]]`` (sorted by ``row_vkey``, with ``row_km`` and
     the households' keys ``row_hkey``) and the compatible households found by scanning
-    the cells around it.  ``complete[v]`` is the distance up to which the scans have
-    found every compatible household outside the row; a row entry beyond it is not
+    the cells around it.  ``complete[v]`` is the distance up to which the row and the
+    scans hold every compatible household (-1: none known; updated in place); a row
+    entry beyond it is not
     proposed to before a scan reaches it (up to the row entry ``ahead`` places on),
     and an exhausted list scans twice as far, until the volunteer's reach.  So each
     volunteer proposes in exactly its order over all compatible households, and since
@@ -687,7 +689,6 @@ def stable_extending(
     owner = np.full(m, -1, dtype=np.int64)
     mate = np.full(n, -1, dtype=np.int64)
     row_at = indptr[:-1].copy()
-    complete = np.full(n, -1.0)
     pool = np.empty((3, 1024), dtype=np.int64)  # household, its key for v, v's key for it
     used = 0
     b_at = np.zeros(n, dtype=np.int64)

@@ -63,7 +63,7 @@ MAX_ROUNDS = 12
 STABLE_ROUNDS = 64
 PER_PERSON = 32
 START_KM = 2.0  # the first scan of a volunteer whose list ran out
-AHEAD = 4  # a scan reaches the row entry this many places on
+AHEAD = 8  # a scan reaches the row entry this many places on
 
 
 def optimal(problem: Problem) -> tuple[Problem, IntArray, int, bool]:
@@ -150,13 +150,16 @@ def stable(
     return p, mate, STABLE_ROUNDS, False
 
 
-def stable_by_volunteers(problem: Problem) -> tuple[Problem, IntArray, int, bool]:
+def stable_by_volunteers(problem: Problem, listed: int = 0) -> tuple[Problem, IntArray, int, bool]:
     """The volunteer-optimal matching stable over all compatible pairs: (problem, mate, 1, True).
 
     One run of deferred acceptance whose volunteers extend their lists as they go
     (:func:`kinfolk.engine.cells.stable_extending`), instead of :func:`stable`'s rounds of
-    solving and scanning.  The pairs it made outside the graph join the returned problem's
-    graph, so that the result can be costed and explained like any other.
+    solving and scanning.  ``listed`` > 0 promises that each volunteer's graph row holds
+    its ``listed`` nearest compatible households (as :func:`kinfolk.engine.candidates.build`
+    does with ``k``), which spares most volunteers any scan; 0 promises nothing.  The
+    pairs made outside the graph join the returned problem's graph, so that the result
+    can be costed and explained like any other.
     """
     from kinfolk.engine.assign import id_ranks, stable_keys
 
@@ -170,10 +173,12 @@ def stable_by_volunteers(problem: Problem) -> tuple[Problem, IntArray, int, bool
     indptr = np.ascontiguousarray(g.indptr, dtype=np.int64)
     order = sort_within(indptr, v_key)  # each row best first, by the volunteer's own key
     members = p.h_cells.members
+    km = g.distance_km[order]
     mate = cells.stable_extending(
         p.v_side, cells.in_cell_order(p.h_side, p.h_cells), p.h_cells.grid(), indptr,
-        cols[order], g.distance_km[order], v_key[order], h_key[order], p.excluded, m,
-        id_ranks(p.volunteers.id), id_ranks(p.households.id)[members], START_KM, AHEAD,
+        cols[order], km, v_key[order], h_key[order], p.excluded, m,
+        id_ranks(p.volunteers.id), id_ranks(p.households.id)[members],
+        _complete_below(indptr, km, listed), START_KM, AHEAD,
     )  # fmt: skip
     paired = np.flatnonzero(mate >= 0)
     outside = paired[cells.row_positions(indptr, cols, paired, mate[paired]) < 0]
@@ -184,6 +189,22 @@ def stable_by_volunteers(problem: Problem) -> tuple[Problem, IntArray, int, bool
         chords = np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1] + d[:, 2] * d[:, 2])
         p = with_edges(p, outside, mate[outside], chords)
     return p, mate, 1, True
+
+
+def _complete_below(indptr: IntArray, km: npt.NDArray[np.float32], listed: int) -> FloatArray:
+    """Per volunteer, a distance up to which its row holds every compatible household.
+
+    A row that holds the ``listed`` nearest holds everyone strictly nearer than the
+    ``listed``-th (a household at the same distance may have lost the tie-break), and a
+    shorter row holds everyone its volunteer can reach.  Without a promise: -1.
+    """
+    if listed <= 0:
+        return np.full(indptr.size - 1, -1.0)
+    complete = np.full(indptr.size - 1, np.inf)
+    long = np.flatnonzero(np.diff(indptr) >= listed)
+    kth = km[indptr[long] + listed - 1]
+    complete[long] = np.nextafter(kth, np.float32(-np.inf)).astype(np.float64)
+    return complete
 
 
 def cost_bound(p: Problem) -> int:

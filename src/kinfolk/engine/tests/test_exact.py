@@ -202,6 +202,31 @@ def _volunteer_keys(p, mate):  # type: ignore[no-untyped-def]
     return key
 
 
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 10_000), k=st.sampled_from([1, 2, 5]), crowd=st.sampled_from([0.0, 1.0]))
+def test_each_volunteers_row_holds_everyone_nearer_than_its_kth_candidate(
+    seed: int, k: int, crowd: float
+) -> None:
+    # What stable_by_volunteers(listed=k) relies on to skip scanning the row's distances.
+    from kinfolk.engine.assign import prepare
+
+    programme = generate(60, 70, seed=seed, today=TODAY)
+    volunteers, households = _crowded(programme, crowd, seed)
+    problem, _ = prepare(
+        volunteers, households, weights=cm.Weights(), locks=(), exclusions=(), k=k,
+        today=TODAY, progress=lambda *_: None,
+    )  # fmt: skip
+    rows, cols, _, _ = _all_pairs(volunteers, households)
+    g = problem.graph
+    complete = exact._complete_below(g.indptr, g.distance_km, k)  # rows are nearest first
+    for v in range(len(volunteers)):
+        theirs = cols[rows == v]
+        d = np.linalg.norm(problem.v.xyz[v] - problem.h.xyz[theirs], axis=1)
+        nearer = set(theirs[cells.kilometres(d) <= complete[v]].tolist())
+        assert nearer <= set(g.indices[g.indptr[v] : g.indptr[v + 1]].tolist())
+    assert np.isinf(complete[np.diff(g.indptr) < k]).all()
+
+
 def test_a_crowd_at_one_point_is_stably_paired_in_full_even_with_a_short_list() -> None:
     same = {"lat": "53.96", "lon": "-1.08"}
     volunteers = people("volunteers", *[make_person(id=f"V{i}", **same) for i in range(300)])
