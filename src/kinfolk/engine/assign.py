@@ -246,6 +246,8 @@ def match(
     elif mode == "greedy":
         cols = problem.graph.indices.astype(np.int64)
         mate = greedy_matching(n, m, problem.rows, cols, problem.cost)
+    elif mode == "stable" and proposing == "volunteers":
+        problem, mate, rounds, checked = exact.stable_by_volunteers(problem, listed=k)
     elif mode == "stable":
         problem, mate, rounds, checked = exact.stable(
             problem, lambda p, keys: stable_matching(p, proposing=proposing, keys=keys)

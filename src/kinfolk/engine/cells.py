@@ -33,6 +33,7 @@ import numpy.typing as npt
 from kinfolk.engine import candidates as cand
 from kinfolk.engine import costs as cm
 from kinfolk.engine.compiled import jit, jit_parallel
+from kinfolk.engine.solvers import offer
 
 #: Side tuple: xyz, lat, lon, reach chord, reach km, places, talk, conv, learn reach,
 #: availability, offers, accepts, travel mode, months waited, free.
@@ -518,12 +519,18 @@ def _blocks(v: int, h: int, c: float, V: Side, H: Side, mates: Any, n_people: in
         common < v_mate_common[v] or (common == v_mate_common[v] and h_rank[h] >= v_mate_rank[v])
     ):
         return False
+    return _household_key(v, h, common, V, H, v_rank[v], n_people) < h_mate_key[h]  # type: ignore[no-any-return]
+
+
+@jit
+def _household_key(v: int, h: int, common: int, V: Side, H: Side, rank: int, n_people: int) -> int:
+    """How household ``h`` ranks volunteer ``v`` (of id rank ``rank``): see ``stable_keys``."""
     exchange = 0
     if (V[8][v] & H[7][h]) != 0:
         exchange += 1
     if (H[8][h] & V[7][v]) != 0:
         exchange += 1
-    return ((2 - exchange) * 32 + (21 - common)) * n_people + v_rank[v] < h_mate_key[h]  # type: ignore[no-any-return]
+    return ((2 - exchange) * 32 + (21 - common)) * n_people + rank
 
 
 @jit
@@ -648,6 +655,133 @@ def blocking_by_households(
         found[turn] = size
     cols, rows, chord = _gathered(h_list, found, out_v, out_c)
     return rows, cols, chord
+
+
+# --- stable mode: deferred acceptance whose lists grow on demand -------------------------------
+
+
+@jit
+def stable_extending(
+    V: Side, H: Side, grid: Any, indptr: Any, indices: Any, row_km: Any, row_vkey: Any,
+    row_hkey: Any, excluded: Any, m: int, v_rank: Any, h_rank: Any, complete: Any,
+    start_km: float, ahead: int,
+) -> Any:  # fmt: skip
+    """The volunteer-optimal stable matching over *all* compatible pairs, in one run.
+
+    Deferred acceptance with volunteers proposing, each down the merge of two lists
+    ordered by its key (:func:`kinfolk.engine.assign.stable_keys`): its graph row
+    ``indices[indptr[v]:indptr[v + 1]]`` (sorted by ``row_vkey``, with ``row_km`` and
+    the households' keys ``row_hkey``) and the compatible households found by scanning
+    the cells around it.  ``complete[v]`` is the distance up to which the row and the
+    scans hold every compatible household (-1: none known; updated in place); a row
+    entry beyond it is not
+    proposed to before a scan reaches it (up to the row entry ``ahead`` places on),
+    and an exhausted list scans twice as far, until the volunteer's reach.  So each
+    volunteer proposes in exactly its order over all compatible households, and since
+    a proposer only ever moves down its own order, extending the lists as it goes is
+    the same run as on the complete lists: the result is stable over all pairs.
+
+    Side H and ``h_rank`` come in H's cell order (``grid`` is H's).  Returns the
+    household of each volunteer, or -1.
+    """
+    n = V[0].shape[0]
+    held = np.zeros(m, dtype=np.int64)
+    owner = np.full(m, -1, dtype=np.int64)
+    mate = np.full(n, -1, dtype=np.int64)
+    row_at = indptr[:-1].copy()
+    pool = np.empty((3, 1024), dtype=np.int64)  # household, its key for v, v's key for it
+    used = 0
+    b_at = np.zeros(n, dtype=np.int64)
+    b_end = np.zeros(n, dtype=np.int64)
+    h_reach = 0.0  # no household accepts a pair beyond its own limit
+    for at in range(H[4].size):
+        h_reach = max(h_reach, H[4][at])
+    for first in range(n):
+        if not V[14][first]:
+            continue
+        proposer = first
+        while proposer >= 0:
+            v, target, key = proposer, -1, 0
+            while True:
+                r, b, end = row_at[v], b_at[v], indptr[v + 1]
+                if b < b_end[v] and (r >= end or pool[1, b] < row_vkey[r]):
+                    target, key, b_at[v] = pool[0, b], pool[2, b], b + 1
+                    break
+                if r < end and row_km[r] <= complete[v]:
+                    target, key, row_at[v] = indices[r], row_hkey[r], r + 1
+                    break
+                if complete[v] == _INF:
+                    break  # every compatible household proposed to
+                if r < end:
+                    hi = float(row_km[min(r + ahead, end - 1)])
+                else:
+                    hi = max(2.0 * complete[v], start_km)
+                reach = min(V[4][v], h_reach)
+                if hi >= reach:
+                    hi = _INF
+                found = _households_between(
+                    V, H, grid, v, complete[v], hi, reach, indptr, indices, excluded, m,
+                    h_rank, v_rank[v],
+                )  # fmt: skip
+                pool = _room(pool, used + found.shape[1])
+                pool[:, used : used + found.shape[1]] = found
+                b_at[v], b_end[v] = used, used + found.shape[1]
+                used += found.shape[1]
+                complete[v] = hi
+            if target < 0:
+                break
+            proposer = offer(held, owner, mate, target, key, v)
+    return mate
+
+
+@jit
+def _room(pool: Any, size: int) -> Any:
+    """``pool`` with room for ``size`` columns (doubled when short)."""
+    if size <= pool.shape[1]:
+        return pool
+    grown = np.empty((pool.shape[0], max(size, 2 * pool.shape[1])), dtype=pool.dtype)
+    grown[:, : pool.shape[1]] = pool
+    return grown
+
+
+@jit
+def _households_between(
+    V: Side, H: Side, grid: Any, v: int, lo: float, hi: float, reach: float, indptr: Any,
+    indices: Any, excluded: Any, m: int, h_rank: Any, rank: int,
+) -> Any:  # fmt: skip
+    """Compatible free households of ``v`` at ``lo < km <= hi``, outside its graph row.
+
+    Returns a (3, found) array of (household, its key for v, v's key for it) sorted by
+    v's key, the keys of :func:`kinfolk.engine.assign.stable_keys`.  The disc is a little
+    wider than ``hi`` (or ``reach``): the float32 km of a pair may round down into it.
+    """
+    members = grid[3]
+    radius = min(hi, reach) * (1 + 1e-6) + 1e-6
+    ranges = _ranges(V, v, radius, grid, np.empty((64, 2), dtype=np.int64))
+    out = np.empty((3, 16), dtype=np.int64)
+    bits = np.empty(1, dtype=np.float32)  # the km's float32 bits, as stable_keys packs them
+    count = 0
+    for r in range(ranges.shape[0]):
+        for at in range(ranges[r, 0], ranges[r, 1]):
+            if not H[14][at]:
+                continue
+            c = _chord(V, v, H, at)
+            km = pair_km(c)
+            if km <= lo or km > hi or stage(v, at, c, V, H) != 0:
+                continue
+            h = members[at]
+            if _listed(indices, indptr[v], indptr[v + 1], h) or _excluded(excluded, v * m + h):
+                continue
+            out = _room(out, count + 1)
+            common = _popcount(int(V[9][v] & H[9][at]))
+            bits[0] = km
+            out[0, count] = h
+            out[1, count] = (np.int64(bits.view(np.int32)[0]) << 32) | ((21 - common) << 27)
+            out[1, count] |= h_rank[at]
+            out[2, count] = _household_key(v, at, common, V, H, rank, V[0].shape[0])
+            count += 1
+    order = np.argsort(out[1, :count])
+    return out[:, order]
 
 
 @jit

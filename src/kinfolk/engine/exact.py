@@ -14,8 +14,12 @@ be paired.  This module closes that gap:
   prices the pairs of people whose price fell.  When no pair is left, the
   certificate holds for *all* compatible pairs: the result is the maximum
   number of pairs, at the least total cost, over everyone.
-* **stable mode** — deferred acceptance (compiled, a few passes over the
-  edges) runs on the graph, then :func:`kinfolk.engine.cells.blocking` looks for
+* **stable mode, volunteers proposing** — one run of deferred acceptance in
+  which each volunteer's list grows as it goes: before proposing past what the
+  scans around it have seen, it scans further
+  (:func:`kinfolk.engine.cells.stable_extending`, :func:`stable_by_volunteers`).
+* **stable mode, households proposing** — deferred acceptance (compiled, a few
+  passes over the edges) runs on the graph, then :func:`kinfolk.engine.cells.blocking` looks for
   compatible pairs outside it that both prefer to their partners; they join the
   graph and it runs again, until no pair anywhere blocks the result.  After the
   first scan of everyone, only the people whose partner got worse are scanned,
@@ -40,7 +44,13 @@ import numpy.typing as npt
 
 from kinfolk.engine import cells
 from kinfolk.engine import costs as cm
-from kinfolk.engine.solvers import Certificate, WarmStart, optimal_warm, pair_order
+from kinfolk.engine.solvers import (
+    Certificate,
+    WarmStart,
+    optimal_warm,
+    pair_order,
+    sort_within,
+)
 
 if TYPE_CHECKING:
     from kinfolk.engine.assign import Problem
@@ -52,6 +62,8 @@ Keys = tuple[IntArray, IntArray]  # per edge: the volunteer's and the household'
 MAX_ROUNDS = 12
 STABLE_ROUNDS = 64
 PER_PERSON = 32
+START_KM = 2.0  # the first scan of a volunteer whose list ran out
+AHEAD = 8  # a scan reaches the row entry this many places on
 
 
 def optimal(problem: Problem) -> tuple[Problem, IntArray, int, bool]:
@@ -136,6 +148,63 @@ def stable(
         )
         before = after
     return p, mate, STABLE_ROUNDS, False
+
+
+def stable_by_volunteers(problem: Problem, listed: int = 0) -> tuple[Problem, IntArray, int, bool]:
+    """The volunteer-optimal matching stable over all compatible pairs: (problem, mate, 1, True).
+
+    One run of deferred acceptance whose volunteers extend their lists as they go
+    (:func:`kinfolk.engine.cells.stable_extending`), instead of :func:`stable`'s rounds of
+    solving and scanning.  ``listed`` > 0 promises that each volunteer's graph row holds
+    its ``listed`` nearest compatible households (as :func:`kinfolk.engine.candidates.build`
+    does with ``k``), which spares most volunteers any scan; 0 promises nothing.  The
+    pairs made outside the graph join the returned problem's graph, so that the result
+    can be costed and explained like any other.
+    """
+    from kinfolk.engine.assign import id_ranks, stable_keys
+
+    p = problem
+    n, m = p.graph.n_volunteers, p.graph.n_households
+    if n == 0 or m == 0:
+        return p, np.full(n, -1, dtype=np.int64), 0, True
+    g = p.graph
+    cols = g.indices.astype(np.int64)
+    v_key, h_key = stable_keys(p, p.rows, cols, g.distance_km)
+    indptr = np.ascontiguousarray(g.indptr, dtype=np.int64)
+    order = sort_within(indptr, v_key)  # each row best first, by the volunteer's own key
+    members = p.h_cells.members
+    km = g.distance_km[order]
+    mate = cells.stable_extending(
+        p.v_side, cells.in_cell_order(p.h_side, p.h_cells), p.h_cells.grid(), indptr,
+        cols[order], km, v_key[order], h_key[order], p.excluded, m,
+        id_ranks(p.volunteers.id), id_ranks(p.households.id)[members],
+        _complete_below(indptr, km, listed), START_KM, AHEAD,
+    )  # fmt: skip
+    paired = np.flatnonzero(mate >= 0)
+    outside = paired[cells.row_positions(indptr, cols, paired, mate[paired]) < 0]
+    if outside.size:
+        v_xyz, h_xyz = p.v_side[0][outside], p.h_side[0][mate[outside]]
+        # The kernels' chord, to the bit: the same three squares summed in the same order.
+        d = v_xyz - h_xyz
+        chords = np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1] + d[:, 2] * d[:, 2])
+        p = with_edges(p, outside, mate[outside], chords)
+    return p, mate, 1, True
+
+
+def _complete_below(indptr: IntArray, km: npt.NDArray[np.float32], listed: int) -> FloatArray:
+    """Per volunteer, a distance up to which its row holds every compatible household.
+
+    A row that holds the ``listed`` nearest holds everyone strictly nearer than the
+    ``listed``-th (a household at the same distance may have lost the tie-break), and a
+    shorter row holds everyone its volunteer can reach.  Without a promise: -1.
+    """
+    if listed <= 0:
+        return np.full(indptr.size - 1, -1.0)
+    complete = np.full(indptr.size - 1, np.inf)
+    long = np.flatnonzero(np.diff(indptr) >= listed)
+    kth = km[indptr[long] + listed - 1]
+    complete[long] = np.nextafter(kth, np.float32(-np.inf)).astype(np.float64)
+    return complete
 
 
 def cost_bound(p: Problem) -> int:

@@ -165,19 +165,19 @@ def deferred_acceptance(
     if prop.size < 2 or bool(np.all(prop[1:] >= prop[:-1])):
         start = np.searchsorted(prop, np.arange(n_prop + 1)).astype(np.int64)
         # Each proposer's list, best first: a sort per list (they are short), compiled.
-        order = _sort_within(start, np.ascontiguousarray(prop_key, dtype=np.int64))
+        order = sort_within(start, np.ascontiguousarray(prop_key, dtype=np.int64))
     else:
         by_prop = np.argsort(prop, kind="stable")
         start = np.searchsorted(prop[by_prop], np.arange(n_prop + 1)).astype(np.int64)
         keys = np.ascontiguousarray(prop_key[by_prop], dtype=np.int64)
-        order = by_prop[_sort_within(start, keys)]
+        order = by_prop[sort_within(start, keys)]
     acc_sorted = np.ascontiguousarray(acc[order], dtype=np.int64)
     key_sorted = np.ascontiguousarray(acc_key[order], dtype=np.int64)
     return _propose(n_prop, n_acc, start, acc_sorted, key_sorted)
 
 
 @jit
-def _sort_within(start: IntArray, key: IntArray) -> IntArray:
+def sort_within(start: IntArray, key: IntArray) -> IntArray:
     """The order that sorts each segment ``key[start[i]:start[i + 1]]`` (left in place)."""
     order = np.arange(key.size)
     for i in range(start.size - 1):
@@ -192,27 +192,37 @@ def _sort_within(start: IntArray, key: IntArray) -> IntArray:
 @jit
 def _propose(n_prop: int, n_acc: int, start: IntArray, acc: IntArray, key: IntArray) -> IntArray:
     """Deferred acceptance over proposers' lists ``acc[start[i]:start[i + 1]]``, best first."""
-    held = np.full(n_acc, -1, dtype=np.int64)  # the position (in ``acc``) each acceptor holds
+    held = np.zeros(n_acc, dtype=np.int64)  # the key of the offer each acceptor holds
     owner = np.full(n_acc, -1, dtype=np.int64)
     mate = np.full(n_prop, -1, dtype=np.int64)
+    nxt = start[:-1].copy()  # each proposer's next choice
     for first in range(n_prop):
-        proposer, at = first, start[first]
-        while proposer >= 0:
-            if at >= start[proposer + 1]:
-                break  # list exhausted: stays unpaired
-            target = acc[at]
-            current = held[target]
-            if current < 0 or key[at] < key[current]:
-                rejected = owner[target]
-                held[target], owner[target] = at, proposer
-                mate[proposer] = target
-                if rejected < 0:
-                    break
-                mate[rejected] = -1
-                proposer, at = rejected, current + 1
-            else:
-                at += 1
+        proposer = first
+        while proposer >= 0 and nxt[proposer] < start[proposer + 1]:
+            at = nxt[proposer]
+            nxt[proposer] = at + 1
+            proposer = offer(held, owner, mate, acc[at], key[at], proposer)
     return mate
+
+
+@jit
+def offer(
+    held: IntArray, owner: IntArray, mate: IntArray, target: int, key: int, proposer: int
+) -> int:
+    """``target`` weighs ``proposer``'s offer (its own ``key``): who proposes next.
+
+    That is the proposer itself when refused, the one it replaced (who must propose
+    again), or -1 when the offer took a free acceptor.  ``held``/``owner`` are the key
+    and proposer each acceptor holds (owner -1: none); ``mate`` follows.
+    """
+    if owner[target] >= 0 and key >= held[target]:
+        return proposer
+    rejected = owner[target]
+    owner[target], held[target] = proposer, key
+    mate[proposer] = target
+    if rejected >= 0:
+        mate[rejected] = -1
+    return int(rejected)
 
 
 # --- the compiled exact solver -----------------------------------------------------------------

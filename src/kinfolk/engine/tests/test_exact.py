@@ -11,7 +11,7 @@ from kinfolk.engine import candidates as cand
 from kinfolk.engine import cells, exact
 from kinfolk.engine import costs as cm
 from kinfolk.engine.assign import match
-from kinfolk.engine.solvers import optimal_matching_ortools
+from kinfolk.engine.solvers import deferred_acceptance, optimal_matching_ortools
 from kinfolk.engine.synth import generate
 
 from . import TODAY, make_person, people
@@ -104,23 +104,169 @@ def test_stable_has_no_blocking_pair_among_all_compatible_pairs(
     side = "households" if proposing else "volunteers"
     result = match(volunteers, households, mode="stable", k=k, proposing=side, today=TODAY)  # type: ignore[arg-type]
     assert result.summary.all_pairs_checked
-    rows, cols, _, _ = _all_pairs(volunteers, households)
-    p = result.problem
-    n, m = len(volunteers), len(households)
-    km = cells.kilometres(np.linalg.norm(p.v.xyz[rows] - p.h.xyz[cols], axis=1))
-    f = cm.pair_features(p.v, p.h, rows, cols, km, p.v_months, p.h_months)
+    assert _blocking_pairs(result, volunteers, households) == 0
+
+
+def _stable_keys_of_all_pairs(volunteers, households, excluded=()):  # type: ignore[no-untyped-def]
+    """Every compatible pair with its stable keys (volunteer's, household's), by brute force."""
+    rows, cols, _, _ = _all_pairs(volunteers, households, excluded)
+    v, h = (cand.traits(pop, cand.shared_languages(volunteers, households))
+            for pop in (volunteers, households))  # fmt: skip
+    km = cells.kilometres(np.linalg.norm(v.xyz[rows] - h.xyz[cols], axis=1))
+    months = (cm.months_waited(pop.waiting_since, TODAY) for pop in (volunteers, households))
+    f = cm.pair_features(v, h, rows, cols, km, *months)
     v_rank = np.argsort(np.argsort(volunteers.id, kind="stable"), kind="stable")
     h_rank = np.argsort(np.argsort(households.id, kind="stable"), kind="stable")
     common = f.common_slots.astype(np.int64)
     v_key = km.view(np.int32).astype(np.int64) << 32 | (21 - common) << 27 | h_rank[cols]
-    h_key = ((2 - f.exchange.astype(np.int64)) * 32 + (21 - common)) * n + v_rank[rows]
+    h_key = ((2 - f.exchange.astype(np.int64)) * 32 + (21 - common)) * len(volunteers)
+    return rows, cols, v_key, h_key + v_rank[rows]
+
+
+def _blocking_pairs(result, volunteers, households) -> int:  # type: ignore[no-untyped-def]
+    """How many compatible pairs both prefer each other to their partners in ``result``."""
+    rows, cols, v_key, h_key = _stable_keys_of_all_pairs(volunteers, households)
     key_of = {(a, b): (x, y) for a, b, x, y in zip(rows, cols, v_key, h_key, strict=True)}
     top = np.iinfo(np.int64).max
-    mate_v, mate_h = np.full(n, top), np.full(m, top)
+    mate_v, mate_h = np.full(len(volunteers), top), np.full(len(households), top)
     for a, b in zip(result.volunteer.tolist(), result.household.tolist(), strict=True):
         mate_v[a], mate_h[b] = key_of[(a, b)]
-    blocking = (v_key < mate_v[rows]) & (h_key < mate_h[cols])
-    assert not blocking.any()
+    return int(((v_key < mate_v[rows]) & (h_key < mate_h[cols])).sum())
+
+
+def _volunteer_optimal(volunteers, households, excluded=()):  # type: ignore[no-untyped-def]
+    """Textbook deferred acceptance over every compatible pair: each volunteer's household."""
+    rows, cols, v_key, h_key = _stable_keys_of_all_pairs(volunteers, households, excluded)
+    return deferred_acceptance(len(volunteers), len(households), rows, cols, v_key, h_key)
+
+
+def _mates(result, n: int):  # type: ignore[no-untyped-def]
+    mate = np.full(n, -1, dtype=np.int64)
+    mate[result.volunteer] = result.household
+    return mate
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    k=st.sampled_from([1, 2, 4]),
+    crowd=st.sampled_from([0.0, 0.5, 1.0]),
+    sizes=st.tuples(st.integers(20, 90), st.integers(20, 90)),
+    n_excluded=st.integers(0, 30),
+)
+def test_volunteer_proposing_stable_equals_deferred_acceptance_over_all_compatible_pairs(
+    seed: int, k: int, crowd: float, sizes: tuple[int, int], n_excluded: int
+) -> None:
+    programme = generate(*sizes, seed=seed, today=TODAY)
+    volunteers, households = _crowded(programme, crowd, seed)
+    rows, cols, _, _ = _all_pairs(volunteers, households)
+    picked = np.random.default_rng(seed).permutation(rows.size)[:n_excluded]
+    excluded = list(zip(rows[picked].tolist(), cols[picked].tolist(), strict=True))
+    ids = [(volunteers.id[a], households.id[b]) for a, b in excluded]
+    result = match(volunteers, households, mode="stable", k=k, exclusions=ids, today=TODAY)
+    assert result.summary.all_pairs_checked
+    expected = _volunteer_optimal(volunteers, households, excluded)
+    assert np.array_equal(_mates(result, len(volunteers)), expected)
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 10_000), k=st.sampled_from([1, 3]))
+def test_no_volunteer_fares_worse_than_in_the_rounds_methods_stable_matching(
+    seed: int, k: int
+) -> None:
+    # Both are stable over all pairs, but the rounds method is volunteer-optimal only on
+    # the graph it grew (at 110k two volunteers swap households in it that both like
+    # less), so the one-run result must be at least as good for every volunteer.
+    from kinfolk.engine.assign import prepare, stable_matching
+
+    programme = generate(120, 110, seed=seed, today=TODAY)
+    volunteers, households = _crowded(programme, 0.5, seed)
+    problem, _ = prepare(
+        volunteers, households, weights=cm.Weights(), locks=(), exclusions=(), k=k,
+        today=TODAY, progress=lambda *_: None,
+    )  # fmt: skip
+    _, by_rounds, _, done = exact.stable(problem, lambda p, keys: stable_matching(p, keys=keys))
+    p, in_one_run, rounds, _ = exact.stable_by_volunteers(problem)
+    assert done and rounds == 1
+    assert (_volunteer_keys(p, in_one_run) <= _volunteer_keys(p, by_rounds)).all()
+
+
+def _volunteer_keys(p, mate):  # type: ignore[no-untyped-def]
+    """How each volunteer ranks its household in the stable preferences (unpaired: largest)."""
+    from kinfolk.engine.assign import stable_keys
+
+    paired = np.flatnonzero(mate >= 0)
+    km = cells.kilometres(np.linalg.norm(p.v.xyz[paired] - p.h.xyz[mate[paired]], axis=1))
+    key = np.full(mate.size, np.iinfo(np.int64).max)
+    key[paired] = stable_keys(p, paired, mate[paired], km)[0]
+    return key
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 10_000), k=st.sampled_from([1, 2, 5]), crowd=st.sampled_from([0.0, 1.0]))
+def test_each_volunteers_row_holds_everyone_nearer_than_its_kth_candidate(
+    seed: int, k: int, crowd: float
+) -> None:
+    # What stable_by_volunteers(listed=k) relies on to skip scanning the row's distances.
+    from kinfolk.engine.assign import prepare
+
+    programme = generate(60, 70, seed=seed, today=TODAY)
+    volunteers, households = _crowded(programme, crowd, seed)
+    problem, _ = prepare(
+        volunteers, households, weights=cm.Weights(), locks=(), exclusions=(), k=k,
+        today=TODAY, progress=lambda *_: None,
+    )  # fmt: skip
+    rows, cols, _, _ = _all_pairs(volunteers, households)
+    g = problem.graph
+    complete = exact._complete_below(g.indptr, g.distance_km, k)  # rows are nearest first
+    for v in range(len(volunteers)):
+        theirs = cols[rows == v]
+        d = np.linalg.norm(problem.v.xyz[v] - problem.h.xyz[theirs], axis=1)
+        nearer = set(theirs[cells.kilometres(d) <= complete[v]].tolist())
+        assert nearer <= set(g.indices[g.indptr[v] : g.indptr[v + 1]].tolist())
+    assert np.isinf(complete[np.diff(g.indptr) < k]).all()
+
+
+def test_a_crowd_at_one_point_is_stably_paired_in_full_even_with_a_short_list() -> None:
+    same = {"lat": "53.96", "lon": "-1.08"}
+    volunteers = people("volunteers", *[make_person(id=f"V{i}", **same) for i in range(300)])
+    households = people("households", *[make_person(id=f"H{i}", **same) for i in range(300)])
+    result = match(volunteers, households, mode="stable", k=2, today=TODAY)
+    assert result.summary.pairs == 300
+    assert _blocking_pairs(result, volunteers, households) == 0
+
+
+def test_the_k_nearest_trap_is_escaped_in_stable_mode() -> None:
+    volunteers = people("volunteers", *[make_person(id=f"V{i}") for i in range(80)])
+    households = people(
+        "households",
+        *[make_person(id=f"H{i}", lat="53.96" if i < 40 else "54.005") for i in range(80)],
+    )
+    result = match(volunteers, households, mode="stable", k=32, today=TODAY)
+    assert result.summary.pairs == 80
+    assert _blocking_pairs(result, volunteers, households) == 0
+
+
+def test_stable_pairs_made_outside_the_candidates_join_the_graph_with_their_costs() -> None:
+    volunteers = people("volunteers", *[make_person(id=f"V{i}") for i in range(80)])
+    households = people(
+        "households",
+        *[make_person(id=f"H{i}", lat="53.96" if i < 40 else "54.005") for i in range(80)],
+    )
+    result = match(volunteers, households, mode="stable", k=1, today=TODAY)
+    rows, cols, cost, _ = _all_pairs(volunteers, households)
+    cost_of = dict(zip(zip(rows.tolist(), cols.tolist(), strict=True), cost.tolist(), strict=True))
+    pairs = zip(result.volunteer.tolist(), result.household.tolist(), strict=True)
+    assert result.summary.total_cost == sum(cost_of[pair] for pair in pairs)
+
+
+def test_locked_people_are_left_out_of_volunteer_proposing_stable_mode() -> None:
+    volunteers = people("volunteers", *[make_person(id=f"V{i}") for i in range(30)])
+    households = people("households", *[make_person(id=f"H{i}") for i in range(30)])
+    result = match(volunteers, households, mode="stable", k=1, locks=[("V0", "H5")], today=TODAY)
+    pairs = set(result.pair_ids())
+    assert ("V0", "H5") in pairs and len(pairs) == 30
+    assert sum(1 for v, h in pairs if h == "H5" or v == "V0") == 1
 
 
 @settings(max_examples=15, deadline=None)
