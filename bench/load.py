@@ -3,7 +3,9 @@
 Serves the programme a ``bench/pages.py --keep`` run left in PostgreSQL with
 **two gunicorn instances on two ports** (requests alternate between them),
 with **two ``kinfolk worker`` processes** and Redis for sessions and rate
-limits, all on 127.0.0.1.  Then, open-loop (each request leaves on schedule,
+limits, all on 127.0.0.1.  After a warm-up (``--warm-up-seconds`` at a fifth of
+the rate, not counted: fresh processes import and compile on their first
+requests), open-loop (each request leaves on schedule,
 whether or not earlier ones have answered, so a slow server cannot slow the
 clock that measures it):
 
@@ -330,7 +332,7 @@ async def http(
 
 
 async def pages_load(
-    plan: dict[str, Any], ports: list[int], rate: float, seconds: float, midway: Any
+    plan: dict[str, Any], ports: list[int], rate: float, seconds: float, midway: Any | None
 ) -> tuple[dict[str, list[tuple[float, bool]]], list[tuple[float, float]]]:
     """Open-loop GETs, page kinds in turn, alternating ports.
 
@@ -361,7 +363,7 @@ async def pages_load(
         delay = start + i / rate - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        if not fired and i >= total // 3:
+        if midway is not None and not fired and i >= total // 3:
             fired = True
             tasks.append(asyncio.create_task(asyncio.to_thread(midway)))
         kind = kinds[i % len(kinds)]
@@ -533,6 +535,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--rate", type=float, default=50)
+    parser.add_argument(
+        "--warm-up-seconds", type=float, default=20, help="at a fifth of --rate, not counted"
+    )
     parser.add_argument("--login-rate", type=float, default=10)
     parser.add_argument("--login-seconds", type=float, default=30)
     parser.add_argument("--ports", default="8101,8102")
@@ -570,6 +575,12 @@ def main(argv: list[str] | None = None) -> None:
     started = processes_start(ports, env, work)
     try:
         _wait_for_servers(ports)
+        if args.warm_up_seconds:
+            # Fresh processes import, compile templates and fill caches on their first
+            # requests; a site that has been up a minute has done so. Not counted.
+            rate = args.rate / 5
+            print(f"warm-up: {rate:g}/s for {args.warm_up_seconds:g} s…", file=sys.stderr)
+            asyncio.run(pages_load(plan, ports, rate, args.warm_up_seconds, None))
         print(f"load: {args.rate:g}/s for {args.seconds:g} s…", file=sys.stderr, flush=True)
         results, timeline = asyncio.run(
             pages_load(plan, ports, args.rate, args.seconds, lambda: matching_run_start(plan))
@@ -580,6 +591,8 @@ def main(argv: list[str] | None = None) -> None:
             f"threads each), two workers, Redis sessions; {os.cpu_count()} CPUs shared with others"
         )
         print(f"Target: p95 under {TARGET_P95_MS:.0f} ms and no errors, at {args.rate:g}/s.")
+        if args.warm_up_seconds:
+            print(f"(after {args.warm_up_seconds:g} s of warm-up at {args.rate / 5:g}/s)")
         print(results_table(results, args.seconds))
         print(timeline_line(timeline), flush=True)
         _drain(ports)  # requests the clients gave up on are still being served
