@@ -297,58 +297,92 @@ def _heap_push(
     return size
 
 
+@jit
+def _nearest_one(
+    a: int, k: int, A: Side, B: Side, grid: Any, excluded: Any, a_is_volunteer: bool, m: int,
+    salt: int, start_km: float, chords: Any, who: Any, hashes: Any, buffer: Any,
+) -> tuple[int, int]:  # fmt: skip
+    """Fill the heap ``(chords, hashes, who)`` with a's k nearest; return (size, progress).
+
+    ``who`` receives positions in B's cell order.  Each wider disc reads only the
+    people the narrower one did not reach (chord beyond its limit), and once the heap
+    is full a pair further than its largest chord is dropped before any other test:
+    both leave the result as one scan of the final disc would give it.
+    """
+    members = grid[3]
+    reach = A[4][a]
+    radius = min(start_km, reach)
+    size, progress, seen = 0, 0, -1.0
+    while True:
+        ranges = _ranges(A, a, radius, grid, buffer)
+        limit = 2.0 * math.sin(min(radius / 6371.0088, math.pi) / 2.0) * (1 + 1e-9) + 1e-9
+        for r in range(ranges.shape[0]):
+            for at in range(ranges[r, 0], ranges[r, 1]):
+                if not B[14][at]:
+                    continue
+                c = _chord(A, a, B, at)
+                if c > limit or c <= seen or (size == k and c > chords[0]):
+                    continue
+                s = stage(a, at, c, A, B)
+                b = members[at]
+                v, h = (a, b) if a_is_volunteer else (b, a)
+                if s == 0 and _excluded(excluded, v * m + h):
+                    s = 6
+                progress = max(progress, _PROGRESS[s])
+                if s == 0:
+                    size = _heap_push(chords, hashes, who, size, k, c, _mix(v, h, salt), at)
+        if size == k or radius >= reach:
+            return size, progress
+        seen = limit
+        radius = min(radius * 2.0, reach)
+
+
 @jit_parallel
 def nearest(
     k: int, A: Side, B: Side, grid: Any, excluded: Any, a_is_volunteer: bool, m: int, salt: int,
-    start_km: float,
-) -> tuple[Any, Any, Any, Any]:  # fmt: skip
+    start_km: float, a_order: Any, w: Any, vj: Any, vk: Any, vd: Any, effort: Any,
+) -> tuple[Any, Any, Any, Any, Any]:  # fmt: skip
     """Each free person of side A: its ``k`` nearest compatible free people of side B.
 
-    Returns ``(who, chord, count, reason)``: shapes (nA, k), (nA, k), (nA,), (nA,).
-    Ties in distance go by a hash of the pair, so they are broken fairly.  A person
-    with no candidate gets the furthest stage any pair within reach got to.
+    Returns ``(who, chord, cost, count, reason)``: shapes (nA, k) for the first three,
+    (nA,) for the others; row ``a`` holds its ``count[a]`` people in no particular order,
+    with the cost of each pair (:func:`edge_cost`).  Ties in distance go by a hash of the
+    pair, so they are broken fairly.  A person with no candidate gets the furthest stage
+    any pair within reach got to.
+
+    Side B comes in its cell order (position ``at`` is person ``grid[3][at]``) and A's
+    people are taken in ``a_order`` (their own cell order), as in :func:`violations`:
+    neighbours then sit together in memory, which is what makes pricing each pair here,
+    while its people are in cache, cheaper than a second pass over the graph.
     """
     n_a = A[0].shape[0]
     who = np.full((n_a, k), -1, dtype=np.int64)
     chords = np.zeros((n_a, k), dtype=np.float64)
+    cost = np.zeros((n_a, k), dtype=np.int64)
     count = np.zeros(n_a, dtype=np.int64)
     reason = np.full(n_a, 7, dtype=np.int8)  # LOCKED
     members = grid[3]
-    for a in numba.prange(n_a):
+    for turn in numba.prange(n_a):
+        a = a_order[turn]
         if not A[14][a]:
             continue
         buffer = np.empty((64, 2), dtype=np.int64)
         hashes = np.zeros(k, dtype=np.uint64)
-        reach = A[4][a]
-        radius = min(start_km, reach)
-        while True:
-            size, progress = 0, 0
-            ranges = _ranges(A, a, radius, grid, buffer)
-            limit = 2.0 * math.sin(min(radius / 6371.0088, math.pi) / 2.0) * (1 + 1e-9) + 1e-9
-            for r in range(ranges.shape[0]):
-                for at in range(ranges[r, 0], ranges[r, 1]):
-                    b = members[at]
-                    if not B[14][b]:
-                        continue
-                    c = _chord(A, a, B, b)
-                    if c > limit:
-                        continue
-                    v, h = (a, b) if a_is_volunteer else (b, a)
-                    s = stage(a, b, c, A, B)
-                    if s == 0 and _excluded(excluded, v * m + h):
-                        s = 6
-                    p = _PROGRESS[s]
-                    progress = max(progress, p)
-                    if s == 0:
-                        size = _heap_push(
-                            chords[a], hashes, who[a], size, k, c, _mix(v, h, salt), b
-                        )
-            if size == k or radius >= reach:
-                break
-            radius = min(radius * 2.0, reach)
+        size, progress = _nearest_one(
+            a, k, A, B, grid, excluded, a_is_volunteer, m, salt, start_km, chords[a], who[a],
+            hashes, buffer,
+        )  # fmt: skip
+        for t in range(size):
+            at = who[a, t]
+            km = pair_km(chords[a, t])
+            if a_is_volunteer:
+                cost[a, t] = edge_cost(a, at, km, A, B, w, vj, vk, vd, effort)
+            else:
+                cost[a, t] = edge_cost(at, a, km, B, A, w, vj, vk, vd, effort)
+            who[a, t] = members[at]
         count[a] = size
         reason[a] = _BY_PROGRESS[progress]
-    return who, chords, count, reason
+    return who, chords, cost, count, reason
 
 
 # --- the final checks ------------------------------------------------------------------------
@@ -744,6 +778,69 @@ def csr_rows(n: int, rows: Any, cols: Any, chords: Any) -> tuple[Any, Any, Any]:
         _sort_ties(out_cols, out_chords, first, at)
         indptr[r + 1] = at
     return indptr, out_cols[:at].astype(np.int32), out_chords[:at].copy()
+
+
+@jit
+def lists_csr(
+    n: int, own_who: Any, own_chord: Any, own_cost: Any, own_count: Any, their_who: Any,
+    their_chord: Any, their_cost: Any, their_count: Any,
+) -> tuple[Any, Any, Any, Any]:  # fmt: skip
+    """Volunteer rows (CSR) from both sides' lists of :func:`nearest`, each pair once.
+
+    ``own_*`` are the volunteers' lists (rows by volunteer), ``their_*`` the households'
+    (rows by household, naming volunteers).  Each row is ordered by (chord, column), as
+    the rest of the engine expects.  Returns ``(indptr, indices, chord, cost)``.
+
+    One counting pass places every listed pair in its row, then each row (about 2k
+    pairs) is sorted in place by insertion: no edge list of the whole graph is built,
+    sorted or copied through numpy first.
+    """
+    counts = np.zeros(n + 1, dtype=np.int64)
+    for v in range(n):
+        counts[v + 1] = own_count[v]
+    for hh in range(their_count.size):
+        for t in range(their_count[hh]):
+            counts[their_who[hh, t] + 1] += 1
+    start = np.cumsum(counts)
+    fill = start[:-1].copy()
+    cols = np.empty(start[n], dtype=np.int64)
+    chords = np.empty(start[n], dtype=np.float64)
+    cost = np.empty(start[n], dtype=np.int64)
+    for v in range(n):
+        for t in range(own_count[v]):
+            at = fill[v]
+            cols[at], chords[at], cost[at] = own_who[v, t], own_chord[v, t], own_cost[v, t]
+            fill[v] = at + 1
+    for hh in range(their_count.size):
+        for t in range(their_count[hh]):
+            v = their_who[hh, t]
+            at = fill[v]
+            cols[at], chords[at], cost[at] = hh, their_chord[hh, t], their_cost[hh, t]
+            fill[v] = at + 1
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    out = 0
+    for v in range(n):
+        lo, hi = start[v], start[v + 1]
+        _insertion_sort(cols, chords, cost, lo, hi)
+        for t in range(lo, hi):
+            if t > lo and chords[t] == chords[t - 1] and cols[t] == cols[t - 1]:
+                continue  # listed by both sides: the pair and its cost are the same
+            cols[out], chords[out], cost[out] = cols[t], chords[t], cost[t]
+            out += 1
+        indptr[v + 1] = out
+    return indptr, cols[:out].astype(np.int32), chords[:out].copy(), cost[:out].copy()
+
+
+@jit
+def _insertion_sort(cols: Any, chords: Any, cost: Any, lo: int, hi: int) -> None:
+    """Sort ``[lo, hi)`` of the three arrays by (chord, column)."""
+    for t in range(lo + 1, hi):
+        c, b, p = chords[t], cols[t], cost[t]
+        u = t - 1
+        while u >= lo and (chords[u] > c or (chords[u] == c and cols[u] > b)):
+            chords[u + 1], cols[u + 1], cost[u + 1] = chords[u], cols[u], cost[u]
+            u -= 1
+        chords[u + 1], cols[u + 1], cost[u + 1] = c, b, p
 
 
 @jit
