@@ -380,6 +380,7 @@ def nearest(
             else:
                 cost[a, t] = edge_cost(at, a, km, B, A, w, vj, vk, vd, effort)
             who[a, t] = members[at]
+        _insertion_sort(who[a], chords[a], cost[a], 0, size)  # lists_csr merges sorted runs
         count[a] = size
         reason[a] = _BY_PROGRESS[progress]
     return who, chords, cost, count, reason
@@ -780,19 +781,21 @@ def csr_rows(n: int, rows: Any, cols: Any, chords: Any) -> tuple[Any, Any, Any]:
     return indptr, out_cols[:at].astype(np.int32), out_chords[:at].copy()
 
 
-@jit
+@jit_parallel
 def lists_csr(
     n: int, own_who: Any, own_chord: Any, own_cost: Any, own_count: Any, their_who: Any,
     their_chord: Any, their_cost: Any, their_count: Any,
 ) -> tuple[Any, Any, Any, Any]:  # fmt: skip
     """Volunteer rows (CSR) from both sides' lists of :func:`nearest`, each pair once.
 
-    ``own_*`` are the volunteers' lists (rows by volunteer), ``their_*`` the households'
-    (rows by household, naming volunteers).  Each row is ordered by (chord, column), as
+    ``own_*`` are the volunteers' lists (rows by volunteer, each sorted by (chord,
+    household) as :func:`nearest` leaves them), ``their_*`` the households' (rows by
+    household, naming volunteers).  Each row comes out ordered by (chord, column), as
     the rest of the engine expects.  Returns ``(indptr, indices, chord, cost)``.
 
-    One counting pass places every listed pair in its row, then each row (about 2k
-    pairs) is sorted in place by insertion: no edge list of the whole graph is built,
+    One counting pass places every listed pair in its row after the volunteer's own
+    sorted list; each row then sorts only the households' part (about k/2 pairs) and
+    merges the two runs, rows in parallel.  No edge list of the whole graph is built,
     sorted or copied through numpy first.
     """
     counts = np.zeros(n + 1, dtype=np.int64)
@@ -817,23 +820,27 @@ def lists_csr(
             at = fill[v]
             cols[at], chords[at], cost[at] = hh, their_chord[hh, t], their_cost[hh, t]
             fill[v] = at + 1
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    out = 0
-    for v in range(n):
-        lo, hi = start[v], start[v + 1]
-        _insertion_sort(cols, chords, cost, lo, hi)
-        for t in range(lo, hi):
-            if t > lo and chords[t] == chords[t - 1] and cols[t] == cols[t - 1]:
-                continue  # listed by both sides: the pair and its cost are the same
-            cols[out], chords[out], cost[out] = cols[t], chords[t], cost[t]
-            out += 1
-        indptr[v + 1] = out
-    return indptr, cols[:out].astype(np.int32), chords[:out].copy(), cost[:out].copy()
+    kept = np.zeros(n + 1, dtype=np.int64)
+    for v in numba.prange(n):
+        lo, mid, hi = start[v], start[v] + own_count[v], start[v + 1]
+        _insertion_sort(cols, chords, cost, mid, hi)
+        kept[v + 1] = _merge_runs(cols, chords, cost, lo, mid, hi)
+    indptr = np.cumsum(kept)
+    out_cols = np.empty(indptr[n], dtype=np.int32)
+    out_chords = np.empty(indptr[n], dtype=np.float64)
+    out_cost = np.empty(indptr[n], dtype=np.int64)
+    for v in numba.prange(n):
+        lo, at = start[v], indptr[v]
+        for t in range(indptr[v + 1] - at):
+            out_cols[at + t] = cols[lo + t]
+            out_chords[at + t] = chords[lo + t]
+            out_cost[at + t] = cost[lo + t]
+    return indptr, out_cols, out_chords, out_cost
 
 
 @jit
 def _insertion_sort(cols: Any, chords: Any, cost: Any, lo: int, hi: int) -> None:
-    """Sort ``[lo, hi)`` of the three arrays by (chord, column)."""
+    """Sort ``[lo, hi)`` of the three arrays by (chord, column): rows are short."""
     for t in range(lo + 1, hi):
         c, b, p = chords[t], cols[t], cost[t]
         u = t - 1
@@ -841,6 +848,32 @@ def _insertion_sort(cols: Any, chords: Any, cost: Any, lo: int, hi: int) -> None
             chords[u + 1], cols[u + 1], cost[u + 1] = chords[u], cols[u], cost[u]
             u -= 1
         chords[u + 1], cols[u + 1], cost[u + 1] = c, b, p
+
+
+@jit
+def _merge_runs(cols: Any, chords: Any, cost: Any, lo: int, mid: int, hi: int) -> int:
+    """Merge the sorted runs ``[lo, mid)`` and ``[mid, hi)`` in place, a repeated pair once.
+
+    A pair both sides listed appears once in each run, with the same chord and cost.
+    Returns how many pairs the merged run ``[lo, lo + count)`` holds.
+    """
+    a_cols, a_chords, a_cost = cols[lo:mid].copy(), chords[lo:mid].copy(), cost[lo:mid].copy()
+    i, j, out, n_a = 0, mid, lo, mid - lo
+    while i < n_a or j < hi:
+        take_a = j == hi or (
+            i < n_a
+            and (a_chords[i] < chords[j] or (a_chords[i] == chords[j] and a_cols[i] <= cols[j]))
+        )
+        if take_a:
+            if j < hi and a_chords[i] == chords[j] and a_cols[i] == cols[j]:
+                j += 1  # listed by both sides
+            cols[out], chords[out], cost[out] = a_cols[i], a_chords[i], a_cost[i]
+            i += 1
+        else:
+            cols[out], chords[out], cost[out] = cols[j], chords[j], cost[j]
+            j += 1
+        out += 1
+    return out - lo
 
 
 @jit
