@@ -153,21 +153,35 @@ def edge_cost(
     effort: Any,
 ) -> int:  # fmt: skip
     """Integer cost of pair (v, h), exactly as :func:`costs.edge_costs` computes it."""
+    # The fields are read here and passed on as scalars: a call that takes the two
+    # side tuples themselves copies them (15 arrays each) when it is not inlined.
+    return _price(
+        km, V[7][v], V[8][v], V[9][v], V[12][v], V[13][v], H[7][h], H[8][h], H[9][h],
+        H[12][h], H[13][h], w, vj, vk, vd, effort,
+    )  # fmt: skip
+
+
+@jit
+def _price(
+    km: np.float32, v_conv: Any, v_learn: Any, v_slots: Any, v_mode: int, v_months: float,
+    h_conv: Any, h_learn: Any, h_slots: Any, h_mode: int, h_months: float, w: Any, vj: Any,
+    vk: Any, vd: Any, effort: Any,
+) -> int:  # fmt: skip
     exchange = 0
-    if (V[8][v] & H[7][h]) != 0:
+    if (v_learn & h_conv) != 0:
         exchange += 1
-    if (H[8][h] & V[7][v]) != 0:
+    if (h_learn & v_conv) != 0:
         exchange += 1
     gap = 0
-    if (V[7][v] & H[7][h]) == 0:
+    if (v_conv & h_conv) == 0:
         best = 127
         for t in range(vj.size):
-            if (V[7][v] >> np.uint64(vj[t])) & (H[7][h] >> np.uint64(vk[t])) & np.uint64(1):
+            if (v_conv >> np.uint64(vj[t])) & (h_conv >> np.uint64(vk[t])) & np.uint64(1):
                 best = min(best, vd[t])
         gap = 0 if best == 127 else best
-    slots = min(_popcount(int(V[9][v] & H[9][h])), 4)
-    travel = (effort[V[12][v]] + effort[H[12][h]]) / 2
-    months = V[13][v] + H[13][h]
+    slots = min(_popcount(int(v_slots & h_slots)), 4)
+    travel = (effort[v_mode] + effort[h_mode]) / 2
+    months = v_months + h_months
     km_equivalent = (
         w[0] * np.float64(km) * travel
         + w[1] * (2 - exchange)
