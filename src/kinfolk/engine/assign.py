@@ -298,20 +298,15 @@ def prepare(
     v_free[lock_v] = False
     h_free = np.ones(m, bool)
     h_free[lock_h] = False
-    graph = cand.build(
-        v, h, k=k, volunteer_free=v_free, household_free=h_free, excluded=excluded,
-        progress=progress,
-    )  # fmt: skip
-    progress("costs", 0, 1)
     v_months = cm.months_waited(volunteers.waiting_since, today)
     h_months = cm.months_waited(households.waiting_since, today)
     v_side, h_side = cells.side(v, v_months, v_free), cells.side(h, h_months, h_free)
+    # Costs come out of the candidate pass itself; the stage is reported for the callers.
+    graph, cost = cand.priced(
+        v_side, h_side, v.variants, weights, k=k, excluded=excluded, progress=progress
+    )
+    progress("costs", 0, 1)
     rows = graph.rows().astype(np.int64)
-    vj, vk, vd = cells.variant_arrays(v.variants)
-    cost = cells.graph_costs(
-        rows, graph.indices.astype(np.int64), graph.distance_km, v_side, h_side,
-        cells.weights_tuple(weights), vj, vk, vd, cm.TRAVEL_EFFORT,
-    )  # fmt: skip
     progress("costs", 1, 1)
     problem = Problem(
         volunteers, households, v, h, graph, rows, cost, weights, v_months, h_months,

@@ -24,12 +24,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from kinfolk.engine import dictionary as dd
 from kinfolk.engine.population import MAX_LANGUAGES, Population
+
+if TYPE_CHECKING:
+    from kinfolk.engine.costs import Weights
 
 EARTH_RADIUS_KM = 6371.0088
 #: Why a person has no candidate, in the order the constraints are checked.
@@ -300,31 +304,15 @@ def build(
     pairs.  Time O((n + m) · people per disc); memory O((n + m) k).
     """
     from kinfolk.engine import cells
+    from kinfolk.engine.costs import Weights
 
     n, m = v.xyz.shape[0], h.xyz.shape[0]
     v_free = np.ones(n, bool) if volunteer_free is None else volunteer_free
     h_free = np.ones(m, bool) if household_free is None else household_free
-    keys = np.zeros(0, np.int64) if excluded is None else np.asarray(excluded, np.int64)
     V = cells.side(v, np.zeros(n), v_free)
     H = cells.side(h, np.zeros(m), h_free)
-    report = progress or (lambda stage, done, total: None)
-    report("candidates", 0, 2)
-    who, chord, count, v_reason = cells.nearest(
-        k, V, H, cells.Cells.build(H).grid(), keys, True, m, _SALT, _START_KM
-    )
-    rows = np.repeat(np.arange(n, dtype=np.int64), count)
-    mask = np.arange(who.shape[1])[None, :] < count[:, None]
-    cols, chords = who[mask], chord[mask]
-    report("candidates", 1, 2)
-    who, chord, count, h_reason = cells.nearest(
-        k, H, V, cells.Cells.build(V).grid(), keys, False, m, _SALT, _START_KM
-    )
-    mask = np.arange(who.shape[1])[None, :] < count[:, None]
-    rows = np.concatenate([rows, who[mask]])
-    cols = np.concatenate([cols, np.repeat(np.arange(m, dtype=np.int64), count)])
-    chords = np.concatenate([chords, chord[mask]])
-    report("candidates", 2, 2)
-    return graph_of(n, m, rows, cols, chords, v_reason, h_reason)
+    graph, _ = priced(V, H, v.variants, Weights(), k=k, excluded=excluded, progress=progress)
+    return graph
 
 
 #: Salt of the tie-breaking hash, and the radius of the first disc each person scans.
@@ -332,32 +320,55 @@ _SALT = 0x6B696E666F6C6B
 _START_KM = 2.0
 
 
-def graph_of(
-    n: int,
-    m: int,
-    rows: npt.NDArray[np.int64],
-    cols: npt.NDArray[np.int64],
-    chords: npt.NDArray[np.float64],
-    volunteer_reason: npt.NDArray[np.int8],
-    household_reason: npt.NDArray[np.int8],
-) -> CandidateGraph:
-    """A CSR graph from edge lists that may repeat a pair; within a row, nearest first.
+def priced(
+    V: tuple[Any, ...],
+    H: tuple[Any, ...],
+    variants: tuple[tuple[int, int, int], ...],
+    weights: Weights,
+    *,
+    k: int = 32,
+    excluded: npt.NDArray[np.int64] | None = None,
+    progress: Progress | None = None,
+) -> tuple[CandidateGraph, npt.NDArray[np.int64]]:
+    """:func:`build` on sides packed by :func:`kinfolk.engine.cells.side`, with each edge's cost.
 
-    One compiled counting sort by row, then a small sort of each row (rows hold
-    about 2k edges), instead of sorting all edges at once.
+    The cost of a pair (:func:`kinfolk.engine.cells.edge_cost`, on the months waited
+    held by the sides) is computed in the same compiled pass that finds the pair, while
+    both people are in cache, rather than by a second pass over the finished graph.
+
+    Returns
+    -------
+    graph : CandidateGraph
+    cost : ndarray of int64, shape (n_edges,)
     """
     from kinfolk.engine import cells
+    from kinfolk.engine.costs import TRAVEL_EFFORT
 
-    indptr, cols, chords = cells.csr_rows(
-        n, np.ascontiguousarray(rows, np.int64), np.ascontiguousarray(cols, np.int64),
-        np.ascontiguousarray(chords, np.float64),
+    n, m = V[0].shape[0], H[0].shape[0]
+    keys = np.zeros(0, np.int64) if excluded is None else np.asarray(excluded, np.int64)
+    w = cells.weights_tuple(weights)
+    vj, vk, vd = cells.variant_arrays(variants)
+    v_cells, h_cells = cells.Cells.build(V), cells.Cells.build(H)
+    report = progress or (lambda stage, done, total: None)
+    report("candidates", 0, 2)
+    own = cells.nearest(
+        k, V, cells.in_cell_order(H, h_cells), h_cells.grid(), keys, True, m, _SALT, _START_KM,
+        v_cells.members, w, vj, vk, vd, TRAVEL_EFFORT,
     )  # fmt: skip
-    return CandidateGraph(
+    report("candidates", 1, 2)
+    their = cells.nearest(
+        k, H, cells.in_cell_order(V, v_cells), v_cells.grid(), keys, False, m, _SALT, _START_KM,
+        h_cells.members, w, vj, vk, vd, TRAVEL_EFFORT,
+    )  # fmt: skip
+    indptr, indices, chords, cost = cells.lists_csr(n, *own[:4], *their[:4])
+    report("candidates", 2, 2)
+    graph = CandidateGraph(
         n_volunteers=n,
         n_households=m,
         indptr=indptr,
-        indices=cols.astype(np.int32),
-        distance_km=cells.kilometres(np.ascontiguousarray(chords, dtype=np.float64)),
-        volunteer_reason=volunteer_reason.astype(np.int8),
-        household_reason=household_reason.astype(np.int8),
+        indices=indices,
+        distance_km=cells.kilometres(chords),
+        volunteer_reason=own[4],
+        household_reason=their[4],
     )
+    return graph, cost

@@ -154,21 +154,35 @@ def edge_cost(
     effort: Any,
 ) -> int:  # fmt: skip
     """Integer cost of pair (v, h), exactly as :func:`costs.edge_costs` computes it."""
+    # The fields are read here and passed on as scalars: a call that takes the two
+    # side tuples themselves copies them (15 arrays each) when it is not inlined.
+    return _price(
+        km, V[7][v], V[8][v], V[9][v], V[12][v], V[13][v], H[7][h], H[8][h], H[9][h],
+        H[12][h], H[13][h], w, vj, vk, vd, effort,
+    )  # fmt: skip
+
+
+@jit
+def _price(
+    km: np.float32, v_conv: Any, v_learn: Any, v_slots: Any, v_mode: int, v_months: float,
+    h_conv: Any, h_learn: Any, h_slots: Any, h_mode: int, h_months: float, w: Any, vj: Any,
+    vk: Any, vd: Any, effort: Any,
+) -> int:  # fmt: skip
     exchange = 0
-    if (V[8][v] & H[7][h]) != 0:
+    if (v_learn & h_conv) != 0:
         exchange += 1
-    if (H[8][h] & V[7][v]) != 0:
+    if (h_learn & v_conv) != 0:
         exchange += 1
     gap = 0
-    if (V[7][v] & H[7][h]) == 0:
+    if (v_conv & h_conv) == 0:
         best = 127
         for t in range(vj.size):
-            if (V[7][v] >> np.uint64(vj[t])) & (H[7][h] >> np.uint64(vk[t])) & np.uint64(1):
+            if (v_conv >> np.uint64(vj[t])) & (h_conv >> np.uint64(vk[t])) & np.uint64(1):
                 best = min(best, vd[t])
         gap = 0 if best == 127 else best
-    slots = min(_popcount(int(V[9][v] & H[9][h])), 4)
-    travel = (effort[V[12][v]] + effort[H[12][h]]) / 2
-    months = V[13][v] + H[13][h]
+    slots = min(_popcount(int(v_slots & h_slots)), 4)
+    travel = (effort[v_mode] + effort[h_mode]) / 2
+    months = v_months + h_months
     km_equivalent = (
         w[0] * np.float64(km) * travel
         + w[1] * (2 - exchange)
@@ -298,58 +312,93 @@ def _heap_push(
     return size
 
 
+@jit
+def _nearest_one(
+    a: int, k: int, A: Side, B: Side, grid: Any, excluded: Any, a_is_volunteer: bool, m: int,
+    salt: int, start_km: float, chords: Any, who: Any, hashes: Any, buffer: Any,
+) -> tuple[int, int]:  # fmt: skip
+    """Fill the heap ``(chords, hashes, who)`` with a's k nearest; return (size, progress).
+
+    ``who`` receives positions in B's cell order.  Each wider disc reads only the
+    people the narrower one did not reach (chord beyond its limit), and once the heap
+    is full a pair further than its largest chord is dropped before any other test:
+    both leave the result as one scan of the final disc would give it.
+    """
+    members = grid[3]
+    reach = A[4][a]
+    radius = min(start_km, reach)
+    size, progress, seen = 0, 0, -1.0
+    while True:
+        ranges = _ranges(A, a, radius, grid, buffer)
+        limit = 2.0 * math.sin(min(radius / 6371.0088, math.pi) / 2.0) * (1 + 1e-9) + 1e-9
+        for r in range(ranges.shape[0]):
+            for at in range(ranges[r, 0], ranges[r, 1]):
+                if not B[14][at]:
+                    continue
+                c = _chord(A, a, B, at)
+                if c > limit or c <= seen or (size == k and c > chords[0]):
+                    continue
+                s = stage(a, at, c, A, B)
+                b = members[at]
+                v, h = (a, b) if a_is_volunteer else (b, a)
+                if s == 0 and _excluded(excluded, v * m + h):
+                    s = 6
+                progress = max(progress, _PROGRESS[s])
+                if s == 0:
+                    size = _heap_push(chords, hashes, who, size, k, c, _mix(v, h, salt), at)
+        if size == k or radius >= reach:
+            return size, progress
+        seen = limit
+        radius = min(radius * 2.0, reach)
+
+
 @jit_parallel
 def nearest(
     k: int, A: Side, B: Side, grid: Any, excluded: Any, a_is_volunteer: bool, m: int, salt: int,
-    start_km: float,
-) -> tuple[Any, Any, Any, Any]:  # fmt: skip
+    start_km: float, a_order: Any, w: Any, vj: Any, vk: Any, vd: Any, effort: Any,
+) -> tuple[Any, Any, Any, Any, Any]:  # fmt: skip
     """Each free person of side A: its ``k`` nearest compatible free people of side B.
 
-    Returns ``(who, chord, count, reason)``: shapes (nA, k), (nA, k), (nA,), (nA,).
-    Ties in distance go by a hash of the pair, so they are broken fairly.  A person
-    with no candidate gets the furthest stage any pair within reach got to.
+    Returns ``(who, chord, cost, count, reason)``: shapes (nA, k) for the first three,
+    (nA,) for the others; row ``a`` holds its ``count[a]`` people in no particular order,
+    with the cost of each pair (:func:`edge_cost`).  Ties in distance go by a hash of the
+    pair, so they are broken fairly.  A person with no candidate gets the furthest stage
+    any pair within reach got to.
+
+    Side B comes in its cell order (position ``at`` is person ``grid[3][at]``) and A's
+    people are taken in ``a_order`` (their own cell order), as in :func:`violations`:
+    neighbours then sit together in memory, which is what makes pricing each pair here,
+    while its people are in cache, cheaper than a second pass over the graph.
     """
     n_a = A[0].shape[0]
     who = np.full((n_a, k), -1, dtype=np.int64)
     chords = np.zeros((n_a, k), dtype=np.float64)
+    cost = np.zeros((n_a, k), dtype=np.int64)
     count = np.zeros(n_a, dtype=np.int64)
     reason = np.full(n_a, 7, dtype=np.int8)  # LOCKED
     members = grid[3]
-    for a in numba.prange(n_a):
+    for turn in numba.prange(n_a):
+        a = a_order[turn]
         if not A[14][a]:
             continue
         buffer = np.empty((64, 2), dtype=np.int64)
         hashes = np.zeros(k, dtype=np.uint64)
-        reach = A[4][a]
-        radius = min(start_km, reach)
-        while True:
-            size, progress = 0, 0
-            ranges = _ranges(A, a, radius, grid, buffer)
-            limit = 2.0 * math.sin(min(radius / 6371.0088, math.pi) / 2.0) * (1 + 1e-9) + 1e-9
-            for r in range(ranges.shape[0]):
-                for at in range(ranges[r, 0], ranges[r, 1]):
-                    b = members[at]
-                    if not B[14][b]:
-                        continue
-                    c = _chord(A, a, B, b)
-                    if c > limit:
-                        continue
-                    v, h = (a, b) if a_is_volunteer else (b, a)
-                    s = stage(a, b, c, A, B)
-                    if s == 0 and _excluded(excluded, v * m + h):
-                        s = 6
-                    p = _PROGRESS[s]
-                    progress = max(progress, p)
-                    if s == 0:
-                        size = _heap_push(
-                            chords[a], hashes, who[a], size, k, c, _mix(v, h, salt), b
-                        )
-            if size == k or radius >= reach:
-                break
-            radius = min(radius * 2.0, reach)
+        size, progress = _nearest_one(
+            a, k, A, B, grid, excluded, a_is_volunteer, m, salt, start_km, chords[a], who[a],
+            hashes, buffer,
+        )  # fmt: skip
+        for t in range(size):
+            at = who[a, t]
+            km = pair_km(chords[a, t])
+            if a_is_volunteer:
+                cost[a, t] = edge_cost(a, at, km, A, B, w, vj, vk, vd, effort)
+            else:
+                cost[a, t] = edge_cost(at, a, km, B, A, w, vj, vk, vd, effort)
+            who[a, t] = members[at]
+        _insertion_sort(who[a], chords[a], cost[a], 0, size)  # lists_csr merges sorted runs
         count[a] = size
         reason[a] = _BY_PROGRESS[progress]
-    return who, chords, count, reason
+    return who, chords, cost, count, reason
 
 
 # --- the final checks ------------------------------------------------------------------------
@@ -878,6 +927,101 @@ def csr_rows(n: int, rows: Any, cols: Any, chords: Any) -> tuple[Any, Any, Any]:
         _sort_ties(out_cols, out_chords, first, at)
         indptr[r + 1] = at
     return indptr, out_cols[:at].astype(np.int32), out_chords[:at].copy()
+
+
+@jit_parallel
+def lists_csr(
+    n: int, own_who: Any, own_chord: Any, own_cost: Any, own_count: Any, their_who: Any,
+    their_chord: Any, their_cost: Any, their_count: Any,
+) -> tuple[Any, Any, Any, Any]:  # fmt: skip
+    """Volunteer rows (CSR) from both sides' lists of :func:`nearest`, each pair once.
+
+    ``own_*`` are the volunteers' lists (rows by volunteer, each sorted by (chord,
+    household) as :func:`nearest` leaves them), ``their_*`` the households' (rows by
+    household, naming volunteers).  Each row comes out ordered by (chord, column), as
+    the rest of the engine expects.  Returns ``(indptr, indices, chord, cost)``.
+
+    One counting pass places every listed pair in its row after the volunteer's own
+    sorted list; each row then sorts only the households' part (about k/2 pairs) and
+    merges the two runs, rows in parallel.  No edge list of the whole graph is built,
+    sorted or copied through numpy first.
+    """
+    counts = np.zeros(n + 1, dtype=np.int64)
+    for v in range(n):
+        counts[v + 1] = own_count[v]
+    for hh in range(their_count.size):
+        for t in range(their_count[hh]):
+            counts[their_who[hh, t] + 1] += 1
+    start = np.cumsum(counts)
+    fill = start[:-1].copy()
+    cols = np.empty(start[n], dtype=np.int64)
+    chords = np.empty(start[n], dtype=np.float64)
+    cost = np.empty(start[n], dtype=np.int64)
+    for v in range(n):
+        for t in range(own_count[v]):
+            at = fill[v]
+            cols[at], chords[at], cost[at] = own_who[v, t], own_chord[v, t], own_cost[v, t]
+            fill[v] = at + 1
+    for hh in range(their_count.size):
+        for t in range(their_count[hh]):
+            v = their_who[hh, t]
+            at = fill[v]
+            cols[at], chords[at], cost[at] = hh, their_chord[hh, t], their_cost[hh, t]
+            fill[v] = at + 1
+    kept = np.zeros(n + 1, dtype=np.int64)
+    for v in numba.prange(n):
+        lo, mid, hi = start[v], start[v] + own_count[v], start[v + 1]
+        _insertion_sort(cols, chords, cost, mid, hi)
+        kept[v + 1] = _merge_runs(cols, chords, cost, lo, mid, hi)
+    indptr = np.cumsum(kept)
+    out_cols = np.empty(indptr[n], dtype=np.int32)
+    out_chords = np.empty(indptr[n], dtype=np.float64)
+    out_cost = np.empty(indptr[n], dtype=np.int64)
+    for v in numba.prange(n):
+        lo, at = start[v], indptr[v]
+        for t in range(indptr[v + 1] - at):
+            out_cols[at + t] = cols[lo + t]
+            out_chords[at + t] = chords[lo + t]
+            out_cost[at + t] = cost[lo + t]
+    return indptr, out_cols, out_chords, out_cost
+
+
+@jit
+def _insertion_sort(cols: Any, chords: Any, cost: Any, lo: int, hi: int) -> None:
+    """Sort ``[lo, hi)`` of the three arrays by (chord, column): rows are short."""
+    for t in range(lo + 1, hi):
+        c, b, p = chords[t], cols[t], cost[t]
+        u = t - 1
+        while u >= lo and (chords[u] > c or (chords[u] == c and cols[u] > b)):
+            chords[u + 1], cols[u + 1], cost[u + 1] = chords[u], cols[u], cost[u]
+            u -= 1
+        chords[u + 1], cols[u + 1], cost[u + 1] = c, b, p
+
+
+@jit
+def _merge_runs(cols: Any, chords: Any, cost: Any, lo: int, mid: int, hi: int) -> int:
+    """Merge the sorted runs ``[lo, mid)`` and ``[mid, hi)`` in place, a repeated pair once.
+
+    A pair both sides listed appears once in each run, with the same chord and cost.
+    Returns how many pairs the merged run ``[lo, lo + count)`` holds.
+    """
+    a_cols, a_chords, a_cost = cols[lo:mid].copy(), chords[lo:mid].copy(), cost[lo:mid].copy()
+    i, j, out, n_a = 0, mid, lo, mid - lo
+    while i < n_a or j < hi:
+        take_a = j == hi or (
+            i < n_a
+            and (a_chords[i] < chords[j] or (a_chords[i] == chords[j] and a_cols[i] <= cols[j]))
+        )
+        if take_a:
+            if j < hi and a_chords[i] == chords[j] and a_cols[i] == cols[j]:
+                j += 1  # listed by both sides
+            cols[out], chords[out], cost[out] = a_cols[i], a_chords[i], a_cost[i]
+            i += 1
+        else:
+            cols[out], chords[out], cost[out] = cols[j], chords[j], cost[j]
+            j += 1
+        out += 1
+    return out - lo
 
 
 @jit

@@ -163,3 +163,13 @@ def test_distances_are_great_circle_kilometres() -> None:
         np.linalg.norm(cand.unit_vectors(53.96, -1.08) - cand.unit_vectors(53.80, -1.55))
     )
     assert 34 < float(york_to_leeds) < 36
+
+
+def test_each_row_lists_a_pair_once_nearest_first_then_by_household() -> None:
+    programme = generate(300, 300, seed=11, today=TODAY)
+    v, h, graph = _graph(programme.volunteers, programme.households, k=5)
+    rows, cols = graph.rows(), graph.indices.astype(np.int64)
+    assert np.unique(rows * graph.n_households + cols).size == graph.n_edges
+    chord = np.linalg.norm(v.xyz[rows] - h.xyz[cols], axis=1)
+    order = np.lexsort((cols, chord, rows))
+    np.testing.assert_array_equal(order, np.arange(graph.n_edges))

@@ -30,3 +30,30 @@ def test_a_regional_variant_costs_a_little_more_than_the_exact_language() -> Non
     exact = _cost({"speaks": "en-GB:fluent"}, {"speaks": "en-GB:fluent"})
     variant = _cost({"speaks": "en:fluent"}, {"speaks": "en-GB:fluent"})
     assert variant - exact == 5 * 0.2 * cm.UNITS_PER_KM  # langcodes distance 5
+
+
+def test_costs_priced_in_the_candidate_pass_equal_the_cost_model() -> None:
+    import datetime as dt
+
+    from kinfolk.engine import cells
+    from kinfolk.engine.synth import generate
+
+    today = dt.date(2026, 11, 1)
+    programme = generate(2000, 1800, seed=3, today=today)
+    vp, hp = programme.volunteers, programme.households
+    languages = cand.shared_languages(vp, hp)
+    v, h = cand.traits(vp, languages), cand.traits(hp, languages)
+    v_months = cm.months_waited(vp.waiting_since, today)
+    h_months = cm.months_waited(hp.waiting_since, today)
+    weights = cm.Weights(distance=1.3, language_exchange=2.0, waiting=0.7, language_variant=0.4)
+    graph, cost = cand.priced(
+        cells.side(v, v_months, np.ones(len(vp), bool)),
+        cells.side(h, h_months, np.ones(len(hp), bool)),
+        v.variants,
+        weights,
+        k=6,
+    )
+    rows, cols = graph.rows(), graph.indices
+    features = cm.pair_features(v, h, rows, cols, graph.distance_km, v_months, h_months)
+    assert graph.n_edges > 5000  # enough pairs that every cost term varies
+    np.testing.assert_array_equal(cost, cm.edge_costs(features, weights))
