@@ -887,48 +887,6 @@ def pruning_bound(
     return unique, starts, cell_min, g, float(cm.TRAVEL_EFFORT.min())
 
 
-@jit
-def csr_rows(n: int, rows: Any, cols: Any, chords: Any) -> tuple[Any, Any, Any]:
-    """Edges grouped by row, each row by (chord, col), repeated pairs once: CSR arrays."""
-    counts = np.zeros(n + 1, dtype=np.int64)
-    for r in rows:
-        counts[r + 1] += 1
-    start = np.cumsum(counts)
-    fill = start[:-1].copy()
-    by_row = np.empty(rows.size, dtype=np.int64)
-    for e in range(rows.size):
-        by_row[fill[rows[e]]] = e
-        fill[rows[e]] += 1
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    out_cols = np.empty(rows.size, dtype=np.int64)
-    out_chords = np.empty(rows.size, dtype=np.float64)
-    at = 0
-    for r in range(n):
-        edges = by_row[start[r] : start[r + 1]]
-        keys = np.empty(edges.size, dtype=np.float64)
-        for t in range(edges.size):
-            keys[t] = chords[edges[t]]
-        order = np.argsort(keys, kind="mergesort")
-        first = at
-        for t in order:
-            e = edges[t]
-            repeated = False
-            u = at - 1
-            while u >= first and out_chords[u] == chords[e]:  # a pair repeats at one distance
-                if out_cols[u] == cols[e]:
-                    repeated = True
-                    break
-                u -= 1
-            if not repeated:
-                out_cols[at] = cols[e]
-                out_chords[at] = chords[e]
-                at += 1
-        # equal distances: order by column, as the rest of the engine expects
-        _sort_ties(out_cols, out_chords, first, at)
-        indptr[r + 1] = at
-    return indptr, out_cols[:at].astype(np.int32), out_chords[:at].copy()
-
-
 @jit_parallel
 def lists_csr(
     n: int, own_who: Any, own_chord: Any, own_cost: Any, own_count: Any, their_who: Any,
@@ -1022,18 +980,6 @@ def _merge_runs(cols: Any, chords: Any, cost: Any, lo: int, mid: int, hi: int) -
             j += 1
         out += 1
     return out - lo
-
-
-@jit
-def _sort_ties(cols: Any, chords: Any, start: int, end: int) -> None:
-    t = start
-    while t < end:
-        u = t
-        while u + 1 < end and chords[u + 1] == chords[t]:
-            u += 1
-        if u > t:
-            cols[t : u + 1] = np.sort(cols[t : u + 1])
-        t = u + 1
 
 
 @jit
