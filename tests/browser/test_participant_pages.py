@@ -53,6 +53,20 @@ def test_the_home_page_says_what_waits(
     page.wait_for_selector("text=You said no to this time")
 
 
+def test_a_button_with_a_name_inside_keeps_its_spaces_and_thumb_size(
+    page, live_server, volunteer, household, household_user, both_widths
+):
+    make_pairing(volunteer, household)
+    sign_in_as(page, live_server, household_user)
+    page.goto(live_server.url + reverse("people:household_home", args=[household.pk]))
+    button = page.locator("main a.button", has_text="How to reach")
+    # The rendered words, as a reader sees and a screen reader speaks them.
+    assert button.inner_text() == f"How to reach {volunteer.first_name}"
+    box = button.bounding_box()
+    assert box is not None and box["height"] >= 44
+    both_widths("participant-home-paired")
+
+
 def test_a_yes_waiting_for_the_other_side_and_the_proposal_shows_an_introduction(
     page, live_server, programme, volunteer, volunteer_user, both_widths
 ):
