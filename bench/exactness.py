@@ -187,7 +187,10 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=20000)
-    parser.add_argument("--only", default="", help="comma-separated instance names")
+    parser.add_argument(
+        "--only", action="append", default=[],
+        help="run the instances whose name contains this text (repeatable; names hold commas)",
+    )  # fmt: skip
     args = parser.parse_args()
     size = args.size
     gb = generate(size, size, seed=1, today=TODAY)
@@ -202,7 +205,7 @@ def main() -> None:
         f"synthetic FR {size // 2:,}": lambda: _pair(generate(size // 2, size // 2, country="FR",
                                                               seed=2, today=TODAY)),
     }  # fmt: skip
-    wanted = [w.strip() for w in args.only.split(",") if w.strip()]
+    wanted = [w.strip() for w in args.only if w.strip()]
     console = Console(width=200)
     rows = []
     for name, make in instances.items():
