@@ -462,24 +462,14 @@ def _check_locks(
 
 
 def edge_index(problem: Problem, vol: IntArray, hh: IntArray) -> IntArray:
-    """Index of each pair's edge in the candidate graph, or -1 when it has none.
-
-    Notes
-    -----
-    A volunteer's edges are one CSR row of at most k entries, so the lookup
-    is one vectorised comparison of shape (pairs, k).
-    """
+    """Index of each pair's edge in the candidate graph, or -1 when it has none."""
     graph = problem.graph
-    edge = np.full(vol.size, -1, dtype=np.int64)
-    starts, ends = graph.indptr[vol], graph.indptr[vol + 1]
-    width = int((ends - starts).max(initial=0))
-    if width:
-        slots = starts[:, None] + np.arange(width)[None, :]
-        valid = slots < ends[:, None]
-        hit = valid & (graph.indices[np.where(valid, slots, 0)] == hh[:, None])
-        has = hit.any(axis=1)
-        edge[has] = slots[np.arange(vol.size), hit.argmax(axis=1)][has]
-    return edge
+    return np.asarray(
+        cells.row_positions(
+            graph.indptr, graph.indices, np.asarray(vol, np.int64), np.asarray(hh, np.int64)
+        ),
+        dtype=np.int64,
+    )
 
 
 def pair_km(problem: Problem, vol: IntArray, hh: IntArray) -> npt.NDArray[np.float64]:

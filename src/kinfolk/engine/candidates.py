@@ -348,7 +348,7 @@ def priced(
     keys = np.zeros(0, np.int64) if excluded is None else np.asarray(excluded, np.int64)
     w = cells.weights_tuple(weights)
     vj, vk, vd = cells.variant_arrays(variants)
-    v_cells, h_cells = cells.Cells.build(V), cells.Cells.build(H)
+    v_cells, h_cells = cells.Cells.build(V, free_only=True), cells.Cells.build(H, free_only=True)
     report = progress or (lambda stage, done, total: None)
     report("candidates", 0, 2)
     own = cells.nearest(

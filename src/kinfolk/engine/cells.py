@@ -71,13 +71,18 @@ class Cells:
     members: npt.NDArray[np.int64]
 
     @classmethod
-    def build(cls, s: Side, step_km: float = 1.0) -> Cells:
-        """Cells of about ``step_km`` (north–south) for the people of side ``s``."""
+    def build(cls, s: Side, step_km: float = 1.0, *, free_only: bool = False) -> Cells:
+        """Cells of about ``step_km`` (north–south) for the people of side ``s``.
+
+        With ``free_only`` the cells hold only the side's free people: a re-pairing run
+        whose active pairs are locked then never reads the locked, who are most people.
+        """
         step = step_km / _KM_PER_DEGREE
         n_lon = int(360.0 / step) + 2
-        keys = _keys(s[1], s[2], step, n_lon)
+        who = np.flatnonzero(s[14]) if free_only else np.arange(s[1].size)
+        keys = _keys(s[1][who], s[2][who], step, n_lon)
         order = np.argsort(keys, kind="stable")
-        return cls(step, n_lon, keys[order], order.astype(np.int64))
+        return cls(step, n_lon, keys[order], who[order].astype(np.int64))
 
     def grid(self) -> tuple[float, int, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         return self.step, self.n_lon, self.keys, self.members
@@ -365,8 +370,9 @@ def nearest(
     pair, so they are broken fairly.  A person with no candidate gets the furthest stage
     any pair within reach got to.
 
-    Side B comes in its cell order (position ``at`` is person ``grid[3][at]``) and A's
-    people are taken in ``a_order`` (their own cell order), as in :func:`violations`:
+    Side B comes in its cell order (position ``at`` is person ``grid[3][at]``; the cells
+    may hold only B's free people) and A's people are taken in ``a_order`` (their own
+    cell order; people it leaves out get no list), as in :func:`violations`:
     neighbours then sit together in memory, which is what makes pricing each pair here,
     while its people are in cache, cheaper than a second pass over the graph.
     """
@@ -377,7 +383,7 @@ def nearest(
     count = np.zeros(n_a, dtype=np.int64)
     reason = np.full(n_a, 7, dtype=np.int8)  # LOCKED
     members = grid[3]
-    for turn in numba.prange(n_a):
+    for turn in numba.prange(a_order.size):
         a = a_order[turn]
         if not A[14][a]:
             continue

@@ -173,3 +173,28 @@ def test_each_row_lists_a_pair_once_nearest_first_then_by_household() -> None:
     chord = np.linalg.norm(v.xyz[rows] - h.xyz[cols], axis=1)
     order = np.lexsort((cols, chord, rows))
     np.testing.assert_array_equal(order, np.arange(graph.n_edges))
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 10_000), locked_share=st.sampled_from([0.0, 0.5, 0.9, 1.0]))
+def test_locked_people_are_never_listed_and_the_free_list_their_k_nearest_free(
+    seed: int, locked_share: float
+) -> None:
+    # Re-pairing locks most people: the lists must be those of the free alone.
+    programme = generate(90, 110, seed=seed, today=TODAY)
+    languages = cand.shared_languages(programme.volunteers, programme.households)
+    v = cand.traits(programme.volunteers, languages)
+    h = cand.traits(programme.households, languages)
+    rng = np.random.default_rng(seed)
+    v_free = rng.random(v.xyz.shape[0]) >= locked_share
+    h_free = rng.random(h.xyz.shape[0]) >= locked_share
+    k = 4
+    graph = cand.build(v, h, k=k, volunteer_free=v_free, household_free=h_free)
+    rows, cols = graph.rows(), graph.indices
+    assert v_free[rows].all() and h_free[cols].all()
+    for i in np.flatnonzero(v_free):
+        _, chords = _brute_force(v, h.take(np.flatnonzero(h_free)), i, k)
+        row = cols[rows == i]
+        got = np.sort(np.linalg.norm(h.xyz[row] - v.xyz[i], axis=1))[: min(k, chords.size)]
+        np.testing.assert_allclose(got, np.sort(chords)[: got.size], rtol=1e-9, atol=1e-12)
+        assert got.size == min(k, chords.size)
