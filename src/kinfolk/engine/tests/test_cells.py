@@ -1,0 +1,57 @@
+"""The spatial cells every scan reads: a disc's cells must hold everyone within it."""
+
+import math
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kinfolk.engine import candidates as cand
+from kinfolk.engine import cells
+
+
+def _people(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, ...]:
+    """A side tuple with only what cells read: positions, and everyone free."""
+    xyz = cand.unit_vectors(lat, lon)
+    side = [xyz, lat, lon] + [None] * 11 + [np.ones(lat.size, bool)]
+    return tuple(side)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lat0=st.floats(-89.99, 89.99),
+    lon0=st.floats(-180.0, 180.0),
+    radius_km=st.one_of(st.floats(0.001, 5.0), st.floats(5.0, 500.0), st.floats(500.0, 9000.0)),
+    seed=st.integers(0, 2**31),
+)
+def test_a_discs_cells_hold_everyone_within_its_radius(
+    lat0: float, lon0: float, radius_km: float, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    # People crowd the disc's rim (where cutting rows to its width could lose someone),
+    # around its centre, and anywhere on the globe.
+    bearing = rng.uniform(0, 2 * math.pi, 3000)
+    reach = radius_km * np.concatenate(
+        [rng.uniform(0.999, 1.001, 1000), rng.uniform(0, 1.5, 1000), np.full(1000, np.nan)]
+    )
+    angle = reach / 6371.0088
+    p0, l0 = math.radians(lat0), math.radians(lon0)
+    lat = np.arcsin(np.sin(p0) * np.cos(angle) + np.cos(p0) * np.sin(angle) * np.cos(bearing))
+    lon = l0 + np.arctan2(
+        np.sin(bearing) * np.sin(angle) * math.cos(p0), np.cos(angle) - math.sin(p0) * np.sin(lat)
+    )
+    far = np.isnan(reach)
+    lat[far] = np.arcsin(rng.uniform(-1, 1, far.sum()))
+    lon[far] = rng.uniform(-math.pi, math.pi, far.sum())
+    lat, lon = np.degrees(lat), (np.degrees(lon) + 540.0) % 360.0 - 180.0
+    people = _people(lat, lon)
+    grid = cells.Cells.build(people)
+    centre = _people(np.array([lat0]), np.array([lon0]))
+    ranges = cells._ranges(centre, 0, radius_km, grid.grid(), np.empty((4, 2), np.int64))
+    inside = np.zeros(lat.size, bool)
+    for start, end in ranges:
+        inside[grid.members[start:end]] = True
+    chord = np.linalg.norm(people[0] - centre[0][0], axis=1)
+    limit = 2.0 * math.sin(min(radius_km / 6371.0088, math.pi) / 2.0) * (1 + 1e-9) + 1e-9
+    missed = np.flatnonzero((chord <= limit) & ~inside)
+    assert missed.size == 0, f"{missed.size} people within the disc are outside its cells"
