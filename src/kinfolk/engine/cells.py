@@ -231,17 +231,11 @@ def _segments(lon0: float, dlon: float, whole: bool) -> tuple[float, float, floa
 def _disc(
     lat0: float, lon0: float, radius_km: float, step: float, n_lon: int, keys: Any, out: Any
 ) -> int:
-    """Fill ``out`` with (start, end) member ranges of cells crossing a disc; return how many.
-
-    Each grid row is cut to the disc's own width within that row's latitudes
-    (:func:`_row_half_width`), not to its widest: the bounding box of a disc holds a
-    quarter more cells than the disc, and the callers read every person in them.
-    """
+    """Fill ``out`` with (start, end) member ranges of cells crossing a disc; return how many."""
     row_lo, row_hi, lon0, dlon, whole = _row_ranges(lat0, lon0, radius_km, step, n_lon)
+    a, b, c, d = _segments(lon0, dlon, whole)
     count = 0
     for row in range(row_lo, row_hi + 1):
-        half = dlon if whole else min(dlon, _row_half_width(lat0, radius_km, row, step))
-        a, b, c, d = _segments(lon0, half, whole)
         for lo, hi in ((a, b), (c, d)):
             if lo > hi:
                 continue
@@ -256,33 +250,6 @@ def _disc(
                 out[count, 1] = end
                 count += 1
     return count
-
-
-@jit
-def _row_half_width(lat0: float, radius_km: float, row: int, step: float) -> float:
-    """The widest the disc is, in degrees of longitude either side, within one grid row.
-
-    On the sphere a cap of angular radius r around latitude p0 spans, at latitude p,
-    ``acos((cos r - sin p0 sin p) / (cos p0 cos p))`` either side; that width peaks at
-    ``sin p = sin p0 / cos r``, so within the row it is largest at that latitude clamped
-    to the row.  A margin of 1e-6 degrees (centimetres) keeps rounding from cutting
-    anyone the chord test would keep.
-    """
-    r = radius_km / 6371.0088
-    if r >= 1.5:  # a disc of a quarter of the globe: every row whole
-        return 180.0
-    p0 = math.radians(lat0)
-    south = math.radians(row * step - 90.0)
-    north = math.radians((row + 1) * step - 90.0)
-    peak = math.asin(min(1.0, max(-1.0, math.sin(p0) / math.cos(r))))
-    p = min(max(peak, south), north)
-    denominator = math.cos(p0) * math.cos(p)
-    if denominator <= 1e-12:
-        return 180.0
-    ratio = (math.cos(r) - math.sin(p0) * math.sin(p)) / denominator
-    if ratio <= -1.0:
-        return 180.0
-    return math.degrees(math.acos(min(ratio, 1.0))) + 1e-6
 
 
 @jit

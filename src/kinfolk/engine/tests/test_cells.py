@@ -28,12 +28,12 @@ def test_a_discs_cells_hold_everyone_within_its_radius(
     lat0: float, lon0: float, radius_km: float, seed: int
 ) -> None:
     rng = np.random.default_rng(seed)
-    # People crowd the disc's rim (where cutting rows to its width could lose someone),
+    # People crowd the disc's rim (where rounding could lose someone),
     # around its centre, and anywhere on the globe.
-    bearing = rng.uniform(0, 2 * math.pi, 3000)
     reach = radius_km * np.concatenate(
         [rng.uniform(0.999, 1.001, 1000), rng.uniform(0, 1.5, 1000), np.full(1000, np.nan)]
     )
+    bearing = rng.uniform(0, 2 * math.pi, reach.size)
     angle = reach / 6371.0088
     p0, l0 = math.radians(lat0), math.radians(lon0)
     lat = np.arcsin(np.sin(p0) * np.cos(angle) + np.cos(p0) * np.sin(angle) * np.cos(bearing))
@@ -52,6 +52,10 @@ def test_a_discs_cells_hold_everyone_within_its_radius(
     for start, end in ranges:
         inside[grid.members[start:end]] = True
     chord = np.linalg.norm(people[0] - centre[0][0], axis=1)
-    limit = 2.0 * math.sin(min(radius_km / 6371.0088, math.pi) / 2.0) * (1 + 1e-9) + 1e-9
-    missed = np.flatnonzero((chord <= limit) & ~inside)
+    missed = np.flatnonzero((chord <= _limit(radius_km)) & ~inside)
     assert missed.size == 0, f"{missed.size} people within the disc are outside its cells"
+
+
+def _limit(km: float) -> float:
+    """The chord up to which the scans count a person within ``km``, margin included."""
+    return 2.0 * math.sin(min(km / 6371.0088, math.pi) / 2.0) * (1 + 1e-9) + 1e-9
