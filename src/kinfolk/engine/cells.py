@@ -234,15 +234,17 @@ def _disc(
     """Fill ``out`` with (start, end) member ranges of cells crossing a disc; return how many."""
     row_lo, row_hi, lon0, dlon, whole = _row_ranges(lat0, lon0, radius_km, step, n_lon)
     a, b, c, d = _segments(lon0, dlon, whole)
-    count = 0
+    count = end = 0
     for row in range(row_lo, row_hi + 1):
         for lo, hi in ((a, b), (c, d)):
             if lo > hi:
                 continue
             first = row * n_lon + int(math.floor((lo + 180.0) / step))
             last = row * n_lon + int(math.floor((hi + 180.0) / step))
-            start = np.searchsorted(keys, first, side="left")
-            end = np.searchsorted(keys, last, side="right")
+            # Ranges mostly come in key order: search on from the last one's end.
+            after = end if end > 0 and keys[end - 1] < first else 0
+            start = _gallop(keys, after, first, False)
+            end = _gallop(keys, start, last, True)
             if end > start:
                 if count == out.shape[0]:
                     return -1
@@ -250,6 +252,30 @@ def _disc(
                 out[count, 1] = end
                 count += 1
     return count
+
+
+@jit
+def _gallop(keys: Any, lo: int, key: int, right: bool) -> int:
+    """``np.searchsorted(keys, key, side)`` for a ``key`` known not below ``keys[lo - 1]``.
+
+    Steps of doubling length from ``lo`` find the bracket, then a binary search within
+    it: the next range of a disc is a few cells on, so this reads a handful of keys
+    where a search of the whole array would miss the cache on most of its 17 steps.
+    """
+    n = keys.size
+    stride, hi = 1, lo
+    while hi < n and (keys[hi] <= key if right else keys[hi] < key):
+        lo = hi + 1
+        hi = lo + stride
+        stride *= 2
+    hi = min(hi, n)
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if keys[mid] <= key if right else keys[mid] < key:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 @jit
