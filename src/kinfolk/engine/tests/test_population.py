@@ -159,6 +159,23 @@ def test_language_masks_move_bits_to_a_wider_index() -> None:
     assert masks["learning"][0] == 0b0010
 
 
+@given(
+    st.lists(st.integers(0, 2**40 - 1), min_size=1, max_size=30),
+    st.permutations(range(64)),
+    st.integers(0, 40),
+)
+def test_language_masks_move_every_bit_to_its_place_in_the_wider_index(
+    masks: list[int], order: list[int], n_languages: int
+) -> None:
+    from kinfolk.engine.population import _moved_bits
+
+    moves = order[:n_languages]
+    kept = [m & ((1 << n_languages) - 1) for m in masks]
+    expected = [sum(1 << moves[j] for j in range(n_languages) if m >> j & 1) for m in kept]
+    got = _moved_bits(np.array(kept, dtype=np.uint64), moves)
+    assert got.tolist() == expected
+
+
 @given(st.text(alphabet=st.sampled_from("=+-@'\t\rab1.é \"")))
 def test_every_cell_survives_neutralising_and_restoring(text: str) -> None:
     assert restore(neutralise(text)) == text
