@@ -545,9 +545,12 @@ def stable_matching(
 
     Notes
     -----
-    Gale–Shapley in parallel rounds (McVitie–Wilson): every free proposer
-    proposes to its next choice at once, each acceptor keeps its best offer.
-    The result is the proposer-optimal stable matching, whatever the order.
+    Gale–Shapley, compiled, one proposal at a time
+    (:func:`kinfolk.engine.solvers.deferred_acceptance`): a free proposer proposes
+    to its next choice, the acceptor keeps the better of that offer and the one it
+    holds, and whoever is refused proposes next.  The result is the
+    proposer-optimal stable matching, whatever the order of the proposals
+    (McVitie–Wilson).
     """
     p = problem
     n, m = len(p.volunteers), len(p.households)

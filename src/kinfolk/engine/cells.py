@@ -762,10 +762,16 @@ def stable_extending(
     a proposer only ever moves down its own order, extending the lists as it goes is
     the same run as on the complete lists: the result is stable over all pairs.
 
-    Side H and ``h_rank`` come in H's cell order (``grid`` is H's).  Returns the
-    household of each volunteer, or -1.
+    Side H and ``h_rank`` come in the order of ``grid``, a :data:`BandGrid` of H
+    (:func:`by_reach`).  Returns the household of each volunteer, or -1.
     """
     n = V[0].shape[0]
+    members = grid[3]
+    # Households are known by their place in the grid's order throughout, so that the
+    # scans read the offers they hold from memory near their other fields.
+    place = np.empty(m, dtype=np.int64)
+    place[members] = np.arange(m)
+    row_h = place[indices]
     held = np.zeros(m, dtype=np.int64)
     owner = np.full(m, -1, dtype=np.int64)
     mate = np.full(n, -1, dtype=np.int64)
@@ -789,7 +795,7 @@ def stable_extending(
                     target, key, b_at[v] = pool[0, b], pool[2, b], b + 1
                     break
                 if r < end and row_km[r] <= complete[v]:
-                    target, key, row_at[v] = indices[r], row_hkey[r], r + 1
+                    target, key, row_at[v] = row_h[r], row_hkey[r], r + 1
                     break
                 if complete[v] == _INF:
                     break  # every compatible household proposed to
@@ -801,8 +807,8 @@ def stable_extending(
                 if hi >= reach:
                     hi = _INF
                 found = _households_between(
-                    V, H, grid, v, complete[v], hi, reach, indptr, indices, excluded, m,
-                    h_rank, v_rank[v],
+                    V, H, grid, v, complete[v], hi, reach, indptr, row_h, excluded, m,
+                    h_rank, v_rank[v], held, owner,
                 )  # fmt: skip
                 pool = _room(pool, used + found.shape[1])
                 pool[:, used : used + found.shape[1]] = found
@@ -812,6 +818,9 @@ def stable_extending(
             if target < 0:
                 break
             proposer = offer(held, owner, mate, target, key, v)
+    for v in range(n):
+        if mate[v] >= 0:
+            mate[v] = members[mate[v]]
     return mate
 
 
@@ -828,39 +837,71 @@ def _room(pool: Any, size: int) -> Any:
 @jit
 def _households_between(
     V: Side, H: Side, grid: Any, v: int, lo: float, hi: float, reach: float, indptr: Any,
-    indices: Any, excluded: Any, m: int, h_rank: Any, rank: int,
+    indices: Any, excluded: Any, m: int, h_rank: Any, rank: int, held: Any, owner: Any,
 ) -> Any:  # fmt: skip
     """Compatible free households of ``v`` at ``lo < km <= hi``, outside its graph row.
 
-    Returns a (3, found) array of (household, its key for v, v's key for it) sorted by
-    v's key, the keys of :func:`kinfolk.engine.assign.stable_keys`.  The disc is a little
-    wider than ``hi`` (or ``reach``): the float32 km of a pair may round down into it.
+    Households are known by their place in ``grid``'s order (``indices``, the graph's
+    rows, too).  Returns a (3, found) array of (household, its key for v, v's key for
+    it) sorted by v's key, the keys of :func:`kinfolk.engine.assign.stable_keys`.  A
+    household that
+    already holds an offer it prefers to ``v``'s (``held``/``owner``, as deferred
+    acceptance keeps them) is left out: the offer it holds only ever gets better, so it
+    would refuse ``v`` whenever ``v`` came to it.  ``grid`` is a
+    :data:`BandGrid`: each band of households is scanned over a disc no wider than its
+    own travel limit, which is as far as any of them accepts a pair.  Each disc is a
+    little wider than ``hi`` (or the limits): the float32 km of a pair may round down
+    into it.
     """
-    members = grid[3]
-    radius = min(hi, reach) * (1 + 1e-6) + 1e-6
-    ranges = _ranges(V, v, radius, grid, np.empty((64, 2), dtype=np.int64))
+    step, n_lon, keys, members, band_start, band_km = grid
+    buffer = np.empty((64, 2), dtype=np.int64)
     out = np.empty((3, 16), dtype=np.int64)
     bits = np.empty(1, dtype=np.float32)  # the km's float32 bits, as stable_keys packs them
+    n_people = V[0].shape[0]
+    # The fields the loop reads of every household, as locals: the side tuples
+    # themselves are copied whole into a call that is not inlined.
+    h_xyz, h_chord, h_free = H[0], H[3], H[14]
+    vx, vy, vz, v_chord = V[0][v, 0], V[0][v, 1], V[0][v, 2], V[3][v]
+    # Chords well inside lo: their km rounds to lo or less, so asin need not say so.
+    inner = 2.0 * math.sin(max(lo, 0.0) / (2.0 * 6371.0088)) * (1 - 1e-6)
     count = 0
-    for r in range(ranges.shape[0]):
-        for at in range(ranges[r, 0], ranges[r, 1]):
-            if not H[14][at]:
-                continue
-            c = _chord(V, v, H, at)
-            km = pair_km(c)
-            if km <= lo or km > hi or stage(v, at, c, V, H) != 0:
-                continue
-            h = members[at]
-            if _listed(indices, indptr[v], indptr[v + 1], h) or _excluded(excluded, v * m + h):
-                continue
-            out = _room(out, count + 1)
-            common = _popcount(int(V[9][v] & H[9][at]))
-            bits[0] = km
-            out[0, count] = h
-            out[1, count] = (np.int64(bits.view(np.int32)[0]) << 32) | ((21 - common) << 27)
-            out[1, count] |= h_rank[at]
-            out[2, count] = _household_key(v, at, common, V, H, rank, V[0].shape[0])
-            count += 1
+    for band in range(band_km.size):
+        first, last = band_start[band], band_start[band + 1]
+        radius = min(hi, reach, band_km[band]) * (1 + 1e-6) + 1e-6
+        if first == last or radius * (1 + 1e-6) < lo:
+            continue  # nobody in this band can be paired beyond lo
+        band_keys = keys[first:last]
+        found = _disc(V[1][v], V[2][v], radius, step, n_lon, band_keys, buffer)
+        while found < 0:
+            buffer = np.empty((buffer.shape[0] * 2, 2), dtype=np.int64)
+            found = _disc(V[1][v], V[2][v], radius, step, n_lon, band_keys, buffer)
+        for r in range(found):
+            for at in range(first + buffer[r, 0], first + buffer[r, 1]):
+                if not h_free[at]:
+                    continue
+                # The three squares summed in _chord's order: the same chord to the bit.
+                dx, dy, dz = vx - h_xyz[at, 0], vy - h_xyz[at, 1], vz - h_xyz[at, 2]
+                c = math.sqrt(dx * dx + dy * dy + dz * dz)
+                if c < inner or c > v_chord or c > h_chord[at]:
+                    continue
+                km = pair_km(c)
+                if km <= lo or km > hi or stage(v, at, c, V, H) != 0:
+                    continue
+                common = _popcount(int(V[9][v] & H[9][at]))
+                h_key = _household_key(v, at, common, V, H, rank, n_people)
+                if owner[at] >= 0 and h_key >= held[at]:
+                    continue  # refused now, and so whenever v would propose
+                if _listed(indices, indptr[v], indptr[v + 1], at) or _excluded(
+                    excluded, v * m + members[at]
+                ):
+                    continue
+                out = _room(out, count + 1)
+                bits[0] = km
+                out[0, count] = at
+                out[1, count] = (np.int64(bits.view(np.int32)[0]) << 32) | ((21 - common) << 27)
+                out[1, count] |= h_rank[at]
+                out[2, count] = h_key
+                count += 1
     order = np.argsort(out[1, :count])
     return out[:, order]
 
@@ -889,6 +930,40 @@ def graph_costs(
 def in_cell_order(s: Side, c: Cells) -> Side:
     """Side ``s`` with its people in the order of its cells (see :func:`violations`)."""
     return tuple(np.ascontiguousarray(field[c.members]) for field in s)
+
+
+#: A grid split by travel limit: (step, n_lon, keys, members, band_start, band_km).
+BandGrid = tuple[
+    float, int, npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64],
+    npt.NDArray[np.float64],
+]  # fmt: skip
+MAX_BANDS = 8
+
+
+def by_reach(s: Side, c: Cells, max_bands: int = MAX_BANDS) -> tuple[Side, BandGrid]:
+    """Side ``s`` sorted into bands of travel limit, each band in the order of its cells.
+
+    Band ``b`` holds ``members[band_start[b]:band_start[b + 1]]``, sorted by their cell
+    ``keys``, and nobody in it travels further than ``band_km[b]`` (the side's padded
+    limit, field 4): a scan around a point needs each band only out to its own limit, so
+    the people of short limits are not visited where they could not be paired.  Up to
+    ``max_bands`` bands, split at distinct limits so that they hold about as many people.
+    """
+    reach = np.asarray(s[4], dtype=np.float64)
+    step, n_lon = c.step, c.n_lon
+    key_of = np.empty(reach.size, dtype=np.int64)
+    key_of[c.members] = c.keys
+    limits = np.unique(reach)
+    if limits.size > max_bands:
+        # Band tops at the limits that split the people into about equal shares.
+        cuts = np.quantile(reach, np.arange(1, max_bands) / max_bands, method="higher")
+        limits = np.unique(np.concatenate([cuts, limits[-1:]]))
+    band = np.searchsorted(limits, reach, side="left")
+    members = np.lexsort((key_of, band)).astype(np.int64)
+    band_start = np.zeros(limits.size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(band, minlength=limits.size), out=band_start[1:])
+    grid = (step, n_lon, key_of[members], members, band_start, limits.astype(np.float64))
+    return tuple(np.ascontiguousarray(field[members]) for field in s), grid
 
 
 def pruning_bound(

@@ -31,17 +31,38 @@ def jit_parallel(function: F) -> F:
 
 
 def warm_up() -> float:
-    """Compile (or load from the disk cache) every kernel; return the seconds it took."""
+    """Compile (or load from the disk cache) every kernel; return the seconds it took.
+
+    Runs what ``kinfolk match`` can run, on a tiny programme: each mode (stable with
+    either side proposing), the OR-Tools cross-check, locks (manual ones, whose
+    explanation re-solves around them) and exclusions, and the explanations.  A short
+    list (k = 2) makes the checks against all pairs run, so they compile too.
+    """
     import datetime as dt
     import time
 
-    from kinfolk.engine.assign import match
+    from kinfolk.engine.assign import Lock, match
+    from kinfolk.engine.explain import explain_columns
     from kinfolk.engine.synth import generate
 
     started = time.perf_counter()
     today = dt.date(2026, 1, 1)
     programme = generate(40, 40, seed=0, today=today)
-    for mode in ("optimal", "stable", "greedy"):
-        # A short list (k = 2) makes the check against all pairs run, so it compiles too.
-        match(programme.volunteers, programme.households, mode=mode, today=today, k=2)
+    v, h = programme.volunteers, programme.households
+    free = match(v, h, mode="optimal", today=today, k=2)
+    pairs = zip(free.volunteer, free.household, strict=True)
+    paired = [(str(v.id[a]), str(h.id[b])) for a, b in pairs]
+    locks = [Lock(a, b, manual=at % 2 == 0) for at, (a, b) in enumerate(paired[:4])]
+    exclusions = paired[4:6]
+    runs: list[dict[str, object]] = [
+        {"mode": "optimal"},
+        {"mode": "optimal", "solver": "ortools"},
+        {"mode": "stable"},
+        {"mode": "stable", "proposing": "households"},
+        {"mode": "greedy"},
+    ]
+    for options in runs:
+        for constraints in ({}, {"locks": locks, "exclusions": exclusions}):
+            result = match(v, h, today=today, k=2, **options, **constraints)  # type: ignore[arg-type]
+            explain_columns(result)
     return time.perf_counter() - started

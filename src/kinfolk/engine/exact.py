@@ -172,12 +172,11 @@ def stable_by_volunteers(problem: Problem, listed: int = 0) -> tuple[Problem, In
     v_key, h_key = stable_keys(p, p.rows, cols, g.distance_km)
     indptr = np.ascontiguousarray(g.indptr, dtype=np.int64)
     order = sort_within(indptr, v_key)  # each row best first, by the volunteer's own key
-    members = p.h_cells.members
+    h_side, grid = cells.by_reach(p.h_side, p.h_cells)
     km = g.distance_km[order]
     mate = cells.stable_extending(
-        p.v_side, cells.in_cell_order(p.h_side, p.h_cells), p.h_cells.grid(), indptr,
-        cols[order], km, v_key[order], h_key[order], p.excluded, m,
-        id_ranks(p.volunteers.id), id_ranks(p.households.id)[members],
+        p.v_side, h_side, grid, indptr, cols[order], km, v_key[order], h_key[order],
+        p.excluded, m, id_ranks(p.volunteers.id), id_ranks(p.households.id)[grid[3]],
         _complete_below(indptr, km, listed), START_KM, AHEAD,
     )  # fmt: skip
     paired = np.flatnonzero(mate >= 0)

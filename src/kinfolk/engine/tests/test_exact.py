@@ -392,3 +392,49 @@ def test_row_positions_finds_each_pair_in_unsorted_rows_or_says_minus_one() -> N
     others = np.array([5, 7, 4, 7, 1, 4, 2], dtype=np.int64)
     found = cells.row_positions(indptr, indices, owners, others)
     assert found.tolist() == [2, 0, -1, -1, 4, 3, -1]
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    k=st.sampled_from([1, 2, 4]),
+    crowd=st.sampled_from([0.0, 0.5]),
+    distinct=st.sampled_from([1, 3, 40]),
+)
+def test_volunteer_proposing_stable_is_exact_whatever_the_households_travel_limits(
+    seed: int, k: int, crowd: float, distinct: int
+) -> None:
+    # Many distinct limits split the households into bands at quantiles; one limit
+    # makes one band; zero-km limits pair nobody but the people at the same point.
+    programme = generate(70, 60, seed=seed, today=TODAY)
+    volunteers, households = _crowded(programme, crowd, seed)
+    rng = np.random.default_rng(seed)
+    limits = rng.choice(np.linspace(0.0, 30.0, distinct), size=len(households))
+    households = replace(households, max_travel_km=limits.astype(np.float32))
+    result = match(volunteers, households, mode="stable", k=k, today=TODAY)
+    assert result.summary.all_pairs_checked
+    expected = _volunteer_optimal(volunteers, households)
+    assert np.array_equal(_mates(result, len(volunteers)), expected)
+
+
+@pytest.mark.parametrize("distinct", [1, 5, 8, 9, 200])
+def test_reach_bands_hold_everyone_once_in_cell_order_within_their_limit(distinct: int) -> None:
+    programme = generate(10, 300, seed=distinct, today=TODAY)
+    h = programme.households
+    limits = np.random.default_rng(0).choice(np.arange(1, distinct + 1), size=len(h))
+    h = replace(h, max_travel_km=limits.astype(np.float32))
+    traits = cand.traits(h, cand.shared_languages(programme.volunteers, h))
+    s = cells.side(traits, np.zeros(len(h)), np.ones(len(h), bool))
+    c = cells.Cells.build(s)
+    banded, (step, n_lon, keys, members, start, band_km) = cells.by_reach(s, c)
+    assert np.array_equal(np.sort(members), np.arange(len(h)))
+    assert band_km.size <= cells.MAX_BANDS and start[0] == 0 and start[-1] == len(h)
+    assert np.array_equal(banded[4], s[4][members])
+    for b in range(band_km.size):
+        inside = slice(start[b], start[b + 1])
+        assert (np.diff(keys[inside]) >= 0).all()
+        assert (banded[4][inside] <= band_km[b]).all()
+        assert b == 0 or (banded[4][inside] > band_km[b - 1]).all()
+    key_of = np.empty(len(h), dtype=np.int64)
+    key_of[c.members] = c.keys
+    assert np.array_equal(keys, key_of[members])
