@@ -844,10 +844,9 @@ def _households_between(
     Households are known by their place in ``grid``'s order (``indices``, the graph's
     rows, too).  Returns a (3, found) array of (household, its key for v, v's key for
     it) sorted by v's key, the keys of :func:`kinfolk.engine.assign.stable_keys`.  A
-    household that
-    already holds an offer it prefers to ``v``'s (``held``/``owner``, as deferred
-    acceptance keeps them) is left out: the offer it holds only ever gets better, so it
-    would refuse ``v`` whenever ``v`` came to it.  ``grid`` is a
+    household that already holds an offer it prefers to ``v``'s (``held``/``owner``, as
+    deferred acceptance keeps them) is left out: the offer it holds only ever gets
+    better, so it would refuse ``v`` whenever ``v`` came to it.  ``grid`` is a
     :data:`BandGrid`: each band of households is scanned over a disc no wider than its
     own travel limit, which is as far as any of them accepts a pair.  Each disc is a
     little wider than ``hi`` (or the limits): the float32 km of a pair may round down
