@@ -110,10 +110,16 @@ def greedy_matching(n: int, m: int, rows: IntArray, cols: IntArray, cost: IntArr
 
     Notes
     -----
-    One stable sort of the costs, then one compiled pass taking each edge whose two
-    ends are still free: O(E log E).
+    One stable sort of the costs (a counting sort when their range is small), then one
+    compiled pass taking each edge whose two ends are still free: O(E log E) at most.
     """
-    order = np.argsort(cost, kind="stable")
+    low = int(cost.min()) if cost.size else 0
+    spread = int(cost.max()) - low if cost.size else 0
+    if spread <= 4 * cost.size:
+        # Small integer range (the engine's costs): one counting sort, the same stable order.
+        order, _ = group_by(np.ascontiguousarray(cost - low, dtype=np.int64), spread + 1)
+    else:
+        order = np.argsort(cost, kind="stable")
     return _greedy_pass(n, m, rows, cols, order)
 
 
@@ -322,13 +328,13 @@ def optimal_with_duals(
     shifted = cost - low
     top = max(int(shifted.max()), cost_bound - low, 0)
     big = 4 * (n + m + 2) * (top + 1)
-    order, indptr = pair_order(rows, cols, n, m)
+    order, indptr = group_by(rows, n)
     rows, cols, shifted = rows[order], cols[order], shifted[order]
     mate_r = greedy_matching(n, m, rows, cols, shifted)
     mate_c = np.full(m, -1, dtype=np.int64)
     mate_c[mate_r[mate_r >= 0]] = np.flatnonzero(mate_r >= 0)
     _hopcroft_karp(n, indptr, cols, mate_r, mate_c)
-    by_col, col_ptr = pair_order(cols, rows, m, n)
+    by_col, col_ptr = group_by(cols, m)
     row_part, col_part = _dm_parts(n, m, indptr, cols, col_ptr, rows[by_col], mate_r, mate_c)
     row_dual = np.zeros(n, dtype=np.int64)
     col_dual = np.zeros(m, dtype=np.int64)
@@ -372,6 +378,31 @@ def pair_order(
     return order, ptr
 
 
+@jit
+def group_by(owner: IntArray, n_owner: int) -> tuple[IntArray, IntArray]:
+    """The stable order grouping edges by ``owner``, and each owner's start.
+
+    A counting sort, skipped when the edges are grouped already (the graph's edges come
+    by volunteer): the solver needs each node's edges together, in any order.
+    """
+    ptr = np.zeros(n_owner + 1, dtype=np.int64)
+    grouped = True
+    for e in range(owner.size):
+        ptr[owner[e] + 1] += 1
+        if e and owner[e] < owner[e - 1]:
+            grouped = False
+    for i in range(n_owner):
+        ptr[i + 1] += ptr[i]
+    if grouped:
+        return np.arange(owner.size), ptr
+    fill = ptr[:-1].copy()
+    order = np.empty(owner.size, dtype=np.int64)
+    for e in range(owner.size):
+        order[fill[owner[e]]] = e
+        fill[owner[e]] += 1
+    return order, ptr
+
+
 def _local(ids: IntArray, of: IntArray, size: int) -> IntArray:
     """Position of each of ``of`` in the sorted ``ids`` (all present), by one lookup table."""
     position = np.empty(size, dtype=np.int64)
@@ -399,7 +430,7 @@ def _solve_part(
         x_of, y_of = r, c
     x_local = _local(x_ids, x_of, m if part == _A else n)
     y_local = _local(y_ids, y_of, n if part == _A else m)
-    order, xptr = pair_order(x_local, y_local, x_ids.size, y_ids.size)
+    order, xptr = group_by(x_local, x_ids.size)
     x_local, y_local, w = x_local[order], y_local[order], w[order]
     mate_x = np.full(x_ids.size, -1, dtype=np.int64)
     mate_y = np.full(y_ids.size, -1, dtype=np.int64)
@@ -585,7 +616,6 @@ def _assign_free(
     ny = mate_y.size
     dist = np.full(ny, _INF, dtype=np.int64)
     pred = np.empty(ny, dtype=np.int64)
-    done = np.zeros(ny, dtype=np.bool_)
     touched = np.empty(ny, dtype=np.int64)
     scanned = np.empty(ny, dtype=np.int64)
     heap_d = np.empty(ys.size + 1, dtype=np.int64)
@@ -604,11 +634,12 @@ def _assign_free(
         terminal, reach = -1, _INF
         x, dx = x0, np.int64(0)
         while True:
+            # A scanned y needs no flag: it is never reached shorter again (reduced costs
+            # are >= 0 and x comes out in order of distance), so the test below skips it.
+            base = dx + pot_x[x]
             for e in range(xptr[x], xptr[x + 1]):
                 y = ys[e]
-                if done[y]:
-                    continue
-                nd = dx + cost[e] + pot_x[x] - pot_y[y]
+                nd = base + cost[e] - pot_y[y]
                 if nd >= reach or nd >= dist[y]:
                     continue
                 if dist[y] == _INF:
@@ -623,12 +654,11 @@ def _assign_free(
             y = -1
             while size > 0 and heap_d[0] < reach:
                 d, cand_y, size = _pop(heap_d, heap_y, size)
-                if not done[cand_y] and d == dist[cand_y]:
+                if d == dist[cand_y]:  # else stale: y was reached shorter since
                     y = cand_y
                     break
             if y < 0:
                 break
-            done[y] = True
             scanned[n_scanned] = y
             n_scanned += 1
             x, dx = mate_y[y], dist[y]
@@ -648,9 +678,15 @@ def _assign_free(
                     break
                 y = previous
         for t in range(n_touched):
-            y = touched[t]
-            dist[y] = _INF
-            done[y] = False
+            dist[touched[t]] = _INF
+
+
+#: Passes of the augmenting row reduction, and the bids each free node may make per pass.
+#: Jonker and Volgenant use two passes of a few bids; on geographic graphs, whose
+#: nodes compete over shared neighbours, longer bidding seats most of the nodes that
+#: would otherwise each need a Dijkstra search (a third of them at 110,000 a side).
+_REDUCE_PASSES = 4
+_REDUCE_BUDGET = 64
 
 
 @jit
@@ -673,8 +709,8 @@ def _reduce(
         if mate_x[x] < 0 and xptr[x] < xptr[x + 1]:
             free[n_free] = x
             n_free += 1
-    for _pass in range(2):
-        budget = 4 * n_free + 16
+    for _pass in range(_REDUCE_PASSES):
+        budget = _REDUCE_BUDGET * n_free + 16
         k = 0
         queue = free[:n_free].copy()
         n_queue, n_free = n_free, 0
@@ -702,7 +738,9 @@ def _reduce(
             owner = mate_y[y1]
             mate_x[x] = y1
             mate_y[y1] = x
-            pot_x[x] = pot_y[y1] - _edge_cost(xptr, ys, cost, x, y1)
+            # Tight on its new y: minus that y's value, which the bid raised to the runner-up's
+            # (a tie or a lone edge leaves the best value, whichever of the two it took).
+            pot_x[x] = -second if reduced else -best
             if owner >= 0:
                 mate_x[owner] = -1
                 if reduced:
@@ -716,14 +754,6 @@ def _reduce(
             n_free += 1
         if n_free == 0:
             break
-
-
-@jit
-def _edge_cost(xptr: IntArray, ys: IntArray, cost: IntArray, x: int, y: int) -> int:
-    for e in range(xptr[x], xptr[x + 1]):
-        if ys[e] == y:
-            return int(cost[e])
-    return 0
 
 
 @jit
@@ -852,7 +882,10 @@ def optimal_warm(
     freed = _tighten(ptr, targets, costs, state.mate_l, state.mate_r, state.u, state.v)
     if start is not None and freed > warm_limit * (n + m):
         # Past a share of the people, one cold solve is cheaper than the repairs.
-        return optimal_warm(n, m, rows, cols, cost, cost_bound=cost_bound)
+        state = _cold_state(n, m, rows, cols, cost, cost_bound)
+        if state.big != start.big:
+            ptr, targets, costs = _doubled(n, m, state.big, rows, cols, cost)
+        freed = _tighten(ptr, targets, costs, state.mate_l, state.mate_r, state.u, state.v)
     if freed:
         # Local bids re-seat a share of the freed nodes (a third at 20,000) for far less
         # than a search each.  _reduce reads the doubled problem's prices as
