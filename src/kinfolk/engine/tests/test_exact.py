@@ -409,9 +409,11 @@ def _certificate(p):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("seed", [3, 8])
+@pytest.mark.parametrize("far_scan", [0, 10**9])  # the long-reach side's own scan, or never
 def test_a_pricing_scan_of_some_people_finds_what_a_scan_of_everyone_finds_for_them(
-    seed: int,
+    seed: int, far_scan: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(exact, "FAR_SCAN", far_scan)
     p = _prepared(seed, k=1)
     best = _certificate(p)
     n, m = p.graph.n_volunteers, p.graph.n_households
