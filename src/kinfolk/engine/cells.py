@@ -436,9 +436,9 @@ def row_positions(indptr: Any, indices: Any, owners: Any, others: Any) -> Any:
 def violations(
     A: Side, B: Side, grid: Any, indptr: Any, indices: Any, excluded: Any, a_is_volunteer: bool,
     m: int, dual_a: Any, dual_b: Any, big: int, w: Any, vj: Any, vk: Any, vd: Any, effort: Any,
-    limit: int, bound: Any, scan: Any,
+    limit: int, bound: Any, scan: Any, slack: float,
 ) -> tuple[Any, Any, Any]:  # fmt: skip
-    """Compatible pairs outside the graph whose reduced cost is negative.
+    """Compatible pairs outside the graph whose reduced cost is below ``slack`` (usually 0).
 
     Side B, ``dual_b`` and ``g`` come in B's cell order (position ``at`` is person
     ``members[at]``), and only A's people in ``scan`` are scanned, in that order (their
@@ -466,7 +466,7 @@ def violations(
     found = np.zeros(n_s, dtype=np.int64)
     cell_keys, cell_start, cell_min, g, effort_floor = bound
     step, n_lon, _, members = grid
-    margin = 2.0 + 1e-12 * big
+    margin = 2.0 + 1e-12 * big + slack
     for turn in numba.prange(n_s):
         a = scan[turn]
         if not A[14][a]:
@@ -503,7 +503,7 @@ def violations(
                     else:
                         cost = edge_cost(at, a, km, B, A, w, vj, vk, vd, effort)
                     reduced = dual_a[a] + dual_b[at] + cost - big
-                    if reduced >= 0:
+                    if reduced >= slack:
                         continue
                     b = members[at]
                     v, h = (a, b) if a_is_volunteer else (b, a)

@@ -66,6 +66,11 @@ AHEAD = 8  # a scan reaches the row entry this many places on
 # A long-reach person's own pricing scan costs about as much as this many short-reach
 # people's scans that price only the marked (110k programme: ~250 µs against ~12 µs).
 FAR_SCAN = 20
+# The first scan also adds the pairs that are nearly improving (reduced cost below this,
+# in cost units: 3 km-equivalents), so that the solves after it have far less to repair:
+# a pair that does not break the prices frees no one when it joins.  110k programme:
+# 3 rounds instead of 7, 44 s of CPU instead of 60.
+FIRST_SLACK = 3000.0
 
 
 def optimal(problem: Problem) -> tuple[Problem, IntArray, int, bool]:
@@ -240,14 +245,18 @@ def _violations(
     their cells are skipped unread).  Scanning the long-reach side's marked people from
     their own discs read ten times as many people per person (110k programme: a
     volunteer reached some 9,000 households, a household some 1,300 volunteers), which
-    only pays when they are few (:data:`FAR_SCAN`).
+    only pays when they are few (:data:`FAR_SCAN`).  The first scan (of everyone) also
+    keeps pairs that are nearly improving (:data:`FIRST_SLACK`); later scans leave every
+    pair outside the graph at a reduced cost of at least 0, as the check needs.
     """
     n, m = p.graph.n_volunteers, p.graph.n_households
     from_volunteers = float(np.mean(p.v.max_travel_km)) <= float(np.mean(p.h.max_travel_km))
+    slack = 0.0
     if only is None:
         only = (np.ones(n, bool), np.ones(m, bool))
+        slack = FIRST_SLACK
     marked, others = (only[0], only[1]) if from_volunteers else (only[1], only[0])
-    parts = [_scan(p, best, from_volunteers, marked, None)] if marked.any() else []
+    parts = [_scan(p, best, from_volunteers, marked, None, slack)] if marked.any() else []
     far = not from_volunteers
     if others.any() and not marked.all():
         if int(others.sum()) * FAR_SCAN < int((~marked).sum()):
@@ -283,10 +292,12 @@ def _scan(
     from_volunteers: bool,
     mask: BoolArray,
     others: BoolArray | None,
+    slack: float = 0.0,
 ) -> tuple[IntArray, IntArray, FloatArray, bool]:
     """One compiled pricing scan from the people of one side that ``mask`` marks.
 
-    They price the people of the other side that ``others`` marks (None: everyone).
+    They price the people of the other side that ``others`` marks (None: everyone), and
+    keep the pairs whose reduced cost is below ``slack``.
     """
     m = p.graph.n_households
     g = p.graph  # the kernel asks the volunteers' rows, and only of improving pairs
@@ -299,6 +310,7 @@ def _scan(
             p.v_side, cells.in_cell_order(p.h_side, p.h_cells), p.h_cells.grid(), g.indptr,
             g.indices, p.excluded, True, m, best.row_dual, best.col_dual[members], best.big, w,
             vj, vk, vd, cm.TRAVEL_EFFORT, PER_PERSON, bound, _to_scan(p.v_cells, p.v_side, mask),
+            slack,
         )  # fmt: skip
         return rows, found, chords, True
     bound = cells.pruning_bound(p.v_cells, best.row_dual, p.v_months, p.weights, p.v, others)
@@ -306,7 +318,7 @@ def _scan(
     found, rows, chords = cells.violations(
         p.h_side, cells.in_cell_order(p.v_side, p.v_cells), p.v_cells.grid(), g.indptr,
         g.indices, p.excluded, False, m, best.col_dual, best.row_dual[members], best.big, w,
-        vj, vk, vd, cm.TRAVEL_EFFORT, PER_PERSON, bound, _to_scan(p.h_cells, p.h_side, mask),
+        vj, vk, vd, cm.TRAVEL_EFFORT, PER_PERSON, bound, _to_scan(p.h_cells, p.h_side, mask), slack,
     )  # fmt: skip
     return rows, found, chords, False
 
