@@ -437,19 +437,12 @@ def nearest(
 
 
 @jit
-def _in_row(indices: Any, start: int, end: int, b: int) -> bool:
-    """Whether the sorted slice ``indices[start:end]`` holds ``b``."""
-    at = start + np.searchsorted(indices[start:end], b)
-    return bool(at < end and indices[at] == b)
-
-
-@jit
 def _listed(indices: Any, start: int, end: int, b: int) -> bool:
     """Whether the slice ``indices[start:end]`` holds ``b``, in any order.
 
-    The blocking scans ask this of the graph's own rows, which are ordered by distance
-    and short, and only for pairs that block: a linear pass there is cheaper than
-    keeping a column-sorted copy of the graph (and its transpose) between rounds.
+    The scans ask this of the graph's own rows, which are ordered by distance and short,
+    and only for pairs that block or improve: a linear pass there is cheaper than keeping
+    a column-sorted copy of the graph (and its transpose) between rounds.
     """
     t = start
     while t < end and indices[t] != b:
@@ -475,19 +468,21 @@ def row_positions(indptr: Any, indices: Any, owners: Any, others: Any) -> Any:
 def violations(
     A: Side, B: Side, grid: Any, indptr: Any, indices: Any, excluded: Any, a_is_volunteer: bool,
     m: int, dual_a: Any, dual_b: Any, big: int, w: Any, vj: Any, vk: Any, vd: Any, effort: Any,
-    limit: int, bound: Any, a_order: Any,
+    limit: int, bound: Any, scan: Any, slack: float,
 ) -> tuple[Any, Any, Any]:  # fmt: skip
-    """Compatible pairs outside the graph whose reduced cost is negative.
+    """Compatible pairs outside the graph whose reduced cost is below ``slack`` (usually 0).
 
     Side B, ``dual_b`` and ``g`` come in B's cell order (position ``at`` is person
-    ``members[at]``), and A's people are taken in ``a_order`` (their own cell order): a
-    neighbourhood's people then sit together in memory and stay in cache while its
-    people scan it, instead of each pair costing a few cache misses.
+    ``members[at]``), and only A's people in ``scan`` are scanned, in that order (their
+    own cell order): a neighbourhood's people then sit together in memory and stay in
+    cache while its people scan it, instead of each pair costing a few cache misses.
 
-    The graph's pairs of each person ``a`` of side A are ``indices[indptr[a]:indptr[a+1]]``
-    (sorted).  With the solver's duals (``dual_a + dual_b + cost >= big`` on every graph
-    pair), a pair breaking that inequality could improve the optimum.  Returns
-    ``(a, b, chord)`` of at most ``limit`` such pairs per person, the most negative first.
+    The graph's pairs of each volunteer ``v`` are ``indices[indptr[v]:indptr[v+1]]`` (in
+    any order).  With the solver's duals (``dual_a + dual_b + cost >= big`` on every
+    graph pair), a pair breaking that inequality could improve the optimum; since every
+    graph pair meets it, the graph is only asked about the rare pairs that break it.
+    Returns ``(a, b, chord)`` of at most ``limit`` such pairs per person, the most
+    negative first.
 
     ``bound`` = (cell keys, cell starts, cell minimum of g, g, effort floor): a pair's
     cost is at least ``1000 * (distance * km * effort + waiting * (36 - months_a -
@@ -496,16 +491,16 @@ def violations(
     ``g`` plus that distance term reaches the person's budget holds no violation and
     is skipped unread.
     """
-    n_a = A[0].shape[0]
-    out_b = np.full((n_a, limit), -1, dtype=np.int64)
-    out_c = np.zeros((n_a, limit), dtype=np.float64)
-    out_rc = np.zeros((n_a, limit), dtype=np.float64)
-    found = np.zeros(n_a, dtype=np.int64)
+    n_s = scan.size
+    out_b = np.full((n_s, limit), -1, dtype=np.int64)
+    out_c = np.zeros((n_s, limit), dtype=np.float64)
+    out_rc = np.zeros((n_s, limit), dtype=np.float64)
+    found = np.zeros(n_s, dtype=np.int64)
     cell_keys, cell_start, cell_min, g, effort_floor = bound
     step, n_lon, _, members = grid
-    margin = 2.0 + 1e-12 * big
-    for turn in numba.prange(n_a):
-        a = a_order[turn]
+    margin = 2.0 + 1e-12 * big + slack
+    for turn in numba.prange(n_s):
+        a = scan[turn]
         if not A[14][a]:
             continue
         buffer = np.empty((64, 2), dtype=np.int64)
@@ -534,38 +529,29 @@ def violations(
                         continue
                     if stage(a, at, c, A, B) != 0:
                         continue
-                    b = members[at]
-                    if _in_row(indices, indptr[a], indptr[a + 1], b):
-                        continue
-                    v, h = (a, b) if a_is_volunteer else (b, a)
-                    if _excluded(excluded, v * m + h):
-                        continue
                     km = pair_km(c)
                     if a_is_volunteer:
                         cost = edge_cost(a, at, km, A, B, w, vj, vk, vd, effort)
                     else:
                         cost = edge_cost(at, a, km, B, A, w, vj, vk, vd, effort)
                     reduced = dual_a[a] + dual_b[at] + cost - big
-                    if reduced < 0:
-                        # Keep the most negative: a max-heap on the reduced cost.
-                        size = _heap_push(out_rc[a], hashes, out_b[a], size, limit,
-                                          float(reduced), np.uint64(b), at)  # fmt: skip
-        found[a] = size
+                    if reduced >= slack:
+                        continue
+                    b = members[at]
+                    v, h = (a, b) if a_is_volunteer else (b, a)
+                    if _listed(indices, indptr[v], indptr[v + 1], h):
+                        continue
+                    if _excluded(excluded, v * m + h):
+                        continue
+                    # Keep the most negative: a max-heap on the reduced cost.
+                    size = _heap_push(out_rc[turn], hashes, out_b[turn], size, limit,
+                                      float(reduced), np.uint64(b), at)  # fmt: skip
+        found[turn] = size
         for t in range(size):
-            at = out_b[a, t]
-            out_c[a, t] = _chord(A, a, B, at)
-            out_b[a, t] = members[at]
-    rows = np.repeat(np.arange(n_a), found)
-    total = rows.size
-    cols = np.empty(total, dtype=np.int64)
-    chord = np.empty(total, dtype=np.float64)
-    at = 0
-    for a in range(n_a):
-        for t in range(found[a]):
-            cols[at] = out_b[a, t]
-            chord[at] = out_c[a, t]
-            at += 1
-    return rows.astype(np.int64), cols, chord
+            at = out_b[turn, t]
+            out_c[turn, t] = _chord(A, a, B, at)
+            out_b[turn, t] = members[at]
+    return _gathered(scan, found, out_b, out_c)
 
 
 @jit
@@ -967,13 +953,15 @@ def by_reach(s: Side, c: Cells, max_bands: int = MAX_BANDS) -> tuple[Side, BandG
 
 def pruning_bound(
     cells_b: Cells, dual_b: npt.NDArray[Any], months_b: npt.NDArray[np.float64],
-    w: cm.Weights, traits_b: cand.Traits,
+    w: cm.Weights, traits_b: cand.Traits, only: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[Any, ...]:  # fmt: skip
     """Per-cell minimum of ``g_b`` for :func:`violations` to skip whole cells.
 
     ``g_b`` holds every part of a pair's least cost that depends on ``b`` alone: its
     waiting, the exchange direction it cannot give when it learns no language, and the
-    slots it cannot share when it has fewer than ``SLOT_CAP``.
+    slots it cannot share when it has fewer than ``SLOT_CAP``.  People that ``only``
+    leaves out (when given) get an infinite ``g_b``: no scan prices them, and a cell
+    holding none of the others is skipped whole.
     """
     slots = np.bitwise_count(traits_b.availability).astype(np.float64)
     g = (
@@ -982,6 +970,8 @@ def pruning_bound(
         + 1000.0 * w.language_exchange * (traits_b.learn_reach == 0)
         + 1000.0 * w.common_slots * (cm.SLOT_CAP - np.minimum(slots, cm.SLOT_CAP))
     )
+    if only is not None:
+        g[~only] = np.inf
     keys = cells_b.keys
     if keys.size == 0:
         empty = np.zeros(0, dtype=np.int64)

@@ -83,14 +83,21 @@ def test_a_crowd_at_one_point_is_paired_in_full_even_with_a_short_list() -> None
     assert match(volunteers, households, k=2, today=TODAY).summary.pairs == 300
 
 
-def test_the_k_nearest_trap_is_escaped() -> None:
-    # 80 volunteers at A; 40 households at A and 40 at B, 5 km away: every volunteer's
-    # 32 nearest households are at A, yet all 80 can be paired.
+def _trap():  # type: ignore[no-untyped-def]
+    """80 volunteers at A; 40 households at A and 40 at B, 5 km away.
+
+    Every volunteer's 32 nearest households are at A, yet all 80 can be paired.
+    """
     volunteers = people("volunteers", *[make_person(id=f"V{i}") for i in range(80)])
     households = people(
         "households",
         *[make_person(id=f"H{i}", lat="53.96" if i < 40 else "54.005") for i in range(80)],
     )
+    return volunteers, households
+
+
+def test_the_k_nearest_trap_is_escaped() -> None:
+    volunteers, households = _trap()
     assert match(volunteers, households, k=32, today=TODAY).summary.pairs == 80
 
 
@@ -99,7 +106,7 @@ def test_the_k_nearest_trap_is_escaped() -> None:
 def test_stable_has_no_blocking_pair_among_all_compatible_pairs(
     seed: int, k: int, proposing: bool
 ) -> None:
-    programme = generate(70, 60, seed=seed, today=TODAY)
+    programme = generate(400, 350, seed=seed, today=TODAY)
     volunteers, households = _crowded(programme, 0.5, seed)
     side = "households" if proposing else "volunteers"
     result = match(volunteers, households, mode="stable", k=k, proposing=side, today=TODAY)  # type: ignore[arg-type]
@@ -237,22 +244,14 @@ def test_a_crowd_at_one_point_is_stably_paired_in_full_even_with_a_short_list() 
 
 
 def test_the_k_nearest_trap_is_escaped_in_stable_mode() -> None:
-    volunteers = people("volunteers", *[make_person(id=f"V{i}") for i in range(80)])
-    households = people(
-        "households",
-        *[make_person(id=f"H{i}", lat="53.96" if i < 40 else "54.005") for i in range(80)],
-    )
+    volunteers, households = _trap()
     result = match(volunteers, households, mode="stable", k=32, today=TODAY)
     assert result.summary.pairs == 80
     assert _blocking_pairs(result, volunteers, households) == 0
 
 
 def test_stable_pairs_made_outside_the_candidates_join_the_graph_with_their_costs() -> None:
-    volunteers = people("volunteers", *[make_person(id=f"V{i}") for i in range(80)])
-    households = people(
-        "households",
-        *[make_person(id=f"H{i}", lat="53.96" if i < 40 else "54.005") for i in range(80)],
-    )
+    volunteers, households = _trap()
     result = match(volunteers, households, mode="stable", k=1, today=TODAY)
     rows, cols, cost, _ = _all_pairs(volunteers, households)
     cost_of = dict(zip(zip(rows.tolist(), cols.tolist(), strict=True), cost.tolist(), strict=True))
@@ -272,7 +271,7 @@ def test_locked_people_are_left_out_of_volunteer_proposing_stable_mode() -> None
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 10_000), k=st.sampled_from([1, 3]))
 def test_the_household_side_scan_finds_the_same_blocking_pairs(seed: int, k: int) -> None:
-    programme = generate(70, 60, seed=seed, today=TODAY)
+    programme = generate(400, 350, seed=seed, today=TODAY)
     volunteers, households = _crowded(programme, 0.5, seed)
     # The candidate graph alone, and half of a greedy matching: plenty of pairs block it.
     result = match(volunteers, households, mode="greedy", k=k, today=TODAY)
@@ -312,11 +311,7 @@ def test_every_unpaired_reason_is_true_of_all_compatible_pairs(seed: int, mode: 
 
 
 def test_the_summary_says_when_the_check_reached_its_cap(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    volunteers = people("volunteers", *[make_person(id=f"V{i}") for i in range(80)])
-    households = people(
-        "households",
-        *[make_person(id=f"H{i}", lat="53.96" if i < 40 else "54.005") for i in range(80)],
-    )
+    volunteers, households = _trap()
     monkeypatch.setattr(exact, "MAX_ROUNDS", 1)
     monkeypatch.setattr(exact, "PER_PERSON", 1)
     result = match(volunteers, households, k=1, today=TODAY)
@@ -438,3 +433,63 @@ def test_reach_bands_hold_everyone_once_in_cell_order_within_their_limit(distinc
     key_of = np.empty(len(h), dtype=np.int64)
     key_of[c.members] = c.keys
     assert np.array_equal(keys, key_of[members])
+
+
+def _prepared(seed: int, k: int):  # type: ignore[no-untyped-def]
+    from kinfolk.engine.assign import prepare
+
+    programme = generate(400, 350, seed=seed, today=TODAY)
+    problem, _ = prepare(
+        programme.volunteers, programme.households, weights=cm.Weights(), locks=(),
+        exclusions=(), k=k, today=TODAY, progress=lambda *_: None,
+    )  # fmt: skip
+    return problem
+
+
+def _certificate(p):  # type: ignore[no-untyped-def]
+    from kinfolk.engine.solvers import optimal_warm
+
+    n, m = p.graph.n_volunteers, p.graph.n_households
+    cols = p.graph.indices.astype(np.int64)
+    return optimal_warm(n, m, p.rows, cols, p.cost, cost_bound=exact.cost_bound(p))[0]
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+@pytest.mark.parametrize("far_scan", [0, 10**9])  # the long-reach side's own scan, or never
+def test_a_pricing_scan_of_some_people_finds_what_a_scan_of_everyone_finds_for_them(
+    seed: int, far_scan: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(exact, "FAR_SCAN", far_scan)
+    p = _prepared(seed, k=1)
+    best = _certificate(p)
+    n, m = p.graph.n_volunteers, p.graph.n_households
+    found = {}
+    for side in (0, 1):
+        everyone = [np.zeros(n, bool), np.zeros(m, bool)]
+        everyone[side][:] = True
+        rows, cols, _, _ = exact._violations(p, best, (everyone[0], everyone[1]))
+        some = [np.zeros(n, bool), np.zeros(m, bool)]
+        some[side][::3] = True
+        part, part_cols, _, _ = exact._violations(p, best, (some[0], some[1]))
+        owner = rows if side == 0 else cols
+        kept = some[side][owner]
+        assert (part.tolist(), part_cols.tolist()) == (rows[kept].tolist(), cols[kept].tolist())
+        found[side] = set(zip(rows.tolist(), cols.tolist(), strict=True))
+    assert found[0] and found[0] == found[1]  # both sides' scans find the same pairs
+
+
+def test_a_pricing_scan_never_returns_a_graph_pair_even_when_every_pair_looks_improving() -> None:
+    p = _prepared(5, k=4)
+    best = _certificate(p)
+    n, m = p.graph.n_volunteers, p.graph.n_households
+    # Prices of zero against a huge ``big``: every compatible pair, in the graph or not, has
+    # a negative reduced cost, so only the graph check keeps the graph's own pairs out.
+    broken = replace(best, row_dual=np.zeros(n), col_dual=np.zeros(m), big=10**12)
+    graph = set(zip(p.rows.tolist(), p.graph.indices.tolist(), strict=True))
+    all_rows, all_cols, _, _ = _all_pairs(p.volunteers, p.households)
+    outside = set(zip(all_rows.tolist(), all_cols.tolist(), strict=True)) - graph
+    for only in ((np.ones(n, bool), np.zeros(m, bool)), (np.zeros(n, bool), np.ones(m, bool))):
+        rows, cols, _, _ = exact._violations(p, broken, only)
+        pairs = set(zip(rows.tolist(), cols.tolist(), strict=True))
+        assert pairs and not pairs & graph
+        assert pairs <= outside

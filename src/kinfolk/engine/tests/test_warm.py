@@ -5,7 +5,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kinfolk.engine.exact import _sorted_csr
 from kinfolk.engine.solvers import optimal_warm, pair_order
 
 from .test_assign import _ortools_reference, _score, adversarial_graphs
@@ -70,16 +69,6 @@ def test_negative_costs_are_refused() -> None:
     one = np.array([0])
     with pytest.raises(ValueError, match="non-negative"):
         optimal_warm(1, 1, one, one, np.array([-1]), cost_bound=0)
-
-
-@settings(max_examples=50, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 12)), max_size=80))
-def test_sorted_csr_lists_each_owners_others_in_order(pairs: list[tuple[int, int]]) -> None:
-    owner = np.array([a for a, _ in pairs], dtype=np.int64)
-    other = np.array([b for _, b in pairs], dtype=np.int64)
-    indptr, out = _sorted_csr(owner, other, 10, 13)
-    for a in range(10):
-        assert out[indptr[a] : indptr[a + 1]].tolist() == sorted(other[owner == a].tolist())
 
 
 @settings(max_examples=50, deadline=None)
