@@ -262,14 +262,16 @@ def _violations(
             parts.append(_scan(p, best, far, others, None))  # a few: from their own discs
         else:
             parts.append(_scan(p, best, from_volunteers, ~marked, others))
-    return _merged(p, parts)
+    return _merged(n, m, parts)
 
 
 def _merged(
-    p: Problem, parts: list[tuple[IntArray, IntArray, FloatArray, bool]]
+    n: int, m: int, parts: list[tuple[IntArray, IntArray, FloatArray, bool]]
 ) -> tuple[IntArray, IntArray, FloatArray, tuple[BoolArray, BoolArray]]:
-    """The scans' finds as one list (a pair found from both sides once), and who was capped."""
-    n, m = p.graph.n_volunteers, p.graph.n_households
+    """The scans' finds as one list (a pair found from both sides once), and who was capped.
+
+    Each part is (volunteers, households, chords, whether the volunteers scanned).
+    """
     capped = (np.zeros(n, bool), np.zeros(m, bool))
     for rows, cols, _, from_volunteers in parts:
         owner = rows if from_volunteers else cols
@@ -417,23 +419,10 @@ def _rescan(
     must be scanned again.
     """
     parts = []
-    capped = (np.zeros(n, bool), np.zeros(m, bool))
     for from_volunteers, mask in ((True, only[0]), (False, only[1])):
         if mask.any():
-            rows, cols, chords = scan(from_volunteers, mask)
-            owner = rows if from_volunteers else cols
-            capped[0 if from_volunteers else 1][
-                np.bincount(owner, minlength=mask.size) >= PER_PERSON
-            ] = True
-            parts.append((rows, cols, chords))
-    if not parts:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0), capped
-    rows = np.concatenate([part[0] for part in parts])
-    cols = np.concatenate([part[1] for part in parts])
-    chords = np.concatenate([part[2] for part in parts])
-    _, first = np.unique(rows * m + cols, return_index=True)  # found from both sides once
-    return rows[first], cols[first], chords[first], capped
+            parts.append((*scan(from_volunteers, mask), from_volunteers))
+    return _merged(n, m, parts)
 
 
 def _to_scan(c: cells.Cells, s: cells.Side, marked: BoolArray) -> IntArray:
