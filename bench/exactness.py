@@ -92,6 +92,8 @@ def compare(name: str, volunteers: Any, households: Any) -> dict[str, Any]:
         "lost pairs": optimum[0] - result.summary.pairs,
         "extra cost %": _extra_cost(result, optimum),
         "open pairs": open_pairs, "stable blocking": blocking,
+        "checked (rounds)": f"{'yes' if result.summary.all_pairs_checked else 'NO'} "
+                            f"({result.summary.check_rounds})",
         "engine s": round(seconds, 2), "full graph + OR-Tools s": round(reference_seconds, 1),
     }  # fmt: skip
 
