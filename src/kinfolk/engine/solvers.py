@@ -800,8 +800,9 @@ def _pop(heap_d: IntArray, heap_y: IntArray, size: int) -> tuple[int, int, int]:
 class Certificate:
     """A matching with dual prices proving it optimal (see :class:`Optimum`).
 
-    The prices are halves of integers (floats, exact): ``row_dual[i] + col_dual[j] + cost
-    >= big`` on every edge, with equality on matched edges and zero on unpaired people.
+    ``row_dual[i] + col_dual[j] + cost >= big`` on every edge, with equality on matched
+    edges, every price non-negative and zero on unpaired people (integers, held as floats
+    for the scans).
     """
 
     mate: IntArray
@@ -814,28 +815,23 @@ class Certificate:
 class WarmStart:
     """The state an exact solve keeps so that a graph grown by new edges is solved again fast.
 
-    The solve works on a square assignment problem that always has a perfect matching
-    (the classic doubling of a graph without one): left nodes are the rows and a mirror
-    ``e_j`` of each column, right nodes the columns and a mirror ``d_i`` of each row.  Row
-    ``i`` may take column ``j`` (cost ``c``) or its own ``d_i`` (cost ``big``: unpaired);
-    ``e_j`` may take ``d_i`` for every edge ``(i, j)`` (cost ``c`` again: the mirror image)
-    or ``j`` itself (``big``).  Its minimum-cost perfect matchings are a maximum-cardinality
-    minimum-cost matching and its mirror image.  ``mate_l``/``mate_r`` and the prices
-    ``u``/``v`` (``cost - u - v >= 0`` on every edge, zero on matched ones) are kept
-    between solves: edges added later only free the left nodes whose prices they break.
+    The matching (``mate_r`` by row, ``mate_c`` by column) and its prices ``y``/``z``: the
+    dual of the maximum-weight matching with weights ``big - cost``, whose optimum is the
+    maximum-cardinality minimum-cost matching.  They are kept between solves: edges added
+    later only free the rows whose prices they break.
     """
 
     n: int
     m: int
     big: int
-    mate_l: IntArray
     mate_r: IntArray
-    u: IntArray
-    v: IntArray
+    mate_c: IntArray
+    y: IntArray
+    z: IntArray
 
 
-#: Share of left nodes freed by new edges above which a cold solve replaces the repairs.
-WARM_LIMIT = 0.05
+#: Share of people freed by new edges above which a cold solve replaces the repairs.
+WARM_LIMIT = 0.5
 
 
 def optimal_warm(
@@ -852,11 +848,11 @@ def optimal_warm(
         The largest cost any edge may ever have (sets the price of leaving someone out).
     start : WarmStart, optional
         The state returned by an earlier call on a subgraph of this graph (same people):
-        its matching and prices are kept, and only the left nodes whose prices the new
-        edges break are freed and assigned again.  Without it, the cold solver
+        its matching and prices are kept, and only the rows whose prices the new edges
+        break are freed and assigned again.  Without it, the cold solver
         (:func:`optimal_with_duals`) starts.
     warm_limit : float
-        Share of left nodes the new edges may free before one cold solve is cheaper.
+        Share of the people the new edges may free before one cold solve is cheaper.
 
     Returns
     -------
@@ -866,11 +862,14 @@ def optimal_warm(
 
     Notes
     -----
-    Freed left nodes first bid for their best edges (the augmenting row reduction of
-    Jonker and Volgenant, as in the cold solve); those still free are assigned one at a
-    time by Dijkstra's shortest augmenting path on reduced costs, each stopping at the
-    first free right node, so the search stays near the new edges.  The dynamic
-    Hungarian algorithm of Mills-Tettey, Stentz and Dias (2007) on the doubled problem.
+    A row whose price a new edge breaks raises its price to fit, and gives up its pair,
+    which is no longer tight.  Then each free person with a positive price is repaired
+    by one primal-dual search of the maximum-weight matching (Dijkstra on reduced
+    costs): it ends at the nearest free person of the other side, or where a price on
+    the way would fall to zero, which leaves that person unpaired.  The second ending is
+    what keeps the repairs local: a search need not find a free person far away when
+    giving someone up nearby costs less.  Rows are repaired first, then the columns they
+    left with a positive price, from the columns' side.
     """
     rows = np.ascontiguousarray(rows, dtype=np.int64)
     cols = np.ascontiguousarray(cols, dtype=np.int64)
@@ -878,123 +877,146 @@ def optimal_warm(
     if cost.size and int(cost.min()) < 0:
         raise ValueError("optimal_warm needs non-negative costs")
     state = start if start is not None else _cold_state(n, m, rows, cols, cost, cost_bound)
-    ptr, targets, costs = _doubled(n, m, state.big, rows, cols, cost)
-    freed = _tighten(ptr, targets, costs, state.mate_l, state.mate_r, state.u, state.v)
+    order, ptr = group_by(rows, n)
+    by_row, row_cost = cols[order], cost[order]
+    freed = _tighten(ptr, by_row, row_cost, state.big, state.mate_r, state.mate_c, state.y, state.z)
     if start is not None and freed > warm_limit * (n + m):
-        # Past a share of the people, one cold solve is cheaper than the repairs.
         state = _cold_state(n, m, rows, cols, cost, cost_bound)
-        if state.big != start.big:
-            ptr, targets, costs = _doubled(n, m, state.big, rows, cols, cost)
-        freed = _tighten(ptr, targets, costs, state.mate_l, state.mate_r, state.u, state.v)
-    if freed:
-        # Local bids re-seat a share of the freed nodes (a third at 20,000) for far less
-        # than a search each.  _reduce reads the doubled problem's prices as
-        # ``cost + pot_x - pot_y >= 0``, so pot_x is -u.
-        pot_x = -state.u
-        _reduce(ptr, targets, costs, state.mate_l, state.mate_r, pot_x, state.v)
-        free = np.flatnonzero(state.mate_l < 0)
-        _assign_free(ptr, targets, costs, state.mate_l, state.mate_r, pot_x, state.v, free)
-        np.negative(pot_x, out=state.u)
+    else:
+        _repair(ptr, by_row, row_cost, state.big, state.mate_r, state.mate_c, state.y, state.z)
+        if ((state.mate_c < 0) & (state.z > 0)).any():
+            order, ptr = group_by(cols, m)
+            _repair(ptr, rows[order], cost[order], state.big, state.mate_c, state.mate_r,
+                    state.z, state.y)  # fmt: skip
     return certificate(state), state
 
 
 def certificate(state: WarmStart) -> Certificate:
-    """The matching of the real graph and its prices, from the doubled problem's state.
-
-    A real edge's price is the mean of its own and its mirror's: both are non-negative, so
-    the mean is, and it is zero on matched edges because the doubled optimum is the
-    matching with its mirror image.
-    """
-    n, m, big = state.n, state.m, state.big
-    head = state.mate_l[:n]
-    mate = np.where(head < m, head, -1).astype(np.int64)
-    row_dual = (big - state.u[:n] - state.v[m:]) / 2.0
-    col_dual = (big - state.v[:m] - state.u[n:]) / 2.0
-    return Certificate(mate, row_dual, col_dual, big)
+    """The matching of the real graph and its prices, from a solve's state."""
+    mate = state.mate_r.copy()
+    return Certificate(mate, state.y.astype(np.float64), state.z.astype(np.float64), state.big)
 
 
 def _cold_state(
     n: int, m: int, rows: IntArray, cols: IntArray, cost: IntArray, cost_bound: int
 ) -> WarmStart:
-    """The doubled problem's state from a cold solve and its certificate."""
+    """A solve's state from a cold solve and its certificate."""
     if rows.size:
         best = optimal_with_duals(n, m, rows, cols, cost, cost_bound=cost_bound, cost_floor=0)
         big, y, z, mate = best.big, best.row_dual, best.col_dual, best.mate
     else:
         big = 4 * (n + m + 2) * (max(cost_bound, 0) + 1)
         y, z, mate = np.zeros(n, np.int64), np.zeros(m, np.int64), np.full(n, -1, np.int64)
-    big += big & 1  # prices below are big / 2 apart
-    mate_l = np.empty(n + m, dtype=np.int64)
-    mate_r = np.empty(m + n, dtype=np.int64)
+    mate_c = np.full(m, -1, dtype=np.int64)
     paired = mate >= 0
-    mate_col = np.full(m, -1, dtype=np.int64)
-    mate_col[mate[paired]] = np.flatnonzero(paired)
-    # Row i takes its column, else its own d_i; e_j takes the mirror of j's pair, else j.
-    mate_l[:n] = np.where(paired, mate, m + np.arange(n))
-    mate_l[n:] = np.where(mate_col >= 0, m + mate_col, np.arange(m))
-    mate_r[mate_l] = np.arange(n + m)
-    half = big // 2
-    u = np.concatenate([half - y, half - z]).astype(np.int64)
-    v = np.concatenate([half - z, half - y]).astype(np.int64)
-    return WarmStart(n, m, big, mate_l, mate_r, u, v)
-
-
-@jit
-def _doubled(
-    n: int, m: int, big: int, rows: IntArray, cols: IntArray, cost: IntArray
-) -> tuple[IntArray, IntArray, IntArray]:
-    """The doubled problem's edges grouped by left node (see :class:`WarmStart`): CSR arrays.
-
-    Left node ``i < n`` (row i) lists its columns ``j``, then its own ``d_i`` (``m + i``) at
-    ``big``; left node ``n + j`` (mirror ``e_j``) lists ``m + i`` for each edge ``(i, j)``,
-    then column ``j`` itself at ``big``.
-    """
-    ptr = np.zeros(n + m + 1, dtype=np.int64)
-    for e in range(rows.size):
-        ptr[rows[e] + 1] += 1
-        ptr[n + cols[e] + 1] += 1
-    for x in range(n + m):
-        ptr[x + 1] += ptr[x] + 1
-    fill = ptr[:-1].copy()
-    targets = np.empty(ptr[-1], dtype=np.int64)
-    costs = np.empty(ptr[-1], dtype=np.int64)
-    for e in range(rows.size):
-        i, j = rows[e], n + cols[e]
-        targets[fill[i]], costs[fill[i]] = cols[e], cost[e]
-        targets[fill[j]], costs[fill[j]] = m + rows[e], cost[e]
-        fill[i] += 1
-        fill[j] += 1
-    for i in range(n):
-        targets[fill[i]], costs[fill[i]] = m + i, big
-    for j in range(m):
-        targets[fill[n + j]], costs[fill[n + j]] = j, big
-    return ptr, targets, costs
+    mate_c[mate[paired]] = np.flatnonzero(paired)
+    return WarmStart(n, m, big, mate.copy(), mate_c, y.copy(), z.copy())
 
 
 @jit
 def _tighten(
-    ptr: IntArray, targets: IntArray, costs: IntArray, mate_l: IntArray, mate_r: IntArray,
-    u: IntArray, v: IntArray,
+    ptr: IntArray, cols: IntArray, cost: IntArray, big: int, mate_r: IntArray,
+    mate_c: IntArray, y: IntArray, z: IntArray,
 ) -> int:  # fmt: skip
-    """Make every reduced cost non-negative again; return how many left nodes are free.
+    """Make every reduced cost non-negative again; return how many rows were freed.
 
-    A left node whose least reduced cost is negative (a new edge undercuts its pair)
-    lowers its price to that least value and gives up its pair, which is no longer tight.
+    A row with an edge of negative reduced cost (a new edge undercuts its pair) raises
+    its price to fit and gives up its pair, which is no longer tight.
     """
-    n_free = 0
-    for x in range(ptr.size - 1):
+    freed = 0
+    for i in range(ptr.size - 1):
         least = mine = _INF
-        for e in range(ptr[x], ptr[x + 1]):
-            y = targets[e]
-            r = costs[e] - u[x] - v[y]
+        for e in range(ptr[i], ptr[i + 1]):
+            r = y[i] + z[cols[e]] + cost[e] - big
             if r < least:
                 least = r
-            if y == mate_l[x]:
+            if cols[e] == mate_r[i]:
                 mine = r
-        u[x] += least
-        if mate_l[x] >= 0 and mine != least:
-            mate_r[mate_l[x]] = -1
-            mate_l[x] = -1
-        if mate_l[x] < 0:
-            n_free += 1
-    return n_free
+        if least >= 0:
+            continue
+        y[i] -= least
+        freed += 1
+        if mate_r[i] >= 0 and mine != least:
+            mate_c[mate_r[i]] = -1
+            mate_r[i] = -1
+    return freed
+
+
+@jit
+def _repair(
+    ptr: IntArray, adj: IntArray, cost: IntArray, big: int, mate_s: IntArray,
+    mate_t: IntArray, dual_s: IntArray, dual_t: IntArray,
+) -> None:  # fmt: skip
+    """Repair every free node of side s whose price is positive: one search each.
+
+    Needs ``dual_s + dual_t + cost - big >= 0`` on every edge (``ptr``/``adj``/``cost``:
+    side s's edges, grouped), with equality on matched edges and non-negative prices; keeps
+    it, and leaves every free node of side s at price zero, never raising a free node's
+    price on either side.  The search is Dijkstra from the free node on reduced costs;
+    it ends at the first free node of side t (which takes a pair), or at the first node
+    of side s whose price would fall to zero (which gives up its pair).
+    """
+    nt = mate_t.size
+    dist = np.full(nt, _INF, dtype=np.int64)
+    pred = np.empty(nt, dtype=np.int64)
+    touched = np.empty(nt, dtype=np.int64)
+    scanned = np.empty(nt, dtype=np.int64)
+    heap_d = np.empty(adj.size + 1, dtype=np.int64)
+    heap_t = np.empty(adj.size + 1, dtype=np.int64)
+    for x0 in range(mate_s.size):
+        if mate_s[x0] >= 0 or dual_s[x0] <= 0:
+            continue
+        n_touched = n_scanned = size = 0
+        # The search ends at distance ``reach``: at ``terminal`` (free, side t) or, with
+        # terminal -1, at ``dropped`` (side s), whose price falls to zero there.
+        reach, terminal, dropped = dual_s[x0], -1, x0
+        x, dx = x0, np.int64(0)
+        while True:
+            if dx + dual_s[x] < reach:
+                reach, terminal, dropped = dx + dual_s[x], -1, x
+            base = dx + dual_s[x] - big
+            for e in range(ptr[x], ptr[x + 1]):
+                t = adj[e]
+                nd = base + dual_t[t] + cost[e]
+                if nd >= reach or nd >= dist[t]:
+                    continue
+                if dist[t] == _INF:
+                    touched[n_touched] = t
+                    n_touched += 1
+                dist[t] = nd
+                pred[t] = x
+                if mate_t[t] < 0:
+                    reach, terminal = nd, t
+                else:
+                    size = _push(heap_d, heap_t, size, nd, t)
+            t = -1
+            while size > 0 and heap_d[0] < reach:
+                d, cand_t, size = _pop(heap_d, heap_t, size)
+                if d == dist[cand_t]:  # else stale: t was reached shorter since
+                    t = cand_t
+                    break
+            if t < 0:
+                break
+            scanned[n_scanned] = t
+            n_scanned += 1
+            x, dx = mate_t[t], dist[t]
+        dual_s[x0] -= reach
+        for k in range(n_scanned):
+            t = scanned[k]
+            dual_t[t] += reach - dist[t]
+            dual_s[mate_t[t]] -= reach - dist[t]
+        if terminal < 0 and dropped != x0:
+            terminal = mate_s[dropped]  # the path ends at the pair ``dropped`` gives up
+            mate_s[dropped] = -1
+        if terminal >= 0:
+            t = terminal
+            while True:
+                x = pred[t]
+                previous = mate_s[x]
+                mate_s[x] = t
+                mate_t[t] = x
+                if x == x0:
+                    break
+                t = previous
+        for k in range(n_touched):
+            dist[touched[k]] = _INF

@@ -12,6 +12,7 @@ from .test_assign import _ortools_reference, _score, adversarial_graphs
 
 def _check(best, n, m, rows, cols, cost):  # type: ignore[no-untyped-def]
     """One-to-one on the graph, and the certificate holds: >= 0, tight on pairs, 0 if unpaired."""
+    assert (best.row_dual >= 0).all() and (best.col_dual >= 0).all()
     mate = best.mate
     used = mate[mate >= 0]
     assert used.size == np.unique(used).size
