@@ -489,19 +489,23 @@ def _hopcroft_karp(
                 tail += 1
             else:
                 dist[r] = inf
-        found = False
+        # The layers stop at the first that reaches a free column: the phase augments along
+        # shortest paths only, so rows past it would only be searched in vain.
+        last = inf
         while head < tail:
             r = queue[head]
             head += 1
+            if dist[r] > last:
+                break
             for e in range(indptr[r], indptr[r + 1]):
                 r2 = mate_c[cols[e]]
                 if r2 < 0:
-                    found = True
+                    last = dist[r]
                 elif dist[r2] == inf:
                     dist[r2] = dist[r] + 1
                     queue[tail] = r2
                     tail += 1
-        if not found:
+        if last == inf:
             return
         for r in range(n):
             edge[r] = indptr[r]
