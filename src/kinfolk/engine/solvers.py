@@ -403,13 +403,6 @@ def group_by(owner: IntArray, n_owner: int) -> tuple[IntArray, IntArray]:
     return order, ptr
 
 
-def _local(ids: IntArray, of: IntArray, size: int) -> IntArray:
-    """Position of each of ``of`` in the sorted ``ids`` (all present), by one lookup table."""
-    position = np.empty(size, dtype=np.int64)
-    position[ids] = np.arange(ids.size)
-    return position[of]
-
-
 #: Dulmage–Mendelsohn parts: rows that may go unpaired (with the columns they reach),
 #: columns that may go unpaired (with the rows they reach), and the perfect rest.
 _A, _B, _C = 0, 1, 2
@@ -420,29 +413,68 @@ def _solve_part(
     col_part: npt.NDArray[np.int8], n: int, m: int, mate: IntArray,
 ) -> tuple[IntArray, IntArray, IntArray, IntArray]:  # fmt: skip
     """Solve one part; return (x ids, y ids, x potentials, y potentials)."""
-    inside = (row_part[rows] == part) & (col_part[cols] == part)
-    r, c, w = rows[inside], cols[inside], cost[inside]
     if part == _A:  # the columns are the side every one of which is paired
-        x_ids, y_ids = np.flatnonzero(col_part == part), np.flatnonzero(row_part == part)
-        x_of, y_of = c, r
+        x_ids, y_ids, xptr, ys, w = _part_graph(part, cols, rows, cost, col_part, row_part)
     else:
-        x_ids, y_ids = np.flatnonzero(row_part == part), np.flatnonzero(col_part == part)
-        x_of, y_of = r, c
-    x_local = _local(x_ids, x_of, m if part == _A else n)
-    y_local = _local(y_ids, y_of, n if part == _A else m)
-    order, xptr = group_by(x_local, x_ids.size)
-    x_local, y_local, w = x_local[order], y_local[order], w[order]
+        x_ids, y_ids, xptr, ys, w = _part_graph(part, rows, cols, cost, row_part, col_part)
     mate_x = np.full(x_ids.size, -1, dtype=np.int64)
     mate_y = np.full(y_ids.size, -1, dtype=np.int64)
     pot_x = np.zeros(x_ids.size, dtype=np.int64)
     pot_y = np.zeros(y_ids.size, dtype=np.int64)
-    _assign_all(xptr, y_local.astype(np.int64), w, mate_x, mate_y, pot_x, pot_y)
+    _assign_all(xptr, ys, w, mate_x, mate_y, pot_x, pot_y)
     paired = mate_x >= 0
     if part == _A:
         mate[y_ids[mate_x[paired]]] = x_ids[paired]
     else:
         mate[x_ids[paired]] = y_ids[mate_x[paired]]
     return x_ids, y_ids, pot_x, pot_y
+
+
+@jit
+def _part_graph(
+    part: int, xs: IntArray, ys: IntArray, cost: IntArray, x_part: npt.NDArray[np.int8],
+    y_part: npt.NDArray[np.int8],
+) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray]:  # fmt: skip
+    """The edges inside one part, numbered within it and grouped by x: two passes.
+
+    Returns (x ids, y ids, x starts, each edge's local y, each edge's cost); the ids are
+    in increasing order, so local number ``k`` is ``ids[k]``.
+    """
+    x_local = np.empty(x_part.size, dtype=np.int64)
+    y_local = np.empty(y_part.size, dtype=np.int64)
+    nx = ny = 0
+    for x in range(x_part.size):
+        if x_part[x] == part:
+            x_local[x] = nx
+            nx += 1
+    for y in range(y_part.size):
+        if y_part[y] == part:
+            y_local[y] = ny
+            ny += 1
+    x_ids = np.empty(nx, dtype=np.int64)
+    y_ids = np.empty(ny, dtype=np.int64)
+    for x in range(x_part.size):
+        if x_part[x] == part:
+            x_ids[x_local[x]] = x
+    for y in range(y_part.size):
+        if y_part[y] == part:
+            y_ids[y_local[y]] = y
+    ptr = np.zeros(nx + 1, dtype=np.int64)
+    for e in range(xs.size):
+        if x_part[xs[e]] == part and y_part[ys[e]] == part:
+            ptr[x_local[xs[e]] + 1] += 1
+    for k in range(nx):
+        ptr[k + 1] += ptr[k]
+    fill = ptr[:-1].copy()
+    local_ys = np.empty(ptr[nx], dtype=np.int64)
+    w = np.empty(ptr[nx], dtype=np.int64)
+    for e in range(xs.size):
+        if x_part[xs[e]] == part and y_part[ys[e]] == part:
+            at = fill[x_local[xs[e]]]
+            local_ys[at] = y_local[ys[e]]
+            w[at] = cost[e]
+            fill[x_local[xs[e]]] += 1
+    return x_ids, y_ids, ptr, local_ys, w
 
 
 def _join_duals(
