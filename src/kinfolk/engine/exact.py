@@ -73,12 +73,13 @@ AHEAD = 8  # a scan reaches the row entry this many places on
 # A long-reach person's own pricing scan costs about as much as this many short-reach
 # people's scans that price only the marked (110k programme: ~250 µs against ~12 µs).
 FAR_SCAN = 20
-# The first scan also adds the pairs that are nearly improving (reduced cost below this,
-# in cost units: 1 km-equivalent), so that the rounds after it have less to find: a pair
-# that does not break the prices frees no one when it joins.  A wider margin saves rounds
-# but slows the first scan, whose cells it prunes less (110k programme, CPU seconds of
-# exact.optimal: 0 -> 19.4 in 6 rounds, 1,000 -> 15.9 in 3, 3,000 -> 17.5 in 2, 6,000 -> 23.3).
-FIRST_SLACK = 1000.0
+# Every scan also adds the pairs that are nearly improving: reduced cost below this, in
+# cost units (1 km-equivalent).  They break no price, so they free no one when they join;
+# and every pair left outside the graph then has this much room when it is priced, so a
+# person whose price falls by less than half of it since their last scan need not be
+# scanned again (110k programme: 3,000 people marked in the second round instead of
+# 51,000).  A wider margin marks fewer but prunes the scans less.
+SLACK = 1000.0
 
 
 def optimal(problem: Problem) -> tuple[Problem, IntArray, int, bool]:
@@ -100,22 +101,55 @@ def optimal(problem: Problem) -> tuple[Problem, IntArray, int, bool]:
         return p, np.full(n, -1, dtype=np.int64), 0, True
     bound = cost_bound(p)
     state: WarmStart | None = None
-    scan: tuple[BoolArray, BoolArray] | None = None  # None: everyone
-    last: tuple[FloatArray, FloatArray] = (np.zeros(n), np.zeros(m))  # the prices last scanned
+    marks: tuple[BoolArray, BoolArray] | None = None  # None: everyone
+    high = (np.zeros(n), np.zeros(m))  # each person's highest price since they were marked
     for round_ in range(1, MAX_ROUNDS + 1):
         cols = p.graph.indices.astype(np.int64)
         best, state = optimal_warm(n, m, p.rows, cols, p.cost, cost_bound=bound, start=state)
-        if scan is not None:
-            # A pair can only turn improving if one of its prices fell.
-            scan = (scan[0] | (best.row_dual < last[0]), scan[1] | (best.col_dual < last[1]))
-        rows, new_cols, chords, capped = _violations(p, best, scan)
-        last, scan = (best.row_dual, best.col_dual), capped
-        if rows.size == 0:
+        marks, high = _marked(best, marks, high)
+        rows, new_cols, chords, capped = _violations(p, best, marks)
+        if not _improving(p, best, rows, new_cols, chords):
+            # Nearly improving pairs need not join: the prices hold for them, and for any
+            # that PER_PERSON cut, which are no better than the worst kept.
             return p, best.mate, round_, True
         p = with_edges(p, rows, new_cols, chords)
+        marks = capped
     cols = p.graph.indices.astype(np.int64)
     best, _ = optimal_warm(n, m, p.rows, cols, p.cost, cost_bound=bound, start=state)
     return p, best.mate, MAX_ROUNDS, False
+
+
+def _marked(
+    best: Certificate, capped: tuple[BoolArray, BoolArray] | None,
+    high: tuple[FloatArray, FloatArray],
+) -> tuple[tuple[BoolArray, BoolArray] | None, tuple[FloatArray, FloatArray]]:  # fmt: skip
+    """Who the next scan must cover, and each person's highest price since their last scan.
+
+    A pair outside the graph had a reduced cost of at least :data:`SLACK` when it was
+    last priced (the scan that priced it added every pair below that), at prices no
+    higher than its people's highest since their last scan.  While neither price has
+    fallen more than half the slack below that highest, the pair cannot improve the
+    result, so only the people whose price fell further are marked, with those whose
+    finds were cut at :data:`PER_PERSON` (``capped``; None: the first scan, of everyone).
+    """
+    prices = (best.row_dual, best.col_dual)
+    if capped is None:
+        return None, (prices[0].copy(), prices[1].copy())
+    marks = [capped[side] | (prices[side] < high[side] - SLACK / 2) for side in (0, 1)]
+    kept = [
+        np.where(marks[side], prices[side], np.maximum(high[side], prices[side])) for side in (0, 1)
+    ]
+    return (marks[0], marks[1]), (kept[0], kept[1])
+
+
+def _improving(
+    p: Problem, best: Certificate, rows: IntArray, cols: IntArray, chords: FloatArray
+) -> bool:
+    """Whether any of these pairs (outside the graph) would improve the result: a negative
+    reduced cost."""
+    cost = _costs(p, rows, cols, cells.kilometres(np.ascontiguousarray(chords, np.float64)))
+    reduced = best.row_dual[rows] + best.col_dual[cols] + cost - best.big
+    return bool((reduced < 0).any())
 
 
 def stable(
@@ -258,12 +292,10 @@ def _violations(
     """
     n, m = p.graph.n_volunteers, p.graph.n_households
     from_volunteers = float(np.mean(p.v.max_travel_km)) <= float(np.mean(p.h.max_travel_km))
-    slack = 0.0
     if only is None:
         only = (np.ones(n, bool), np.ones(m, bool))
-        slack = FIRST_SLACK
     marked, others = (only[0], only[1]) if from_volunteers else (only[1], only[0])
-    parts = [_scan(p, best, from_volunteers, marked, None, slack)] if marked.any() else []
+    parts = [_scan(p, best, from_volunteers, marked, None)] if marked.any() else []
     far = not from_volunteers
     if others.any() and not marked.all():
         if int(others.sum()) * FAR_SCAN < int((~marked).sum()):
@@ -301,12 +333,11 @@ def _scan(
     from_volunteers: bool,
     mask: BoolArray,
     others: BoolArray | None,
-    slack: float = 0.0,
 ) -> tuple[IntArray, IntArray, FloatArray, bool]:
     """One compiled pricing scan from the people of one side that ``mask`` marks.
 
     They price the people of the other side that ``others`` marks (None: everyone), and
-    keep the pairs whose reduced cost is below ``slack``.
+    keep the pairs whose reduced cost is below :data:`SLACK`.
     """
     m = p.graph.n_households
     g = p.graph  # the kernel asks the volunteers' rows, and only of improving pairs
@@ -319,7 +350,7 @@ def _scan(
             p.v_side, cells.in_cell_order(p.h_side, p.h_cells), p.h_cells.grid(), g.indptr,
             g.indices, p.excluded, True, m, best.row_dual, best.col_dual[members], best.big, w,
             vj, vk, vd, cm.TRAVEL_EFFORT, PER_PERSON, bound, _to_scan(p.v_cells, p.v_side, mask),
-            slack,
+            SLACK,
         )  # fmt: skip
         return rows, found, chords, True
     bound = cells.pruning_bound(p.v_cells, best.row_dual, p.v_months, p.weights, p.v, others)
@@ -327,7 +358,7 @@ def _scan(
     found, rows, chords = cells.violations(
         p.h_side, cells.in_cell_order(p.v_side, p.v_cells), p.v_cells.grid(), g.indptr,
         g.indices, p.excluded, False, m, best.col_dual, best.row_dual[members], best.big, w,
-        vj, vk, vd, cm.TRAVEL_EFFORT, PER_PERSON, bound, _to_scan(p.h_cells, p.h_side, mask), slack,
+        vj, vk, vd, cm.TRAVEL_EFFORT, PER_PERSON, bound, _to_scan(p.h_cells, p.h_side, mask), SLACK,
     )  # fmt: skip
     return rows, found, chords, False
 
@@ -454,11 +485,7 @@ def _joined(
     holds them, so that a caller's per-edge arrays can follow without recomputing.
     """
     km = cells.kilometres(np.ascontiguousarray(chords, dtype=np.float64))
-    vj, vk, vd = cells.variant_arrays(p.v.variants)
-    cost = cells.graph_costs(
-        rows, cols, km, p.v_side, p.h_side, cells.weights_tuple(p.weights), vj, vk, vd,
-        cm.TRAVEL_EFFORT,
-    )  # fmt: skip
+    cost = _costs(p, rows, cols, km)
     g = p.graph
     all_rows = np.concatenate([p.rows, rows])
     all_cols = np.concatenate([g.indices.astype(np.int64), cols])
@@ -471,3 +498,12 @@ def _joined(
         g, indptr=indptr, indices=all_cols[order].astype(np.int32), distance_km=all_km[order]
     )
     return replace(p, graph=graph, rows=all_rows[order], cost=all_cost[order]), order, km
+
+
+def _costs(p: Problem, rows: IntArray, cols: IntArray, km: npt.NDArray[np.float32]) -> IntArray:
+    """The cost of each pair (volunteer, household, km), as the graph holds it."""
+    vj, vk, vd = cells.variant_arrays(p.v.variants)
+    return cells.graph_costs(  # type: ignore[no-any-return]
+        rows, cols, km, p.v_side, p.h_side, cells.weights_tuple(p.weights), vj, vk, vd,
+        cm.TRAVEL_EFFORT,
+    )  # fmt: skip
