@@ -82,3 +82,14 @@ def test_pair_order_is_the_lexsort_order_with_each_owners_start(
     order, start = pair_order(owner, other, 10, 13)
     assert order.tolist() == np.lexsort((other, owner)).tolist()
     assert start.tolist() == np.searchsorted(owner[order], np.arange(11)).tolist()
+
+
+def test_a_warm_repair_may_leave_someone_unpaired_when_a_cheaper_pair_takes_their_partner() -> None:
+    # Row 0 holds the only column; a cheaper edge from row 1 arrives.  The repair's search
+    # from row 1 ends where row 0's price falls to zero: row 0 gives up its pair.
+    one = np.array([0])
+    _, state = optimal_warm(2, 1, one, one, np.array([5]), cost_bound=9)
+    rows, cols, cost = np.array([0, 1]), np.array([0, 0]), np.array([5, 1])
+    best, _ = optimal_warm(2, 1, rows, cols, cost, cost_bound=9, start=state, warm_limit=1.0)
+    assert best.mate.tolist() == [-1, 0]
+    _check(best, 2, 1, rows, cols, cost)
