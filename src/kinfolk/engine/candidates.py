@@ -318,6 +318,11 @@ def build(
 #: Salt of the tie-breaking hash, and the radius of the first disc each person scans.
 _SALT = 0x6B696E666F6C6B
 _START_KM = 2.0
+#: Bands of travel limit the searched side is split into.  One band still ends every
+#: search at the side's longest limit; more bands read fewer people but search each
+#: band's cells apart, which cost more than it saved (110k: 8 bands made ``nearest``
+#: 4.8 s CPU, one band 4.2 s).
+_BANDS = 1
 
 
 def priced(
@@ -352,13 +357,13 @@ def priced(
     report = progress or (lambda stage, done, total: None)
     report("candidates", 0, 2)
     own = cells.nearest(
-        k, V, cells.in_cell_order(H, h_cells), h_cells.grid(), keys, True, m, _SALT, _START_KM,
-        v_cells.members, w, vj, vk, vd, TRAVEL_EFFORT,
+        k, V, *_banded(H, h_cells), keys, True, m, _SALT, _START_KM, v_cells.members, w, vj,
+        vk, vd, TRAVEL_EFFORT,
     )  # fmt: skip
     report("candidates", 1, 2)
     their = cells.nearest(
-        k, H, cells.in_cell_order(V, v_cells), v_cells.grid(), keys, False, m, _SALT, _START_KM,
-        h_cells.members, w, vj, vk, vd, TRAVEL_EFFORT,
+        k, H, *_banded(V, v_cells), keys, False, m, _SALT, _START_KM, h_cells.members, w, vj,
+        vk, vd, TRAVEL_EFFORT,
     )  # fmt: skip
     indptr, indices, chords, cost = cells.lists_csr(n, *own[:4], *their[:4])
     report("candidates", 2, 2)
@@ -372,3 +377,17 @@ def priced(
         household_reason=their[4],
     )
     return graph, cost
+
+
+def _banded(s: tuple[Any, ...], c: Any) -> tuple[tuple[Any, ...], Any]:
+    """The people in cells ``c`` of side ``s``, in bands of travel limit, with their grid.
+
+    :func:`kinfolk.engine.cells.by_reach` over the cells' people alone, with the grid's
+    members naming people of the whole side.
+    """
+    from kinfolk.engine import cells
+
+    inside = cells.in_cell_order(s, c)
+    local = cells.Cells(c.step, c.n_lon, c.keys, np.arange(c.keys.size, dtype=np.int64))
+    banded, grid = cells.by_reach(inside, local, _BANDS)
+    return banded, (*grid[:3], c.members[grid[3]], *grid[4:])

@@ -344,42 +344,137 @@ def _heap_push(
 
 
 @jit
+def _column(lon: float, step: float) -> int:
+    return int(math.floor((lon + 180.0) / step))
+
+
+@jit
+def _ring(
+    lat0: float, lon0: float, inner_km: float, outer_km: float, step: float, n_lon: int,
+    keys: Any, out: Any,
+) -> int:  # fmt: skip
+    """Fill ``out`` with the ranges of ``keys`` in cells of the outer disc's rectangle of
+    cells but not of the inner disc's (none for ``inner_km`` 0); return how many, or -1
+    when ``out`` is too short.
+
+    A disc's rectangle of cells grows with its radius, so the rings of growing radii
+    read each person once.
+    """
+    o_lo, o_hi, _, o_dlon, o_whole = _row_ranges(lat0, lon0, outer_km, step, n_lon)
+    a, b, c, d = _segments(lon0, o_dlon, o_whole)
+    i_lo, i_hi = 1, 0
+    x1 = y1 = x2 = y2 = 0
+    if inner_km > 0.0:
+        i_lo, i_hi, _, i_dlon, i_whole = _row_ranges(lat0, lon0, inner_km, step, n_lon)
+        e, f, g, h = _segments(lon0, i_dlon, i_whole)
+        # The inner columns of a row, as up to two cut-outs in ascending order.
+        x1, y1 = (_column(e, step), _column(f, step)) if e <= f else (1, 0)
+        x2, y2 = (_column(g, step), _column(h, step)) if g <= h else (1, 0)
+        if x2 <= y2 and (x1 > y1 or x2 < x1):
+            x1, y1, x2, y2 = x2, y2, x1, y1
+    count = end = 0
+    for row in range(o_lo, o_hi + 1):
+        inside = i_lo <= row <= i_hi
+        base = row * n_lon
+        for lo, hi in ((a, b), (c, d)):
+            if lo > hi:
+                continue
+            first, last = _column(lo, step), _column(hi, step)
+            for piece in range(3):
+                p, q = first, last
+                if inside:
+                    p, q, first = _piece(piece, first, last, x1, y1, x2, y2)
+                elif piece > 0:
+                    break
+                if p > q:
+                    continue
+                after = end if end > 0 and keys[end - 1] < base + p else 0
+                start = _gallop(keys, after, base + p, False)
+                end = _gallop(keys, start, base + q, True)
+                if end > start:
+                    if count == out.shape[0]:
+                        return -1
+                    out[count, 0] = start
+                    out[count, 1] = end
+                    count += 1
+    return count
+
+
+@jit
+def _piece(
+    piece: int, first: int, last: int, x1: int, y1: int, x2: int, y2: int
+) -> tuple[int, int, int]:
+    """The ``piece``-th part of columns [first, last] outside the cut-outs [x1, y1], [x2, y2].
+
+    ``first`` is where the previous part left off; returns ``(p, q, first)`` with the
+    part [p, q] (empty when p > q) and where the next part starts.
+    """
+    if piece == 0:
+        x, y = x1, y1
+    elif piece == 1:
+        x, y = x2, y2
+    else:
+        return first, last, last + 1
+    if x > y:
+        return 1, 0, first
+    return first, min(x - 1, last), max(first, y + 1)
+
+
+@jit
 def _nearest_one(
     a: int, k: int, A: Side, B: Side, grid: Any, excluded: Any, a_is_volunteer: bool, m: int,
     salt: int, start_km: float, chords: Any, who: Any, hashes: Any, buffer: Any,
-) -> tuple[int, int]:  # fmt: skip
-    """Fill the heap ``(chords, hashes, who)`` with a's k nearest; return (size, progress).
+) -> tuple[int, int, Any]:  # fmt: skip
+    """Fill the heap ``(chords, hashes, who)`` with a's k nearest; return (size, progress,
+    buffer).
 
-    ``who`` receives positions in B's cell order.  Each wider disc reads only the
-    people the narrower one did not reach (chord beyond its limit), and once the heap
-    is full a pair further than its largest chord is dropped before any other test:
-    both leave the result as one scan of the final disc would give it.
+    ``who`` receives positions in B's order.  B comes in bands of travel limit (see
+    :func:`by_reach`), and each band is read only out to its own limit: beyond it its
+    people could not be paired.  Each wider disc reads only the ring of cells the
+    narrower one did not, and every person read is tried, inside the disc or not: the
+    search stops once the heap is full of people within the disc, whose every person
+    has then been read, so the heap holds what one scan of the final disc would give.
+    Once the heap is full, a pair further than its largest chord is dropped before any
+    other test.
     """
-    members = grid[3]
-    reach = A[4][a]
+    step, n_lon, keys, members, band_start, band_km = grid
+    n_bands = band_km.size
+    if n_bands == 0:
+        return 0, 0, buffer
+    reach = min(A[4][a], band_km[n_bands - 1])
     radius = min(start_km, reach)
-    size, progress, seen = 0, 0, -1.0
+    size, progress, inner = 0, 0, 0.0
     while True:
-        ranges = _ranges(A, a, radius, grid, buffer)
+        for band in range(n_bands):
+            outer_b, inner_b = min(radius, band_km[band]), min(inner, band_km[band])
+            if outer_b <= inner_b:
+                continue
+            lo, hi = band_start[band], band_start[band + 1]
+            band_keys = keys[lo:hi]
+            count = _ring(A[1][a], A[2][a], inner_b, outer_b, step, n_lon, band_keys, buffer)
+            while count < 0:
+                buffer = np.empty((buffer.shape[0] * 2, 2), dtype=np.int64)
+                count = _ring(A[1][a], A[2][a], inner_b, outer_b, step, n_lon, band_keys,
+                              buffer)  # fmt: skip
+            for r in range(count):
+                for at in range(lo + buffer[r, 0], lo + buffer[r, 1]):
+                    if not B[14][at]:
+                        continue
+                    c = _chord(A, a, B, at)
+                    if size == k and c > chords[0]:
+                        continue
+                    s = stage(a, at, c, A, B)
+                    b = members[at]
+                    v, h = (a, b) if a_is_volunteer else (b, a)
+                    if s == 0 and _excluded(excluded, v * m + h):
+                        s = 6
+                    progress = max(progress, _PROGRESS[s])
+                    if s == 0:
+                        size = _heap_push(chords, hashes, who, size, k, c, _mix(v, h, salt), at)
         limit = 2.0 * math.sin(min(radius / 6371.0088, math.pi) / 2.0) * (1 + 1e-9) + 1e-9
-        for r in range(ranges.shape[0]):
-            for at in range(ranges[r, 0], ranges[r, 1]):
-                if not B[14][at]:
-                    continue
-                c = _chord(A, a, B, at)
-                if c > limit or c <= seen or (size == k and c > chords[0]):
-                    continue
-                s = stage(a, at, c, A, B)
-                b = members[at]
-                v, h = (a, b) if a_is_volunteer else (b, a)
-                if s == 0 and _excluded(excluded, v * m + h):
-                    s = 6
-                progress = max(progress, _PROGRESS[s])
-                if s == 0:
-                    size = _heap_push(chords, hashes, who, size, k, c, _mix(v, h, salt), at)
-        if size == k or radius >= reach:
-            return size, progress
-        seen = limit
+        if (size == k and chords[0] <= limit) or radius >= reach:
+            return size, progress, buffer
+        inner = radius
         radius = min(radius * 2.0, reach)
 
 
@@ -396,8 +491,9 @@ def nearest(
     pair, so they are broken fairly.  A person with no candidate gets the furthest stage
     any pair within reach got to.
 
-    Side B comes in its cell order (position ``at`` is person ``grid[3][at]``; the cells
-    may hold only B's free people) and A's people are taken in ``a_order`` (their own
+    Side B comes in bands of travel limit, each in its cell order, with ``grid`` the
+    :data:`BandGrid` of :func:`by_reach` (position ``at`` is person ``grid[3][at]``; the
+    cells may hold only B's free people), and A's people are taken in ``a_order`` (their own
     cell order; people it leaves out get no list), as in :func:`violations`:
     neighbours then sit together in memory, which is what makes pricing each pair here,
     while its people are in cache, cheaper than a second pass over the graph.
@@ -415,7 +511,7 @@ def nearest(
             continue
         buffer = np.empty((64, 2), dtype=np.int64)
         hashes = np.zeros(k, dtype=np.uint64)
-        size, progress = _nearest_one(
+        size, progress, buffer = _nearest_one(
             a, k, A, B, grid, excluded, a_is_volunteer, m, salt, start_km, chords[a], who[a],
             hashes, buffer,
         )  # fmt: skip
