@@ -241,17 +241,29 @@ def _disc(
                 continue
             first = row * n_lon + int(math.floor((lo + 180.0) / step))
             last = row * n_lon + int(math.floor((hi + 180.0) / step))
-            # Ranges mostly come in key order: search on from the last one's end.
-            after = end if end > 0 and keys[end - 1] < first else 0
-            start = _gallop(keys, after, first, False)
-            end = _gallop(keys, start, last, True)
-            if end > start:
-                if count == out.shape[0]:
-                    return -1
-                out[count, 0] = start
-                out[count, 1] = end
-                count += 1
+            count, end = _add_range(keys, first, last, end, out, count)
+            if count < 0:
+                return -1
     return count
+
+
+@jit
+def _add_range(keys: Any, first: int, last: int, end: int, out: Any, count: int) -> tuple[int, int]:
+    """Add to ``out`` the range of ``keys`` from key ``first`` to ``last``, if not empty.
+
+    Returns the new count (-1 when ``out`` is full) and the range's end.  Ranges mostly
+    come in key order, so the search goes on from the last range's ``end``.
+    """
+    after = end if end > 0 and keys[end - 1] < first else 0
+    start = _gallop(keys, after, first, False)
+    end = _gallop(keys, start, last, True)
+    if end > start:
+        if count == out.shape[0]:
+            return -1, end
+        out[count, 0] = start
+        out[count, 1] = end
+        count += 1
+    return count, end
 
 
 @jit
@@ -388,15 +400,9 @@ def _ring(
                     break
                 if p > q:
                     continue
-                after = end if end > 0 and keys[end - 1] < base + p else 0
-                start = _gallop(keys, after, base + p, False)
-                end = _gallop(keys, start, base + q, True)
-                if end > start:
-                    if count == out.shape[0]:
-                        return -1
-                    out[count, 0] = start
-                    out[count, 1] = end
-                    count += 1
+                count, end = _add_range(keys, base + p, base + q, end, out, count)
+                if count < 0:
+                    return -1
     return count
 
 

@@ -687,12 +687,7 @@ def _assign_free(
                     terminal, reach = y, nd
                 else:
                     size = _push(heap_d, heap_y, size, nd, y)
-            y = -1
-            while size > 0 and heap_d[0] < reach:
-                d, cand_y, size = _pop(heap_d, heap_y, size)
-                if d == dist[cand_y]:  # else stale: y was reached shorter since
-                    y = cand_y
-                    break
+            y, size = _next_nearest(heap_d, heap_y, size, dist, reach)
             if y < 0:
                 break
             scanned[n_scanned] = y
@@ -704,15 +699,7 @@ def _assign_free(
                 pot_y[y] += dist[y] - reach
                 pot_x[mate_y[y]] += dist[y] - reach
             pot_x[x0] -= reach
-            y = terminal
-            while True:
-                x = pred[y]
-                previous = mate_x[x]
-                mate_x[x] = y
-                mate_y[y] = x
-                if x == x0:
-                    break
-                y = previous
+            _augment(pred, mate_x, mate_y, terminal, x0)
         for t in range(n_touched):
             dist[touched[t]] = _INF
 
@@ -827,6 +814,34 @@ def _pop(heap_d: IntArray, heap_y: IntArray, size: int) -> tuple[int, int, int]:
     heap_d[at] = last_d
     heap_y[at] = last_y
     return d, y, size
+
+
+@jit
+def _augment(pred: IntArray, mate_x: IntArray, mate_y: IntArray, y: int, x0: int) -> None:
+    """Flip the alternating path that the search from ``x0`` found to ``y`` (by ``pred``)."""
+    while True:
+        x = pred[y]
+        previous = mate_x[x]
+        mate_x[x] = y
+        mate_y[y] = x
+        if x == x0:
+            return
+        y = previous
+
+
+@jit
+def _next_nearest(
+    heap_d: IntArray, heap_y: IntArray, size: int, dist: IntArray, reach: int | np.int64
+) -> tuple[int, int]:
+    """Pop the nearest node below ``reach`` whose entry is not stale: (node or -1, size).
+
+    An entry is stale when its node was reached shorter after it was pushed.
+    """
+    while size > 0 and heap_d[0] < reach:
+        d, y, size = _pop(heap_d, heap_y, size)
+        if d == dist[y]:
+            return y, size
+    return -1, size
 
 
 # --- the warm-started exact solver -------------------------------------------------------------
@@ -1025,12 +1040,7 @@ def _repair(
                     reach, terminal = nd, t
                 else:
                     size = _push(heap_d, heap_t, size, nd, t)
-            t = -1
-            while size > 0 and heap_d[0] < reach:
-                d, cand_t, size = _pop(heap_d, heap_t, size)
-                if d == dist[cand_t]:  # else stale: t was reached shorter since
-                    t = cand_t
-                    break
+            t, size = _next_nearest(heap_d, heap_t, size, dist, reach)
             if t < 0:
                 break
             scanned[n_scanned] = t
@@ -1045,14 +1055,6 @@ def _repair(
             terminal = mate_s[dropped]  # the path ends at the pair ``dropped`` gives up
             mate_s[dropped] = -1
         if terminal >= 0:
-            t = terminal
-            while True:
-                x = pred[t]
-                previous = mate_s[x]
-                mate_s[x] = t
-                mate_t[t] = x
-                if x == x0:
-                    break
-                t = previous
+            _augment(pred, mate_s, mate_t, terminal, x0)
         for k in range(n_touched):
             dist[touched[k]] = _INF
