@@ -287,9 +287,8 @@ def _violations(
     their cells are skipped unread).  Scanning the long-reach side's marked people from
     their own discs read ten times as many people per person (110k programme: a
     volunteer reached some 9,000 households, a household some 1,300 volunteers), which
-    only pays when they are few (:data:`FAR_SCAN`).  The first scan (of everyone) also
-    keeps pairs that are nearly improving (:data:`FIRST_SLACK`); later scans leave every
-    pair outside the graph at a reduced cost of at least 0, as the check needs.
+    only pays when they are few (:data:`FAR_SCAN`).  Every scan also keeps the pairs
+    that are nearly improving (reduced cost below :data:`SLACK`; see :func:`_marked`).
     """
     n, m = p.graph.n_volunteers, p.graph.n_households
     from_volunteers = float(np.mean(p.v.max_travel_km)) <= float(np.mean(p.h.max_travel_km))
@@ -345,23 +344,20 @@ def _scan(
     vj, vk, vd = cells.variant_arrays(p.v.variants)
     w = cells.weights_tuple(p.weights)
     if from_volunteers:
-        bound = cells.pruning_bound(p.h_cells, best.col_dual, p.h_months, p.weights, p.h, others)
-        members = p.h_cells.members
-        rows, found, chords = cells.violations(
-            p.v_side, cells.in_cell_order(p.h_side, p.h_cells), p.h_cells.grid(), g.indptr,
-            g.indices, p.excluded, True, m, best.row_dual, best.col_dual[members], best.big, w,
-            vj, vk, vd, cm.TRAVEL_EFFORT, PER_PERSON, bound, _to_scan(p.v_cells, p.v_side, mask),
-            SLACK,
-        )  # fmt: skip
-        return rows, found, chords, True
-    bound = cells.pruning_bound(p.v_cells, best.row_dual, p.v_months, p.weights, p.v, others)
-    members = p.v_cells.members
-    found, rows, chords = cells.violations(
-        p.h_side, cells.in_cell_order(p.v_side, p.v_cells), p.v_cells.grid(), g.indptr,
-        g.indices, p.excluded, False, m, best.col_dual, best.row_dual[members], best.big, w,
-        vj, vk, vd, cm.TRAVEL_EFFORT, PER_PERSON, bound, _to_scan(p.h_cells, p.h_side, mask), SLACK,
+        a_side, a_cells, dual_a = p.v_side, p.v_cells, best.row_dual
+        b_side, b_cells, dual_b, b_months, b = p.h_side, p.h_cells, best.col_dual, p.h_months, p.h
+    else:
+        a_side, a_cells, dual_a = p.h_side, p.h_cells, best.col_dual
+        b_side, b_cells, dual_b, b_months, b = p.v_side, p.v_cells, best.row_dual, p.v_months, p.v
+    bound, b_cells = cells.pruning_bound(b_cells, dual_b, b_months, p.weights, b, others)
+    mine, theirs, chords = cells.violations(
+        a_side, cells.in_cell_order(b_side, b_cells), b_cells.grid(), g.indptr, g.indices,
+        p.excluded, from_volunteers, m, dual_a, dual_b[b_cells.members], best.big, w, vj, vk,
+        vd, cm.TRAVEL_EFFORT, PER_PERSON, bound, _to_scan(a_cells, a_side, mask), SLACK,
     )  # fmt: skip
-    return rows, found, chords, False
+    if from_volunteers:
+        return mine, theirs, chords, True
+    return theirs, mine, chords, False
 
 
 @dataclass(frozen=True)

@@ -436,12 +436,16 @@ def test_reach_bands_hold_everyone_once_in_cell_order_within_their_limit(distinc
 
 
 def _prepared(seed: int, k: int):  # type: ignore[no-untyped-def]
+    programme = generate(400, 350, seed=seed, today=TODAY)
+    return _prepared_from(programme.volunteers, programme.households, k)
+
+
+def _prepared_from(volunteers, households, k: int):  # type: ignore[no-untyped-def]
     from kinfolk.engine.assign import prepare
 
-    programme = generate(400, 350, seed=seed, today=TODAY)
     problem, _ = prepare(
-        programme.volunteers, programme.households, weights=cm.Weights(), locks=(),
-        exclusions=(), k=k, today=TODAY, progress=lambda *_: None,
+        volunteers, households, weights=cm.Weights(), locks=(), exclusions=(), k=k,
+        today=TODAY, progress=lambda *_: None,
     )  # fmt: skip
     return problem
 
@@ -476,6 +480,34 @@ def test_a_pricing_scan_of_some_people_finds_what_a_scan_of_everyone_finds_for_t
         assert (part.tolist(), part_cols.tolist()) == (rows[kept].tolist(), cols[kept].tolist())
         found[side] = set(zip(rows.tolist(), cols.tolist(), strict=True))
     assert found[0] and found[0] == found[1]  # both sides' scans find the same pairs
+
+
+@pytest.mark.parametrize(("seed", "crowd"), [(3, 0.0), (8, 0.0), (4, 1.0), (6, 1.0)])
+def test_a_pricing_scan_finds_every_pair_outside_the_graph_below_the_margin(
+    seed: int, crowd: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The scans skip people unread by bounds (a cell's distance and each person's own part
+    # of the cost, a pair's cost without its arcsine): none may hide a pair it must find.
+    monkeypatch.setattr(exact, "PER_PERSON", 400)  # more than anyone's pairs: no cap
+    programme = generate(400, 350, seed=seed, today=TODAY)
+    volunteers, households = _crowded(programme, crowd, seed)
+    p = _prepared_from(volunteers, households, k=1)
+    best = _certificate(p)
+    n, m = p.graph.n_volunteers, p.graph.n_households
+    rows, cols, cost, _ = _all_pairs(volunteers, households)
+    reduced = best.row_dual[rows] + best.col_dual[cols] + cost - best.big
+    graph = set(zip(p.rows.tolist(), p.graph.indices.tolist(), strict=True))
+    below = {
+        pair
+        for pair in zip(
+            rows[reduced < exact.SLACK].tolist(), cols[reduced < exact.SLACK].tolist(), strict=True
+        )
+        if pair not in graph
+    }
+    assert below  # the check has something to find
+    for only in ((np.ones(n, bool), np.zeros(m, bool)), (np.zeros(n, bool), np.ones(m, bool))):
+        found, found_cols, _, _ = exact._violations(p, best, only)
+        assert set(zip(found.tolist(), found_cols.tolist(), strict=True)) == below
 
 
 def test_a_pricing_scan_never_returns_a_graph_pair_even_when_every_pair_looks_improving() -> None:
