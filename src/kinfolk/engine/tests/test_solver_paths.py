@@ -1,11 +1,15 @@
-"""The exact solver's shortcuts: grouping without sorting, counting-sorted greedy, long bidding."""
+"""The exact solver's shortcuts: grouping without sorting, counting-sorted greedy, long bidding,
+the maximum matching's depth-first searches."""
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from kinfolk.engine.solvers import (
     _greedy_pass,
+    _maximum_matching,
     greedy_matching,
     group_by,
     optimal_warm,
@@ -98,3 +102,37 @@ def test_warm_solves_of_a_crowded_graph_growing_by_nearer_edges_equal_ortools(
         warm, state = optimal_warm(n, m, r, c, w, cost_bound=bound, start=state, warm_limit=1.0)
         assert _score(warm.mate, r, c, w) == _ortools_reference(n, m, r, c, w)
         _check(warm, n, m, r, c, w)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 29), st.integers(0, 24)), unique=True, max_size=120),
+    st.integers(0, 2**32 - 1),
+)
+# One phase pairs 5 of 6 here: a search finds the column it needs taken by an earlier one.
+@example(
+    [(0, 1), (0, 4), (1, 1), (1, 2), (1, 4), (1, 5), (2, 1), (2, 3), (3, 1), (3, 2), (4, 0),
+     (4, 3), (4, 4), (5, 4)], 0,
+)  # fmt: skip
+def test_the_depth_first_searches_reach_a_maximum_matching_from_any_matching(
+    pairs: list[tuple[int, int]], seed: int
+) -> None:
+    n, m = 30, 25
+    rows = np.array([a for a, _ in pairs], dtype=np.int64)
+    cols = np.array([b for _, b in pairs], dtype=np.int64)
+    order, indptr = group_by(rows, n)
+    rows, cols = rows[order], cols[order]
+    # Start from a random matching (any one, maximal or not), as well as from none.
+    start = _greedy_pass(n, m, rows, cols, np.random.default_rng(seed).permutation(rows.size))
+    start[np.random.default_rng(seed + 1).random(n) < 0.5] = -1
+    graph = csr_matrix((np.ones(rows.size), (rows, cols)), shape=(n, m))
+    best = int((maximum_bipartite_matching(graph, perm_type="column") >= 0).sum())
+    for mate_r in (np.full(n, -1, dtype=np.int64), start):
+        mate_c = np.full(m, -1, dtype=np.int64)
+        mate_c[mate_r[mate_r >= 0]] = np.flatnonzero(mate_r >= 0)
+        _maximum_matching(n, indptr, cols, mate_r, mate_c)
+        paired = np.flatnonzero(mate_r >= 0)
+        assert paired.size == best
+        assert (mate_c[mate_r[paired]] == paired).all() and (mate_c >= 0).sum() == best
+        edges = set(zip(rows.tolist(), cols.tolist(), strict=True))
+        assert all((int(r), int(mate_r[r])) in edges for r in paired)
