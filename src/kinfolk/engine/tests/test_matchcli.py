@@ -74,6 +74,23 @@ def test_bad_row_names_file_row_and_field_and_writes_nothing(
     assert not out.exists()
 
 
+def test_when_both_files_are_bad_the_volunteers_error_is_the_one_reported(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    # The two files are read side by side; the report is still the first file's error.
+    for name, row in (("volunteers.csv", 3), ("households.csv", 2)):
+        lines = (SAMPLES / name).read_text().splitlines()
+        lines[row - 1] = lines[row - 1].replace("en:fluent", "en:superb", 1)
+        (tmp_path / name).write_text("\n".join(lines) + "\n")
+    out = tmp_path / "pairs.csv"
+    files = [str(tmp_path / "volunteers.csv"), str(tmp_path / "households.csv")]
+    result = CliRunner().invoke(app, ["match", *files, "-o", str(out)])
+    assert result.exit_code == 2
+    assert "volunteers.csv: row 3, field speaks" in result.output
+    assert "households.csv" not in result.output
+    assert not out.exists()
+
+
 def test_lock_breaking_a_language_is_an_error_naming_the_pair(
     app: typer.Typer, tmp_path: Path
 ) -> None:
