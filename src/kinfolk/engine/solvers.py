@@ -511,9 +511,9 @@ def _maximum_matching(
     free row searches once, no column is entered twice, and a row first looks for a free
     column among its own (a paired column stays paired, so that look resumes where it
     last stopped); phases alternate the direction each row's columns are read in.  On
-    the engine's geographic graphs it needs no greedy start and takes about half the time
-    of Hopcroft and Karp's layered phases (110,000 a side: 0.49 against 0.93 s CPU with
-    the greedy start).
+    the engine's geographic graphs it needs no greedy start, and it beats Hopcroft and
+    Karp's layered phases started from the greedy matching (110,000 a side: 0.51 against
+    0.66 s CPU, 11-13 phases).
     """
     m = mate_c.size
     seen = np.zeros(m, dtype=np.int64)  # the phase that last entered each column
