@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from kinfolk.engine.solvers import (
     _greedy_pass,
+    _grouped,
     greedy_matching,
     group_by,
     optimal_warm,
@@ -98,3 +99,15 @@ def test_warm_solves_of_a_crowded_graph_growing_by_nearer_edges_equal_ortools(
         warm, state = optimal_warm(n, m, r, c, w, cost_bound=bound, start=state, warm_limit=1.0)
         assert _score(warm.mate, r, c, w) == _ortools_reference(n, m, r, c, w)
         _check(warm, n, m, r, c, w)
+
+
+def test_edges_already_grouped_by_owner_are_passed_on_without_a_copy() -> None:
+    owner = np.array([0, 0, 2, 2, 2], dtype=np.int64)
+    cols, cost = np.array([4, 1, 3, 0, 2]), np.array([9, 8, 7, 6, 5])
+    start, (by_owner_cols, by_owner_cost) = _grouped(owner, 3, cols, cost)
+    assert start.tolist() == [0, 2, 2, 5]
+    assert by_owner_cols is cols and by_owner_cost is cost
+    shuffled = np.array([2, 0, 2, 0, 2], dtype=np.int64)
+    start, (by_owner_cols, by_owner_cost) = _grouped(shuffled, 3, cols, cost)
+    assert start.tolist() == [0, 2, 2, 5]
+    assert by_owner_cols.tolist() == [1, 0, 4, 3, 2] and by_owner_cost.tolist() == [8, 6, 9, 7, 5]
