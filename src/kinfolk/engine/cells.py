@@ -33,7 +33,7 @@ import numpy.typing as npt
 from kinfolk.engine import candidates as cand
 from kinfolk.engine import costs as cm
 from kinfolk.engine.compiled import jit, jit_parallel
-from kinfolk.engine.solvers import offer
+from kinfolk.engine.solvers import group_by, offer
 
 #: Side tuple: xyz, lat, lon, reach chord, reach km, places, talk, conv, learn reach,
 #: availability, offers, accepts, travel mode, months waited, free.
@@ -1200,7 +1200,8 @@ def joined_rows(
     # The big arrays are numpy's: it asks the kernel for huge pages, and filling an array
     # numba allocated ran twice as long (110k programme, 3.9M edges: page faults).
     order = np.empty(size + add_rows.size, dtype=np.int64)
-    out_ptr = _merged_order(indptr, cols, km, add_rows, add_cols, add_km, order)
+    added, add_ptr = group_by(add_rows, indptr.size - 1)
+    out_ptr = _merged_order(indptr, cols, km, add_ptr, added, add_cols, add_km, order)
     wide = _taken(order, size, cols, add_cols, np.empty(order.size, dtype=np.int64))
     out_km = _taken(order, size, km, add_km, np.empty(order.size, dtype=np.float32))
     out_cost = _taken(order, size, cost, add_cost, np.empty(order.size, dtype=np.int64))
@@ -1210,11 +1211,14 @@ def joined_rows(
 
 @jit
 def _merged_order(
-    indptr: Any, cols: Any, km: Any, add_rows: Any, add_cols: Any, add_km: Any, order: Any
-) -> Any:
-    """Fill ``order`` as :func:`joined_rows` returns it; return the new graph's indptr."""
+    indptr: Any, cols: Any, km: Any, add_ptr: Any, added: Any, add_cols: Any, add_km: Any,
+    order: Any,
+) -> Any:  # fmt: skip
+    """Fill ``order`` as :func:`joined_rows` returns it; return the new graph's indptr.
+
+    Row ``r``'s new edges are ``added[add_ptr[r]:add_ptr[r + 1]]`` (sorted here, in place).
+    """
     n, size = indptr.size - 1, cols.size
-    added, add_ptr = _grouped_stably(add_rows, n)
     out_ptr = indptr + add_ptr
     for r in range(n):
         a, b, c, d = indptr[r], indptr[r + 1], add_ptr[r], add_ptr[r + 1]
@@ -1224,22 +1228,6 @@ def _merged_order(
         else:
             _sort_row(km, cols, add_km, add_cols, added, a, b, c, d, order, out_ptr[r], size)
     return out_ptr
-
-
-@jit
-def _grouped_stably(owner: Any, n: int) -> tuple[Any, Any]:
-    """The stable order grouping ``owner``'s entries by owner, and each owner's start."""
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    for r in owner:
-        ptr[r + 1] += 1
-    for r in range(n):
-        ptr[r + 1] += ptr[r]
-    fill = ptr[:-1].copy()
-    order = np.empty(owner.size, dtype=np.int64)
-    for e in range(owner.size):
-        order[fill[owner[e]]] = e
-        fill[owner[e]] += 1
-    return order, ptr
 
 
 @jit
