@@ -78,7 +78,7 @@ def instrument(log: list[str], warm_limit: float) -> None:
 
     exact.optimal_warm = timed(log, "solve", solve_with_limit)  # type: ignore[assignment]
     exact._violations = timed(log, "scan", counted_scan)  # type: ignore[assignment]
-    exact.with_edges = timed(log, "join", exact.with_edges)  # type: ignore[assignment]
+    exact._grown = timed(log, "join", exact._grown)  # type: ignore[assignment]
     solvers._tighten = counted_tighten  # type: ignore[assignment]
 
 

@@ -33,7 +33,7 @@ import numpy.typing as npt
 from kinfolk.engine import candidates as cand
 from kinfolk.engine import costs as cm
 from kinfolk.engine.compiled import jit, jit_parallel
-from kinfolk.engine.solvers import offer
+from kinfolk.engine.solvers import group_by, offer
 
 #: Side tuple: xyz, lat, lon, reach chord, reach km, places, talk, conv, learn reach,
 #: availability, offers, accepts, travel mode, months waited, free.
@@ -1225,28 +1225,130 @@ def _merge_runs(cols: Any, chords: Any, cost: Any, lo: int, mid: int, hi: int) -
     return out - lo
 
 
+def joined_rows(
+    indptr: Any, cols: Any, km: Any, cost: Any, add_rows: Any, add_cols: Any, add_km: Any,
+    add_cost: Any,
+) -> tuple[Any, Any, Any, Any, Any, Any, Any]:  # fmt: skip
+    """A graph's rows with edges added, each row ordered by km, then household.
+
+    ``indptr``/``cols``/``km``/``cost`` are the graph (CSR) and ``add_*`` the new edges,
+    in any order.  Returns (indptr, households as int32 and as int64, km, cost, volunteer
+    of each edge, order): ``order[t]`` is the t-th edge's place among the old edges
+    followed by the new ones (``cols.size + j`` for the j-th new edge).
+
+    Each row is the stable sort of its old edges followed by its new ones, by (km,
+    household).  Its old edges are in that order already (unless a caller built them
+    otherwise: then the row is sorted), so the few new ones are sorted and merged in:
+    O(E) for the whole graph, instead of a counting sort and a check of every row.
+    """
+    size = cols.size
+    # The big arrays are numpy's: it asks the kernel for huge pages, and filling an array
+    # numba allocated ran twice as long (110k programme, 3.9M edges: page faults).
+    order = np.empty(size + add_rows.size, dtype=np.int64)
+    added, add_ptr = group_by(add_rows, indptr.size - 1)
+    out_ptr = _merged_order(indptr, cols, km, add_ptr, added, add_cols, add_km, order)
+    wide = _taken(order, size, cols, add_cols, np.empty(order.size, dtype=np.int64))
+    out_km = _taken(order, size, km, add_km, np.empty(order.size, dtype=np.float32))
+    out_cost = _taken(order, size, cost, add_cost, np.empty(order.size, dtype=np.int64))
+    out_rows = np.repeat(np.arange(indptr.size - 1, dtype=np.int64), np.diff(out_ptr))
+    return out_ptr, wide.astype(np.int32), wide, out_km, out_cost, out_rows, order
+
+
 @jit
-def row_order(n: int, rows: Any, keys: Any, cols: Any) -> Any:
-    """The permutation that orders edges by row, then key, then column (a counting sort)."""
-    counts = np.zeros(n + 1, dtype=np.int64)
-    for r in rows:
-        counts[r + 1] += 1
-    start = np.cumsum(counts)
-    fill = start[:-1].copy()
-    order = np.empty(rows.size, dtype=np.int64)
-    for e in range(rows.size):
-        order[fill[rows[e]]] = e
-        fill[rows[e]] += 1
+def _merged_order(
+    indptr: Any, cols: Any, km: Any, add_ptr: Any, added: Any, add_cols: Any, add_km: Any,
+    order: Any,
+) -> Any:  # fmt: skip
+    """Fill ``order`` as :func:`joined_rows` returns it; return the new graph's indptr.
+
+    Row ``r``'s new edges are ``added[add_ptr[r]:add_ptr[r + 1]]`` (sorted here, in place).
+    """
+    n, size = indptr.size - 1, cols.size
+    out_ptr = indptr + add_ptr
     for r in range(n):
-        edges = order[start[r] : start[r + 1]]
-        ordered = True  # rows the new pairs left alone are already in order: skip their sort
-        for t in range(1, edges.size):
-            a, b = edges[t - 1], edges[t]
-            if keys[b] < keys[a] or (keys[b] == keys[a] and cols[b] <= cols[a]):
-                ordered = False
-                break
-        if ordered:
-            continue
-        by_col = edges[np.argsort(cols[edges], kind="mergesort")]
-        order[start[r] : start[r + 1]] = by_col[np.argsort(keys[by_col], kind="mergesort")]
-    return order
+        a, b, c, d = indptr[r], indptr[r + 1], add_ptr[r], add_ptr[r + 1]
+        if _row_in_order(km, cols, a, b):
+            _sort_added(added, add_km, add_cols, c, d)
+            _merge_row(km, cols, add_km, add_cols, added, a, b, c, d, order, out_ptr[r], size)
+        else:
+            _sort_row(km, cols, add_km, add_cols, added, a, b, c, d, order, out_ptr[r], size)
+    return out_ptr
+
+
+@jit
+def _before(km_a: Any, col_a: Any, km_b: Any, col_b: Any) -> bool:
+    """Whether edge a comes strictly before edge b in a row: by km, then household."""
+    return bool(km_a < km_b or (km_a == km_b and col_a < col_b))
+
+
+@jit
+def _row_in_order(km: Any, cols: Any, a: int, b: int) -> bool:
+    """Whether the edges ``[a, b)`` are strictly in (km, household) order."""
+    t = a + 1
+    while t < b and _before(km[t - 1], cols[t - 1], km[t], cols[t]):
+        t += 1
+    return t >= b
+
+
+@jit
+def _sort_added(added: Any, add_km: Any, add_cols: Any, c: int, d: int) -> None:
+    """Sort the new edges ``added[c:d]`` of one row by (km, household), stably: they are few."""
+    for t in range(c + 1, d):
+        e = added[t]
+        u = t - 1
+        while u >= c and _before(add_km[e], add_cols[e], add_km[added[u]], add_cols[added[u]]):
+            added[u + 1] = added[u]
+            u -= 1
+        added[u + 1] = e
+
+
+@jit
+def _merge_row(
+    km: Any, cols: Any, add_km: Any, add_cols: Any, added: Any, a: int, b: int, c: int, d: int,
+    order: Any, out: int, size: int,
+) -> None:  # fmt: skip
+    """Merge one row's old edges ``[a, b)`` with its sorted new ones ``added[c:d]``.
+
+    On a tie the old edge comes first, as in a stable sort of the old followed by the new.
+    """
+    i, j = a, c
+    while i < b or j < d:
+        if j < d and (i == b or _before(add_km[added[j]], add_cols[added[j]], km[i], cols[i])):
+            order[out] = size + added[j]
+            j += 1
+        else:
+            order[out] = i
+            i += 1
+        out += 1
+
+
+@jit
+def _sort_row(
+    km: Any, cols: Any, add_km: Any, add_cols: Any, added: Any, a: int, b: int, c: int, d: int,
+    order: Any, out: int, size: int,
+) -> None:  # fmt: skip
+    """One row whose old edges are out of order: the stable sort of all its edges."""
+    count = b - a + d - c
+    keys = np.empty(count, dtype=np.float64)
+    households = np.empty(count, dtype=np.int64)
+    edges = np.empty(count, dtype=np.int64)
+    for t in range(b - a):
+        keys[t], households[t], edges[t] = km[a + t], cols[a + t], a + t
+    for t in range(d - c):
+        e = added[c + t]
+        keys[b - a + t], households[b - a + t], edges[b - a + t] = add_km[e], add_cols[e], size + e
+    by_col = np.argsort(households, kind="mergesort")
+    by_key = by_col[np.argsort(keys[by_col], kind="mergesort")]
+    order[out : out + count] = edges[by_key]
+
+
+@jit
+def _taken(order: Any, size: int, old: Any, new: Any, out: Any) -> Any:
+    """``out[t]``: ``old[order[t]]``, or ``new[order[t] - size]`` past the old edges."""
+    for t in range(order.size):
+        e = order[t]
+        if e < size:
+            out[t] = old[e]
+        else:
+            out[t] = new[e - size]
+    return out

@@ -105,18 +105,19 @@ def optimal(problem: Problem) -> tuple[Problem, IntArray, int, bool]:
     state: WarmStart | None = None
     marks: tuple[BoolArray, BoolArray] | None = None  # None: everyone
     high = (np.zeros(n), np.zeros(m))  # each person's highest price since they were marked
+    cols = p.graph.indices.astype(np.int64)  # the solver's dtype; each join returns it anew
     for round_ in range(1, MAX_ROUNDS + 1):
-        cols = p.graph.indices.astype(np.int64)
         best, state = optimal_warm(n, m, p.rows, cols, p.cost, cost_bound=bound, start=state)
         marks, high = _marked(best, marks, high)
         rows, new_cols, chords, capped = _violations(p, best, marks)
-        if not _improving(p, best, rows, new_cols, chords):
+        km = cells.kilometres(np.ascontiguousarray(chords, dtype=np.float64))
+        cost = _costs(p, rows, new_cols, km)
+        if not _improving(best, rows, new_cols, cost):
             # Nearly improving pairs need not join: the prices hold for them, and for any
             # that PER_PERSON cut, which are no better than the worst kept.
             return p, best.mate, round_, True
-        p = with_edges(p, rows, new_cols, chords)
+        p, _, cols = _grown(p, rows, new_cols, km, cost)
         marks = capped
-    cols = p.graph.indices.astype(np.int64)
     best, _ = optimal_warm(n, m, p.rows, cols, p.cost, cost_bound=bound, start=state)
     return p, best.mate, MAX_ROUNDS, False
 
@@ -144,12 +145,9 @@ def _marked(
     return (marks[0], marks[1]), (kept[0], kept[1])
 
 
-def _improving(
-    p: Problem, best: Certificate, rows: IntArray, cols: IntArray, chords: FloatArray
-) -> bool:
+def _improving(best: Certificate, rows: IntArray, cols: IntArray, cost: IntArray) -> bool:
     """Whether any of these pairs (outside the graph) would improve the result: a negative
     reduced cost."""
-    cost = _costs(p, rows, cols, cells.kilometres(np.ascontiguousarray(chords, np.float64)))
     reduced = best.row_dual[rows] + best.col_dual[cols] + cost - best.big
     return bool((reduced < 0).any())
 
@@ -484,19 +482,25 @@ def _joined(
     holds them, so that a caller's per-edge arrays can follow without recomputing.
     """
     km = cells.kilometres(np.ascontiguousarray(chords, dtype=np.float64))
-    cost = _costs(p, rows, cols, km)
+    grown, order, _ = _grown(p, rows, cols, km, _costs(p, rows, cols, km))
+    return grown, order, km
+
+
+def _grown(
+    p: Problem, rows: IntArray, cols: IntArray, km: npt.NDArray[np.float32], cost: IntArray
+) -> tuple[Problem, IntArray, IntArray]:
+    """The problem with priced pairs added to its graph: (problem, permutation, households).
+
+    The permutation is :func:`_joined`'s; the households are the new graph's, as int64.
+    Each row stays ordered by km, then household (:func:`kinfolk.engine.cells.joined_rows`).
+    """
     g = p.graph
-    all_rows = np.concatenate([p.rows, rows])
-    all_cols = np.concatenate([g.indices.astype(np.int64), cols])
-    all_km = np.concatenate([g.distance_km, km])
-    all_cost = np.concatenate([p.cost, cost])
-    order = cells.row_order(g.n_volunteers, all_rows, all_km.astype(np.float64), all_cols)
-    indptr = np.zeros(g.n_volunteers + 1, dtype=np.int64)
-    np.cumsum(np.bincount(all_rows, minlength=g.n_volunteers), out=indptr[1:])
-    graph = replace(
-        g, indptr=indptr, indices=all_cols[order].astype(np.int32), distance_km=all_km[order]
-    )
-    return replace(p, graph=graph, rows=all_rows[order], cost=all_cost[order]), order, km
+    indptr, indices, wide, all_km, all_cost, all_rows, order = cells.joined_rows(
+        g.indptr, g.indices, g.distance_km, p.cost, np.ascontiguousarray(rows, dtype=np.int64),
+        np.ascontiguousarray(cols, dtype=np.int64), km, np.ascontiguousarray(cost, np.int64),
+    )  # fmt: skip
+    graph = replace(g, indptr=indptr, indices=indices, distance_km=all_km)
+    return replace(p, graph=graph, rows=all_rows, cost=all_cost), order, wide
 
 
 def _costs(p: Problem, rows: IntArray, cols: IntArray, km: npt.NDArray[np.float32]) -> IntArray:

@@ -59,3 +59,55 @@ def test_a_discs_cells_hold_everyone_within_its_radius(
 def _limit(km: float) -> float:
     """The chord up to which the scans count a person within ``km``, margin included."""
     return 2.0 * math.sin(min(km / 6371.0088, math.pi) / 2.0) * (1 + 1e-9) + 1e-9
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 7), st.integers(0, 3)), max_size=40),
+    st.lists(st.booleans(), min_size=6, max_size=6),
+    st.integers(0, 2**32 - 1),
+)
+def test_joined_rows_are_each_rows_old_then_new_edges_sorted_stably_by_km_then_household(
+    edges: list[tuple[int, int, int]], sorted_rows: list[bool], seed: int
+) -> None:
+    # Few distinct km and households, so that ties (even repeated pairs) are common; some
+    # old rows come out of order, as a caller may build them.
+    rng = np.random.default_rng(seed)
+    n = 6
+    row = np.array([e[0] for e in edges], dtype=np.int64)
+    col = np.array([e[1] for e in edges], dtype=np.int64)
+    km = np.array([e[2] for e in edges], dtype=np.float32) / 2
+    cost = rng.integers(0, 100, row.size)
+    new = rng.random(row.size) < 0.3
+    old = np.flatnonzero(~new)
+    old = old[np.lexsort((rng.random(old.size), col[old], km[old], row[old]))]
+    old = np.concatenate(  # each old row sorted, or shuffled when sorted_rows says so
+        [
+            o if sorted_rows[r] else rng.permutation(o)
+            for r in range(n)
+            for o in [old[row[old] == r]]
+        ]
+    ).astype(np.int64)
+    indptr = np.searchsorted(row[old], np.arange(n + 1)).astype(np.int64)
+    add = rng.permutation(np.flatnonzero(new))
+    out = cells.joined_rows(
+        indptr, col[old].astype(np.int32), km[old], cost[old], row[add], col[add], km[add],
+        cost[add],
+    )  # fmt: skip
+    out_ptr, narrow, wide, out_km, out_cost, out_rows, order = out
+    source = np.concatenate([old, add])  # the place of each edge among old then new
+    expected = [
+        t
+        for r in range(n)
+        for t in sorted(
+            np.flatnonzero(row[source] == r), key=lambda t: (km[source[t]], col[source[t]])
+        )
+    ]
+    assert order.tolist() == expected
+    assert out_ptr.tolist() == np.searchsorted(row[source[order]], np.arange(n + 1)).tolist()
+    assert out_rows.tolist() == row[source[order]].tolist()
+    assert (
+        narrow.dtype == np.int32 and narrow.tolist() == wide.tolist() == col[source[order]].tolist()
+    )
+    assert out_km.tolist() == km[source[order]].tolist()
+    assert out_cost.tolist() == cost[source[order]].tolist()

@@ -9,6 +9,7 @@ from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from kinfolk.engine.solvers import (
     _greedy_pass,
+    _grouped,
     _maximum_matching,
     greedy_matching,
     group_by,
@@ -136,3 +137,15 @@ def test_the_depth_first_searches_reach_a_maximum_matching_from_any_matching(
         assert (mate_c[mate_r[paired]] == paired).all() and (mate_c >= 0).sum() == best
         edges = set(zip(rows.tolist(), cols.tolist(), strict=True))
         assert all((int(r), int(mate_r[r])) in edges for r in paired)
+
+
+def test_edges_already_grouped_by_owner_are_passed_on_without_a_copy() -> None:
+    owner = np.array([0, 0, 2, 2, 2], dtype=np.int64)
+    cols, cost = np.array([4, 1, 3, 0, 2]), np.array([9, 8, 7, 6, 5])
+    start, (by_owner_cols, by_owner_cost) = _grouped(owner, 3, cols, cost)
+    assert start.tolist() == [0, 2, 2, 5]
+    assert by_owner_cols is cols and by_owner_cost is cost
+    shuffled = np.array([2, 0, 2, 0, 2], dtype=np.int64)
+    start, (by_owner_cols, by_owner_cost) = _grouped(shuffled, 3, cols, cost)
+    assert start.tolist() == [0, 2, 2, 5]
+    assert by_owner_cols.tolist() == [1, 0, 4, 3, 2] and by_owner_cost.tolist() == [8, 6, 9, 7, 5]
