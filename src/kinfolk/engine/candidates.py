@@ -347,7 +347,6 @@ def priced(
     cost : ndarray of int64, shape (n_edges,)
     """
     from kinfolk.engine import cells
-    from kinfolk.engine.compiled import balanced
     from kinfolk.engine.costs import TRAVEL_EFFORT
 
     n, m = V[0].shape[0], H[0].shape[0]
@@ -357,17 +356,15 @@ def priced(
     v_cells, h_cells = cells.Cells.build(V, free_only=True), cells.Cells.build(H, free_only=True)
     report = progress or (lambda stage, done, total: None)
     report("candidates", 0, 2)
-    with balanced():
-        own = cells.nearest(
-            k, V, *_banded(H, h_cells), keys, True, m, _SALT, _START_KM, v_cells.members, w,
-            vj, vk, vd, TRAVEL_EFFORT,
-        )  # fmt: skip
+    own = cells.nearest(
+        k, V, *_banded(H, h_cells), keys, True, m, _SALT, _START_KM, v_cells.members, w, vj,
+        vk, vd, TRAVEL_EFFORT,
+    )  # fmt: skip
     report("candidates", 1, 2)
-    with balanced():
-        their = cells.nearest(
-            k, H, *_banded(V, v_cells), keys, False, m, _SALT, _START_KM, h_cells.members, w,
-            vj, vk, vd, TRAVEL_EFFORT,
-        )  # fmt: skip
+    their = cells.nearest(
+        k, H, *_banded(V, v_cells), keys, False, m, _SALT, _START_KM, h_cells.members, w, vj,
+        vk, vd, TRAVEL_EFFORT,
+    )  # fmt: skip
     indptr, indices, chords, cost = cells.lists_csr(n, *own[:4], *their[:4])
     report("candidates", 2, 2)
     graph = CandidateGraph(

@@ -10,8 +10,7 @@ runs every kernel once on a tiny programme so that ``kinfolk demo`` and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -29,26 +28,6 @@ def jit_parallel(function: F) -> F:
     import numba
 
     return cast(F, numba.njit(cache=True, nogil=True, parallel=True)(function))
-
-
-#: Iterations per chunk of a parallel loop run under :func:`balanced`.
-CHUNK = 512
-
-
-@contextmanager
-def balanced() -> Iterator[None]:
-    """Run the parallel kernels called inside with their loops handed out in chunks.
-
-    By default a ``prange`` loop is split evenly between the threads up front.  The
-    scans take people in cell order, so a country's dense half lands on one thread:
-    at 110,000 a side the first half of the pricing scan costs 70% of its CPU, and
-    of the candidate search 60%.  Chunks of :data:`CHUNK` people go to whichever
-    thread is free instead.
-    """
-    import numba
-
-    with numba.parallel_chunksize(CHUNK):
-        yield
 
 
 def warm_up() -> float:

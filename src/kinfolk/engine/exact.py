@@ -52,7 +52,6 @@ import numpy.typing as npt
 
 from kinfolk.engine import cells
 from kinfolk.engine import costs as cm
-from kinfolk.engine.compiled import balanced
 from kinfolk.engine.solvers import (
     Certificate,
     WarmStart,
@@ -349,12 +348,11 @@ def _scan(
         a_side, a_cells, dual_a = p.h_side, p.h_cells, best.col_dual
         b_side, b_cells, dual_b, b_months, b = p.v_side, p.v_cells, best.row_dual, p.v_months, p.v
     bound, b_cells = cells.pruning_bound(b_cells, dual_b, b_months, p.weights, b, others)
-    with balanced():
-        mine, theirs, chords = cells.violations(
-            a_side, cells.in_cell_order(b_side, b_cells), b_cells.grid(), g.indptr, g.indices,
-            p.excluded, from_volunteers, m, dual_a, dual_b[b_cells.members], best.big, w, vj,
-            vk, vd, cm.TRAVEL_EFFORT, PER_PERSON, bound, _to_scan(a_cells, a_side, mask), SLACK,
-        )  # fmt: skip
+    mine, theirs, chords = cells.violations(
+        a_side, cells.in_cell_order(b_side, b_cells), b_cells.grid(), g.indptr, g.indices,
+        p.excluded, from_volunteers, m, dual_a, dual_b[b_cells.members], best.big, w, vj, vk,
+        vd, cm.TRAVEL_EFFORT, PER_PERSON, bound, _to_scan(a_cells, a_side, mask), SLACK,
+    )  # fmt: skip
     if from_volunteers:
         return mine, theirs, chords, True
     return theirs, mine, chords, False
@@ -428,20 +426,20 @@ def _block(
     indptr, indices = p.graph.indptr, p.graph.indices  # both scans ask the volunteer rows
     if from_volunteers:
         members = p.h_cells.members
-        with balanced():
-            return cells.blocking(
-                p.v_side, cells.in_cell_order(p.h_side, p.h_cells), p.h_cells.grid(), indptr,
-                indices, p.excluded, m, k.v_km, k.v_common, k.v_mate_rank, k.h_key[members],
-                k.v_rank, k.h_rank[members], PER_PERSON, _to_scan(p.v_cells, p.v_side, mask),
-            )  # fmt: skip
-    members = p.v_cells.members
-    with balanced():
-        return cells.blocking_by_households(
-            p.h_side, cells.in_cell_order(p.v_side, p.v_cells), p.v_cells.grid(), indptr,
-            indices, p.excluded, m, k.v_km[members], k.v_common[members],
-            k.v_mate_rank[members], k.h_key, k.v_rank[members], k.h_rank, PER_PERSON,
-            _to_scan(p.h_cells, p.h_side, mask),
+        rows, found, chords = cells.blocking(
+            p.v_side, cells.in_cell_order(p.h_side, p.h_cells), p.h_cells.grid(), indptr,
+            indices, p.excluded, m, k.v_km, k.v_common, k.v_mate_rank, k.h_key[members],
+            k.v_rank, k.h_rank[members], PER_PERSON, _to_scan(p.v_cells, p.v_side, mask),
         )  # fmt: skip
+        return rows, found, chords
+    members = p.v_cells.members
+    rows, found, chords = cells.blocking_by_households(
+        p.h_side, cells.in_cell_order(p.v_side, p.v_cells), p.v_cells.grid(), indptr,
+        indices, p.excluded, m, k.v_km[members], k.v_common[members],
+        k.v_mate_rank[members], k.h_key, k.v_rank[members], k.h_rank, PER_PERSON,
+        _to_scan(p.h_cells, p.h_side, mask),
+    )  # fmt: skip
+    return rows, found, chords
 
 
 def _rescan(
