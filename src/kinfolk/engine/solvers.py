@@ -344,38 +344,6 @@ def optimal_with_duals(
     return Optimum(mate, row_dual, col_dual, big + low)
 
 
-@jit
-def pair_order(
-    owner: IntArray, other: IntArray, n_owner: int, n_other: int
-) -> tuple[IntArray, IntArray]:
-    """The order sorting edges by (owner, other), and each owner's start: two counting sorts.
-
-    The pairs are distinct, so this is exactly the order ``np.lexsort((other, owner))``
-    gives, in linear time instead of two comparison sorts.
-    """
-    start = np.zeros(n_other + 1, dtype=np.int64)
-    for e in range(other.size):
-        start[other[e] + 1] += 1
-    for j in range(n_other):
-        start[j + 1] += start[j]
-    by_other = np.empty(other.size, dtype=np.int64)
-    for e in range(other.size):
-        by_other[start[other[e]]] = e
-        start[other[e]] += 1
-    ptr = np.zeros(n_owner + 1, dtype=np.int64)
-    for e in range(owner.size):
-        ptr[owner[e] + 1] += 1
-    for i in range(n_owner):
-        ptr[i + 1] += ptr[i]
-    fill = ptr[:-1].copy()
-    order = np.empty(owner.size, dtype=np.int64)
-    for t in range(by_other.size):
-        e = by_other[t]
-        order[fill[owner[e]]] = e
-        fill[owner[e]] += 1
-    return order, ptr
-
-
 def group_by(owner: IntArray, n_owner: int) -> tuple[IntArray, IntArray]:
     """The stable order grouping edges by ``owner``, and each owner's start.
 

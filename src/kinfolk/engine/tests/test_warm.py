@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kinfolk.engine.solvers import optimal_warm, pair_order
+from kinfolk.engine.solvers import optimal_warm
 
 from .test_assign import _ortools_reference, _score, adversarial_graphs
 
@@ -70,18 +70,6 @@ def test_negative_costs_are_refused() -> None:
     one = np.array([0])
     with pytest.raises(ValueError, match="non-negative"):
         optimal_warm(1, 1, one, one, np.array([-1]), cost_bound=0)
-
-
-@settings(max_examples=50, deadline=None)
-@given(st.sets(st.tuples(st.integers(0, 9), st.integers(0, 12)), max_size=80))
-def test_pair_order_is_the_lexsort_order_with_each_owners_start(
-    pairs: set[tuple[int, int]],
-) -> None:
-    owner = np.array([a for a, _ in pairs], dtype=np.int64)
-    other = np.array([b for _, b in pairs], dtype=np.int64)
-    order, start = pair_order(owner, other, 10, 13)
-    assert order.tolist() == np.lexsort((other, owner)).tolist()
-    assert start.tolist() == np.searchsorted(owner[order], np.arange(11)).tolist()
 
 
 def test_a_warm_repair_may_leave_someone_unpaired_when_a_cheaper_pair_takes_their_partner() -> None:
