@@ -101,12 +101,13 @@ def optimal(problem: Problem) -> tuple[Problem, IntArray, int, bool]:
     if n == 0 or m == 0:
         return p, np.full(n, -1, dtype=np.int64), 0, True
     bound = cost_bound(p)
+    numbers = _Numbering.of(p)
     state: WarmStart | None = None
     marks: tuple[BoolArray, BoolArray] | None = None  # None: everyone
     high = (np.zeros(n), np.zeros(m))  # each person's highest price since they were marked
     cols = p.graph.indices.astype(np.int64)  # the solver's dtype; each join returns it anew
     for round_ in range(1, MAX_ROUNDS + 1):
-        best, state = optimal_warm(n, m, p.rows, cols, p.cost, cost_bound=bound, start=state)
+        best, state = numbers.solve(p, cols, bound, state)
         marks, high = _marked(best, marks, high)
         rows, new_cols, chords, capped = _violations(p, best, marks)
         km = cells.kilometres(np.ascontiguousarray(chords, dtype=np.float64))
@@ -117,8 +118,47 @@ def optimal(problem: Problem) -> tuple[Problem, IntArray, int, bool]:
             return p, best.mate, round_, True
         p, _, cols = _grown(p, rows, new_cols, km, cost)
         marks = capped
-    best, _ = optimal_warm(n, m, p.rows, cols, p.cost, cost_bound=bound, start=state)
+    best, _ = numbers.solve(p, cols, bound, state)
     return p, best.mate, MAX_ROUNDS, False
+
+
+@dataclass(frozen=True)
+class _Numbering:
+    """The people as the solver numbers them: each side in its cells' order.
+
+    Neighbours get near numbers, so the solver's bids and searches read prices and
+    partners next to the ones they have just read, instead of anywhere in memory: at
+    110,000 a side the cold solve takes half the CPU it takes in the order of the files
+    (3.0 -> 1.5 s; 330,000 a side: 15.0 -> 6.9 s), for the same optimum.
+    """
+
+    v: IntArray  # each volunteer's number
+    h: IntArray
+    v_ids: IntArray  # the volunteer of each number
+    h_ids: IntArray
+
+    @classmethod
+    def of(cls, p: Problem) -> _Numbering:
+        v_ids, h_ids = p.v_cells.members, p.h_cells.members
+        v, h = np.empty_like(v_ids), np.empty_like(h_ids)
+        v[v_ids] = np.arange(v_ids.size)
+        h[h_ids] = np.arange(h_ids.size)
+        return cls(v, h, v_ids, h_ids)
+
+    def solve(
+        self, p: Problem, cols: IntArray, bound: int, state: WarmStart | None
+    ) -> tuple[Certificate, WarmStart]:
+        """:func:`kinfolk.engine.solvers.optimal_warm` on the graph in these numbers; the
+        certificate back in the people's own indices (the state stays in the numbers)."""
+        n, m = p.graph.n_volunteers, p.graph.n_households
+        best, state = optimal_warm(
+            n, m, self.v[p.rows], self.h[cols], p.cost, cost_bound=bound, start=state
+        )
+        partner = best.mate[self.v]
+        mate = np.where(partner >= 0, self.h_ids[np.maximum(partner, 0)], -1)
+        return replace(
+            best, mate=mate, row_dual=best.row_dual[self.v], col_dual=best.col_dual[self.h]
+        ), state
 
 
 def _marked(

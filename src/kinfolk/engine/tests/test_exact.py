@@ -510,6 +510,26 @@ def test_a_pricing_scan_finds_every_pair_outside_the_graph_below_the_margin(
         assert set(zip(found.tolist(), found_cols.tolist(), strict=True)) == below
 
 
+@pytest.mark.parametrize("seed", [2, 7])
+def test_the_solve_in_cell_numbers_certifies_the_people_themselves(seed: int) -> None:
+    # The solver numbers people in their cells' order; what it returns must be the
+    # matching and the prices of the people as the problem indexes them.
+    from kinfolk.engine.solvers import optimal_warm
+
+    from .test_warm import _check
+
+    p = _prepared(seed, k=3)
+    n, m = p.graph.n_volunteers, p.graph.n_households
+    cols = p.graph.indices.astype(np.int64)
+    numbers = exact._Numbering.of(p)
+    assert not (numbers.v == np.arange(n)).all()  # the numbering is not the identity
+    best, _ = numbers.solve(p, cols, exact.cost_bound(p), None)
+    _check(best, n, m, p.rows, cols, p.cost)
+    plain, _ = optimal_warm(n, m, p.rows, cols, p.cost, cost_bound=exact.cost_bound(p))
+    chosen, plain_chosen = best.mate[p.rows] == cols, plain.mate[p.rows] == cols
+    assert (chosen.sum(), p.cost[chosen].sum()) == (plain_chosen.sum(), p.cost[plain_chosen].sum())
+
+
 def test_a_pricing_scan_never_returns_a_graph_pair_even_when_every_pair_looks_improving() -> None:
     p = _prepared(5, k=4)
     best = _certificate(p)
