@@ -173,11 +173,6 @@ def _price(
     h_conv: Any, h_learn: Any, h_slots: Any, h_mode: int, h_months: float, w: Any, vj: Any,
     vk: Any, vd: Any, effort: Any,
 ) -> int:  # fmt: skip
-    exchange = 0
-    if (v_learn & h_conv) != 0:
-        exchange += 1
-    if (h_learn & v_conv) != 0:
-        exchange += 1
     gap = 0
     if (v_conv & h_conv) == 0:
         best = 127
@@ -185,17 +180,35 @@ def _price(
             if (v_conv >> np.uint64(vj[t])) & (h_conv >> np.uint64(vk[t])) & np.uint64(1):
                 best = min(best, vd[t])
         gap = 0 if best == 127 else best
+    km_equivalent = _km_equivalent(
+        np.float64(km), v_conv, v_learn, v_slots, v_mode, v_months, h_conv, h_learn, h_slots,
+        h_mode, h_months, w, effort, gap,
+    )  # fmt: skip
+    return int(np.rint(km_equivalent * 1000.0))
+
+
+@jit
+def _km_equivalent(
+    km: float, v_conv: Any, v_learn: Any, v_slots: Any, v_mode: int, v_months: float,
+    h_conv: Any, h_learn: Any, h_slots: Any, h_mode: int, h_months: float, w: Any,
+    effort: Any, gap: int,
+) -> float:  # fmt: skip
+    """A pair's cost in km-equivalents before rounding, given its language-variant gap."""
+    exchange = 0
+    if (v_learn & h_conv) != 0:
+        exchange += 1
+    if (h_learn & v_conv) != 0:
+        exchange += 1
     slots = min(_popcount(int(v_slots & h_slots)), 4)
     travel = (effort[v_mode] + effort[h_mode]) / 2
     months = v_months + h_months
-    km_equivalent = (
-        w[0] * np.float64(km) * travel
+    return float(
+        w[0] * km * travel
         + w[1] * (2 - exchange)
         + w[2] * gap
         + w[3] * (4 - slots)
         + w[4] * (36.0 - months)
     )
-    return int(np.rint(km_equivalent * 1000.0))
 
 
 @jit
@@ -695,20 +708,10 @@ def _least_cost(c: float, v: int, h: int, V: Side, H: Side, w: Any, effort: Any)
     The chord's km (never more than the arc's) and no language-variant gap: the rest of
     the cost is exact, before rounding (which :func:`violations`' margin covers).
     """
-    exchange = 0
-    if (V[8][v] & H[7][h]) != 0:
-        exchange += 1
-    if (H[8][h] & V[7][v]) != 0:
-        exchange += 1
-    slots = min(_popcount(int(V[9][v] & H[9][h])), 4)
-    travel = (effort[V[12][v]] + effort[H[12][h]]) / 2
-    km_equivalent = (
-        w[0] * c * 6371.0088 * travel
-        + w[1] * (2 - exchange)
-        + w[3] * (4 - slots)
-        + w[4] * (36.0 - V[13][v] - H[13][h])
-    )
-    return float(km_equivalent * 1000.0)
+    return 1000.0 * _km_equivalent(
+        c * 6371.0088, V[7][v], V[8][v], V[9][v], V[12][v], V[13][v], H[7][h], H[8][h],
+        H[9][h], H[12][h], H[13][h], w, effort, 0,
+    )  # fmt: skip
 
 
 @jit

@@ -351,9 +351,10 @@ def group_by(owner: IntArray, n_owner: int) -> tuple[IntArray, IntArray]:
     by volunteer): the solver needs each node's edges together, in any order.
     """
     ptr, grouped = _owner_starts(owner, n_owner)
+    edges = np.arange(owner.size, dtype=np.int64)
     if grouped:
-        return np.arange(owner.size, dtype=np.int64), ptr
-    return _order_by_owner(owner, ptr, np.empty(owner.size, dtype=np.int64)), ptr
+        return edges, ptr
+    return _scattered(owner, ptr, edges, np.empty_like(edges)), ptr
 
 
 @jit
@@ -368,17 +369,6 @@ def _owner_starts(owner: IntArray, n_owner: int) -> tuple[IntArray, bool]:
     for i in range(n_owner):
         ptr[i + 1] += ptr[i]
     return ptr, grouped
-
-
-@jit
-def _order_by_owner(owner: IntArray, ptr: IntArray, order: IntArray) -> IntArray:
-    """``order`` filled with the stable order grouping edges by ``owner``, given each
-    owner's start ``ptr``."""
-    fill = ptr[:-1].copy()
-    for e in range(owner.size):
-        order[fill[owner[e]]] = e
-        fill[owner[e]] += 1
-    return order
 
 
 def _grouped(owner: IntArray, n_owner: int, *arrays: IntArray) -> tuple[IntArray, list[IntArray]]:
