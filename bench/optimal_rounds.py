@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from kinfolk.engine import assign, exact, solvers, synth
+from kinfolk.engine import candidates as cand
 from kinfolk.engine import costs as cm
 
 TODAY = dt.date(2026, 11, 1)
@@ -37,7 +38,7 @@ def prepared(size: int, seed: int) -> assign.Problem:
     programme = synth.generate(size, size, seed=seed, today=TODAY)
     problem, _ = assign.prepare(
         programme.volunteers, programme.households, weights=cm.Weights(), locks=(),
-        exclusions=(), k=32, today=TODAY, progress=lambda *_: None,
+        exclusions=(), k=cand.K, today=TODAY, progress=lambda *_: None,
     )  # fmt: skip
     return problem
 

@@ -153,7 +153,7 @@ def match(
     weights: cm.Weights | None = None,
     locks: Iterable[Lock | tuple[str, str]] = (),
     exclusions: Iterable[tuple[str, str]] = (),
-    k: int = 32,
+    k: int = cand.K,
     proposing: Side = "volunteers",
     today: dt.date | None = None,
     progress: cand.Progress | None = None,

@@ -287,6 +287,7 @@ def test_a_programme_too_big_for_memory_is_refused_with_the_estimate_before_any_
     app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from kinfolk.engine import assign
+    from kinfolk.engine.candidates import K
 
     monkeypatch.setattr(assign, "available_memory", lambda: 1_000)  # a machine with 1 kB free
     args = ["match", str(SAMPLES / "volunteers.csv"), str(SAMPLES / "households.csv")]
@@ -294,7 +295,7 @@ def test_a_programme_too_big_for_memory_is_refused_with_the_estimate_before_any_
     result = CliRunner().invoke(app, [*args, "-o", str(out), "--explain", str(why)])
     assert result.exit_code == 2
     said = " ".join(result.output.split())
-    assert "pairing 30 volunteers with 30 households (k = 32) needs about" in said
+    assert f"pairing 30 volunteers with 30 households (k = {K}) needs about" in said
     assert "GiB of memory, more than the 0.0 GiB available" in said
     assert list(tmp_path.iterdir()) == []
 
