@@ -364,14 +364,16 @@ def priced(
     v_cells, h_cells = cells.Cells.build(V, free_only=True), cells.Cells.build(H, free_only=True)
     report = progress or (lambda stage, done, total: None)
     report("candidates", 0, 2)
+    # Each side's people in their cell order, dealt to the threads (cells.dealt).
+    v_order, h_order = cells.dealt(v_cells.members), cells.dealt(h_cells.members)
     own = cells.nearest(
-        k, V, *_banded(H, h_cells), keys, True, m, _SALT, _START_KM, v_cells.members, w, vj,
-        vk, vd, TRAVEL_EFFORT,
+        k, V, *_banded(H, h_cells), keys, True, m, _SALT, _START_KM, v_order, w, vj, vk, vd,
+        TRAVEL_EFFORT,
     )  # fmt: skip
     report("candidates", 1, 2)
     their = cells.nearest(
-        k, H, *_banded(V, v_cells), keys, False, m, _SALT, _START_KM, h_cells.members, w, vj,
-        vk, vd, TRAVEL_EFFORT,
+        k, H, *_banded(V, v_cells), keys, False, m, _SALT, _START_KM, h_order, w, vj, vk, vd,
+        TRAVEL_EFFORT,
     )  # fmt: skip
     indptr, indices, chords, cost = cells.lists_csr(n, *own[:4], *their[:4])
     report("candidates", 2, 2)

@@ -1058,6 +1058,30 @@ def graph_costs(
     return out
 
 
+#: People per block that :func:`dealt` deals to the threads.
+DEAL_BLOCK = 256
+
+
+def dealt(order: npt.NDArray[np.int64], block: int = DEAL_BLOCK) -> npt.NDArray[np.int64]:
+    """People in ``order`` (their cells' order) rearranged for a parallel scan over them.
+
+    numba splits a ``prange`` into one equal run of turns per thread, so a thread whose
+    run covers the cities scans far more than one covering the countryside (110k: the
+    first pricing scan kept two cores busy for 1.1 s of CPU over 0.77 s).  Dealing blocks
+    of ``block`` consecutive people to the threads in turn gives each thread's run every
+    so many blocks, a fair mix of dense and sparse places, while neighbours stay together
+    within a block for the cache (the same scan: 0.54 s).  A scan's results do not depend
+    on the order of its people.
+    """
+    threads = numba.get_num_threads()
+    n_blocks = -(-order.size // block)
+    if threads <= 1 or n_blocks <= threads:
+        return order
+    firsts = np.concatenate([np.arange(t, n_blocks, threads) for t in range(threads)]) * block
+    at = (firsts[:, None] + np.arange(block)).ravel()
+    return np.ascontiguousarray(order[at[at < order.size]])
+
+
 def in_cell_order(s: Side, c: Cells) -> Side:
     """Side ``s`` with its people in the order of its cells (see :func:`violations`)."""
     return tuple(np.ascontiguousarray(field[c.members]) for field in s)

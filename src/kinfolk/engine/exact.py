@@ -500,8 +500,9 @@ def _rescan(
 
 
 def _to_scan(c: cells.Cells, s: cells.Side, marked: BoolArray) -> IntArray:
-    """The free people ``marked`` of one side, in their cell order (for locality)."""
-    return np.ascontiguousarray(c.members[(s[14] & marked)[c.members]])
+    """The free people ``marked`` of one side, in their cell order (for locality), dealt
+    to the threads (:func:`kinfolk.engine.cells.dealt`)."""
+    return cells.dealt(c.members[(s[14] & marked)[c.members]])
 
 
 def with_edges(

@@ -111,3 +111,27 @@ def test_joined_rows_are_each_rows_old_then_new_edges_sorted_stably_by_km_then_h
     )
     assert out_km.tolist() == km[source[order]].tolist()
     assert out_cost.tolist() == cost[source[order]].tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(size=st.integers(0, 3000), block=st.integers(1, 300), threads=st.integers(1, 2))
+def test_people_dealt_to_the_threads_are_everyone_once_in_blocks_of_neighbours_taken_in_turn(
+    size: int, block: int, threads: int
+) -> None:
+    import numba
+
+    order = np.random.default_rng(size).permutation(size).astype(np.int64)
+    before = numba.get_num_threads()
+    numba.set_num_threads(threads)
+    try:
+        out = cells.dealt(order, block)
+    finally:
+        numba.set_num_threads(before)
+    assert sorted(out.tolist()) == sorted(order.tolist())
+    blocks = [order[b : b + block] for b in range(0, size, block)]
+    if threads == 1 or len(blocks) <= threads:
+        assert np.array_equal(out, order)
+        return
+    # Thread t's equal share of a prange holds blocks t, t + threads, ... in order.
+    expected = [blocks[b] for t in range(threads) for b in range(t, len(blocks), threads)]
+    assert np.array_equal(out, np.concatenate(expected))
