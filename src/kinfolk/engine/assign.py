@@ -368,7 +368,7 @@ def memory_check(n: int, m: int, *, k: int, limit_bytes: int | None = None) -> i
         raise MemoryEstimateError(
             f"pairing {n:,} volunteers with {m:,} households (k = {k}) needs about "
             f"{estimate / gib:.1f} GiB of memory, more than the {limit / gib:.1f} GiB available; "
-            "match a region or an organisation at a time, or lower k"
+            "match a region or an organisation at a time"
         )
     return estimate
 

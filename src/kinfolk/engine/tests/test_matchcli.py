@@ -297,6 +297,7 @@ def test_a_programme_too_big_for_memory_is_refused_with_the_estimate_before_any_
     said = " ".join(result.output.split())
     assert f"pairing 30 volunteers with 30 households (k = {K}) needs about" in said
     assert "GiB of memory, more than the 0.0 GiB available" in said
+    assert said.endswith("match a region or an organisation at a time")  # no option to follow
     assert list(tmp_path.iterdir()) == []
 
 
