@@ -47,6 +47,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -265,7 +266,8 @@ def stable_by_volunteers(problem: Problem, listed: int = 0) -> tuple[Problem, In
     mate = cells.stable_extending(
         p.v_side, h_side, grid, indptr, cols[order], km, v_key[order], h_key[order],
         p.excluded, m, id_ranks(p.volunteers.id), id_ranks(p.households.id)[grid[3]],
-        _complete_below(indptr, km, listed), START_KM, AHEAD,
+        _complete_below(indptr, km, listed), START_KM, AHEAD, p.v_cells.members,
+        numba.get_num_threads(),
     )  # fmt: skip
     paired = np.flatnonzero(mate >= 0)
     outside = paired[cells.row_positions(indptr, cols, paired, mate[paired]) < 0]
